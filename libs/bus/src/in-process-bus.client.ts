@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
+import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { NoRespondersError, type InProcessBroker } from './in-process-broker';
+import { prefixed } from './wire';
+
+export class InProcessBusClient extends BusClient {
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly prefix = '',
+  ) {
+    super();
+  }
+
+  async request<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Reply<Res>> {
+    const raw = JSON.stringify({ pattern: contract.subject, data: payload, id: randomUUID() });
+    try {
+      const reply = await this.broker.request(
+        prefixed(this.prefix, contract.subject),
+        raw,
+        options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      );
+      return replyFromPacket<Res>(reply, contract.subject);
+    } catch (error) {
+      if (error instanceof NoRespondersError) return fail('unavailable', `no ${contract.service} service is answering`);
+      return fail('unavailable', `the ${contract.service} service did not answer in time`);
+    }
+  }
+
+  async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {
+    this.broker.publish(prefixed(this.prefix, contract.subject), JSON.stringify({ pattern: contract.subject, data: payload }));
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the broker belongs to the process.
+  }
+}

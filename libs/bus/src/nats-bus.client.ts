@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
+import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { encodePacket, prefixed } from './wire';
+
+export class NatsBusClient extends BusClient {
+  private constructor(
+    private readonly connection: NatsConnection,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  static async connect(servers: string, prefix: string, name: string): Promise<NatsBusClient> {
+    const connection = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    return new NatsBusClient(connection, prefix);
+  }
+
+  async request<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Reply<Res>> {
+    const subject = prefixed(this.prefix, contract.subject);
+    try {
+      const message = await this.connection.request(
+        subject,
+        encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }),
+        { timeout: options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
+      );
+      return replyFromPacket<Res>(message.data, contract.subject);
+    } catch (error) {
+      const code = (error as NatsError).code;
+      if (code === ErrorCode.NoResponders) return fail('unavailable', `no ${contract.service} service is answering`);
+      if (code === ErrorCode.Timeout) return fail('unavailable', `the ${contract.service} service did not answer in time`);
+      return fail('unavailable', `bus error on ${contract.subject}: ${(error as Error).message}`);
+    }
+  }
+
+  async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {
+    this.connection.publish(prefixed(this.prefix, contract.subject), encodePacket({ pattern: contract.subject, data: payload }));
+    await this.connection.flush();
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { CALENDAR_SCHEMA } from './schema';
+import { HealthHandler } from './health/health.handler';
+import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
+
+export const CALENDAR_SERVICE_SCHEMA = {
+  schema: CALENDAR_SCHEMA,
+  entities: [],
+  migrations: [CalendarSchema1764000000000],
+};
+
+/** The calendar service. Needs the bus and logger modules. */
+@Module({})
+export class CalendarServiceModule {
+  static register(storage: StorageTarget): DynamicModule {
+    return {
+      module: CalendarServiceModule,
+      imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA)],
+      controllers: [HealthHandler],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { handleRequest, HandlesRequest } from '@davmesh/bus';
+import {
+  Authenticate,
+  ContextsAdd,
+  ContextsList,
+  UsersAdd,
+  UsersFindByLogin,
+  UsersGet,
+  UsersList,
+  UsersSetEnabled,
+  UsersSetPassword,
+} from '@davmesh/contracts';
+import { LOGGER, type Logger } from '@davmesh/logging';
+import { DirectoryService } from './directory.service';
+
+/** Bus entry points of the directory: validate, call the service, reply. */
+@Controller()
+export class DirectoryHandler {
+  constructor(
+    @Inject(DirectoryService) private readonly directory: DirectoryService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @HandlesRequest(ContextsAdd)
+  addContext(@Payload() payload: unknown) {
+    return handleRequest(ContextsAdd, payload, this.logger, (r) => this.directory.addContext(r.contextId, r.name, r.tags));
+  }
+
+  @HandlesRequest(ContextsList)
+  listContexts(@Payload() payload: unknown) {
+    return handleRequest(ContextsList, payload, this.logger, () => this.directory.listContexts());
+  }
+
+  @HandlesRequest(UsersAdd)
+  addUser(@Payload() payload: unknown) {
+    return handleRequest(UsersAdd, payload, this.logger, (r) => this.directory.addUser(r));
+  }
+
+  @HandlesRequest(UsersGet)
+  getUser(@Payload() payload: unknown) {
+    return handleRequest(UsersGet, payload, this.logger, (r) => this.directory.getUser(r.userId));
+  }
+
+  @HandlesRequest(UsersFindByLogin)
+  findByLogin(@Payload() payload: unknown) {
+    return handleRequest(UsersFindByLogin, payload, this.logger, (r) => this.directory.findByLogin(r.login));
+  }
+
+  @HandlesRequest(UsersList)
+  listUsers(@Payload() payload: unknown) {
+    return handleRequest(UsersList, payload, this.logger, (r) => this.directory.listUsers(r.contextId));
+  }
+
+  @HandlesRequest(UsersSetPassword)
+  setPassword(@Payload() payload: unknown) {
+    return handleRequest(UsersSetPassword, payload, this.logger, (r) => this.directory.setPassword(r.login, r.password));
+  }
+
+  @HandlesRequest(UsersSetEnabled)
+  setEnabled(@Payload() payload: unknown) {
+    return handleRequest(UsersSetEnabled, payload, this.logger, (r) => this.directory.setEnabled(r.login, r.enabled));
+  }
+
+  @HandlesRequest(Authenticate)
+  authenticate(@Payload() payload: unknown) {
+    return handleRequest(Authenticate, payload, this.logger, (r) => this.directory.authenticate(r.login, r.password));
+  }
+}

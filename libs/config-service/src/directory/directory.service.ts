@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import {
+  DomainException,
+  UserChanged,
+  type Context,
+  type User,
+  type UserChange,
+  type UsersAddRequest,
+} from '@davmesh/contracts';
+import { type ContextRow, type UserRow } from './directory.entities';
+import { DirectoryRepository } from './directory.repository';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
+
+/** One message for every failed login, whichever part was wrong. */
+export const BAD_CREDENTIALS = 'invalid credentials';
+
+@Injectable()
+export class DirectoryService {
+  constructor(
+    @Inject(DirectoryRepository) private readonly repository: DirectoryRepository,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  async addContext(contextId: number, name: string | undefined, tags: string[] | undefined): Promise<Context> {
+    const row = await this.repository.insertContext(contextId, name ?? `context ${contextId}`, tags ?? []);
+    if (!row) throw new DomainException('conflict', `context ${contextId} exists already`);
+    return toContext(row);
+  }
+
+  async listContexts(): Promise<Context[]> {
+    return (await this.repository.listContexts()).map(toContext);
+  }
+
+  async addUser(request: UsersAddRequest): Promise<User> {
+    if (!(await this.repository.findContext(request.contextId))) {
+      throw new DomainException('not-found', `context ${request.contextId} does not exist`);
+    }
+    const row = await this.repository.insertUser({
+      contextId: request.contextId,
+      login: request.login,
+      displayName: request.displayName ?? request.login,
+      email: request.email ?? null,
+      passwordHash: await hashPassword(request.password),
+    });
+    if (!row) throw new DomainException('conflict', `login "${request.login}" is taken`);
+    return this.published(row, 'added');
+  }
+
+  async getUser(userId: number): Promise<User> {
+    const row = await this.repository.findUserById(userId);
+    if (!row) throw new DomainException('not-found', `no user ${userId}`);
+    return toUser(row);
+  }
+
+  async findByLogin(login: string): Promise<User> {
+    return toUser(await this.requireLogin(login));
+  }
+
+  async listUsers(contextId: number | undefined): Promise<User[]> {
+    return (await this.repository.listUsers(contextId)).map(toUser);
+  }
+
+  async setPassword(login: string, password: string): Promise<User> {
+    const row = await this.requireLogin(login);
+    const updated = await this.repository.updateUser(row.userId, { passwordHash: await hashPassword(password) });
+    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
+    return this.published(updated, 'password-changed');
+  }
+
+  async setEnabled(login: string, enabled: boolean): Promise<User> {
+    const row = await this.requireLogin(login);
+    const updated = await this.repository.updateUser(row.userId, { enabled });
+    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
+    return this.published(updated, enabled ? 'enabled' : 'disabled');
+  }
+
+  /** Wrong password, unknown login and disabled user all fail alike, in about the same time. */
+  async authenticate(login: string, password: string): Promise<User> {
+    const row = await this.repository.findUserByLogin(login);
+    const valid = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!row || !valid || !row.enabled) throw new DomainException('unauthenticated', BAD_CREDENTIALS);
+    return toUser(row);
+  }
+
+  private async requireLogin(login: string): Promise<UserRow> {
+    const row = await this.repository.findUserByLogin(login);
+    if (!row) throw new DomainException('not-found', `no user "${login}"`);
+    return row;
+  }
+
+  /** The row is committed; now every node hears of it. */
+  private async published(row: UserRow, change: UserChange): Promise<User> {
+    const user = toUser(row);
+    await this.bus.emit(UserChanged, {
+      userId: user.userId,
+      contextId: user.contextId,
+      login: user.login,
+      change,
+      version: user.version,
+    });
+    return user;
+  }
+}
+
+function toContext(row: ContextRow): Context {
+  return { contextId: row.contextId, name: row.name, tags: row.tags };
+}
+
+function toUser(row: UserRow): User {
+  return {
+    userId: row.userId,
+    contextId: row.contextId,
+    login: row.login,
+    displayName: row.displayName,
+    email: row.email,
+    enabled: row.enabled,
+    version: row.version,
+  };
+}

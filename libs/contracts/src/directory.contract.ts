@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './contract';
+
+const login = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s:/]+$/, 'a login has no spaces, colons or slashes');
+const password = z.string().min(1).max(1024);
+const contextId = z.number().int().positive();
+const userId = z.number().int().positive();
+const tag = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'a tag is letters, digits, dot, dash or underscore');
+
+export interface Context {
+  contextId: number;
+  name: string;
+  tags: string[];
+}
+
+export interface User {
+  userId: number;
+  contextId: number;
+  login: string;
+  displayName: string;
+  email: string | null;
+  enabled: boolean;
+  /** Bumped by every change to the user; caches compare it to drop stale entries. */
+  version: number;
+}
+
+export const ContextsAdd = defineRequest<{ contextId: number; name?: string; tags?: string[] }, Context>(
+  'config.v1.directory.contexts.add',
+  z.object({ contextId, name: z.string().min(1).max(256).optional(), tags: z.array(tag).max(64).optional() }).strict(),
+);
+
+export const ContextsList = defineRequest<Record<string, never>, Context[]>(
+  'config.v1.directory.contexts.list',
+  z.object({}).strict(),
+);
+
+export interface UsersAddRequest {
+  login: string;
+  password: string;
+  contextId: number;
+  email?: string;
+  displayName?: string;
+}
+
+export const UsersAdd = defineRequest<UsersAddRequest, User>(
+  'config.v1.directory.users.add',
+  z
+    .object({
+      login,
+      password,
+      contextId,
+      email: z.email().max(320).optional(),
+      displayName: z.string().min(1).max(256).optional(),
+    })
+    .strict(),
+);
+
+export const UsersGet = defineRequest<{ userId: number }, User>(
+  'config.v1.directory.users.get',
+  z.object({ userId }).strict(),
+);
+
+export const UsersFindByLogin = defineRequest<{ login: string }, User>(
+  'config.v1.directory.users.find-by-login',
+  z.object({ login }).strict(),
+);
+
+export const UsersList = defineRequest<{ contextId?: number }, User[]>(
+  'config.v1.directory.users.list',
+  z.object({ contextId: contextId.optional() }).strict(),
+);
+
+export const UsersSetPassword = defineRequest<{ login: string; password: string }, User>(
+  'config.v1.directory.users.set-password',
+  z.object({ login, password }).strict(),
+);
+
+export const UsersSetEnabled = defineRequest<{ login: string; enabled: boolean }, User>(
+  'config.v1.directory.users.set-enabled',
+  z.object({ login, enabled: z.boolean() }).strict(),
+);
+
+/** Answers the user for valid credentials; `unauthenticated` for any wrong part, always the same message. */
+export const Authenticate = defineRequest<{ login: string; password: string }, User>(
+  'config.v1.directory.authenticate',
+  z.object({ login: z.string().max(1024), password: z.string().max(4096) }).strict(),
+);
+
+export type UserChange = 'added' | 'updated' | 'password-changed' | 'disabled' | 'enabled';
+
+export interface UserChangedEvent {
+  userId: number;
+  contextId: number;
+  login: string;
+  change: UserChange;
+  version: number;
+}
+
+export const UserChanged = defineEvent<UserChangedEvent>(
+  'config.v1.directory.events.user-changed',
+  z.object({
+    userId,
+    contextId,
+    login,
+    change: z.enum(['added', 'updated', 'password-changed', 'disabled', 'enabled']),
+    version: z.number().int().nonnegative(),
+  }),
+);
+
+export const ContextChanged = defineEvent<Context>(
+  'config.v1.directory.events.context-changed',
+  z.object({ contextId, name: z.string(), tags: z.array(z.string()) }),
+);

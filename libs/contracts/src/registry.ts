@@ -1,0 +1,22 @@
+import { type EventContract, type RequestContract } from './contract';
+import * as directory from './directory.contract';
+import * as health from './health.contract';
+
+function collect(...modules: Record<string, unknown>[]) {
+  const requests: RequestContract<unknown, unknown>[] = [];
+  const events: EventContract<unknown>[] = [];
+  for (const value of modules.flatMap((m) => Object.values(m))) {
+    if (typeof value !== 'object' || value === null || !('kind' in value)) continue;
+    if (value.kind === 'request') requests.push(value as RequestContract<unknown, unknown>);
+    if (value.kind === 'event') events.push(value as EventContract<unknown>);
+  }
+  return { requests, events };
+}
+
+/** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
+export const ALL_CONTRACTS = collect(directory, health);
+
+/** Subjects an operator's CLI may call through the embedded server's control socket. */
+export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set(
+  ALL_CONTRACTS.requests.filter((c) => c.subject.startsWith('config.v1.directory.')).map((c) => c.subject),
+);

@@ -1,0 +1,43 @@
+import { type LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  /** Human-readable lines instead of JSON; the default when stdout is a terminal. */
+  pretty?: boolean;
+}
+
+/** Structured JSON logs (pino); readable lines on a terminal unless LOG_FORMAT=json. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const format = process.env.LOG_FORMAT;
+  const pretty = options.pretty ?? (format ? format === 'pretty' : Boolean(process.stdout.isTTY));
+  if (!pretty) return pino({ level, base: { pid: process.pid } });
+  return pino({
+    level,
+    transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+  });
+}
+
+/** Lets Nest's own messages go through the same pino logger. */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}

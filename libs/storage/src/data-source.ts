@@ -1,0 +1,96 @@
+import { type PGlite } from '@electric-sql/pglite';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { pglitePgModule } from './pglite-pool';
+
+export type StorageTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; db: PGlite };
+
+export interface ServiceSchema {
+  /** PostgreSQL schema that holds every table of the service. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>;
+}
+
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Connects, creates the service's schema and runs its migrations. Never `synchronize`:
+ * the migrations are the schema. On PostgreSQL an advisory lock keeps replicas that
+ * start together from migrating at once.
+ */
+export async function openServiceDataSource(target: StorageTarget, service: ServiceSchema): Promise<DataSource> {
+  const common = {
+    type: 'postgres',
+    schema: service.schema,
+    entities: service.entities,
+    migrations: service.migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: false,
+  } as const;
+  const options: DataSourceOptions =
+    target.kind === 'postgres'
+      ? { ...common, url: target.url, connectTimeoutMS: CONNECT_TIMEOUT_MS, extra: { max: 10 } }
+      : { ...common, driver: pglitePgModule, extra: { pglite: target.db } };
+  const dataSource = new DataSource(options);
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new StorageUnavailableError(`cannot connect to PostgreSQL at ${describeTarget(target)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    await migrate(dataSource, target, service.schema);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function migrate(dataSource: DataSource, target: StorageTarget, schema: string): Promise<void> {
+  if (target.kind === 'pglite') {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`davmesh-migrations:${schema}`]);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`davmesh-migrations:${schema}`]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+/** host:port/database of a URL, never its password. */
+export function describeTarget(target: StorageTarget): string {
+  if (target.kind === 'pglite') return 'embedded PGlite';
+  try {
+    const url = new URL(target.url);
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'an unparseable DATABASE_URL';
+  }
+}
+
+/** Name of the newest applied migration, for health reports. */
+export async function latestMigration(dataSource: DataSource, schema: string): Promise<string> {
+  const rows: { name: string }[] = await dataSource.query(
+    `SELECT name FROM "${schema}"."migrations" ORDER BY "timestamp" DESC LIMIT 1`,
+  );
+  return rows[0]?.name ?? 'none';
+}

@@ -1,0 +1,5 @@
+export * from './pglite';
+export * from './pglite-pool';
+export * from './data-source';
+export * from './storage.module';
+export * from './health';
