@@ -14,7 +14,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const format = process.env.LOG_FORMAT;
   const pretty = options.pretty ?? (format ? format === 'pretty' : Boolean(process.stdout.isTTY));
-  if (!pretty) return pino({ level, base: { pid: process.pid } });
+  if (!pretty) return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
   return pino({
     level,
     transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
@@ -25,8 +25,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
+  /** Nest's own progress lines (modules loaded, routes mapped) are debug detail for us. */
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));

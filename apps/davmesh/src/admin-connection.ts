@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { NatsBusClient } from '@davmesh/bus';
+import { createLogger } from '@davmesh/logging';
+import { connectControlSocket, startNode, type AdminChannel } from '@davmesh/runtime';
+
+/**
+ * Where the CLI's requests go: over NATS to running services when NATS_URL is set; to a
+ * running embedded server through its control socket; else straight into a stopped
+ * embedded data directory, with only the config service started for the command.
+ */
+export async function openAdminChannel(env: NodeJS.ProcessEnv): Promise<AdminChannel> {
+  const subjectPrefix = env.DAVMESH_SUBJECT_PREFIX?.trim() ?? 'davmesh';
+  if (env.NATS_URL) return NatsBusClient.connect(env.NATS_URL, subjectPrefix, 'davmesh-cli');
+  const dataDir = resolve(env.DAVMESH_DATA?.trim() || './data');
+  const running = await connectControlSocket(dataDir);
+  if (running) return running;
+  const node = await startNode(
+    { mode: 'embedded', roles: ['config'], dataDir, host: '127.0.0.1', port: 0, subjectPrefix },
+    createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
+  );
+  return { request: (contract, payload) => node.bus.request(contract, payload), close: () => node.close() };
+}

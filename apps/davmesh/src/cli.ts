@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { DomainException } from '@davmesh/contracts';
+import { serve, type AdminChannel } from '@davmesh/runtime';
+import { openAdminChannel } from './admin-connection';
+import { registerDirectoryCommands } from './commands/directory.commands';
+
+export function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('davmesh').description('CalDAV/CardDAV server for groupware operators');
+  program.exitOverride();
+
+  program
+    .command('serve')
+    .description('run the server (all roles in one process unless NATS_URL is set)')
+    .option('--role <role>', 'all, edge, calendar, contacts or config', 'all')
+    .action(async (opts: { role: string }) => {
+      await serve(opts.role, env);
+    });
+
+  const withChannel = async <T>(work: (channel: AdminChannel) => Promise<T>): Promise<void> => {
+    const channel = await openAdminChannel(env);
+    try {
+      await work(channel);
+    } finally {
+      await channel.close();
+    }
+  };
+  registerDirectoryCommands(program, withChannel);
+  return program;
+}
+
+/** Runs one command line; returns the exit code for one-shot commands. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    await buildCli(env).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (error instanceof DomainException) process.stderr.write(`davmesh: ${error.code}: ${error.message}\n`);
+    else process.stderr.write(`davmesh: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './names';
+export * from './xml-parse';
+export * from './xml-writer';
+export * from './propfind-request';
+export * from './multistatus';
+export * from './dav-error';

@@ -1,0 +1,88 @@
+import { dav, NS, type QName } from './names';
+import { el, Namespaces, renderNode, type XmlContent, type XmlNode } from './xml-writer';
+
+export interface PropValue {
+  name: QName;
+  value?: XmlContent;
+}
+
+export interface Propstat {
+  status: number;
+  props: PropValue[];
+}
+
+export interface MultistatusResponse {
+  href: string;
+  propstats: Propstat[];
+}
+
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  424: 'Failed Dependency',
+  507: 'Insufficient Storage',
+};
+
+export function statusLine(status: number): string {
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? ''}`.trimEnd();
+}
+
+/**
+ * Renders a 207 body piece by piece: the caller writes `open()`, one `response()` per
+ * resource as it arrives, then `close()`, so a large collection never sits in memory.
+ * Namespaces a response might use are declared up front on the root.
+ */
+export class MultistatusWriter {
+  private readonly namespaces: Namespaces;
+
+  constructor(extraNamespaces: string[] = []) {
+    this.namespaces = new Namespaces([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
+  }
+
+  open(): string {
+    return `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus${this.namespaces.declarations()}>`;
+  }
+
+  response(response: MultistatusResponse): string {
+    const propstats = response.propstats
+      .filter((p) => p.props.length > 0)
+      .map((p) =>
+        el(dav('propstat'), [
+          el(
+            dav('prop'),
+            p.props.map((prop) => el(prop.name, prop.value)),
+          ),
+          el(dav('status'), statusLine(p.status)),
+        ]),
+      );
+    const nodes: XmlNode[] = [el(dav('href'), response.href), ...propstats];
+    return `<d:response>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
+  }
+
+  close(): string {
+    return '</d:multistatus>\n';
+  }
+
+  private render(node: XmlNode): string {
+    return renderNode(node, this.namespaces);
+  }
+}
+
+/** Encodes each path segment of an href, keeping the slashes. */
+export function encodeHref(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(decodeURIComponentSafe(segment)))
+    .join('/');
+}
+
+function decodeURIComponentSafe(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+

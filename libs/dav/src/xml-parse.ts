@@ -1,0 +1,61 @@
+import { Parser } from 'xml2js';
+import { type QName } from './names';
+
+export interface XmlElement {
+  name: QName;
+  children: XmlElement[];
+  text: string;
+}
+
+export class XmlParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XmlParseError';
+  }
+}
+
+interface RawNode {
+  $ns?: { uri: string; local: string };
+  _?: string;
+  $$?: RawNode[];
+}
+
+/**
+ * Parses a request body into namespaced elements. Documents with a DTD are refused
+ * outright: no entity is ever declared, expanded or fetched.
+ */
+export async function parseXml(body: string): Promise<XmlElement> {
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new XmlParseError('DTDs and entity declarations are not accepted');
+  const parser = new Parser({
+    xmlns: true,
+    explicitChildren: true,
+    preserveChildrenOrder: true,
+    explicitArray: true,
+    explicitRoot: false,
+    charsAsChildren: false,
+    trim: false,
+    strict: true,
+  });
+  let root: RawNode;
+  try {
+    root = (await parser.parseStringPromise(body)) as RawNode;
+  } catch (error) {
+    throw new XmlParseError(`malformed XML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!root || typeof root !== 'object' || !root.$ns) throw new XmlParseError('the document has no root element');
+  return convert(root);
+}
+
+function convert(node: RawNode): XmlElement {
+  const name = node.$ns ? { ns: node.$ns.uri ?? '', local: node.$ns.local } : { ns: '', local: '' };
+  const children = (node.$$ ?? []).filter((child) => typeof child === 'object' && child.$ns).map(convert);
+  return { name, children, text: typeof node._ === 'string' ? node._ : '' };
+}
+
+export function childrenNamed(element: XmlElement, name: QName): XmlElement[] {
+  return element.children.filter((c) => c.name.ns === name.ns && c.name.local === name.local);
+}
+
+export function firstChild(element: XmlElement, name: QName): XmlElement | undefined {
+  return childrenNamed(element, name)[0];
+}

@@ -1,0 +1,70 @@
+import { PREFERRED_PREFIXES, type QName } from './names';
+
+/** Content of an element: text, child elements, or nothing. */
+export type XmlContent = string | XmlNode[] | undefined;
+
+export interface XmlNode {
+  name: QName;
+  content?: XmlContent;
+}
+
+export function el(name: QName, content?: XmlContent): XmlNode {
+  return { name, content };
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/**
+ * Assigns prefixes: the well-known namespaces get theirs, any other gets x0, x1, ...
+ * Declared once on the root element, so every chunk of a streamed body can be
+ * rendered on its own.
+ */
+export class Namespaces {
+  private readonly prefixes = new Map<string, string>();
+
+  constructor(initial: string[] = []) {
+    for (const ns of initial) this.prefixFor(ns);
+  }
+
+  prefixFor(ns: string): string {
+    let prefix = this.prefixes.get(ns);
+    if (prefix === undefined) {
+      prefix = PREFERRED_PREFIXES[ns] ?? `x${this.prefixes.size}`;
+      this.prefixes.set(ns, prefix);
+    }
+    return prefix;
+  }
+
+  declarations(): string {
+    return [...this.prefixes].map(([ns, prefix]) => ` xmlns:${prefix}="${escapeXml(ns)}"`).join('');
+  }
+
+  /** Namespaces used by these nodes, registered so a later `declarations()` covers them. */
+  collect(nodes: XmlNode[]): void {
+    for (const node of nodes) {
+      this.prefixFor(node.name.ns);
+      if (Array.isArray(node.content)) this.collect(node.content);
+    }
+  }
+}
+
+export function renderNode(node: XmlNode, ns: Namespaces): string {
+  const tag = node.name.ns ? `${ns.prefixFor(node.name.ns)}:${node.name.local}` : node.name.local;
+  const { content } = node;
+  if (content === undefined || (Array.isArray(content) && content.length === 0) || content === '') return `<${tag}/>`;
+  const inner = typeof content === 'string' ? escapeXml(content) : content.map((c) => renderNode(c, ns)).join('');
+  return `<${tag}>${inner}</${tag}>`;
+}
+
+/** A whole document with one root, namespaces declared on the root. */
+export function renderDocument(root: XmlNode): string {
+  const ns = new Namespaces();
+  ns.collect([root]);
+  const body = renderNode(root, ns);
+  const firstClose = body.search(/\/?>/);
+  return `<?xml version="1.0" encoding="utf-8"?>\n${body.slice(0, firstClose)}${ns.declarations()}${body.slice(firstClose)}`;
+}

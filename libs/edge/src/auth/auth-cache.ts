@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { type User } from '@davmesh/contracts';
+
+interface Entry {
+  user: User;
+  expiresAt: number;
+}
+
+/**
+ * Remembers successful logins briefly so a sync burst does not run scrypt per request.
+ * Keyed by a hash of login and password, so a changed password misses by itself; the
+ * directory's user-changed events evict a user everywhere (password change, disable).
+ */
+export class AuthCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(login: string, password: string): User | undefined {
+    const key = cacheKey(login, password);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.user;
+  }
+
+  put(login: string, password: string, user: User): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(cacheKey(login, password), { user, expiresAt: this.now() + this.ttlMs });
+  }
+
+  /** Drops every entry of the user older than `version`. */
+  evictUser(userId: number, version: number): number {
+    let evicted = 0;
+    for (const [key, entry] of this.entries) {
+      if (entry.user.userId === userId && entry.user.version < version) {
+        this.entries.delete(key);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function cacheKey(login: string, password: string): string {
+  return createHash('sha256').update(login.toLowerCase()).update('\u0000').update(password).digest('base64');
+}

@@ -1,0 +1,24 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type User } from '@davmesh/contracts';
+import { type Resource } from '../resources/resource';
+
+/** One authenticated request on a resolved resource, as a method handler sees it. */
+export interface DavExchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  resource: Resource;
+  user: User;
+}
+
+/** Thrown by a method handler to answer with a status and, optionally, a DAV:error body. */
+export class DavHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'DavHttpError';
+  }
+}

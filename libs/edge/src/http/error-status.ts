@@ -1,0 +1,12 @@
+import { type DomainErrorCode } from '@davmesh/contracts';
+
+/** The one table from domain error codes to HTTP status. */
+export const STATUS_FOR_ERROR: Record<DomainErrorCode, number> = {
+  'bad-request': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};

@@ -1,0 +1,88 @@
+import { caldav, calserver, carddav, dav, el } from '@davmesh/dav';
+import { principalPath } from '../resources/resource';
+import { type LiveProperty } from './property';
+
+const PRINCIPAL_AND_ROOT = ['root', 'principal'] as const;
+
+/**
+ * RFC 5397, RFC 3744 principal properties, and the homes of RFC 4791 and RFC 6352.
+ * The cheap discovery ones are in allprop too, so a bare PROPFIND (curl, scripts)
+ * already answers with the principal and its homes.
+ */
+export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
+  {
+    name: dav('resourcetype'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ resource }) =>
+      resource.kind === 'principal' ? [el(dav('collection')), el(dav('principal'))] : [el(dav('collection'))],
+  },
+  {
+    name: dav('displayname'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ subjectUser }) => subjectUser.displayName,
+  },
+  {
+    name: dav('current-user-principal'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
+  },
+  {
+    name: dav('principal-URL'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ subjectUser, prefix }) => [el(dav('href'), principalPath(prefix, subjectUser.userId))],
+  },
+  {
+    name: dav('principal-collection-set'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: false,
+    protected: true,
+    compute: ({ prefix }) => [el(dav('href'), `${prefix}/principals/`)],
+  },
+  {
+    name: dav('owner'),
+    kinds: ['principal'],
+    inAllprop: false,
+    protected: true,
+    compute: ({ subjectUser, prefix }) => [el(dav('href'), principalPath(prefix, subjectUser.userId))],
+  },
+  {
+    name: caldav('calendar-home-set'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ prefix }) => [el(dav('href'), `${prefix}/caldav/`)],
+  },
+  {
+    name: carddav('addressbook-home-set'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ prefix }) => [el(dav('href'), `${prefix}/carddav/`)],
+  },
+  {
+    name: caldav('calendar-user-address-set'),
+    kinds: PRINCIPAL_AND_ROOT,
+    inAllprop: true,
+    protected: true,
+    compute: ({ subjectUser, prefix }) => [
+      ...(subjectUser.email ? [el(dav('href'), `mailto:${subjectUser.email}`)] : []),
+      el(dav('href'), principalPath(prefix, subjectUser.userId)),
+    ],
+  },
+  {
+    name: calserver('email-address-set'),
+    kinds: ['principal'],
+    inAllprop: false,
+    protected: true,
+    compute: ({ subjectUser }) =>
+      subjectUser.email ? [el(calserver('email-address'), subjectUser.email)] : undefined,
+  },
+];

@@ -1,0 +1,24 @@
+import { type User } from '@davmesh/contracts';
+import { type QName, type XmlContent } from '@davmesh/dav';
+import { type Resource, type ResourceKind } from '../resources/resource';
+
+export interface PropertyContext {
+  /** The authenticated user making the request. */
+  currentUser: User;
+  /** The user a principal resource stands for (the current user on the root). */
+  subjectUser: User;
+  resource: Resource;
+  prefix: string;
+}
+
+/** One live property: where it exists and how its value is computed. */
+export interface LiveProperty {
+  name: QName;
+  kinds: readonly ResourceKind[];
+  /** Returned for `allprop` (RFC 4918 keeps expensive or non-4918 ones out). */
+  inAllprop: boolean;
+  /** Clients may not PROPPATCH it. */
+  protected: boolean;
+  /** undefined: the resource has no value for it, answered 404 in PROPFIND. */
+  compute(context: PropertyContext): XmlContent | undefined;
+}

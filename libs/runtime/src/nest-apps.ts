@@ -1,0 +1,81 @@
+import { type INestApplication, type INestMicroservice, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
+import { CalendarServiceModule } from '@davmesh/calendar-service';
+import { ConfigServiceModule } from '@davmesh/config-service';
+import { ContactsServiceModule } from '@davmesh/contacts-service';
+import { DavDispatcher, EdgeModule, type EdgeOptions } from '@davmesh/edge';
+import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
+import { type StorageTarget } from '@davmesh/storage';
+import { type DomainRole } from './settings';
+
+@Module({})
+class RootModule {
+  static for(feature: DynamicModule, transport: BusTransport, name: string, logger: Logger): DynamicModule {
+    return {
+      module: RootModule,
+      imports: [LoggerModule.forRoot(logger), BusModule.forRoot(transport, name), feature],
+    };
+  }
+}
+
+function featureModule(role: DomainRole, storage: StorageTarget): DynamicModule {
+  switch (role) {
+    case 'config':
+      return ConfigServiceModule.register(storage);
+    case 'calendar':
+      return CalendarServiceModule.register(storage);
+    case 'contacts':
+      return ContactsServiceModule.register(storage);
+  }
+}
+
+/** One domain service as its own Nest microservice, answering on the bus. */
+export async function startDomainService(
+  role: DomainRole,
+  transport: BusTransport,
+  storage: StorageTarget,
+  logger: Logger,
+): Promise<INestMicroservice> {
+  const roleLogger = logger.child({ service: role });
+  const app = await NestFactory.createMicroservice(
+    RootModule.for(featureModule(role, storage), transport, role, roleLogger),
+    { strategy: createServerStrategy(transport, role), logger: new NestPinoLogger(roleLogger), abortOnError: false },
+  );
+  app.enableShutdownHooks();
+  await app.listen();
+  roleLogger.info('service ready');
+  return app;
+}
+
+export interface StartedEdge {
+  app: INestApplication;
+  url: string;
+}
+
+/** The HTTP edge, listening for DAV and for the events that invalidate its caches. */
+export async function startEdge(
+  transport: BusTransport,
+  host: string,
+  port: number,
+  logger: Logger,
+  options: Partial<EdgeOptions> = {},
+): Promise<StartedEdge> {
+  const edgeLogger = logger.child({ service: 'edge' });
+  const app = await NestFactory.create(
+    RootModule.for(EdgeModule.register(options), transport, 'edge', edgeLogger),
+    new ExpressAdapter(),
+    { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false },
+  );
+  app.connectMicroservice({ strategy: createServerStrategy(transport, 'edge') }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  const dispatcher = app.get(DavDispatcher);
+  app.use(dispatcher.handle);
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  await app.listen(port, host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  edgeLogger.info({ url }, 'edge listening');
+  return { app, url };
+}

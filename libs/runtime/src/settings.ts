@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+
+export const ROLES = ['edge', 'calendar', 'contacts', 'config'] as const;
+export type Role = (typeof ROLES)[number];
+export type DomainRole = Exclude<Role, 'edge'>;
+
+export type RuntimeSettings = {
+  roles: Role[];
+  host: string;
+  port: number;
+  subjectPrefix: string;
+} & (
+  | { mode: 'embedded'; dataDir: string }
+  | { mode: 'distributed'; natsUrl: string; databaseUrl: string | undefined }
+);
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/**
+ * Reads and checks the environment once, at boot. Without NATS_URL everything runs
+ * in one process on embedded storage; with it, each role talks NATS and PostgreSQL.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSettings {
+  const roles = parseRoles(role);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = parsePort(env.PORT);
+  const subjectPrefix = env.DAVMESH_SUBJECT_PREFIX?.trim() ?? 'davmesh';
+  if (!/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(subjectPrefix)) {
+    throw new SettingsError(`DAVMESH_SUBJECT_PREFIX "${subjectPrefix}" is not a NATS subject prefix`);
+  }
+  const natsUrl = env.NATS_URL?.trim();
+  if (!natsUrl) {
+    if (roles.length !== ROLES.length) {
+      throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
+    }
+    return { mode: 'embedded', roles, host, port, subjectPrefix, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data') };
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (roles.some((r) => r !== 'edge') && !databaseUrl) {
+    throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
+  }
+  return { mode: 'distributed', roles, host, port, subjectPrefix, natsUrl, databaseUrl };
+}
+
+function parseRoles(role: string): Role[] {
+  if (role === 'all') return [...ROLES];
+  const roles = role.split(',').map((r) => r.trim());
+  for (const r of roles) {
+    if (!(ROLES as readonly string[]).includes(r)) {
+      throw new SettingsError(`unknown role "${r}": use all, ${ROLES.join(', ')} (or a comma-separated list)`);
+    }
+  }
+  return [...new Set(roles)] as Role[];
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 8008;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT "${value}" is not a port number`);
+  return port;
+}
