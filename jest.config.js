@@ -7,7 +7,7 @@ const moduleNameMapper = Object.fromEntries(
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper,
   transform: {

@@ -4,7 +4,11 @@ import { serve, type AdminChannel } from '@davmesh/runtime';
 import { openAdminChannel } from './admin-connection';
 import { registerDirectoryCommands } from './commands/directory.commands';
 
-export function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
+export type Print = (line: string) => void;
+
+const printToStdout: Print = (line) => process.stdout.write(`${line}\n`);
+
+export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = printToStdout): Command {
   const program = new Command('davmesh').description('CalDAV/CardDAV server for groupware operators');
   program.exitOverride();
 
@@ -24,14 +28,14 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
       await channel.close();
     }
   };
-  registerDirectoryCommands(program, withChannel);
+  registerDirectoryCommands(program, withChannel, print);
   return program;
 }
 
 /** Runs one command line; returns the exit code for one-shot commands. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, print: Print = printToStdout): Promise<number> {
   try {
-    await buildCli(env).parseAsync(argv, { from: 'user' });
+    await buildCli(env, print).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -11,6 +11,9 @@ export class DataDirBusyError extends Error {
   }
 }
 
+/** Data directories this process holds: the pid file cannot tell two holders in one process apart. */
+const lockedHere = new Set<string>();
+
 /**
  * PGlite is one process's database: two processes on one data directory would corrupt
  * it. A pid file guards it; a file left by a process that is gone is taken over.
@@ -18,12 +21,17 @@ export class DataDirBusyError extends Error {
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = join(dataDir, 'davmesh.pid');
+  if (lockedHere.has(lockPath)) throw new DataDirBusyError(dataDir, process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
+      lockedHere.add(lockPath);
+      return () => {
+        lockedHere.delete(lockPath);
+        rmSync(lockPath, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockPath, 'utf8').trim());

@@ -23,7 +23,7 @@ function describeUser(user: User): string {
   return `${user.userId}\t${user.login}\tcontext ${user.contextId}\t${user.displayName}\t${user.email ?? '-'}\t${state}`;
 }
 
-export function registerDirectoryCommands(program: Command, withChannel: WithChannel): void {
+export function registerDirectoryCommands(program: Command, withChannel: WithChannel, print: (line: string) => void): void {
   const context = program.command('context').description('contexts (tenants) of the directory');
   context
     .command('add <id>')
@@ -34,7 +34,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
       withChannel(async (channel) => {
         const tags = opts.tags?.split(',').map((t) => t.trim()).filter(Boolean);
         const created = await callAdmin(channel, ContextsAdd, { contextId: positiveInt(id), name: opts.name, tags });
-        console.log(`context ${created.contextId} "${created.name}" added${created.tags.length ? ` with tags ${created.tags.join(',')}` : ''}`);
+        print(`context ${created.contextId} "${created.name}" added${created.tags.length ? ` with tags ${created.tags.join(',')}` : ''}`);
       }),
     );
   context
@@ -42,7 +42,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
     .description('list contexts')
     .action(() =>
       withChannel(async (channel) => {
-        for (const c of await callAdmin(channel, ContextsList, {})) console.log(`${c.contextId}\t${c.name}\t${c.tags.join(',')}`);
+        for (const c of await callAdmin(channel, ContextsList, {})) print(`${c.contextId}\t${c.name}\t${c.tags.join(',')}`);
       }),
     );
 
@@ -63,7 +63,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
           email: opts.email,
           displayName: opts.name,
         });
-        console.log(`user ${created.login} added with id ${created.userId} in context ${created.contextId}`);
+        print(`user ${created.login} added with id ${created.userId} in context ${created.contextId}`);
       }),
     );
   user
@@ -73,7 +73,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
     .action((login: string, opts: { password: string }) =>
       withChannel(async (channel) => {
         await callAdmin(channel, UsersSetPassword, { login, password: opts.password });
-        console.log(`password of ${login} changed`);
+        print(`password of ${login} changed`);
       }),
     );
   user
@@ -82,7 +82,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
     .action((login: string) =>
       withChannel(async (channel) => {
         await callAdmin(channel, UsersSetEnabled, { login, enabled: false });
-        console.log(`user ${login} disabled`);
+        print(`user ${login} disabled`);
       }),
     );
   user
@@ -91,7 +91,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
     .action((login: string) =>
       withChannel(async (channel) => {
         await callAdmin(channel, UsersSetEnabled, { login, enabled: true });
-        console.log(`user ${login} enabled`);
+        print(`user ${login} enabled`);
       }),
     );
   user
@@ -101,7 +101,7 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
     .action((opts: { context?: string }) =>
       withChannel(async (channel) => {
         const users = await callAdmin(channel, UsersList, { contextId: opts.context ? positiveInt(opts.context) : undefined });
-        for (const u of users) console.log(describeUser(u));
+        for (const u of users) print(describeUser(u));
       }),
     );
 }

@@ -1,0 +1,154 @@
+import { Controller, type DynamicModule, Inject, type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import { connect } from 'nats';
+import { z } from 'zod';
+import { defineEvent, defineRequest, DomainException } from '@davmesh/contracts';
+import { describeWithInfrastructure, randomSubjectPrefix, TEST_NATS_URL } from '@davmesh/testing';
+import { type BusClient } from './bus-client';
+import { handleRequest, HandlesEvent, HandlesRequest, parseEvent } from './handler';
+import { InProcessBroker } from './in-process-broker';
+import { createBusClient, createServerStrategy, type BusTransport } from './transport';
+import { prefixed } from './wire';
+
+const Echo = defineRequest<{ text: string; sentAt: Date }, { text: string; instance: string; sentAtType: string }>(
+  'config.v1.test.echo',
+  z.object({ text: z.string(), sentAt: z.unknown() }) as unknown as z.ZodType<{ text: string; sentAt: Date }>,
+);
+const Pinged = defineEvent<{ n: number }>('config.v1.test.pinged', z.object({ n: z.number() }));
+
+const INSTANCE = Symbol('INSTANCE');
+const quiet = { warn: () => undefined, error: () => undefined };
+
+@Controller()
+class EchoHandler {
+  readonly events: number[] = [];
+  constructor(@Inject(INSTANCE) private readonly instance: string) {}
+
+  @HandlesRequest(Echo)
+  echo(@Payload() payload: unknown) {
+    return handleRequest(Echo, payload, quiet, async (r) => {
+      if (r.text === 'boom') throw new DomainException('conflict', 'boom refused');
+      if (r.text === 'crash') throw new Error('unexpected');
+      return { text: r.text, instance: this.instance, sentAtType: typeof r.sentAt };
+    });
+  }
+
+  @HandlesEvent(Pinged)
+  pinged(@Payload() payload: unknown) {
+    const event = parseEvent(Pinged, payload, quiet);
+    if (event) this.events.push(event.n);
+  }
+}
+
+@Module({})
+class EchoModule {
+  static for(instance: string): DynamicModule {
+    return { module: EchoModule, controllers: [EchoHandler], providers: [{ provide: INSTANCE, useValue: instance }] };
+  }
+}
+
+async function startEcho(transport: BusTransport, instance: string): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(EchoModule.for(instance), {
+    strategy: createServerStrategy(transport, instance),
+    logger: false,
+  });
+  await app.listen();
+  return app;
+}
+
+const until = async (check: () => boolean, timeoutMs = 3000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+function transportSuite(makeTransport: () => BusTransport) {
+  let transport: BusTransport;
+  let apps: INestMicroservice[];
+  let client: BusClient;
+
+  beforeAll(async () => {
+    transport = makeTransport();
+    apps = [await startEcho(transport, 'one'), await startEcho(transport, 'two')];
+    client = await createBusClient(transport, 'test-client');
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  it('shares requests between instances of the queue group', async () => {
+    const instances = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const reply = await client.call(Echo, { text: `hi ${i}`, sentAt: new Date() });
+      expect(reply.text).toBe(`hi ${i}`);
+      instances.add(reply.instance);
+    }
+    expect(instances).toEqual(new Set(['one', 'two']));
+  });
+
+  it('serialises as JSON: a Date arrives as a string', async () => {
+    const reply = await client.call(Echo, { text: 'x', sentAt: new Date() });
+    expect(reply.sentAtType).toBe('string');
+  });
+
+  it('delivers an event to every instance', async () => {
+    await client.emit(Pinged, { n: 7 });
+    const handlers = apps.map((app) => app.get(EchoHandler));
+    await until(() => handlers.every((h) => h.events.includes(7)));
+  });
+
+  it('returns domain errors and unexpected failures as error values', async () => {
+    const refused = await client.request(Echo, { text: 'boom', sentAt: new Date() });
+    expect(refused).toEqual({ ok: false, error: { code: 'conflict', message: 'boom refused' } });
+    const crashed = await client.request(Echo, { text: 'crash', sentAt: new Date() });
+    expect(crashed).toEqual({ ok: false, error: { code: 'internal', message: 'internal error' } });
+  });
+
+  it('answers an invalid payload with bad-request and keeps serving', async () => {
+    const reply = await client.request(Echo, { wrong: true } as never);
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error.code).toBe('bad-request');
+    expect((await client.call(Echo, { text: 'still here', sentAt: new Date() })).text).toBe('still here');
+  });
+
+  it('answers unavailable when no service serves the subject', async () => {
+    const nobody = defineRequest<object, object>('contacts.v1.test.nobody', z.object({}));
+    const reply = await client.request(nobody, {}, { timeoutMs: 2000 });
+    expect(!reply.ok && reply.error.code).toBe('unavailable');
+  });
+}
+
+describe('in-process transport', () => {
+  transportSuite(() => ({ kind: 'in-process', broker: new InProcessBroker() }));
+});
+
+describeWithInfrastructure('NATS transport', () => {
+  const prefix = randomSubjectPrefix();
+  transportSuite(() => ({ kind: 'nats', servers: TEST_NATS_URL, prefix }));
+
+  it('answers bytes that are not JSON with bad-request, and the service keeps serving', async () => {
+    const connection = await connect({ servers: TEST_NATS_URL });
+    try {
+      const message = await connection.request(prefixed(prefix, Echo.subject), new TextEncoder().encode('{garbage'), {
+        timeout: 3000,
+      });
+      const packet = JSON.parse(new TextDecoder().decode(message.data)) as { response: { ok: boolean; error: { code: string } } };
+      expect(packet.response.ok).toBe(false);
+      expect(packet.response.error.code).toBe('bad-request');
+      const bare = await connection.request(
+        prefixed(prefix, Echo.subject),
+        new TextEncoder().encode(JSON.stringify({ text: 'bare', sentAt: 'now' })),
+        { timeout: 3000 },
+      );
+      const answered = JSON.parse(new TextDecoder().decode(bare.data)) as { response: { ok: boolean; data: { text: string } } };
+      expect(answered.response).toMatchObject({ ok: true, data: { text: 'bare' } });
+    } finally {
+      await connection.close();
+    }
+  });
+});

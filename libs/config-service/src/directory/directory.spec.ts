@@ -1,0 +1,99 @@
+import { type INestMicroservice } from '@nestjs/common';
+import { type PGlite } from '@electric-sql/pglite';
+import { createBusClient, InProcessBroker, type BusClient, type BusTransport } from '@davmesh/bus';
+import {
+  Authenticate,
+  ContextsAdd,
+  UserChanged,
+  UsersAdd,
+  UsersFindByLogin,
+  UsersList,
+  UsersSetEnabled,
+  UsersSetPassword,
+  type UserChangedEvent,
+} from '@davmesh/contracts';
+import { createLogger } from '@davmesh/logging';
+import { startDomainService } from '@davmesh/runtime';
+import { openPGlite } from '@davmesh/storage';
+
+describe('directory (config service on embedded storage)', () => {
+  let db: PGlite;
+  let app: INestMicroservice;
+  let bus: BusClient;
+  const events: UserChangedEvent[] = [];
+  const broker = new InProcessBroker();
+
+  beforeAll(async () => {
+    db = await openPGlite(undefined);
+    const transport: BusTransport = { kind: 'in-process', broker };
+    app = await startDomainService('config', transport, { kind: 'pglite', db }, createLogger({ level: 'silent' }));
+    bus = await createBusClient(transport, 'test');
+    broker.subscribe(UserChanged.subject, undefined, (raw) => events.push((JSON.parse(raw) as { data: UserChangedEvent }).data));
+    await bus.call(ContextsAdd, { contextId: 1, name: 'one', tags: ['ucInfostore'] });
+    await bus.call(ContextsAdd, { contextId: 2 });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  it('adds a user, finds them by login in any case, and announces it', async () => {
+    const anna = await bus.call(UsersAdd, { login: 'anna', password: 'pw-anna', contextId: 1, email: 'anna@example.org' });
+    expect(anna).toMatchObject({ login: 'anna', contextId: 1, displayName: 'anna', enabled: true, version: 1 });
+    expect((await bus.call(UsersFindByLogin, { login: 'ANNA' })).userId).toBe(anna.userId);
+    await waitFor(() => events.some((e) => e.userId === anna.userId && e.change === 'added'));
+  });
+
+  it('refuses a second user with the same login, whatever its case', async () => {
+    const reply = await bus.request(UsersAdd, { login: 'Anna', password: 'x', contextId: 2 });
+    expect(!reply.ok && reply.error.code).toBe('conflict');
+    expect((await bus.call(UsersList, { contextId: 2 })).map((u) => u.login)).not.toContain('Anna');
+  });
+
+  it('refuses a user in a context that does not exist', async () => {
+    const reply = await bus.request(UsersAdd, { login: 'ghost', password: 'x', contextId: 99 });
+    expect(!reply.ok && reply.error.code).toBe('not-found');
+  });
+
+  it('refuses a duplicate context id', async () => {
+    const reply = await bus.request(ContextsAdd, { contextId: 1 });
+    expect(!reply.ok && reply.error.code).toBe('conflict');
+  });
+
+  it('authenticates the right password and fails every wrong part with the same error', async () => {
+    await bus.call(UsersAdd, { login: 'bert', password: 'right', contextId: 1 });
+    expect((await bus.call(Authenticate, { login: 'bert', password: 'right' })).login).toBe('bert');
+    const wrongPassword = await bus.request(Authenticate, { login: 'bert', password: 'wrong' });
+    const unknownUser = await bus.request(Authenticate, { login: 'nobody', password: 'right' });
+    await bus.call(UsersAdd, { login: 'carl', password: 'right', contextId: 1 });
+    await bus.call(UsersSetEnabled, { login: 'carl', enabled: false });
+    const disabled = await bus.request(Authenticate, { login: 'carl', password: 'right' });
+    expect(wrongPassword).toEqual({ ok: false, error: { code: 'unauthenticated', message: 'invalid credentials' } });
+    expect(unknownUser).toEqual(wrongPassword);
+    expect(disabled).toEqual(wrongPassword);
+  });
+
+  it('changes a password: the old one fails, the new one works, the version rises and the change is announced', async () => {
+    const before = await bus.call(UsersAdd, { login: 'dora', password: 'old', contextId: 1 });
+    const after = await bus.call(UsersSetPassword, { login: 'dora', password: 'new' });
+    expect(after.version).toBe(before.version + 1);
+    expect((await bus.request(Authenticate, { login: 'dora', password: 'old' })).ok).toBe(false);
+    expect((await bus.request(Authenticate, { login: 'dora', password: 'new' })).ok).toBe(true);
+    await waitFor(() => events.some((e) => e.login === 'dora' && e.change === 'password-changed' && e.version === after.version));
+  });
+
+  it('never stores the password in clear', async () => {
+    const rows: { password_hash: string }[] = (await db.query(`SELECT password_hash FROM config.users WHERE login = 'bert'`)).rows as never;
+    expect(rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(rows[0].password_hash).not.toContain('right');
+  });
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

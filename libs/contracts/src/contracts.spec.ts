@@ -1,0 +1,39 @@
+import { ALL_CONTRACTS, ADMIN_SUBJECTS } from './registry';
+import { Authenticate, UsersAdd } from './directory.contract';
+import { defineRequest } from './contract';
+import { fail, isReply, ok } from './reply';
+import { z } from 'zod';
+
+describe('bus contracts', () => {
+  it('gives every subject a service, a version and no duplicate', () => {
+    const subjects = [...ALL_CONTRACTS.requests, ...ALL_CONTRACTS.events].map((c) => c.subject);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    for (const subject of subjects) expect(subject).toMatch(/^(config|calendar|contacts)\.v\d+\./);
+    for (const request of ALL_CONTRACTS.requests) expect(request.subject.startsWith(`${request.service}.`)).toBe(true);
+  });
+
+  it('refuses a subject without a version', () => {
+    expect(() => defineRequest('config.users.add', z.object({}))).toThrow(/not <service>\.v<N>/);
+  });
+
+  it('rejects a user with a login containing a colon, which Basic auth could not carry', () => {
+    expect(UsersAdd.request.safeParse({ login: 'a:b', password: 'x', contextId: 1 }).success).toBe(false);
+    expect(UsersAdd.request.safeParse({ login: 'anna', password: 'x', contextId: 1 }).success).toBe(true);
+  });
+
+  it('rejects unknown fields instead of ignoring them', () => {
+    expect(Authenticate.request.safeParse({ login: 'a', password: 'b', admin: true }).success).toBe(false);
+  });
+
+  it('offers only directory subjects to the control socket', () => {
+    expect(ADMIN_SUBJECTS.has(UsersAdd.subject)).toBe(true);
+    expect([...ADMIN_SUBJECTS].every((s) => s.startsWith('config.v1.directory.'))).toBe(true);
+  });
+
+  it('recognises reply values', () => {
+    expect(isReply(ok(1))).toBe(true);
+    expect(isReply(fail('not-found', 'x'))).toBe(true);
+    expect(isReply({ ok: false })).toBe(false);
+    expect(isReply({ response: 1 })).toBe(false);
+  });
+});
