@@ -1,6 +1,14 @@
-import { type INestMicroservice } from '@nestjs/common';
+import { type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { type PGlite } from '@electric-sql/pglite';
-import { createBusClient, InProcessBroker, type BusClient, type BusTransport } from '@davmesh/bus';
+import {
+  BusModule,
+  createBusClient,
+  createServerStrategy,
+  InProcessBroker,
+  type BusClient,
+  type BusTransport,
+} from '@davmesh/bus';
 import {
   Authenticate,
   ContextsAdd,
@@ -12,9 +20,23 @@ import {
   UsersSetPassword,
   type UserChangedEvent,
 } from '@davmesh/contracts';
-import { createLogger } from '@davmesh/logging';
-import { startDomainService } from '@davmesh/runtime';
+import { createLogger, LoggerModule } from '@davmesh/logging';
 import { openPGlite } from '@davmesh/storage';
+import { ConfigServiceModule } from '../config-service.module';
+
+async function startConfigService(transport: BusTransport, db: PGlite): Promise<INestMicroservice> {
+  @Module({
+    imports: [
+      LoggerModule.forRoot(createLogger({ level: 'silent' })),
+      BusModule.forRoot(transport, 'config'),
+      ConfigServiceModule.register({ kind: 'pglite', db }),
+    ],
+  })
+  class TestRoot {}
+  const app = await NestFactory.createMicroservice(TestRoot, { strategy: createServerStrategy(transport, 'config'), logger: false });
+  await app.listen();
+  return app;
+}
 
 describe('directory (config service on embedded storage)', () => {
   let db: PGlite;
@@ -26,7 +48,7 @@ describe('directory (config service on embedded storage)', () => {
   beforeAll(async () => {
     db = await openPGlite(undefined);
     const transport: BusTransport = { kind: 'in-process', broker };
-    app = await startDomainService('config', transport, { kind: 'pglite', db }, createLogger({ level: 'silent' }));
+    app = await startConfigService(transport, db);
     bus = await createBusClient(transport, 'test');
     broker.subscribe(UserChanged.subject, undefined, (raw) => events.push((JSON.parse(raw) as { data: UserChangedEvent }).data));
     await bus.call(ContextsAdd, { contextId: 1, name: 'one', tags: ['ucInfostore'] });

@@ -5,8 +5,8 @@ export const DAV_COMPLIANCE = '1, 3, calendar-access, addressbook';
 
 export type Depth = '0' | '1' | 'infinity';
 
-/** RFC 4918 10.2; a missing header means infinity. undefined for a value that is not one of the three. */
-export function parseDepth(header: string | string[] | undefined, fallback: Depth = 'infinity'): Depth | undefined {
+/** RFC 4918 10.2; `fallback` for a missing header, undefined for a value that is not 0, 1 or infinity. */
+export function parseDepth(header: string | string[] | undefined, fallback: Depth): Depth | undefined {
   if (header === undefined) return fallback;
   const value = (Array.isArray(header) ? header[0] : header).trim().toLowerCase();
   return value === '0' || value === '1' || value === 'infinity' ? value : undefined;

@@ -33,7 +33,9 @@ export class PropfindMethod implements DavMethod {
   ) {}
 
   async handle({ request, response, resource, user }: DavExchange): Promise<void> {
-    const depth = parseDepth(request.headers['depth']);
+    // RFC 4918 reads a missing Depth as infinity; like SabreDAV we answer it as 1, so a bare
+    // `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403.
+    const depth = parseDepth(request.headers['depth'], '1');
     if (depth === undefined) throw new DavHttpError(400, 'Depth must be 0, 1 or infinity');
     if (depth === 'infinity') {
       throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
