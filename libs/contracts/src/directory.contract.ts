@@ -114,8 +114,3 @@ export const UserChanged = defineEvent<UserChangedEvent>(
     version: z.number().int().nonnegative(),
   }),
 );
-
-export const ContextChanged = defineEvent<Context>(
-  'config.v1.directory.events.context-changed',
-  z.object({ contextId, name: z.string(), tags: z.array(z.string()) }),
-);
