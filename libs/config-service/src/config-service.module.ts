@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { CascadeHandler } from './cascade/cascade.handler';
+import { CascadeService } from './cascade/cascade.service';
 import { CONFIG_SCHEMA, ContextRow, UserRow } from './directory/directory.entities';
 import { DirectoryHandler } from './directory/directory.handler';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -20,8 +22,8 @@ export class ConfigServiceModule {
     return {
       module: ConfigServiceModule,
       imports: [StorageModule.forService(storage, CONFIG_SERVICE_SCHEMA)],
-      controllers: [DirectoryHandler, HealthHandler],
-      providers: [DirectoryRepository, DirectoryService],
+      controllers: [DirectoryHandler, CascadeHandler, HealthHandler],
+      providers: [DirectoryRepository, DirectoryService, CascadeService],
     };
   }
 }

@@ -25,9 +25,9 @@ describe('bus contracts', () => {
     expect(Authenticate.request.safeParse({ login: 'a', password: 'b', admin: true }).success).toBe(false);
   });
 
-  it('offers only directory subjects to the control socket', () => {
+  it('offers only config-service subjects to the control socket', () => {
     expect(ADMIN_SUBJECTS.has(UsersAdd.subject)).toBe(true);
-    expect([...ADMIN_SUBJECTS].every((s) => s.startsWith('config.v1.directory.'))).toBe(true);
+    expect([...ADMIN_SUBJECTS].every((s) => s.startsWith('config.v1.'))).toBe(true);
   });
 
   it('recognises reply values', () => {

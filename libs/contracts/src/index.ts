@@ -2,4 +2,6 @@ export * from './reply';
 export * from './contract';
 export * from './directory.contract';
 export * from './health.contract';
+export * from './config-keys';
+export * from './config.contract';
 export * from './registry';

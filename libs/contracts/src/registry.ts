@@ -1,4 +1,5 @@
 import { type EventContract, type RequestContract } from './contract';
+import * as config from './config.contract';
 import * as directory from './directory.contract';
 import * as health from './health.contract';
 
@@ -14,9 +15,9 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, health);
+export const ALL_CONTRACTS = collect(directory, config, health);
 
-/** Subjects an operator's CLI may call through the embedded server's control socket. */
+/** Subjects an operator's CLI may call through the embedded server's control socket: the config service's. */
 export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set(
-  ALL_CONTRACTS.requests.filter((c) => c.subject.startsWith('config.v1.directory.')).map((c) => c.subject),
+  ALL_CONTRACTS.requests.filter((c) => c.service === 'config').map((c) => c.subject),
 );
