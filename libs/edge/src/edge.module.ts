@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Authenticator } from './auth/authenticator';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
+import { ConfigEventsHandler } from './config/config-events.handler';
+import { UserConfigService } from './config/user-config.service';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { DavDispatcher } from './http/dav-dispatcher';
 import { DAV_METHODS } from './methods/dav-method';
@@ -15,11 +17,12 @@ export class EdgeModule {
   static register(options: Partial<EdgeOptions> = {}): DynamicModule {
     return {
       module: EdgeModule,
-      controllers: [DirectoryEventsHandler],
+      controllers: [DirectoryEventsHandler, ConfigEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry(PRINCIPAL_PROPERTIES) },
         Authenticator,
+        UserConfigService,
         OptionsMethod,
         PropfindMethod,
         {
@@ -29,7 +32,7 @@ export class EdgeModule {
         },
         DavDispatcher,
       ],
-      exports: [DavDispatcher, Authenticator],
+      exports: [DavDispatcher, Authenticator, UserConfigService],
     };
   }
 }

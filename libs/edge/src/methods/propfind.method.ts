@@ -11,6 +11,7 @@ import {
   type PropfindRequest,
   type PropValue,
 } from '@davmesh/dav';
+import { UserConfigService } from '../config/user-config.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { DAV_COMPLIANCE, parseDepth, wantsMinimal } from '../http/dav-headers';
@@ -30,6 +31,7 @@ export class PropfindMethod implements DavMethod {
     @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(UserConfigService) private readonly userConfig: UserConfigService,
   ) {}
 
   async handle({ request, response, resource, user }: DavExchange): Promise<void> {
@@ -41,7 +43,7 @@ export class PropfindMethod implements DavMethod {
       throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
     }
     const propfind = await parsePropfind(await readBody(request, this.options.maxXmlBytes));
-    const subjectUser = await this.subjectUser(resource, user);
+    const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user)]);
     const minimal = wantsMinimal(request);
     const writer = new MultistatusWriter();
 
@@ -50,7 +52,7 @@ export class PropfindMethod implements DavMethod {
     response.setHeader('DAV', DAV_COMPLIANCE);
     response.write(writer.open());
     // Principals and the root have no members yet: Depth 1 answers the resource itself.
-    const context: PropertyContext = { currentUser: user, subjectUser, resource, prefix: this.options.prefix };
+    const context: PropertyContext = { currentUser: user, subjectUser, resource, prefix: this.options.prefix, config };
     response.write(writer.response(this.describe(context, propfind, minimal)));
     response.end(writer.close());
   }

@@ -58,14 +58,16 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
     protected: true,
-    compute: ({ prefix }) => [el(dav('href'), `${prefix}/caldav/`)],
+    compute: ({ prefix, config }) =>
+      config.values['com.openexchange.caldav.enabled'].value === true ? [el(dav('href'), `${prefix}/caldav/`)] : undefined,
   },
   {
     name: carddav('addressbook-home-set'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
     protected: true,
-    compute: ({ prefix }) => [el(dav('href'), `${prefix}/carddav/`)],
+    compute: ({ prefix, config }) =>
+      config.values['com.openexchange.carddav.enabled'].value === true ? [el(dav('href'), `${prefix}/carddav/`)] : undefined,
   },
   {
     name: caldav('calendar-user-address-set'),

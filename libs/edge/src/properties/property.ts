@@ -1,4 +1,4 @@
-import { type User } from '@davmesh/contracts';
+import { type EffectiveConfig, type User } from '@davmesh/contracts';
 import { type QName, type XmlContent } from '@davmesh/dav';
 import { type Resource, type ResourceKind } from '../resources/resource';
 
@@ -9,6 +9,8 @@ export interface PropertyContext {
   subjectUser: User;
   resource: Resource;
   prefix: string;
+  /** The current user's effective configuration. */
+  config: EffectiveConfig;
 }
 
 /** One live property: where it exists and how its value is computed. */
