@@ -29,7 +29,7 @@ async function startConfigService(transport: BusTransport, db: PGlite): Promise<
     imports: [
       LoggerModule.forRoot(createLogger({ level: 'silent' })),
       BusModule.forRoot(transport, 'config'),
-      ConfigServiceModule.register({ kind: 'pglite', db }),
+      ConfigServiceModule.register({ kind: 'pglite', db }, { configDir: '/nonexistent/davmesh-config', pollMs: 60_000 }),
     ],
   })
   class TestRoot {}
