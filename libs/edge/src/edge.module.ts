@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { Authenticator } from './auth/authenticator';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { ConfigEventsHandler } from './config/config-events.handler';
+import { ServerSettingsService } from './config/server-settings.service';
 import { UserConfigService } from './config/user-config.service';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { DavDispatcher } from './http/dav-dispatcher';
@@ -23,6 +24,7 @@ export class EdgeModule {
         { provide: PropertyRegistry, useValue: new PropertyRegistry(PRINCIPAL_PROPERTIES) },
         Authenticator,
         UserConfigService,
+        ServerSettingsService,
         OptionsMethod,
         PropfindMethod,
         {

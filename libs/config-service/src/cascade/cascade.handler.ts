@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
-import { ConfigExplain, ConfigGet, ConfigResolve, ConfigSet, ConfigUnset } from '@davmesh/contracts';
+import { ConfigExplain, ConfigGet, ConfigResolve, ConfigServerValues, ConfigSet, ConfigUnset } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { CascadeService } from './cascade.service';
 import { type StoredScope } from './stored-values.repository';
@@ -20,6 +20,11 @@ export class CascadeHandler {
   @HandlesRequest(ConfigResolve)
   resolve(@Payload() payload: unknown) {
     return handleRequest(ConfigResolve, payload, this.logger, (r) => this.cascade.resolve(r.userId));
+  }
+
+  @HandlesRequest(ConfigServerValues)
+  serverValues(@Payload() payload: unknown) {
+    return handleRequest(ConfigServerValues, payload, this.logger, () => this.cascade.serverValues());
   }
 
   @HandlesRequest(ConfigExplain)

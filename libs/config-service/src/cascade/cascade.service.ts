@@ -10,6 +10,7 @@ import {
   type EffectiveConfig,
   type EffectiveValue,
   type ExplainedLevel,
+  type ServerValues,
   type StoredValue,
 } from '@davmesh/contracts';
 import { type UserRow } from '../directory/directory.entities';
@@ -48,6 +49,17 @@ export class CascadeService {
     const values = {} as Record<ConfigKey, EffectiveValue>;
     for (const [key, levels] of layers.levels) values[key] = levels[levels.length - 1];
     return { userId, contextId: layers.user.contextId, revision: layers.revision, values };
+  }
+
+  async serverValues(): Promise<ServerValues> {
+    const revision = await this.stored.revision();
+    const values = {} as Record<ConfigKey, EffectiveValue>;
+    for (const [key, definition] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
+      values[key] = this.server.config.properties.has(key)
+        ? { level: 'server', ...this.server.config.properties.get(key)! }
+        : { level: 'default', source: 'built-in default', value: definition.default };
+    }
+    return { revision, values };
   }
 
   async explain(userId: number, key: string): Promise<ConfigExplanation> {

@@ -34,7 +34,7 @@ export class PropfindMethod implements DavMethod {
     @Inject(UserConfigService) private readonly userConfig: UserConfigService,
   ) {}
 
-  async handle({ request, response, resource, user }: DavExchange): Promise<void> {
+  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
     // RFC 4918 reads a missing Depth as infinity; like SabreDAV we answer it as 1, so a bare
     // `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403.
     const depth = parseDepth(request.headers['depth'], '1');
@@ -52,7 +52,7 @@ export class PropfindMethod implements DavMethod {
     response.setHeader('DAV', DAV_COMPLIANCE);
     response.write(writer.open());
     // Principals and the root have no members yet: Depth 1 answers the resource itself.
-    const context: PropertyContext = { currentUser: user, subjectUser, resource, prefix: this.options.prefix, config };
+    const context: PropertyContext = { currentUser: user, subjectUser, resource, prefix, config };
     response.write(writer.response(this.describe(context, propfind, minimal)));
     response.end(writer.close());
   }
