@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigClientModule } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { ConfigEventsHandler } from './config/config-events.handler';
 import { ServerSettingsService } from './config/server-settings.service';
-import { UserConfigService } from './config/user-config.service';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { DavDispatcher } from './http/dav-dispatcher';
 import { DAV_METHODS } from './methods/dav-method';
@@ -18,12 +18,12 @@ export class EdgeModule {
   static register(options: Partial<EdgeOptions> = {}): DynamicModule {
     return {
       module: EdgeModule,
+      imports: [ConfigClientModule],
       controllers: [DirectoryEventsHandler, ConfigEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry(PRINCIPAL_PROPERTIES) },
         Authenticator,
-        UserConfigService,
         ServerSettingsService,
         OptionsMethod,
         PropfindMethod,
@@ -34,7 +34,7 @@ export class EdgeModule {
         },
         DavDispatcher,
       ],
-      exports: [DavDispatcher, Authenticator, UserConfigService],
+      exports: [DavDispatcher, Authenticator],
     };
   }
 }

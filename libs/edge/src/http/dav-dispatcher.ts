@@ -1,5 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainException } from '@davmesh/contracts';
 import { XmlParseError } from '@davmesh/dav';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from '../auth/authenticator';
@@ -94,6 +95,7 @@ export class DavDispatcher {
     if (error instanceof DavHttpError) return { status: error.status, body: error.body, headers: { ...error.headers }, message: error.message };
     if (error instanceof XmlParseError) return { status: 400, headers: {}, message: error.message };
     if (error instanceof BodyTooLargeError) return { status: 413, headers: {}, message: error.message };
+    if (error instanceof DomainException) return { status: STATUS_FOR_ERROR[error.code], headers: {}, message: error.message };
     return { status: 500, headers: {}, message: 'internal error' };
   }
 }

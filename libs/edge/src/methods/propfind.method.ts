@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { EffectiveConfigCache } from '@davmesh/config-client';
 import { UsersGet, type User } from '@davmesh/contracts';
 import {
   dav,
@@ -11,7 +12,6 @@ import {
   type PropfindRequest,
   type PropValue,
 } from '@davmesh/dav';
-import { UserConfigService } from '../config/user-config.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { DAV_COMPLIANCE, parseDepth, wantsMinimal } from '../http/dav-headers';
@@ -31,7 +31,7 @@ export class PropfindMethod implements DavMethod {
     @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
-    @Inject(UserConfigService) private readonly userConfig: UserConfigService,
+    @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
   ) {}
 
   async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
@@ -43,7 +43,7 @@ export class PropfindMethod implements DavMethod {
       throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
     }
     const propfind = await parsePropfind(await readBody(request, this.options.maxXmlBytes));
-    const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user)]);
+    const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
     const minimal = wantsMinimal(request);
     const writer = new MultistatusWriter();
 
