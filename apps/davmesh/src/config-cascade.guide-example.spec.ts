@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
+import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND, eventually } from '@davmesh/testing';
 import { runCli } from './cli';
 
 const CALENDAR_HOME = '{urn:ietf:params:xml:ns:caldav}calendar-home-set';
@@ -96,16 +96,3 @@ describe("the admin guide's example, end to end through the edge (embedded)", ()
     rmSync(join(configDir, 'carddav.properties'));
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}

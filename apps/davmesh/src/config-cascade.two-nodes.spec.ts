@@ -15,6 +15,7 @@ import {
   randomSubjectPrefix,
   TEST_NATS_URL,
   type TestDatabase,
+  eventually,
 } from '@davmesh/testing';
 
 const ADDRESSBOOK_HOME = '{urn:ietf:params:xml:ns:carddav}addressbook-home-set';
@@ -99,16 +100,3 @@ describeWithInfrastructure('config hot reload on two config nodes and two edge n
     });
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { ConfigHealth } from '@davmesh/contracts';
+import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CascadeHandler } from './cascade/cascade.handler';
 import { CascadeService } from './cascade/cascade.service';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './cascade/config-service-options';
@@ -9,7 +10,6 @@ import { CONFIG_SCHEMA, ContextRow, UserRow } from './directory/directory.entiti
 import { DirectoryHandler } from './directory/directory.handler';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
-import { HealthHandler } from './health/health.handler';
 import { Directory1764000000000 } from './migrations/1764000000000-directory';
 import { ConfigValues1764100000000 } from './migrations/1764100000000-config-values';
 
@@ -26,7 +26,7 @@ export class ConfigServiceModule {
     return {
       module: ConfigServiceModule,
       imports: [StorageModule.forService(storage, CONFIG_SERVICE_SCHEMA)],
-      controllers: [DirectoryHandler, CascadeHandler, HealthHandler],
+      controllers: [DirectoryHandler, CascadeHandler, healthHandlerFor(ConfigHealth, 'config', CONFIG_SCHEMA)],
       providers: [
         { provide: CONFIG_SERVICE_OPTIONS, useValue: options },
         DirectoryRepository,

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { ContactsHealth } from '@davmesh/contracts';
+import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CONTACTS_SCHEMA } from './schema';
-import { HealthHandler } from './health/health.handler';
 import { ContactsSchema1764000000000 } from './migrations/1764000000000-contacts-schema';
 
 export const CONTACTS_SERVICE_SCHEMA = {
@@ -17,7 +17,7 @@ export class ContactsServiceModule {
     return {
       module: ContactsServiceModule,
       imports: [StorageModule.forService(storage, CONTACTS_SERVICE_SCHEMA)],
-      controllers: [HealthHandler],
+      controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA)],
     };
   }
 }

@@ -14,6 +14,7 @@ import {
   type User,
 } from '@davmesh/contracts';
 import { startConfigServiceHarness, type ConfigServiceHarness } from '../config-service.test-harness';
+import { waitFor } from '@davmesh/testing';
 
 const ENABLED = 'com.openexchange.caldav.enabled';
 const START = 'com.openexchange.caldav.interval.start';
@@ -139,11 +140,3 @@ describe('config cascade: server < context sets < context < user', () => {
     await waitFor(async () => (await effective(plain, ENABLED)).value === true);
   });
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

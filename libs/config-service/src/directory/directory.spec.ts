@@ -12,6 +12,7 @@ import {
   type UserChangedEvent,
 } from '@davmesh/contracts';
 import { startConfigServiceHarness, type ConfigServiceHarness } from '../config-service.test-harness';
+import { waitFor } from '@davmesh/testing';
 
 describe('directory (config service on embedded storage)', () => {
   let harness: ConfigServiceHarness;
@@ -81,11 +82,3 @@ describe('directory (config service on embedded storage)', () => {
     expect(rows[0].password_hash).not.toContain('right');
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
