@@ -1,0 +1,101 @@
+import { InvalidCalendarObject, readCalendarObject } from './calendar-object';
+
+const BERLIN = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Berlin',
+  'BEGIN:STANDARD',
+  'DTSTART:19701025T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'END:STANDARD',
+  'BEGIN:DAYLIGHT',
+  'DTSTART:19700329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'END:DAYLIGHT',
+  'END:VTIMEZONE',
+];
+
+function calendar(...lines: string[]): string {
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//davmesh//test//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+}
+
+function event(uid: string, ...props: string[]): string[] {
+  return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', ...props, 'END:VEVENT'];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('reading a calendar object resource', () => {
+  it('spans a single timed event from its start to its end', () => {
+    const summary = readCalendarObject(calendar(...event('a', 'DTSTART:20260310T090000Z', 'DTEND:20260310T100000Z')));
+    expect(summary.uid).toBe('a');
+    expect(summary.component).toBe('VEVENT');
+    expect(summary.span).toEqual({ start: Date.parse('2026-03-10T09:00:00Z'), end: Date.parse('2026-03-10T10:00:00Z') });
+  });
+
+  it('spans a weekly series to the end of its last instance, across a DST change, honouring EXDATE and a moved override', () => {
+    const summary = readCalendarObject(
+      calendar(
+        ...BERLIN,
+        ...event(
+          'series',
+          'DTSTART;TZID=Europe/Berlin:20260301T100000',
+          'DTEND;TZID=Europe/Berlin:20260301T110000',
+          'RRULE:FREQ=WEEKLY;COUNT=5',
+          'EXDATE;TZID=Europe/Berlin:20260329T100000',
+        ),
+        ...event('series', 'RECURRENCE-ID;TZID=Europe/Berlin:20260322T100000', 'DTSTART;TZID=Europe/Berlin:20260402T150000', 'DTEND;TZID=Europe/Berlin:20260402T160000'),
+      ),
+    );
+    if (summary.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summary.span.start)).toBe('2026-03-01T09:00:00.000Z');
+    // The last regular instance, 29 March, is excluded; the moved 22 March instance ends last, in summer time.
+    expect(iso(summary.span.end)).toBe('2026-04-02T14:00:00.000Z');
+  });
+
+  it('leaves an unbounded series open-ended', () => {
+    const summary = readCalendarObject(calendar(...event('daily', 'DTSTART:20260101T080000Z', 'DURATION:PT30M', 'RRULE:FREQ=DAILY')));
+    expect(summary.span).toEqual({ start: Date.parse('2026-01-01T08:00:00Z'), end: Infinity });
+  });
+
+  it('keeps a series whose every instance is excluded, with no occurrences', () => {
+    const summary = readCalendarObject(
+      calendar(...event('gone', 'DTSTART:20260101T080000Z', 'RRULE:FREQ=DAILY;COUNT=2', 'EXDATE:20260101T080000Z,20260102T080000Z')),
+    );
+    expect(summary.span).toBe('none');
+  });
+
+  it('widens all-day and floating events by the largest time-zone offsets', () => {
+    const allDay = readCalendarObject(calendar(...event('day', 'DTSTART;VALUE=DATE:20260310')));
+    if (allDay.span === 'none') throw new Error('expected occurrences');
+    expect(iso(allDay.span.start)).toBe('2026-03-09T10:00:00.000Z');
+    expect(iso(allDay.span.end)).toBe('2026-03-11T14:00:00.000Z');
+  });
+
+  it('gives a task without dates every time range, and a task with a due date the time before it', () => {
+    const open = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'SUMMARY:x', 'END:VTODO'));
+    expect(open).toMatchObject({ component: 'VTODO', span: { start: -Infinity, end: Infinity } });
+    const due = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'DUE:20260301T120000Z', 'END:VTODO'));
+    expect(due.span).toEqual({ start: -Infinity, end: Date.parse('2026-03-01T12:00:00Z') });
+  });
+
+  it.each([
+    ['not iCalendar at all', 'hello', 'valid-calendar-data'],
+    ['a vCard', 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nEND:VCARD\r\n', 'valid-calendar-data'],
+    ['two UIDs', calendar(...event('a', 'DTSTART:20260101T000000Z'), ...event('b', 'DTSTART:20260101T000000Z')), 'valid-calendar-object-resource'],
+    ['two component types', calendar(...event('a', 'DTSTART:20260101T000000Z'), 'BEGIN:VTODO', 'UID:a', 'END:VTODO'), 'valid-calendar-object-resource'],
+    ['a METHOD', calendar('METHOD:REQUEST', ...event('a', 'DTSTART:20260101T000000Z')), 'valid-calendar-object-resource'],
+    ['no UID', calendar('BEGIN:VEVENT', 'DTSTART:20260101T000000Z', 'END:VEVENT'), 'valid-calendar-object-resource'],
+    ['only a time zone', calendar(...BERLIN), 'valid-calendar-object-resource'],
+  ])('refuses %s with %s', (_name, text, condition) => {
+    expect(() => readCalendarObject(text)).toThrow(InvalidCalendarObject);
+    try {
+      readCalendarObject(text);
+    } catch (error) {
+      expect((error as InvalidCalendarObject).condition).toBe(condition);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import ICAL, { type IcalComponent } from './ical-module';
+import { occurrenceSpan, type OccurrenceSpan } from './occurrence-span';
+
+export type CalendarComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
+
+export const CALENDAR_COMPONENT_TYPES: readonly CalendarComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
+
+/** RFC 4791 precondition a refused calendar object violates. */
+export type CalendarDataCondition = 'valid-calendar-data' | 'valid-calendar-object-resource';
+
+export class InvalidCalendarObject extends Error {
+  constructor(
+    readonly condition: CalendarDataCondition,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidCalendarObject';
+  }
+}
+
+export interface CalendarObjectSummary {
+  uid: string;
+  component: CalendarComponentType;
+  /** When its occurrences start and end, over the whole series; what the index stores. */
+  span: OccurrenceSpan;
+}
+
+/**
+ * Parses and checks one calendar object resource (RFC 4791 4.1): a VCALENDAR with
+ * components of one type sharing one UID (a master and its overrides), no METHOD.
+ */
+export function readCalendarObject(text: string): CalendarObjectSummary {
+  const root = parseVcalendar(text);
+  if (root.hasProperty('method')) {
+    throw new InvalidCalendarObject('valid-calendar-object-resource', 'a calendar object resource must not have a METHOD');
+  }
+  const components = root.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');
+  if (components.length === 0) throw new InvalidCalendarObject('valid-calendar-object-resource', 'no VEVENT, VTODO or VJOURNAL');
+  const types = new Set(components.map((c) => c.name.toUpperCase()));
+  if (types.size > 1) {
+    throw new InvalidCalendarObject('valid-calendar-object-resource', `one component type per resource, found ${[...types].join(', ')}`);
+  }
+  const component = [...types][0] as CalendarComponentType;
+  if (!CALENDAR_COMPONENT_TYPES.includes(component)) {
+    throw new InvalidCalendarObject('valid-calendar-object-resource', `${component} is not a calendar component`);
+  }
+  const uids = new Set(components.map((c) => c.getFirstPropertyValue('uid')));
+  if (uids.size !== 1 || typeof [...uids][0] !== 'string' || ([...uids][0] as string).trim() === '') {
+    throw new InvalidCalendarObject('valid-calendar-object-resource', 'every component needs the same, non-empty UID');
+  }
+  const masters = components.filter((c) => !c.hasProperty('recurrence-id'));
+  if (masters.length > 1) throw new InvalidCalendarObject('valid-calendar-object-resource', 'more than one master component');
+  registerTimezones(root);
+  return { uid: [...uids][0] as string, component, span: occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id'))) };
+}
+
+export function parseVcalendar(text: string): IcalComponent {
+  let root: IcalComponent;
+  try {
+    root = new ICAL.Component(ICAL.parse(text));
+  } catch (error) {
+    throw new InvalidCalendarObject('valid-calendar-data', `not iCalendar: ${(error as Error).message}`);
+  }
+  if (root.name !== 'vcalendar') throw new InvalidCalendarObject('valid-calendar-data', `the root is ${root.name.toUpperCase()}, not VCALENDAR`);
+  return root;
+}
+
+/** Makes the object's VTIMEZONEs known to ical.js so local times convert with their rules. */
+function registerTimezones(root: IcalComponent): void {
+  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
+    const tzid = vtimezone.getFirstPropertyValue('tzid');
+    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) {
+      ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
+    }
+  }
+}

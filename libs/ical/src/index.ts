@@ -1,0 +1,2 @@
+export * from './calendar-object';
+export * from './occurrence-span';

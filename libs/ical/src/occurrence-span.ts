@@ -1,0 +1,103 @@
+import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
+
+/**
+ * From the start of the first occurrence to the end of the last. `start` may be
+ * -Infinity and `end` +Infinity (an unbounded series, a task without dates);
+ * `none` is a series whose every instance is excluded: stored and served, never
+ * matching a time range.
+ */
+export type OccurrenceSpan = { start: number; end: number } | 'none';
+
+/** Floating times belong to whatever zone the client is in: widen them by the largest UTC offsets. */
+const FLOATING_SLACK_MS = 14 * 3600_000;
+/** Enough to walk any finite series a person keeps; beyond it the series counts as unbounded. */
+const MAX_INSTANCES = 20_000;
+
+export function occurrenceSpan(master: IcalComponent | undefined, overrides: IcalComponent[]): OccurrenceSpan {
+  const spans: { start: number; end: number }[] = overrides.map((o) => instanceSpan(o, startOf(o), endOf(o)));
+  if (master) {
+    const masterSpan = seriesSpan(master, overrides);
+    if (masterSpan !== 'none') spans.push(masterSpan);
+  }
+  if (spans.length === 0) return 'none';
+  return { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) };
+}
+
+function seriesSpan(master: IcalComponent, overrides: IcalComponent[]): OccurrenceSpan {
+  const start = startOf(master);
+  if (!start) return instanceSpan(master, undefined, endOf(master));
+  const isRecurring = master.hasProperty('rrule') || master.hasProperty('rdate');
+  if (!isRecurring) return instanceSpan(master, start, endOf(master));
+
+  const event = new ICAL.Event(master, { exceptions: overrides });
+  const overridden = new Set(overrides.map((o) => (o.getFirstPropertyValue('recurrence-id') as IcalTime).toUnixTime()));
+  const durationMs = durationOf(master, start);
+  const unbounded = master.getAllProperties('rrule').some((p) => {
+    const rule = p.getFirstValue() as { count?: number; until?: unknown };
+    return !rule.count && !rule.until;
+  });
+  const iterator = event.iterator();
+  let first: number | undefined;
+  let last: number | undefined;
+  for (let i = 0; i < MAX_INSTANCES; i++) {
+    const next: IcalTime | null = iterator.next();
+    if (!next) break;
+    if (overridden.has(next.toUnixTime())) continue;
+    const at = toMs(next);
+    first ??= at;
+    last = at;
+    if (unbounded && i > 0) break;
+  }
+  if (first === undefined || last === undefined) return 'none';
+  const slack = start.isDate || start.zone === ICAL.Timezone.localTimezone ? FLOATING_SLACK_MS : 0;
+  const reachedEnd = !unbounded && iterator.complete;
+  return { start: first - slack, end: unbounded || !reachedEnd ? Infinity : last + durationMs + slack };
+}
+
+/** RFC 4791 9.9: the time range a single instance occupies. */
+function instanceSpan(component: IcalComponent, start: IcalTime | undefined, end: IcalTime | undefined): { start: number; end: number } {
+  const floating = (t: IcalTime | undefined) => t !== undefined && (t.isDate || t.zone === ICAL.Timezone.localTimezone);
+  const slack = floating(start) || floating(end) ? FLOATING_SLACK_MS : 0;
+  if (component.name === 'vtodo' && !start) {
+    const due = end;
+    const completed = component.getFirstPropertyValue('completed') as IcalTime | null;
+    const created = component.getFirstPropertyValue('created') as IcalTime | null;
+    if (due) return { start: -Infinity, end: toMs(due) + slack };
+    if (completed || created) {
+      const times = [completed, created].filter((t): t is IcalTime => t !== null).map(toMs);
+      return { start: created ? toMs(created) - slack : -Infinity, end: completed ? Math.max(...times) + slack : Infinity };
+    }
+    return { start: -Infinity, end: Infinity };
+  }
+  if (!start) return { start: -Infinity, end: Infinity };
+  const startMs = toMs(start);
+  const endMs = end ? toMs(end) : startMs + (start.isDate ? 86_400_000 : 0);
+  return { start: startMs - slack, end: Math.max(endMs, startMs) + slack };
+}
+
+function startOf(component: IcalComponent): IcalTime | undefined {
+  return (component.getFirstPropertyValue('dtstart') as IcalTime | null) ?? undefined;
+}
+
+function endOf(component: IcalComponent): IcalTime | undefined {
+  const explicit = (component.getFirstPropertyValue(component.name === 'vtodo' ? 'due' : 'dtend') as IcalTime | null) ?? undefined;
+  if (explicit) return explicit;
+  const start = startOf(component);
+  const duration = component.getFirstPropertyValue('duration') as InstanceType<typeof ICAL.Duration> | null;
+  if (start && duration) {
+    const end = start.clone();
+    end.addDuration(duration);
+    return end;
+  }
+  return undefined;
+}
+
+function durationOf(component: IcalComponent, start: IcalTime): number {
+  const end = endOf(component);
+  if (end) return Math.max(0, toMs(end) - toMs(start));
+  return start.isDate ? 86_400_000 : 0;
+}
+
+function toMs(time: IcalTime): number {
+  return time.toJSDate().getTime();
+}
