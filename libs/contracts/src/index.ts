@@ -4,5 +4,6 @@ export * from './directory.contract';
 export * from './health.contract';
 export * from './config-keys';
 export * from './config.contract';
+export * from './calendar.contract';
 export * from './registry';
 export * from './config-docs';

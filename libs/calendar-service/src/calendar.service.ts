@@ -1,0 +1,233 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import {
+  CalendarFolderChanged,
+  DomainException,
+  type CalendarChanges,
+  type CalendarFolder,
+  type CalendarFolderCreate,
+  type CalendarFolderUpdate,
+  type CalendarObject,
+  type CalendarObjectPut,
+  type CalendarObjectsPage,
+  type TimeWindow,
+} from '@davmesh/contracts';
+import { InvalidCalendarObject, readCalendarObject, type OccurrenceSpan } from '@davmesh/ical';
+import { FolderRepository, type Queryable } from './folders/folder.repository';
+import { etagOf } from './objects/etag';
+import { ObjectRepository } from './objects/object.repository';
+
+/** Largest calendar object accepted (CALDAV:max-resource-size). */
+export const MAX_RESOURCE_SIZE = 1024 * 1024;
+
+const refused = (code: 'forbidden' | 'conflict' | 'not-found', condition: string, message: string, extra: Record<string, unknown> = {}) =>
+  new DomainException(code, message, { condition, ...extra });
+
+function spanColumns(span: OccurrenceSpan): { firstStart: string; lastEnd: string } {
+  if (span === 'none') return { firstStart: 'infinity', lastEnd: '-infinity' };
+  const instant = (ms: number) => (ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString());
+  return { firstStart: instant(span.start), lastEnd: instant(span.end) };
+}
+
+/**
+ * Calendar and task folders and their objects. Every write runs in one transaction
+ * that holds the folder row: conditions (If-Match, UID uniqueness) are decided there,
+ * and the folder revision rises in commit order.
+ */
+@Injectable()
+export class CalendarService {
+  constructor(
+    @Inject(FolderRepository) private readonly folders: FolderRepository,
+    @Inject(ObjectRepository) private readonly objects: ObjectRepository,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  async listFolders(userId: number): Promise<CalendarFolder[]> {
+    const owned = await this.folders.listOwned(userId);
+    if (owned.some((f) => f.components.includes('VEVENT')) && owned.some((f) => f.components.includes('VTODO'))) return owned;
+    await this.folders.dataSource.transaction(async (db) => {
+      await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
+      await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] });
+    });
+    return this.folders.listOwned(userId);
+  }
+
+  async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
+    const folder = await this.folders.dataSource.transaction(async (db) => {
+      const folderId = await this.folders.insert(db, {
+        ownerUserId: request.userId,
+        collectionName: request.collectionName,
+        displayName: request.props?.displayName ?? request.collectionName,
+        components: request.components ?? ['VEVENT', 'VTODO'],
+        description: request.props?.description,
+        color: request.props?.color,
+        order: request.props?.order,
+        timezone: request.props?.timezone,
+      });
+      if (folderId === undefined) throw new DomainException('conflict', `a collection named "${request.collectionName}" exists`);
+      for (const property of request.dead ?? []) await this.folders.setDead(db, folderId, property);
+      return (await this.folders.find(db, folderId))!;
+    });
+    return folder;
+  }
+
+  async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
+    const folder = await this.folders.dataSource.transaction(async (db) => {
+      await this.ownFolder(db, request.folderId, request.userId, true);
+      await this.folders.updateProps(db, request.folderId, request.props ?? {});
+      for (const property of request.setDead ?? []) await this.folders.setDead(db, request.folderId, property);
+      for (const { ns, name } of request.removeDead ?? []) await this.folders.removeDead(db, request.folderId, ns, name);
+      await this.folders.bumpRevision(db, request.folderId);
+      return (await this.folders.find(db, request.folderId))!;
+    });
+    await this.announce(folder.folderId, folder.ownerUserId, folder.revision);
+    return folder;
+  }
+
+  async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
+    await this.folders.dataSource.transaction(async (db) => {
+      await this.ownFolder(db, folderId, userId, true);
+      await this.folders.delete(db, folderId);
+    });
+    return { deleted: true };
+  }
+
+  async listObjects(userId: number, folderId: number, after: string | undefined, limit: number, window?: TimeWindow): Promise<CalendarObjectsPage> {
+    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    const objects = await this.objects.page(folderId, after, limit, window);
+    return objects.length === limit ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
+  }
+
+  async getObjects(userId: number, folderId: number, names: string[]): Promise<{ objects: CalendarObject[]; missing: string[] }> {
+    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    const objects = await this.objects.getMany(folderId, names);
+    const found = new Set(objects.map((o) => o.name));
+    return { objects, missing: names.filter((n) => !found.has(n)) };
+  }
+
+  async putObject(request: CalendarObjectPut): Promise<{ etag: string; created: boolean; revision: number }> {
+    if (Buffer.byteLength(request.ical) > MAX_RESOURCE_SIZE) {
+      throw refused('forbidden', 'max-resource-size', `a calendar object may have at most ${MAX_RESOURCE_SIZE} bytes`);
+    }
+    const summary = this.read(request.ical);
+    const etag = etagOf(request.ical);
+    const result = await this.folders.dataSource.transaction(async (db) => {
+      const folder = await this.ownFolder(db, request.folderId, request.userId, true);
+      if (!folder.components.includes(summary.component)) {
+        throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
+      }
+      const existing = await this.objects.findForUpdate(db, request.folderId, request.name);
+      if (request.ifNoneMatch && existing) throw new DomainException('precondition-failed', 'the resource exists');
+      if (request.ifMatch !== undefined && existing?.etag !== request.ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      const holder = await this.objects.nameHoldingUid(db, request.folderId, summary.uid);
+      if (holder !== undefined && holder !== request.name) {
+        throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
+      }
+      await this.objects.upsert(db, request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical: request.ical, ...spanColumns(summary.span) });
+      const revision = await this.folders.bumpRevision(db, request.folderId);
+      await this.objects.recordChange(db, request.folderId, request.name, revision, false);
+      return { etag, created: !existing, revision, owner: folder.ownerUserId };
+    });
+    await this.announce(request.folderId, result.owner, result.revision);
+    return { etag: result.etag, created: result.created, revision: result.revision };
+  }
+
+  async deleteObject(userId: number, folderId: number, name: string, ifMatch?: string): Promise<{ revision: number }> {
+    const result = await this.folders.dataSource.transaction(async (db) => {
+      const folder = await this.ownFolder(db, folderId, userId, true);
+      const existing = await this.objects.findForUpdate(db, folderId, name);
+      if (!existing) throw new DomainException('not-found', `no resource ${name}`);
+      if (ifMatch !== undefined && existing.etag !== ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      await this.objects.delete(db, folderId, name);
+      const revision = await this.folders.bumpRevision(db, folderId);
+      await this.objects.recordChange(db, folderId, name, revision, true);
+      return { revision, owner: folder.ownerUserId };
+    });
+    await this.announce(folderId, result.owner, result.revision);
+    return { revision: result.revision };
+  }
+
+  async moveObject(request: {
+    userId: number;
+    folderId: number;
+    name: string;
+    toFolderId: number;
+    toName: string;
+    overwrite: boolean;
+    ifMatch?: string;
+  }): Promise<{ etag: string; created: boolean }> {
+    const { userId, folderId, name, toFolderId, toName } = request;
+    if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
+    const revisions = await this.folders.dataSource.transaction(async (db) => {
+      // Lock both folders in id order, so two opposite moves cannot deadlock.
+      for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) await this.ownFolder(db, id, userId, true);
+      const target = (await this.folders.find(db, toFolderId))!;
+      const source = await this.objects.readStored(db, folderId, name);
+      if (!source) throw new DomainException('not-found', `no resource ${name}`);
+      if (request.ifMatch !== undefined && source.etag !== request.ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      if (!target.components.includes(source.component)) {
+        throw refused('forbidden', 'supported-calendar-component', `the destination holds ${target.components.join(', ')}, not ${source.component}`);
+      }
+      const occupied = await this.objects.findForUpdate(db, toFolderId, toName);
+      if (occupied && !request.overwrite) throw new DomainException('precondition-failed', 'the destination exists');
+      const holder = await this.objects.nameHoldingUid(db, toFolderId, source.uid);
+      if (holder !== undefined && holder !== toName && !(toFolderId === folderId && holder === name)) {
+        throw refused('conflict', 'no-uid-conflict', `UID ${source.uid} is in use at the destination`, { folderId: toFolderId, name: holder });
+      }
+      await this.objects.delete(db, folderId, name);
+      await this.objects.upsert(db, toFolderId, { ...source, name: toName });
+      const sourceRevision = await this.folders.bumpRevision(db, folderId);
+      await this.objects.recordChange(db, folderId, name, sourceRevision, true);
+      const targetRevision = toFolderId === folderId ? sourceRevision : await this.folders.bumpRevision(db, toFolderId);
+      await this.objects.recordChange(db, toFolderId, toName, targetRevision, false);
+      return { sourceRevision, targetRevision, etag: source.etag, created: !occupied };
+    });
+    await this.announce(folderId, userId, revisions.sourceRevision);
+    if (toFolderId !== folderId) await this.announce(toFolderId, userId, revisions.targetRevision);
+    return { etag: revisions.etag, created: revisions.created };
+  }
+
+  async syncChanges(userId: number, folderId: number, sinceRevision: number | undefined, limit: number): Promise<CalendarChanges> {
+    // Read the revision first: changes committed after it wait for the next sync.
+    const folder = await this.ownFolder(this.folders.dataSource, folderId, userId);
+    const since = sinceRevision ?? 0;
+    if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
+    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit);
+    let truncated = false;
+    if (rows.length > limit) {
+      truncated = true;
+      const cut = rows[limit].revision;
+      // Never split one revision (a rename writes two names in it) across two pages.
+      const kept = rows.slice(0, limit).filter((r) => r.revision !== cut);
+      rows = kept.length > 0 ? kept : rows.filter((r) => r.revision === cut);
+    }
+    const revision = truncated ? rows[rows.length - 1].revision : folder.revision;
+    const initial = sinceRevision === undefined;
+    return {
+      revision,
+      changed: rows.filter((r) => !r.removed && r.meta).map((r) => r.meta!),
+      removed: initial ? [] : rows.filter((r) => r.removed).map((r) => r.name),
+      truncated,
+    };
+  }
+
+  private read(ical: string) {
+    try {
+      return readCalendarObject(ical);
+    } catch (error) {
+      if (error instanceof InvalidCalendarObject) throw refused('forbidden', error.condition, error.message);
+      throw error;
+    }
+  }
+
+  /** The folder, if this user may use it; others' folders do not exist for them. */
+  private async ownFolder(db: Queryable, folderId: number, userId: number, lock = false): Promise<CalendarFolder> {
+    const folder = await this.folders.find(db, folderId, lock);
+    if (!folder || folder.ownerUserId !== userId) throw new DomainException('not-found', `no calendar ${folderId}`);
+    return folder;
+  }
+
+  private async announce(folderId: number, ownerUserId: number, revision: number): Promise<void> {
+    await this.bus.emit(CalendarFolderChanged, { folderId, ownerUserId, revision });
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable, Inject } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type CalendarComponent, type CalendarFolder, type DeadProperty } from '@davmesh/contracts';
+
+export type Queryable = Pick<EntityManager, 'query'>;
+
+interface FolderRow {
+  folder_id: number;
+  owner_user_id: number;
+  collection_name: string;
+  display_name: string;
+  description: string | null;
+  color: string | null;
+  sort_order: number | null;
+  timezone: string | null;
+  components: CalendarComponent[];
+  revision: string;
+}
+
+export interface NewFolder {
+  ownerUserId: number;
+  collectionName?: string;
+  defaultKind?: 'calendar' | 'tasks';
+  displayName: string;
+  components: CalendarComponent[];
+  description?: string | null;
+  color?: string | null;
+  order?: number | null;
+  timezone?: string | null;
+}
+
+export type FolderProps = Partial<Pick<CalendarFolder, 'displayName' | 'description' | 'color' | 'order' | 'timezone'>>;
+
+const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision"`;
+
+/** SQL for calendar folders and their dead properties. */
+@Injectable()
+export class FolderRepository {
+  constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
+
+  async listOwned(ownerUserId: number): Promise<CalendarFolder[]> {
+    const rows: FolderRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM "calendar"."folders" WHERE "owner_user_id" = $1 ORDER BY "folder_id"`,
+      [ownerUserId],
+    );
+    return this.withDeadProperties(this.dataSource, rows);
+  }
+
+  async find(db: Queryable, folderId: number, lock = false): Promise<CalendarFolder | undefined> {
+    const rows: FolderRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
+      [folderId],
+    );
+    return (await this.withDeadProperties(db, rows))[0];
+  }
+
+  /** Inserts, or returns undefined when the name (or the default of that kind) exists. */
+  async insert(db: Queryable, folder: NewFolder): Promise<number | undefined> {
+    const [{ id }]: { id: number }[] = await db.query(`SELECT nextval('"calendar"."folder_ids"')::integer AS id`);
+    const rows: unknown[] = await db.query(
+      `INSERT INTO "calendar"."folders"
+         ("folder_id", "owner_user_id", "collection_name", "default_kind", "display_name", "components", "description", "color", "sort_order", "timezone")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT DO NOTHING RETURNING "folder_id"`,
+      [
+        id,
+        folder.ownerUserId,
+        folder.collectionName ?? String(id),
+        folder.defaultKind ?? null,
+        folder.displayName,
+        folder.components,
+        folder.description ?? null,
+        folder.color ?? null,
+        folder.order ?? null,
+        folder.timezone ?? null,
+      ],
+    );
+    return rows.length > 0 ? id : undefined;
+  }
+
+  async updateProps(db: Queryable, folderId: number, props: FolderProps): Promise<void> {
+    const columns: Record<keyof FolderProps, string> = {
+      displayName: 'display_name',
+      description: 'description',
+      color: 'color',
+      order: 'sort_order',
+      timezone: 'timezone',
+    };
+    const entries = (Object.keys(props) as (keyof FolderProps)[]).filter((k) => props[k] !== undefined);
+    if (entries.length === 0) return;
+    const sets = entries.map((k, i) => `"${columns[k]}" = $${i + 2}`).join(', ');
+    await db.query(`UPDATE "calendar"."folders" SET ${sets} WHERE "folder_id" = $1`, [folderId, ...entries.map((k) => props[k])]);
+  }
+
+  async setDead(db: Queryable, folderId: number, property: DeadProperty): Promise<void> {
+    await db.query(
+      `INSERT INTO "calendar"."dead_properties" ("folder_id", "ns", "name", "xml") VALUES ($1, $2, $3, $4)
+       ON CONFLICT ("folder_id", "ns", "name") DO UPDATE SET "xml" = EXCLUDED."xml"`,
+      [folderId, property.ns, property.name, property.xml],
+    );
+  }
+
+  async removeDead(db: Queryable, folderId: number, ns: string, name: string): Promise<void> {
+    await db.query(`DELETE FROM "calendar"."dead_properties" WHERE "folder_id" = $1 AND "ns" = $2 AND "name" = $3`, [folderId, ns, name]);
+  }
+
+  async delete(db: Queryable, folderId: number): Promise<void> {
+    await db.query(`DELETE FROM "calendar"."folders" WHERE "folder_id" = $1`, [folderId]);
+  }
+
+  /** Bumps the folder's revision; the caller holds the folder row lock. */
+  async bumpRevision(db: Queryable, folderId: number): Promise<number> {
+    const rows: { revision: string }[] = await db.query(
+      `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision")
+       SELECT "revision" FROM bumped`,
+      [folderId],
+    );
+    return Number(rows[0].revision);
+  }
+
+  private async withDeadProperties(db: Queryable, rows: FolderRow[]): Promise<CalendarFolder[]> {
+    if (rows.length === 0) return [];
+    const dead: (DeadProperty & { folder_id: number })[] = await db.query(
+      `SELECT "folder_id", "ns", "name", "xml" FROM "calendar"."dead_properties" WHERE "folder_id" = ANY($1::integer[]) ORDER BY "ns", "name"`,
+      [rows.map((r) => r.folder_id)],
+    );
+    return rows.map((row) => ({
+      folderId: row.folder_id,
+      ownerUserId: row.owner_user_id,
+      collectionName: row.collection_name,
+      displayName: row.display_name,
+      description: row.description,
+      color: row.color,
+      order: row.sort_order,
+      timezone: row.timezone,
+      components: row.components,
+      revision: Number(row.revision),
+      deadProperties: dead.filter((d) => d.folder_id === row.folder_id).map(({ ns, name, xml }) => ({ ns, name, xml })),
+    }));
+  }
+}

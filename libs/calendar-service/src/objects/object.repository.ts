@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
+import { type Queryable } from '../folders/folder.repository';
+
+interface MetaRow {
+  name: string;
+  etag: string;
+  size: number;
+  modified_at: Date;
+  component: CalendarComponent;
+}
+
+export interface StoredObject {
+  name: string;
+  uid: string;
+  component: CalendarComponent;
+  etag: string;
+  ical: string;
+  /** ISO instants or '-infinity' / 'infinity'. */
+  firstStart: string;
+  lastEnd: string;
+}
+
+const META = `"name", "etag", "size", "modified_at", "component"`;
+
+function toMeta(row: MetaRow): CalendarObjectMeta {
+  return { name: row.name, etag: row.etag, size: row.size, lastModified: new Date(row.modified_at).toISOString(), component: row.component };
+}
+
+/** SQL for calendar objects and the change log. */
+@Injectable()
+export class ObjectRepository {
+  constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
+
+  async page(folderId: number, after: string | undefined, limit: number, window?: { start: string; end: string }): Promise<CalendarObjectMeta[]> {
+    const params: unknown[] = [folderId, after ?? '', limit];
+    const inWindow = window ? ` AND "first_start" < $4 AND "last_end" > $5` : '';
+    if (window) params.push(window.end, window.start);
+    const rows: MetaRow[] = await this.dataSource.query(
+      `SELECT ${META} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" > $2${inWindow} ORDER BY "name" LIMIT $3`,
+      params,
+    );
+    return rows.map(toMeta);
+  }
+
+  async getMany(folderId: number, names: string[]): Promise<CalendarObject[]> {
+    const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
+      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($2::text[])`,
+      [folderId, names],
+    );
+    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
+  }
+
+  async findForUpdate(db: Queryable, folderId: number, name: string): Promise<{ etag: string; uid: string } | undefined> {
+    const rows: { etag: string; uid: string }[] = await db.query(
+      `SELECT "etag", "uid" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
+      [folderId, name],
+    );
+    return rows[0];
+  }
+
+  async nameHoldingUid(db: Queryable, folderId: number, uid: string): Promise<string | undefined> {
+    const rows: { name: string }[] = await db.query(`SELECT "name" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "uid" = $2`, [
+      folderId,
+      uid,
+    ]);
+    return rows[0]?.name;
+  }
+
+  async upsert(db: Queryable, folderId: number, object: StoredObject): Promise<void> {
+    await db.query(
+      `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "modified_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, now())
+       ON CONFLICT ("folder_id", "name") DO UPDATE SET
+         "uid" = EXCLUDED."uid", "component" = EXCLUDED."component", "etag" = EXCLUDED."etag", "ical" = EXCLUDED."ical",
+         "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end", "modified_at" = now()`,
+      [folderId, object.name, object.uid, object.component, object.etag, object.ical, Buffer.byteLength(object.ical), object.firstStart, object.lastEnd],
+    );
+  }
+
+  async delete(db: Queryable, folderId: number, name: string): Promise<void> {
+    await db.query(`DELETE FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
+  }
+
+  async readStored(db: Queryable, folderId: number, name: string): Promise<StoredObject | undefined> {
+    const rows: { name: string; uid: string; component: CalendarComponent; etag: string; ical: string; first_start: string; last_end: string }[] =
+      await db.query(
+        `SELECT "name", "uid", "component", "etag", "ical", "first_start"::text AS "first_start", "last_end"::text AS "last_end"
+         FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
+        [folderId, name],
+      );
+    const row = rows[0];
+    return row && { name: row.name, uid: row.uid, component: row.component, etag: row.etag, ical: row.ical, firstStart: row.first_start, lastEnd: row.last_end };
+  }
+
+  async recordChange(db: Queryable, folderId: number, name: string, revision: number, removed: boolean): Promise<void> {
+    await db.query(
+      `INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed") VALUES ($1, $2, $3, $4)
+       ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed"`,
+      [folderId, name, revision, removed],
+    );
+  }
+
+  /** Changes after `since` up to `upTo`, oldest first, at most `limit` + 1 (to tell truncation). */
+  async changesSince(
+    folderId: number,
+    since: number,
+    upTo: number,
+    limit: number,
+  ): Promise<{ name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[]> {
+    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean })[] = await this.dataSource.query(
+      `SELECT c."name" AS "change_name", c."revision", c."removed", o."name", o."etag", o."size", o."modified_at", o."component"
+       FROM "calendar"."changes" c
+       LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
+       WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
+       ORDER BY c."revision" LIMIT $4`,
+      [folderId, since, upTo, limit + 1],
+    );
+    return rows.map((row) => ({
+      name: row.change_name,
+      revision: Number(row.revision),
+      removed: row.removed || !row.etag,
+      meta: row.etag ? toMeta(row as MetaRow) : undefined,
+    }));
+  }
+}

@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './contract';
+
+export type CalendarComponent = 'VEVENT' | 'VTODO' | 'VJOURNAL';
+
+export interface DeadProperty {
+  ns: string;
+  name: string;
+  /** The property element's inner XML, stored and returned as given. */
+  xml: string;
+}
+
+export interface CalendarFolder {
+  folderId: number;
+  ownerUserId: number;
+  /** The collection's path segment: the client's name for MKCALENDAR, the folder id otherwise. */
+  collectionName: string;
+  displayName: string;
+  description: string | null;
+  color: string | null;
+  order: number | null;
+  timezone: string | null;
+  components: CalendarComponent[];
+  /** Current sync revision; the sync token and getctag derive from it. */
+  revision: number;
+  deadProperties: DeadProperty[];
+}
+
+export interface CalendarObjectMeta {
+  name: string;
+  etag: string;
+  size: number;
+  lastModified: string;
+  component: CalendarComponent;
+}
+
+export interface CalendarObject extends CalendarObjectMeta {
+  uid: string;
+  ical: string;
+}
+
+const userId = z.number().int().positive();
+const folderId = z.number().int().positive();
+const objectName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\]+$/, 'a resource name has no slashes')
+  .refine((n) => n !== '.' && n !== '..', 'not a resource name');
+const component = z.enum(['VEVENT', 'VTODO', 'VJOURNAL']);
+const etag = z.string().min(1).max(200);
+const deadProperty = z.object({ ns: z.string().max(512), name: z.string().min(1).max(256), xml: z.string().max(65_536) }).strict();
+const folderProps = z
+  .object({
+    displayName: z.string().max(1024).optional(),
+    description: z.string().max(65_536).nullable().optional(),
+    color: z.string().max(32).nullable().optional(),
+    order: z.number().int().nullable().optional(),
+    timezone: z.string().max(65_536).nullable().optional(),
+  })
+  .strict();
+
+/** The user's calendars: their own (default calendar and tasks folders created on first use). */
+export const CalendarFoldersList = defineRequest<{ userId: number }, CalendarFolder[]>(
+  'calendar.v1.folders.list',
+  z.object({ userId }).strict(),
+);
+
+export interface CalendarFolderCreate {
+  userId: number;
+  collectionName: string;
+  components?: CalendarComponent[];
+  props?: z.infer<typeof folderProps>;
+  dead?: DeadProperty[];
+}
+
+/** MKCALENDAR: `conflict` when the user has a collection of that name. */
+export const CalendarFoldersCreate = defineRequest<CalendarFolderCreate, CalendarFolder>(
+  'calendar.v1.folders.create',
+  z
+    .object({
+      userId,
+      collectionName: objectName,
+      components: z.array(component).min(1).max(3).optional(),
+      props: folderProps.optional(),
+      dead: z.array(deadProperty).max(100).optional(),
+    })
+    .strict(),
+);
+
+export interface CalendarFolderUpdate {
+  userId: number;
+  folderId: number;
+  props?: z.infer<typeof folderProps>;
+  setDead?: DeadProperty[];
+  removeDead?: { ns: string; name: string }[];
+}
+
+/** PROPPATCH: all changes or none. */
+export const CalendarFoldersUpdate = defineRequest<CalendarFolderUpdate, CalendarFolder>(
+  'calendar.v1.folders.update',
+  z
+    .object({
+      userId,
+      folderId,
+      props: folderProps.optional(),
+      setDead: z.array(deadProperty).max(100).optional(),
+      removeDead: z.array(z.object({ ns: z.string().max(512), name: z.string().min(1).max(256) }).strict()).max(100).optional(),
+    })
+    .strict(),
+);
+
+export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number }, { deleted: true }>(
+  'calendar.v1.folders.delete',
+  z.object({ userId, folderId }).strict(),
+);
+
+export interface TimeWindow {
+  /** ISO instants; objects with no occurrence overlapping [start, end) are left out. */
+  start: string;
+  end: string;
+}
+
+const window = z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict();
+
+export interface CalendarObjectsPage {
+  objects: CalendarObjectMeta[];
+  /** Pass as `after` to read on; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** PROPFIND Depth 1: one page of the folder's objects by name, within the window when given. */
+export const CalendarObjectsList = defineRequest<
+  { userId: number; folderId: number; window?: TimeWindow; after?: string; limit: number },
+  CalendarObjectsPage
+>(
+  'calendar.v1.objects.list',
+  z.object({ userId, folderId, window: window.optional(), after: z.string().max(255).optional(), limit: z.number().int().min(1).max(1000) }).strict(),
+);
+
+/** calendar-multiget and GET: the named objects; names not found are listed as missing. */
+export const CalendarObjectsGet = defineRequest<
+  { userId: number; folderId: number; names: string[] },
+  { objects: CalendarObject[]; missing: string[] }
+>('calendar.v1.objects.get', z.object({ userId, folderId, names: z.array(objectName).min(1).max(200) }).strict());
+
+export interface CalendarObjectPut {
+  userId: number;
+  folderId: number;
+  name: string;
+  ical: string;
+  /** Store only if the current ETag is this one. */
+  ifMatch?: string;
+  /** Store only if no object has this name (`If-None-Match: *`). */
+  ifNoneMatch?: boolean;
+}
+
+/**
+ * PUT. Refusals carry `details.condition`: `valid-calendar-data`,
+ * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`
+ * (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
+ * ifMatch/ifNoneMatch is `precondition-failed`. Nothing is stored on refusal.
+ */
+export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: string; created: boolean; revision: number }>(
+  'calendar.v1.objects.put',
+  z
+    .object({
+      userId,
+      folderId,
+      name: objectName,
+      ical: z.string().max(2 * 1024 * 1024),
+      ifMatch: etag.optional(),
+      ifNoneMatch: z.boolean().optional(),
+    })
+    .strict(),
+);
+
+export const CalendarObjectsDelete = defineRequest<
+  { userId: number; folderId: number; name: string; ifMatch?: string },
+  { revision: number }
+>('calendar.v1.objects.delete', z.object({ userId, folderId, name: objectName, ifMatch: etag.optional() }).strict());
+
+/** MOVE between the user's calendars (or a rename within one). */
+export const CalendarObjectsMove = defineRequest<
+  { userId: number; folderId: number; name: string; toFolderId: number; toName: string; overwrite: boolean; ifMatch?: string },
+  { etag: string; created: boolean }
+>(
+  'calendar.v1.objects.move',
+  z
+    .object({ userId, folderId, name: objectName, toFolderId: folderId, toName: objectName, overwrite: z.boolean(), ifMatch: etag.optional() })
+    .strict(),
+);
+
+export interface CalendarChanges {
+  /** The revision the client is now at: its next sync token. */
+  revision: number;
+  changed: CalendarObjectMeta[];
+  removed: string[];
+  /** More changes remain: ask again from `revision`. */
+  truncated: boolean;
+}
+
+/**
+ * sync-collection: what changed after `sinceRevision` (everything when absent), in
+ * commit order, at most `limit` names. `not-found` with `details.condition =
+ * 'valid-sync-token'` for a revision the folder never had.
+ */
+export const CalendarSyncChanges = defineRequest<
+  { userId: number; folderId: number; sinceRevision?: number; limit: number },
+  CalendarChanges
+>(
+  'calendar.v1.sync.changes',
+  z.object({ userId, folderId, sinceRevision: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000) }).strict(),
+);
+
+export interface CalendarFolderChangedEvent {
+  folderId: number;
+  ownerUserId: number;
+  revision: number;
+}
+
+export const CalendarFolderChanged = defineEvent<CalendarFolderChangedEvent>(
+  'calendar.v1.events.folder-changed',
+  z.object({ folderId, ownerUserId: userId, revision: z.number().int().nonnegative() }),
+);
