@@ -5,3 +5,4 @@ export * from './health.contract';
 export * from './config-keys';
 export * from './config.contract';
 export * from './registry';
+export * from './contacts.contract';

@@ -8,6 +8,7 @@ export const DOMAIN_ERROR_CODES = [
   'forbidden',
   'not-found',
   'conflict',
+  'precondition-failed',
   'unavailable',
   'internal',
 ] as const;

@@ -7,6 +7,7 @@ export const STATUS_FOR_ERROR: Record<DomainErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'precondition-failed': 412,
   unavailable: 503,
   internal: 500,
 };
