@@ -99,13 +99,13 @@ export class ContactsRepository {
   }
 
   async updateFolder(contextId: number, folderId: number, displayName: string | undefined, description: string | null | undefined) {
-    const rows: FolderRecord[] = await this.dataSource.query(
+    await this.dataSource.query(
       `UPDATE ${S}."folders" SET display_name = COALESCE($3, display_name),
               description = CASE WHEN $4 THEN $5 ELSE description END
-        WHERE context_id = $1 AND folder_id = $2 RETURNING *`,
+        WHERE context_id = $1 AND folder_id = $2`,
       [contextId, folderId, displayName ?? null, description !== undefined, description ?? null],
     );
-    return rows[0];
+    return (await this.findFolder(this.dataSource.manager, contextId, folderId)) as FolderRecord;
   }
 
   async deleteFolder(contextId: number, folderId: number): Promise<void> {
@@ -130,19 +130,15 @@ export class ContactsRepository {
 
   /** Raises the folder's revision by one (the caller holds its row lock) and logs the change. */
   async recordChange(tx: EntityManager, contextId: number, folderId: number, name: string, deleted: boolean): Promise<number> {
+    // One statement: an UPDATE ... RETURNING alone comes back from TypeORM as [rows, count].
     const rows: { revision: string }[] = await tx.query(
-      `UPDATE ${S}."folders" SET revision = revision + 1 WHERE context_id = $1 AND folder_id = $2 RETURNING revision`,
-      [contextId, folderId],
+      `WITH bumped AS (
+         UPDATE ${S}."folders" SET revision = revision + 1 WHERE context_id = $1 AND folder_id = $2 RETURNING revision)
+       INSERT INTO ${S}."changes" (context_id, folder_id, revision, name, deleted)
+       SELECT $1, $2, revision, $3, $4 FROM bumped RETURNING revision`,
+      [contextId, folderId, name, deleted],
     );
-    const revision = Number(rows[0].revision);
-    await tx.query(`INSERT INTO ${S}."changes" (context_id, folder_id, revision, name, deleted) VALUES ($1, $2, $3, $4, $5)`, [
-      contextId,
-      folderId,
-      revision,
-      name,
-      deleted,
-    ]);
-    return revision;
+    return Number(rows[0].revision);
   }
 
   async findByName(manager: EntityManager, contextId: number, name: string, lock = false): Promise<ContactRecord | undefined> {
@@ -208,7 +204,7 @@ export class ContactsRepository {
   async getByNames(contextId: number, folderIds: number[], names: string[]): Promise<ContactRecord[]> {
     return this.dataSource.query(
       `SELECT folder_id, name, uid, etag, revision, vcard FROM ${S}."contacts"
-        WHERE context_id = $1 AND folder_id = ANY($2::int[]) AND name = ANY($3::text[]) ORDER BY name`,
+        WHERE context_id = $1 AND folder_id = ANY($2::int[]) AND name = ANY($3::text[]) ORDER BY name COLLATE "C"`,
       [contextId, folderIds, names],
     );
   }
