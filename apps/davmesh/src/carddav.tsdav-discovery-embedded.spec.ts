@@ -16,7 +16,7 @@ describe('CardDAV through discovery with a real client (embedded mode)', () => {
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     url = node.url!;
     await node.bus.call(UsersAdd, { login: 'bob', password: 'bob-pw', contextId: 1, displayName: 'Bob Builder', email: 'bob@example.org' });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await node.close();
