@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { NatsBusClient } from '@davmesh/bus';
 import { createLogger } from '@davmesh/logging';
-import { connectControlSocket, startNode, type AdminChannel } from '@davmesh/runtime';
+import { connectControlSocket, loadSettings, startNode, type AdminChannel } from '@davmesh/runtime';
 
 /**
  * Where the CLI's requests go: over NATS to running services when NATS_URL is set; to a
@@ -15,7 +15,7 @@ export async function openAdminChannel(env: NodeJS.ProcessEnv): Promise<AdminCha
   const running = await connectControlSocket(dataDir);
   if (running) return running;
   const node = await startNode(
-    { mode: 'embedded', roles: ['config'], dataDir, host: '127.0.0.1', port: 0, subjectPrefix },
+    { ...loadSettings({ ...env, PORT: '0' }, 'all'), mode: 'embedded', roles: ['config'], dataDir },
     createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
   );
   return { request: (contract, payload) => node.bus.request(contract, payload), close: () => node.close() };

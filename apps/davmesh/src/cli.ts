@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { DomainException } from '@davmesh/contracts';
 import { serve, type AdminChannel } from '@davmesh/runtime';
 import { openAdminChannel } from './admin-connection';
+import { registerConfigCommands, UsageError } from './commands/config.commands';
 import { registerDirectoryCommands } from './commands/directory.commands';
 
 export type Print = (line: string) => void;
@@ -29,6 +30,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
     }
   };
   registerDirectoryCommands(program, withChannel, print);
+  registerConfigCommands(program, withChannel, print);
   return program;
 }
 
@@ -41,6 +43,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`davmesh: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof DomainException) process.stderr.write(`davmesh: ${error.code}: ${error.message}\n`);
     else process.stderr.write(`davmesh: ${(error as Error).message}\n`);
     return 1;

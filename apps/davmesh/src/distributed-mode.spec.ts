@@ -22,6 +22,7 @@ import {
   randomSubjectPrefix,
   TEST_NATS_URL,
   type TestDatabase,
+  eventually,
 } from '@davmesh/testing';
 
 const silent = createLogger({ level: 'silent' });
@@ -139,16 +140,3 @@ describeWithInfrastructure('distributed mode: each service on its own, over real
     expect((await propfind(edgeA, 'anna', 'anna-pw')).status).toBe(207);
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { CalendarHealth } from '@davmesh/contracts';
+import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from './schema';
-import { HealthHandler } from './health/health.handler';
 import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
 
 export const CALENDAR_SERVICE_SCHEMA = {
@@ -17,7 +17,7 @@ export class CalendarServiceModule {
     return {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA)],
-      controllers: [HealthHandler],
+      controllers: [healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
     };
   }
 }

@@ -1,29 +1,40 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { ConfigHealth } from '@davmesh/contracts';
+import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CascadeHandler } from './cascade/cascade.handler';
 import { CascadeService } from './cascade/cascade.service';
+import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './cascade/config-service-options';
+import { ServerConfigHolder } from './cascade/server-config.holder';
+import { StoredValuesRepository } from './cascade/stored-values.repository';
 import { CONFIG_SCHEMA, ContextRow, UserRow } from './directory/directory.entities';
 import { DirectoryHandler } from './directory/directory.handler';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
-import { HealthHandler } from './health/health.handler';
 import { Directory1764000000000 } from './migrations/1764000000000-directory';
+import { ConfigValues1764100000000 } from './migrations/1764100000000-config-values';
 
 export const CONFIG_SERVICE_SCHEMA = {
   schema: CONFIG_SCHEMA,
   entities: [ContextRow, UserRow],
-  migrations: [Directory1764000000000],
+  migrations: [Directory1764000000000, ConfigValues1764100000000],
 };
 
-/** The config service: the directory (contexts, users, credentials). Needs the bus and logger modules. */
+/** The config service: the directory and the config cascade. Needs the bus and logger modules. */
 @Module({})
 export class ConfigServiceModule {
-  static register(storage: StorageTarget): DynamicModule {
+  static register(storage: StorageTarget, options: ConfigServiceOptions): DynamicModule {
     return {
       module: ConfigServiceModule,
       imports: [StorageModule.forService(storage, CONFIG_SERVICE_SCHEMA)],
-      controllers: [DirectoryHandler, CascadeHandler, HealthHandler],
-      providers: [DirectoryRepository, DirectoryService, CascadeService],
+      controllers: [DirectoryHandler, CascadeHandler, healthHandlerFor(ConfigHealth, 'config', CONFIG_SCHEMA)],
+      providers: [
+        { provide: CONFIG_SERVICE_OPTIONS, useValue: options },
+        DirectoryRepository,
+        DirectoryService,
+        StoredValuesRepository,
+        ServerConfigHolder,
+        CascadeService,
+      ],
     };
   }
 }

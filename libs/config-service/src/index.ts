@@ -1,1 +1,3 @@
 export * from './config-service.module';
+export * from './cascade/config-service-options';
+export { loadServerConfig, type ConfigProblem } from './cascade/server-config';

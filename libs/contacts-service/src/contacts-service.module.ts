@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StorageModule, type StorageTarget } from '@davmesh/storage';
+import { ContactsHealth } from '@davmesh/contracts';
+import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CONTACTS_SCHEMA } from './schema';
 import { ContactsRepository } from './contacts.repository';
 import { ChangeRow, ContactRow, FolderRow, ShareRow } from './folders/folder.entities';
@@ -7,7 +8,6 @@ import { FoldersHandler } from './folders/folders.handler';
 import { FoldersService } from './folders/folders.service';
 import { DirectoryEventsHandler } from './gal/directory-events.handler';
 import { GalService } from './gal/gal.service';
-import { HealthHandler } from './health/health.handler';
 import { ContactsSchema1764000000000 } from './migrations/1764000000000-contacts-schema';
 import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts-tables';
 import { ObjectsHandler } from './objects/objects.handler';
@@ -27,7 +27,7 @@ export class ContactsServiceModule {
     return {
       module: ContactsServiceModule,
       imports: [StorageModule.forService(storage, CONTACTS_SERVICE_SCHEMA)],
-      controllers: [HealthHandler, FoldersHandler, ObjectsHandler, DirectoryEventsHandler],
+      controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA), FoldersHandler, ObjectsHandler, DirectoryEventsHandler],
       providers: [ContactsRepository, FoldersService, GalService, ObjectsService, SyncService],
     };
   }

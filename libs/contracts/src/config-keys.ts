@@ -100,13 +100,13 @@ export const CONFIG_KEYS = {
     type: 'path',
     default: '/dav',
     levels: SERVER_ONLY,
-    help: 'Path under which every DAV resource is served.',
+    help: 'Path under which clients find every DAV resource; hrefs are written with it. / serves DAV at the root.',
   },
   'com.openexchange.dav.proxyPrefixPath': {
     type: 'path',
     default: '/',
     levels: SERVER_ONLY,
-    help: 'Path a reverse proxy strips before forwarding; hrefs are written with it.',
+    help: 'Path a reverse proxy forwards DAV requests to, when it differs from prefixPath; such requests are answered as if they came under prefixPath. / means none.',
   },
 } as const satisfies Record<string, ConfigKeyDefinition>;
 

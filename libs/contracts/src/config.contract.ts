@@ -25,6 +25,18 @@ const contextId = z.number().int().positive();
 /** The effective value of every key for one user, with the level each came from. */
 export const ConfigResolve = defineRequest<{ userId: number }, EffectiveConfig>('config.v1.resolve', z.object({ userId }).strict());
 
+export interface ServerValues {
+  revision: number;
+  /** Defaults and server files only: what holds for everyone before context sets. */
+  values: Record<ConfigKey, EffectiveValue>;
+}
+
+/** Server-wide settings the edge needs before it knows the user (the DAV prefix paths). */
+export const ConfigServerValues = defineRequest<Record<string, never>, ServerValues>(
+  'config.v1.server-values',
+  z.object({}).strict(),
+);
+
 export interface ExplainedLevel {
   level: ConfigLevel;
   source: string;

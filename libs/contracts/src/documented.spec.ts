@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderConfigReference } from './config-docs';
 import { ALL_CONTRACTS } from './registry';
 
 describe('docs/bus-api.md', () => {
@@ -9,5 +10,12 @@ describe('docs/bus-api.md', () => {
       .map((c) => c.subject)
       .filter((subject) => !doc.includes(`\`${subject}\``));
     expect(undocumented).toEqual([]);
+  });
+});
+
+describe('docs/config.md', () => {
+  it('is what the key registry generates (run `npm run docs:config` after changing a key)', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'config.md'), 'utf8');
+    expect(doc).toBe(renderConfigReference());
   });
 });

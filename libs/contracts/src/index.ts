@@ -6,3 +6,4 @@ export * from './config-keys';
 export * from './config.contract';
 export * from './registry';
 export * from './contacts.contract';
+export * from './config-docs';

@@ -1,6 +1,4 @@
 export interface EdgeOptions {
-  /** Path under which every DAV resource lives (com.openexchange.dav.prefixPath). */
-  prefix: string;
   /** Basic auth realm shown by clients. */
   realm: string;
   /** Largest XML request body accepted, in bytes. */
@@ -12,7 +10,6 @@ export interface EdgeOptions {
 export const EDGE_OPTIONS = Symbol('EDGE_OPTIONS');
 
 export const DEFAULT_EDGE_OPTIONS: EdgeOptions = {
-  prefix: '/dav',
   realm: 'davmesh',
   maxXmlBytes: 1024 * 1024,
   authCacheTtlMs: 30_000,

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigClientModule } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
 import { ConfigEventsHandler } from './config/config-events.handler';
-import { UserConfigService } from './config/user-config.service';
+import { ServerSettingsService } from './config/server-settings.service';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { DavDispatcher } from './http/dav-dispatcher';
 import { DAV_METHODS } from './methods/dav-method';
@@ -36,13 +37,14 @@ export class EdgeModule {
   static register(options: Partial<EdgeOptions> = {}): DynamicModule {
     return {
       module: EdgeModule,
+      imports: [ConfigClientModule],
       controllers: [DirectoryEventsHandler, ConfigEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES]) },
         PropertyRenderer,
         Authenticator,
-        UserConfigService,
+        ServerSettingsService,
         CarddavScopes,
         CarddavResources,
         ...REPORTS,
@@ -52,7 +54,7 @@ export class EdgeModule {
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },
         DavDispatcher,
       ],
-      exports: [DavDispatcher, Authenticator, UserConfigService],
+      exports: [DavDispatcher, Authenticator],
     };
   }
 }

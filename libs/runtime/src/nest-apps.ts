@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
 import { CalendarServiceModule } from '@davmesh/calendar-service';
-import { ConfigServiceModule } from '@davmesh/config-service';
+import { ConfigServiceModule, type ConfigServiceOptions } from '@davmesh/config-service';
 import { ContactsServiceModule } from '@davmesh/contacts-service';
 import { DavDispatcher, EdgeModule, type EdgeOptions } from '@davmesh/edge';
 import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
@@ -20,10 +20,10 @@ class RootModule {
   }
 }
 
-function featureModule(role: DomainRole, storage: StorageTarget): DynamicModule {
+function featureModule(role: DomainRole, storage: StorageTarget, config: ConfigServiceOptions): DynamicModule {
   switch (role) {
     case 'config':
-      return ConfigServiceModule.register(storage);
+      return ConfigServiceModule.register(storage, config);
     case 'calendar':
       return CalendarServiceModule.register(storage);
     case 'contacts':
@@ -37,10 +37,11 @@ export async function startDomainService(
   transport: BusTransport,
   storage: StorageTarget,
   logger: Logger,
+  config: ConfigServiceOptions,
 ): Promise<INestMicroservice> {
   const roleLogger = logger.child({ service: role });
   const app = await NestFactory.createMicroservice(
-    RootModule.for(featureModule(role, storage), transport, role, roleLogger),
+    RootModule.for(featureModule(role, storage, config), transport, role, roleLogger),
     { strategy: createServerStrategy(transport, role), logger: new NestPinoLogger(roleLogger), abortOnError: false },
   );
   app.enableShutdownHooks();

@@ -49,7 +49,12 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
     const apps: INestApplicationContext[] = [];
     closers.push(() => Promise.all(apps.map((app) => app.close())).then(() => undefined));
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
-      apps.push(await startDomainService(role, transport, requireStorage(storage, role), logger));
+      apps.push(
+        await startDomainService(role, transport, requireStorage(storage, role), logger, {
+          configDir: settings.configDir,
+          pollMs: settings.configPollMs,
+        }),
+      );
     }
     const bus = await createBusClient(transport, 'node');
     closers.push(() => bus.close());

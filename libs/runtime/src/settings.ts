@@ -9,6 +9,9 @@ export type RuntimeSettings = {
   host: string;
   port: number;
   subjectPrefix: string;
+  /** `*.properties` and `contextSets/*.yml` of the config cascade. */
+  configDir: string;
+  configPollMs: number;
 } & (
   | { mode: 'embedded'; dataDir: string }
   | { mode: 'distributed'; natsUrl: string; databaseUrl: string | undefined }
@@ -33,18 +36,29 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   if (!/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(subjectPrefix)) {
     throw new SettingsError(`DAVMESH_SUBJECT_PREFIX "${subjectPrefix}" is not a NATS subject prefix`);
   }
+  const configDir = resolve(env.DAVMESH_CONFIG_DIR?.trim() || './config');
+  const configPollMs = parsePositive(env.DAVMESH_CONFIG_POLL_MS, 2000, 'DAVMESH_CONFIG_POLL_MS');
   const natsUrl = env.NATS_URL?.trim();
   if (!natsUrl) {
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
     }
-    return { mode: 'embedded', roles, host, port, subjectPrefix, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data') };
+    return {
+      mode: 'embedded',
+      roles,
+      host,
+      port,
+      subjectPrefix,
+      configDir,
+      configPollMs,
+      dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'),
+    };
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (roles.some((r) => r !== 'edge') && !databaseUrl) {
     throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
   }
-  return { mode: 'distributed', roles, host, port, subjectPrefix, natsUrl, databaseUrl };
+  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, natsUrl, databaseUrl };
 }
 
 function parseRoles(role: string): Role[] {
@@ -63,4 +77,11 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT "${value}" is not a port number`);
   return port;
+}
+
+function parsePositive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new SettingsError(`${name} "${value}" is not a positive whole number`);
+  return n;
 }

@@ -3,3 +3,4 @@ export * from './pglite-pool';
 export * from './data-source';
 export * from './storage.module';
 export * from './health';
+export * from './health.handler';

@@ -1,14 +1,5 @@
-import { type INestMicroservice, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { type PGlite } from '@electric-sql/pglite';
-import {
-  BusModule,
-  createBusClient,
-  createServerStrategy,
-  InProcessBroker,
-  type BusClient,
-  type BusTransport,
-} from '@davmesh/bus';
+import { type BusClient, type InProcessBroker } from '@davmesh/bus';
 import {
   Authenticate,
   ContextsAdd,
@@ -20,45 +11,25 @@ import {
   UsersSetPassword,
   type UserChangedEvent,
 } from '@davmesh/contracts';
-import { createLogger, LoggerModule } from '@davmesh/logging';
-import { openPGlite } from '@davmesh/storage';
-import { ConfigServiceModule } from '../config-service.module';
-
-async function startConfigService(transport: BusTransport, db: PGlite): Promise<INestMicroservice> {
-  @Module({
-    imports: [
-      LoggerModule.forRoot(createLogger({ level: 'silent' })),
-      BusModule.forRoot(transport, 'config'),
-      ConfigServiceModule.register({ kind: 'pglite', db }),
-    ],
-  })
-  class TestRoot {}
-  const app = await NestFactory.createMicroservice(TestRoot, { strategy: createServerStrategy(transport, 'config'), logger: false });
-  await app.listen();
-  return app;
-}
+import { startConfigServiceHarness, type ConfigServiceHarness } from '../config-service.test-harness';
+import { waitFor } from '@davmesh/testing';
 
 describe('directory (config service on embedded storage)', () => {
+  let harness: ConfigServiceHarness;
   let db: PGlite;
-  let app: INestMicroservice;
   let bus: BusClient;
+  let broker: InProcessBroker;
   const events: UserChangedEvent[] = [];
-  const broker = new InProcessBroker();
 
   beforeAll(async () => {
-    db = await openPGlite(undefined);
-    const transport: BusTransport = { kind: 'in-process', broker };
-    app = await startConfigService(transport, db);
-    bus = await createBusClient(transport, 'test');
+    harness = await startConfigServiceHarness();
+    ({ db, bus, broker } = harness);
     broker.subscribe(UserChanged.subject, undefined, (raw) => events.push((JSON.parse(raw) as { data: UserChangedEvent }).data));
     await bus.call(ContextsAdd, { contextId: 1, name: 'one', tags: ['ucInfostore'] });
     await bus.call(ContextsAdd, { contextId: 2 });
   });
 
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  afterAll(() => harness.close());
 
   it('adds a user, finds them by login in any case, and announces it', async () => {
     const anna = await bus.call(UsersAdd, { login: 'anna', password: 'pw-anna', contextId: 1, email: 'anna@example.org' });
@@ -111,11 +82,3 @@ describe('directory (config service on embedded storage)', () => {
     expect(rows[0].password_hash).not.toContain('right');
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

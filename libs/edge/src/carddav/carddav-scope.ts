@@ -1,9 +1,8 @@
 import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { EffectiveConfigCache } from '@davmesh/config-client';
 import { ContactFoldersList, GAL_FOLDER_ID, type ContactFolder, type EffectiveConfig, type User } from '@davmesh/contracts';
-import { UserConfigService } from '../config/user-config.service';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError } from '../http/dav-exchange';
 import { AGGREGATED_SEGMENT } from '../resources/resource';
 import { unwrap } from './reply-errors';
@@ -30,6 +29,7 @@ export interface AddressbookView {
 export interface CarddavScope {
   user: User;
   config: EffectiveConfig;
+  prefix: string;
   homeHref: string;
   folders: ContactFolder[];
   /** The collections listed in the home. */
@@ -52,14 +52,14 @@ function folderHref(home: string, folder: ContactFolder): string {
 export class CarddavScopes {
   constructor(
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(UserConfigService) private readonly userConfig: UserConfigService,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
   ) {}
 
-  async open(request: IncomingMessage, user: User): Promise<CarddavScope> {
-    const config = await this.userConfig.forUser(user);
+  /** `prefix`: com.openexchange.dav.prefixPath as hrefs are written for this request. */
+  async open(request: IncomingMessage, user: User, prefix: string): Promise<CarddavScope> {
+    const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.carddav.enabled'].value !== true) throw new DavHttpError(403, 'CardDAV is disabled for this user');
-    const homeHref = `${this.options.prefix}/carddav/`;
+    const homeHref = `${prefix}/carddav/`;
     const ignored = new Set(
       String(config.values['com.openexchange.carddav.ignoreFolders'].value)
         .split(',')
@@ -101,6 +101,7 @@ export class CarddavScopes {
     return {
       user,
       config,
+      prefix,
       homeHref,
       folders,
       collections,

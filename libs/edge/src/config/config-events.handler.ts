@@ -3,19 +3,19 @@ import { Payload } from '@nestjs/microservices';
 import { HandlesEvent, parseEvent } from '@davmesh/bus';
 import { ConfigChanged } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
-import { UserConfigService } from './user-config.service';
+import { ServerSettingsService } from './server-settings.service';
 
-/** Every edge node hears every configuration change and drops what it affects. */
+/** Server-wide settings change with the server files; per-user values are the config client's. */
 @Controller()
 export class ConfigEventsHandler {
   constructor(
-    @Inject(UserConfigService) private readonly userConfig: UserConfigService,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @HandlesEvent(ConfigChanged)
   onChanged(@Payload() payload: unknown): void {
     const event = parseEvent(ConfigChanged, payload, this.logger);
-    if (event) this.userConfig.onChanged(event);
+    if (event) this.serverSettings.onChanged(event);
   }
 }

@@ -1,8 +1,10 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainException } from '@davmesh/contracts';
 import { XmlParseError } from '@davmesh/dav';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from '../auth/authenticator';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DAV_METHODS, type DavMethod } from '../methods/dav-method';
 import { resolveResource } from '../resources/resource';
@@ -22,6 +24,7 @@ export class DavDispatcher {
     @Inject(DAV_METHODS) methods: DavMethod[],
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {
     for (const method of methods) this.methods.set(method.method, method);
   }
@@ -36,10 +39,11 @@ export class DavDispatcher {
 
   private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
-    const resource = resolveResource(request.url ?? '/', this.options.prefix);
+    const { prefix, proxyPrefix } = await this.serverSettings.current();
+    const resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
     if (resource?.kind === 'well-known') {
       // RFC 6764 5: the context path, reachable without credentials.
-      response.writeHead(301, { Location: `${this.options.prefix}/`, 'Content-Length': '0' });
+      response.writeHead(301, { Location: `${prefix}/`, 'Content-Length': '0' });
       response.end();
       return;
     }
@@ -63,7 +67,7 @@ export class DavDispatcher {
     if (!handler || !handler.kinds.includes(resource.kind)) {
       throw new DavHttpError(405, `${method} is not allowed on this resource`);
     }
-    await handler.handle({ request, response, resource, user: auth.user });
+    await handler.handle({ request, response, resource, user: auth.user, prefix });
   }
 
   private allowedMethods(kind: string): string[] {
@@ -91,6 +95,7 @@ export class DavDispatcher {
     if (error instanceof DavHttpError) return { status: error.status, body: error.body, headers: { ...error.headers }, message: error.message };
     if (error instanceof XmlParseError) return { status: 400, headers: {}, message: error.message };
     if (error instanceof BodyTooLargeError) return { status: 413, headers: {}, message: error.message };
+    if (error instanceof DomainException) return { status: STATUS_FOR_ERROR[error.code], headers: {}, message: error.message };
     return { status: 500, headers: {}, message: 'internal error' };
   }
 }

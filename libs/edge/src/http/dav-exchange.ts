@@ -8,6 +8,8 @@ export interface DavExchange {
   response: ServerResponse;
   resource: Resource;
   user: User;
+  /** com.openexchange.dav.prefixPath as hrefs are written: '' or '/dav'. */
+  prefix: string;
 }
 
 /** Thrown by a method handler to answer with a status and, optionally, a DAV:error body. */

@@ -18,8 +18,8 @@ export class DeleteMethod implements DavMethod {
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
-  async handle({ request, response, resource, user }: DavExchange): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user);
+  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     const caller = { userId: user.userId, contextId: user.contextId };
     if (resource.kind === 'contact') {

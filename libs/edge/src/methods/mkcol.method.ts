@@ -21,9 +21,9 @@ export class MkcolMethod implements DavMethod {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async handle({ request, response, resource, user }: DavExchange): Promise<void> {
+  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
     if (resource.kind !== 'addressbook') return;
-    const scope = await this.carddav.scopes.open(request, user);
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     if (scope.find(resource.segment)) throw new DavHttpError(405, 'the address book exists already');
     const text = await readBody(request, this.options.maxXmlBytes);
     let displayName: string | undefined;

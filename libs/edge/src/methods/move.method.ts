@@ -3,7 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactObjectsMove } from '@davmesh/contracts';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { writeConditions } from '../http/conditional-headers';
 import { resolveResource } from '../resources/resource';
@@ -18,15 +18,16 @@ export class MoveMethod implements DavMethod {
   constructor(
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
-  async handle({ request, response, resource, user }: DavExchange): Promise<void> {
+  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
     if (resource.kind !== 'contact') return;
     const destinationHeader = String(request.headers['destination'] ?? '');
-    const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), this.options.prefix);
+    const settings = await this.serverSettings.current();
+    const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== 'contact') throw new DavHttpError(400, 'Destination must name a contact resource');
-    const scope = await this.carddav.scopes.open(request, user);
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const source = this.carddav.collection(scope, resource);
     const target = this.carddav.collection(scope, destination);
     const overwrite = String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { EffectiveConfigCache } from '@davmesh/config-client';
 import { UsersGet, type User } from '@davmesh/contracts';
 import { dav, parsePropfind, renderDavError } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { UserConfigService } from '../config/user-config.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { parseDepth, wantsMinimal } from '../http/dav-headers';
@@ -26,12 +26,12 @@ export class PropfindMethod implements DavMethod {
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
-    @Inject(UserConfigService) private readonly userConfig: UserConfigService,
+    @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const { request, response, resource, user } = exchange;
+    const { request, response, resource, user, prefix } = exchange;
     // RFC 4918 reads a missing Depth as infinity; like SabreDAV we answer it as 1, so a bare
     // `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403.
     const depth = parseDepth(request.headers['depth'], '1');
@@ -45,20 +45,20 @@ export class PropfindMethod implements DavMethod {
       currentUser: user,
       subjectUser,
       resource: target,
-      prefix: this.options.prefix,
+      prefix,
       config,
       reports: this.reports.namesFor(target.kind),
     });
     const write = (context: PropertyContext) => this.renderer.describe(context, propfind, minimal);
 
     if (resource.kind === 'root' || resource.kind === 'principal') {
-      const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user)]);
+      const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
       const writer = startMultistatus(response);
       response.write(writer.response(write(base(resource, subjectUser, config))));
       response.end(writer.close());
       return;
     }
-    const scope = await this.carddav.scopes.open(request, user);
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     if (resource.kind === 'addressbook-home') {
       const writer = startMultistatus(response);
       response.write(writer.response(write(base(resource, user, scope.config))));

@@ -24,8 +24,8 @@ export class ProppatchMethod implements DavMethod {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async handle({ request, response, resource, user }: DavExchange): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user);
+  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     if (!view.folder) throw new DavHttpError(403, 'this collection has no properties to change');
     const root = await parseXml(await readBody(request, this.options.maxXmlBytes));

@@ -20,8 +20,8 @@ export class AddressbookMultigetReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user }: DavExchange, body: XmlElement): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user);
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
@@ -37,7 +37,7 @@ export class AddressbookMultigetReport implements DavReport {
       const name = [...names.entries()].find(([, h]) => h === href)?.[0];
       const contact = name === undefined ? undefined : found.get(name);
       const chunk = contact
-        ? writer.response(this.renderer.describe(objectContext(scope, view, this.options.prefix, contact, addressDataVersion), propfind, minimal))
+        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
         : writer.status(encodeHref(href), 404);
       await writeChunk(response, chunk);
     }

@@ -28,8 +28,8 @@ export class AddressbookQueryReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user }: DavExchange, body: XmlElement): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user);
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const filter = parseFilter(firstChild(body, carddav('filter')));
@@ -49,7 +49,7 @@ export class AddressbookQueryReport implements DavReport {
           response.end(writer.close());
           return;
         }
-        const context = objectContext(scope, view, this.options.prefix, contact, addressDataVersion);
+        const context = objectContext(scope, view, contact, addressDataVersion);
         await writeChunk(response, writer.response(this.renderer.describe(context, propfind, minimal)));
         written++;
       }

@@ -22,12 +22,11 @@ export function reportProps(body: XmlElement): { propfind: PropfindRequest; addr
 export function objectContext(
   scope: CarddavScope,
   view: AddressbookView,
-  prefix: string,
   contact: NonNullable<PropertyContext['contact']>,
   addressDataVersion: VCardVersion | undefined,
 ): PropertyContext {
   const resource: Resource = { kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name };
-  return { currentUser: scope.user, subjectUser: scope.user, resource, prefix, config: scope.config, addressbook: view, contact, addressDataVersion };
+  return { currentUser: scope.user, subjectUser: scope.user, resource, prefix: scope.prefix, config: scope.config, addressbook: view, contact, addressDataVersion };
 }
 
 export function startMultistatus(response: ServerResponse): MultistatusWriter {

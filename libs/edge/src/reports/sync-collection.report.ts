@@ -31,11 +31,11 @@ export class SyncCollectionReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user }: DavExchange, body: XmlElement): Promise<void> {
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
     const since = decodeSyncToken(firstChild(body, dav('sync-token'))?.text ?? '');
     const level = firstChild(body, dav('sync-level'))?.text.trim();
     if (level !== undefined && level !== '1') throw preconditionError(403, dav('valid-sync-level'));
-    const scope = await this.carddav.scopes.open(request, user);
+    const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     const nresults = firstChild(firstChild(body, dav('limit')) ?? body, dav('nresults'))?.text.trim();
     const limit = nresults && /^\d+$/.test(nresults) ? Math.min(Number(nresults), PAGE) : PAGE;
@@ -51,7 +51,7 @@ export class SyncCollectionReport implements DavReport {
     for (const change of result.changes) {
       const contact = change.etag === undefined ? undefined : (data?.get(change.name) ?? { ...change, uid: '', etag: change.etag });
       const chunk = contact
-        ? writer.response(this.renderer.describe(objectContext(scope, view, this.options.prefix, contact, addressDataVersion), propfind, minimal))
+        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
         : writer.status(encodeHref(`${view.href}${change.name}`), 404);
       await writeChunk(response, chunk);
     }

@@ -23,3 +23,20 @@ describe('resource resolution', () => {
     expect(resolveResource('/dav/principals/users/0/', '/dav')).toBeUndefined();
   });
 });
+
+describe('prefix paths', () => {
+  it('serves everything at the root when the prefix is /', () => {
+    expect(resolveResource('/principals/users/3/', '')).toEqual({ kind: 'principal', path: '/principals/users/3/', userId: 3 });
+    expect(resolveResource('/', '')).toEqual({ kind: 'root', path: '/' });
+  });
+
+  it('answers requests a proxy forwards under the proxy prefix as if they came under the prefix', () => {
+    expect(resolveResource('/servlet/dav/principals/users/3/', '/dav', '/servlet/dav')).toEqual({
+      kind: 'principal',
+      path: '/dav/principals/users/3/',
+      userId: 3,
+    });
+    expect(resolveResource('/servlet/dav/', '/dav', '/servlet/dav')).toEqual({ kind: 'root', path: '/dav/' });
+    expect(resolveResource('/servletx/dav/', '/dav', '/servlet/dav')).toBeUndefined();
+  });
+});

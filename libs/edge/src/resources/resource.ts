@@ -14,14 +14,20 @@ export const AGGREGATED_SEGMENT = 'Contacts';
 
 export type ResourceKind = Resource['kind'];
 
-export function resolveResource(rawPath: string, prefix: string): Resource | undefined {
+/**
+ * `prefix` is com.openexchange.dav.prefixPath ('' for /); a request may also arrive
+ * under `proxyPrefix` (com.openexchange.dav.proxyPrefixPath), where a reverse proxy
+ * forwards it: it is answered as if it came under the prefix.
+ */
+export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: string): Resource | undefined {
   const path = normalisePath(rawPath);
   if (path === undefined) return undefined;
   const wellKnown = /^\/\.well-known\/(caldav|carddav)\/?$/.exec(path);
   if (wellKnown) return { kind: 'well-known', path, service: wellKnown[1] as 'caldav' | 'carddav' };
-  if (path === '/' || path === `${prefix}/` || path === prefix) return { kind: 'root', path: path === '/' ? '/' : `${prefix}/` };
-  if (!path.startsWith(`${prefix}/`)) return undefined;
-  const rest = path.slice(prefix.length);
+  if (path === '/') return { kind: 'root', path: '/' };
+  const rest = stripPrefix(path, prefix) ?? (proxyPrefix ? stripPrefix(path, proxyPrefix) : undefined);
+  if (rest === undefined) return undefined;
+  if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
   const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
   if (principal) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
   return resolveCarddav(rest, prefix);
@@ -39,6 +45,12 @@ function resolveCarddav(rest: string, prefix: string): Resource | undefined {
   const object = /^\/carddav\/([^/]+)\/([^/]+)$/.exec(rest);
   if (object) return { kind: 'contact', path: `${home}${object[1]}/${object[2]}`, segment: object[1], name: object[2] };
   return undefined;
+}
+
+function stripPrefix(path: string, prefix: string): string | undefined {
+  if (prefix === '') return path;
+  if (path === prefix) return '';
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
 }
 
 export function principalPath(prefix: string, userId: number): string {

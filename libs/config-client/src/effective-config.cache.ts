@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ConfigResolve, type ConfigChangedEvent, type EffectiveConfig, type User } from '@davmesh/contracts';
-import { DavHttpError } from '../http/dav-exchange';
-import { STATUS_FOR_ERROR } from '../http/error-status';
+import { ConfigResolve, DomainException, type ConfigChangedEvent, type EffectiveConfig } from '@davmesh/contracts';
 
 interface Entry {
   config: EffectiveConfig;
@@ -14,22 +12,24 @@ const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 50_000;
 
 /**
- * The effective configuration of the users this edge node serves, cached until a
- * `config.v1.events.changed` says otherwise.
+ * Effective configuration of users, fetched with `config.v1.resolve` and kept until a
+ * `config.v1.events.changed` that concerns them, with a newer revision, arrives.
+ * The edge and every domain service use this one cache.
  */
 @Injectable()
-export class UserConfigService {
+export class EffectiveConfigCache {
   private readonly entries = new Map<number, Entry>();
 
   constructor(@Inject(BusClient) private readonly bus: BusClient) {}
 
-  async forUser(user: User): Promise<EffectiveConfig> {
-    const cached = this.entries.get(user.userId);
+  /** Throws a DomainException when the config service cannot answer. */
+  async forUser(userId: number): Promise<EffectiveConfig> {
+    const cached = this.entries.get(userId);
     if (cached && Date.now() - cached.fetchedAt < MAX_AGE_MS) return cached.config;
-    const reply = await this.bus.request(ConfigResolve, { userId: user.userId });
-    if (!reply.ok) throw new DavHttpError(STATUS_FOR_ERROR[reply.error.code], reply.error.message);
+    const reply = await this.bus.request(ConfigResolve, { userId });
+    if (!reply.ok) throw new DomainException(reply.error.code, reply.error.message, reply.error.details);
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(user.userId, { config: reply.data, fetchedAt: Date.now() });
+    this.entries.set(userId, { config: reply.data, fetchedAt: Date.now() });
     return reply.data;
   }
 

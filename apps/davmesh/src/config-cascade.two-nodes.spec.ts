@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createBusClient, type BusClient } from '@davmesh/bus';
+import { ConfigHealth, ConfigResolve, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { createLogger } from '@davmesh/logging';
+import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import {
+  basicAuth,
+  createTestDatabase,
+  describeWithInfrastructure,
+  parseMultistatus,
+  PRINCIPAL_PROPFIND,
+  randomSubjectPrefix,
+  TEST_NATS_URL,
+  type TestDatabase,
+  eventually,
+} from '@davmesh/testing';
+
+const ADDRESSBOOK_HOME = '{urn:ietf:params:xml:ns:carddav}addressbook-home-set';
+
+describeWithInfrastructure('config hot reload on two config nodes and two edge nodes (NATS + PostgreSQL)', () => {
+  const prefix = randomSubjectPrefix();
+  let database: TestDatabase;
+  let configDir: string;
+  const nodes: RunningNode[] = [];
+  const edges: string[] = [];
+  let bus: BusClient;
+  let anna: User;
+
+  const start = async (role: string) => {
+    const env = {
+      NATS_URL: TEST_NATS_URL,
+      DATABASE_URL: database.url,
+      DAVMESH_SUBJECT_PREFIX: prefix,
+      DAVMESH_CONFIG_DIR: configDir,
+      DAVMESH_CONFIG_POLL_MS: '100',
+      PORT: '0',
+    };
+    const node = await startNode(loadSettings(env, role), createLogger({ level: 'silent' }));
+    nodes.push(node);
+    return node;
+  };
+
+  const addressBookHomeOn = async (edge: string) => {
+    const response = await request(edge).propfind('/dav/').set('Authorization', basicAuth('anna', 'pw')).set('Depth', '0').send(PRINCIPAL_PROPFIND);
+    const [principal] = await parseMultistatus(response.text);
+    return principal.found.has(ADDRESSBOOK_HOME);
+  };
+
+  /** Asks often enough that both replicas of the queue group answer. */
+  const everyReplicaSays = async (expected: boolean) => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 16; i++) {
+      const config = await bus.call(ConfigResolve, { userId: anna.userId });
+      if (config.values['com.openexchange.carddav.enabled'].value !== expected) return false;
+      seen.add((await bus.call(ConfigHealth, {})).instanceId);
+    }
+    return seen.size === 2;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    configDir = mkdtempSync(join(tmpdir(), 'davmesh-reload-'));
+    mkdirSync(join(configDir, 'contextSets'));
+    writeFileSync(join(configDir, 'carddav.properties'), 'com.openexchange.carddav.enabled=true\n');
+    await start('config');
+    await start('config');
+    edges.push((await start('edge')).url!, (await start('edge')).url!);
+    bus = await createBusClient({ kind: 'nats', servers: TEST_NATS_URL, prefix }, 'test');
+    await bus.call(ContextsAdd, { contextId: 1, tags: ['ucInfostore'] });
+    anna = await bus.call(UsersAdd, { login: 'anna', password: 'pw', contextId: 1 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await bus?.close();
+    for (const node of nodes.reverse()) await node.close();
+    await database?.drop();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('applies an edited file on every node, and keeps the last good one on every node when a file is bad', async () => {
+    for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(true);
+
+    writeFileSync(join(configDir, 'carddav.properties'), 'com.openexchange.carddav.enabled=false\n');
+    await eventually(async () => {
+      expect(await everyReplicaSays(false)).toBe(true);
+      for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(false);
+    });
+
+    writeFileSync(join(configDir, 'contextSets', 'carddav.yml'), 'premium:\n  com.openexchange.carddav.enabled: ture\n  withTags: ucInfostore\n');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await everyReplicaSays(false)).toBe(true);
+
+    writeFileSync(join(configDir, 'contextSets', 'carddav.yml'), 'premium:\n  com.openexchange.carddav.enabled: true\n  withTags: ucInfostore\n');
+    await eventually(async () => {
+      expect(await everyReplicaSays(true)).toBe(true);
+      for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,3 @@
+export * from './effective-config.cache';
+export * from './config-events.listener';
+export * from './config-client.module';

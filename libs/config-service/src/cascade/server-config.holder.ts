@@ -1,0 +1,100 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ConfigChanged } from '@davmesh/contracts';
+import { LOGGER, type Logger } from '@davmesh/logging';
+import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './config-service-options';
+import { fingerprintServerConfig, loadServerConfig, type ConfigProblem, type ServerConfig } from './server-config';
+import { StoredValuesRepository } from './stored-values.repository';
+
+export class ServerConfigInvalidError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.where}: ${p.message}`).join('; ')}`);
+    this.name = 'ServerConfigInvalidError';
+  }
+}
+
+/**
+ * The server-file levels of the cascade, kept current: the directory is watched and
+ * polled; a changed set of files is parsed whole and takes effect only if every file
+ * is valid. Otherwise each problem is logged with file and line and the last good
+ * configuration stays in force.
+ */
+@Injectable()
+export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
+  private current!: ServerConfig;
+  private fingerprint = '';
+  private timer?: NodeJS.Timeout;
+  private watchers: FSWatcher[] = [];
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(CONFIG_SERVICE_OPTIONS) private readonly options: ConfigServiceOptions,
+    @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  get config(): ServerConfig {
+    return this.current;
+  }
+
+  /** A bad configuration at boot stops the service: there is no last good one to keep. */
+  onModuleInit(): void {
+    this.fingerprint = fingerprintServerConfig(this.options.configDir);
+    const { config, problems } = loadServerConfig(this.options.configDir);
+    if (problems.length > 0) throw new ServerConfigInvalidError(problems);
+    this.current = config;
+    this.logger.info(
+      { configDir: this.options.configDir, properties: config.properties.size, contextSets: config.contextSets.length },
+      'server configuration loaded',
+    );
+    this.timer = setInterval(() => this.schedule(), this.options.pollMs);
+    this.timer.unref();
+    for (const dir of [this.options.configDir, join(this.options.configDir, 'contextSets')]) {
+      try {
+        const watcher = watch(dir, () => this.schedule());
+        watcher.on('error', () => watcher.close());
+        this.watchers.push(watcher);
+      } catch {
+        // The directory may not exist (yet); polling notices when it appears.
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    for (const watcher of this.watchers) watcher.close();
+  }
+
+  /** Re-reads the directory now if it changed; resolves when done. */
+  reloadIfChanged(): Promise<void> {
+    this.reloading = this.reloading.then(() => this.reload()).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'configuration reload failed');
+    });
+    return this.reloading;
+  }
+
+  private schedule(): void {
+    void this.reloadIfChanged();
+  }
+
+  private async reload(): Promise<void> {
+    const fingerprint = fingerprintServerConfig(this.options.configDir);
+    if (fingerprint === this.fingerprint) return;
+    this.fingerprint = fingerprint;
+    const { config, problems } = loadServerConfig(this.options.configDir);
+    if (problems.length > 0) {
+      for (const problem of problems) {
+        this.logger.error({ where: problem.where }, `configuration not applied: ${problem.where}: ${problem.message}`);
+      }
+      this.logger.warn('the last good configuration stays in force');
+      return;
+    }
+    this.current = config;
+    const revision = await this.stored.bumpRevision();
+    this.logger.info({ revision }, 'server configuration reloaded');
+    await this.bus.emit(ConfigChanged, { revision, scope: 'server' });
+  }
+}

@@ -1,0 +1,48 @@
+import { CONFIG_KEYS, isConfigKey, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
+
+export type Checked = { ok: true; key: ConfigKey; value: ConfigValue } | { ok: false; message: string };
+
+/**
+ * Checks a key and a raw value (a string from a properties file, a YAML scalar, or a
+ * JSON value from the bus) against the registry, and returns the typed value.
+ */
+export function checkSetting(key: string, raw: unknown, level: Exclude<ConfigLevel, 'default'>): Checked {
+  if (!isConfigKey(key)) return { ok: false, message: `unknown key "${key}"` };
+  const definition = CONFIG_KEYS[key];
+  if (!(definition.levels as readonly string[]).includes(level)) {
+    return { ok: false, message: `${key} may be set only at: ${definition.levels.join(', ')}` };
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+    return { ok: false, message: `${key} needs a single value` };
+  }
+  const text = String(raw).trim();
+  switch (definition.type) {
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === 'false') return { ok: true, key, value: lower === 'true' };
+      return { ok: false, message: `${key} must be true or false, not "${text}"` };
+    }
+    case 'enum': {
+      const allowed = definition.allowed as readonly string[];
+      if (allowed.includes(text)) return { ok: true, key, value: text };
+      return { ok: false, message: `${key} must be one of ${allowed.join(', ')}, not "${text}"` };
+    }
+    case 'regex':
+      try {
+        new RegExp(text, 'i');
+        return { ok: true, key, value: text };
+      } catch (error) {
+        return { ok: false, message: `${key} is not a valid regular expression: ${(error as Error).message}` };
+      }
+    case 'folder-list': {
+      const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
+      if (ids.every((id) => /^[1-9][0-9]{0,9}$/.test(id))) return { ok: true, key, value: ids.join(',') };
+      return { ok: false, message: `${key} must be comma-separated folder ids, not "${text}"` };
+    }
+    case 'path':
+      if (/^\/[^\s?#]*$/.test(text)) return { ok: true, key, value: text.length > 1 ? text.replace(/\/+$/, '') : text };
+      return { ok: false, message: `${key} must be an absolute path such as /dav, not "${text}"` };
+    case 'string':
+      return { ok: true, key, value: text };
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ConfigServerValues, type ConfigChangedEvent } from '@davmesh/contracts';
+import { DavHttpError } from '../http/dav-exchange';
+import { STATUS_FOR_ERROR } from '../http/error-status';
+
+export interface ServerSettings {
+  revision: number;
+  /** Where DAV resources live for clients (com.openexchange.dav.prefixPath), no trailing slash. */
+  prefix: string;
+  /** A path a reverse proxy forwards DAV requests to (com.openexchange.dav.proxyPrefixPath); undefined when it is /. */
+  proxyPrefix?: string;
+}
+
+const MAX_AGE_MS = 60_000;
+
+/** Server-wide settings, needed before authentication; refreshed when server files change. */
+@Injectable()
+export class ServerSettingsService {
+  private cached?: { settings: ServerSettings; fetchedAt: number };
+
+  constructor(@Inject(BusClient) private readonly bus: BusClient) {}
+
+  async current(): Promise<ServerSettings> {
+    if (this.cached && Date.now() - this.cached.fetchedAt < MAX_AGE_MS) return this.cached.settings;
+    const reply = await this.bus.request(ConfigServerValues, {});
+    if (!reply.ok) throw new DavHttpError(STATUS_FOR_ERROR[reply.error.code], reply.error.message);
+    const prefix = String(reply.data.values['com.openexchange.dav.prefixPath'].value);
+    const proxyPrefix = String(reply.data.values['com.openexchange.dav.proxyPrefixPath'].value);
+    const settings: ServerSettings = {
+      revision: reply.data.revision,
+      prefix: prefix === '/' ? '' : prefix,
+      proxyPrefix: proxyPrefix === '/' ? undefined : proxyPrefix,
+    };
+    this.cached = { settings, fetchedAt: Date.now() };
+    return settings;
+  }
+
+  onChanged(event: ConfigChangedEvent): void {
+    if (event.scope === 'server' && this.cached && this.cached.settings.revision < event.revision) this.cached = undefined;
+  }
+}
