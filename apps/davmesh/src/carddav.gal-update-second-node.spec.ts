@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   describeWithInfrastructure,
   DAVX5_UA,
+  eventually,
   randomSubjectPrefix,
   TEST_NATS_URL,
   vcard,
@@ -70,16 +71,3 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
     await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
