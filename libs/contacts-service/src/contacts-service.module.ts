@@ -2,22 +2,33 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ContactsHealth } from '@davmesh/contracts';
 import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CONTACTS_SCHEMA } from './schema';
+import { ContactsRepository } from './contacts.repository';
+import { ChangeRow, ContactRow, FolderRow, ShareRow } from './folders/folder.entities';
+import { FoldersHandler } from './folders/folders.handler';
+import { FoldersService } from './folders/folders.service';
+import { DirectoryEventsHandler } from './gal/directory-events.handler';
+import { GalService } from './gal/gal.service';
 import { ContactsSchema1764000000000 } from './migrations/1764000000000-contacts-schema';
+import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts-tables';
+import { ObjectsHandler } from './objects/objects.handler';
+import { ObjectsService } from './objects/objects.service';
+import { SyncService } from './sync/sync.service';
 
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
-  entities: [],
-  migrations: [ContactsSchema1764000000000],
+  entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
+  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000],
 };
 
-/** The contacts service. Needs the bus and logger modules. */
+/** The contacts service: folders, vCards, the global address list, sync. Needs the bus and logger modules. */
 @Module({})
 export class ContactsServiceModule {
   static register(storage: StorageTarget): DynamicModule {
     return {
       module: ContactsServiceModule,
       imports: [StorageModule.forService(storage, CONTACTS_SERVICE_SCHEMA)],
-      controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA)],
+      controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA), FoldersHandler, ObjectsHandler, DirectoryEventsHandler],
+      providers: [ContactsRepository, FoldersService, GalService, ObjectsService, SyncService],
     };
   }
 }

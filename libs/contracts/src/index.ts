@@ -6,4 +6,5 @@ export * from './config-keys';
 export * from './config.contract';
 export * from './calendar.contract';
 export * from './registry';
+export * from './contacts.contract';
 export * from './config-docs';

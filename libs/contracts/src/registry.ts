@@ -1,6 +1,7 @@
 import { type EventContract, type RequestContract } from './contract';
 import * as calendar from './calendar.contract';
 import * as config from './config.contract';
+import * as contacts from './contacts.contract';
 import * as directory from './directory.contract';
 import * as health from './health.contract';
 
@@ -16,7 +17,7 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, config, calendar, health);
+export const ALL_CONTRACTS = collect(directory, config, calendar, contacts, health);
 
 /** Subjects an operator's CLI may call through the embedded server's control socket: the config service's. */
 export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set(

@@ -61,8 +61,16 @@ export class MultistatusWriter {
     return `<d:response>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
   }
 
-  close(): string {
-    return '</d:multistatus>\n';
+  /** A response with a status instead of propstats (RFC 4918 14.24): deleted members, 507 truncation. */
+  status(href: string, status: number, error?: XmlNode): string {
+    const nodes: XmlNode[] = [el(dav('href'), href), el(dav('status'), statusLine(status))];
+    if (error) nodes.push(el(dav('error'), [error]));
+    return `<d:response>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
+  }
+
+  /** `trailer`: elements after the last response, such as RFC 6578's DAV:sync-token. */
+  close(trailer: XmlNode[] = []): string {
+    return `${trailer.map((n) => this.render(n)).join('')}</d:multistatus>\n`;
   }
 
   private render(node: XmlNode): string {

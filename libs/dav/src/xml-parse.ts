@@ -5,6 +5,8 @@ export interface XmlElement {
   name: QName;
   children: XmlElement[];
   text: string;
+  /** Attributes without a namespace, by local name (`name`, `collation`, `match-type`, ...). */
+  attributes: Record<string, string>;
 }
 
 export class XmlParseError extends Error {
@@ -16,6 +18,7 @@ export class XmlParseError extends Error {
 
 interface RawNode {
   $ns?: { uri: string; local: string };
+  $?: Record<string, { value: string; local: string; uri: string }>;
   _?: string;
   $$?: RawNode[];
 }
@@ -49,7 +52,11 @@ export async function parseXml(body: string): Promise<XmlElement> {
 function convert(node: RawNode): XmlElement {
   const name = node.$ns ? { ns: node.$ns.uri ?? '', local: node.$ns.local } : { ns: '', local: '' };
   const children = (node.$$ ?? []).filter((child) => typeof child === 'object' && child.$ns).map(convert);
-  return { name, children, text: typeof node._ === 'string' ? node._ : '' };
+  const attributes: Record<string, string> = {};
+  for (const attribute of Object.values(node.$ ?? {})) {
+    if (!attribute.uri) attributes[attribute.local] = attribute.value;
+  }
+  return { name, children, text: typeof node._ === 'string' ? node._ : '', attributes };
 }
 
 export function childrenNamed(element: XmlElement, name: QName): XmlElement[] {

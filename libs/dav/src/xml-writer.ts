@@ -6,10 +6,12 @@ export type XmlContent = string | XmlNode[] | undefined;
 export interface XmlNode {
   name: QName;
   content?: XmlContent;
+  /** Attributes without a namespace. */
+  attributes?: Record<string, string>;
 }
 
-export function el(name: QName, content?: XmlContent): XmlNode {
-  return { name, content };
+export function el(name: QName, content?: XmlContent, attributes?: Record<string, string>): XmlNode {
+  return attributes ? { name, content, attributes } : { name, content };
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -54,10 +56,13 @@ export class Namespaces {
 
 export function renderNode(node: XmlNode, ns: Namespaces): string {
   const tag = node.name.ns ? `${ns.prefixFor(node.name.ns)}:${node.name.local}` : node.name.local;
+  const attributes = Object.entries(node.attributes ?? {})
+    .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
+    .join('');
   const { content } = node;
-  if (content === undefined || (Array.isArray(content) && content.length === 0) || content === '') return `<${tag}/>`;
+  if (content === undefined || (Array.isArray(content) && content.length === 0) || content === '') return `<${tag}${attributes}/>`;
   const inner = typeof content === 'string' ? escapeXml(content) : content.map((c) => renderNode(c, ns)).join('');
-  return `<${tag}>${inner}</${tag}>`;
+  return `<${tag}${attributes}>${inner}</${tag}>`;
 }
 
 /** A whole document with one root, namespaces declared on the root. */

@@ -1,3 +1,4 @@
 export * from './infrastructure';
 export * from './multistatus';
+export * from './carddav';
 export * from './eventually';

@@ -2,39 +2,36 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { UsersGet, type User } from '@davmesh/contracts';
-import {
-  dav,
-  encodeHref,
-  MultistatusWriter,
-  parsePropfind,
-  renderDavError,
-  type MultistatusResponse,
-  type PropfindRequest,
-  type PropValue,
-} from '@davmesh/dav';
+import { dav, parsePropfind, renderDavError } from '@davmesh/dav';
+import { CarddavResources } from '../carddav/carddav-resources';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { DAV_COMPLIANCE, parseDepth, wantsMinimal } from '../http/dav-headers';
+import { parseDepth, wantsMinimal } from '../http/dav-headers';
 import { readBody } from '../http/request-body';
 import { STATUS_FOR_ERROR } from '../http/error-status';
 import { type PropertyContext } from '../properties/property';
-import { PropertyRegistry } from '../properties/property-registry';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { ReportRegistry } from '../reports/report-registry';
+import { startMultistatus, writeChunk } from '../reports/report-request';
 import { type Resource } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 
 @Injectable()
 export class PropfindMethod implements DavMethod {
   readonly method = 'PROPFIND';
-  readonly kinds = ['root', 'principal'] as const;
+  readonly kinds = ['root', 'principal', 'addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact'] as const;
 
   constructor(
-    @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+    @Inject(ReportRegistry) private readonly reports: ReportRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(CarddavResources) private readonly carddav: CarddavResources,
   ) {}
 
-  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user, prefix } = exchange;
     // RFC 4918 reads a missing Depth as infinity; like SabreDAV we answer it as 1, so a bare
     // `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403.
     const depth = parseDepth(request.headers['depth'], '1');
@@ -43,17 +40,60 @@ export class PropfindMethod implements DavMethod {
       throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
     }
     const propfind = await parsePropfind(await readBody(request, this.options.maxXmlBytes));
-    const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
     const minimal = wantsMinimal(request);
-    const writer = new MultistatusWriter();
+    const base = (target: Resource, subjectUser: User, config: PropertyContext['config']): PropertyContext => ({
+      currentUser: user,
+      subjectUser,
+      resource: target,
+      prefix,
+      config,
+      reports: this.reports.namesFor(target.kind),
+    });
+    const write = (context: PropertyContext) => this.renderer.describe(context, propfind, minimal);
 
-    response.statusCode = 207;
-    response.setHeader('Content-Type', 'application/xml; charset=utf-8');
-    response.setHeader('DAV', DAV_COMPLIANCE);
-    response.write(writer.open());
-    // Principals and the root have no members yet: Depth 1 answers the resource itself.
-    const context: PropertyContext = { currentUser: user, subjectUser, resource, prefix, config };
-    response.write(writer.response(this.describe(context, propfind, minimal)));
+    if (resource.kind === 'root' || resource.kind === 'principal') {
+      const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
+      const writer = startMultistatus(response);
+      response.write(writer.response(write(base(resource, subjectUser, config))));
+      response.end(writer.close());
+      return;
+    }
+    const scope = await this.carddav.scopes.open(request, user, prefix);
+    if (resource.kind === 'addressbook-home') {
+      const writer = startMultistatus(response);
+      response.write(writer.response(write(base(resource, user, scope.config))));
+      if (depth === '1') {
+        for (const addressbook of scope.collections) {
+          const target: Resource =
+            addressbook.kind === 'aggregated'
+              ? { kind: 'aggregated-addressbook', path: addressbook.href }
+              : { kind: 'addressbook', path: addressbook.href, segment: addressbook.segment };
+          response.write(writer.response(write({ ...base(target, user, scope.config), addressbook })));
+        }
+      }
+      response.end(writer.close());
+      return;
+    }
+    if (resource.kind === 'contact') {
+      const { view, object } = await this.carddav.object(exchange, scope);
+      if (!object) throw new DavHttpError(404, 'no such contact');
+      const writer = startMultistatus(response);
+      response.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view, contact: object })));
+      response.end(writer.close());
+      return;
+    }
+    const view = this.carddav.collection(scope, resource);
+    const writer = startMultistatus(response);
+    response.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view })));
+    if (depth === '1') {
+      for await (const page of this.carddav.objects(user, view, false)) {
+        const chunk = page.map((contact) => {
+          const target: Resource = { kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name };
+          return writer.response(write({ ...base(target, user, scope.config), addressbook: view, contact }));
+        });
+        await writeChunk(response, chunk.join(''));
+      }
+    }
     response.end(writer.close());
   }
 
@@ -67,37 +107,5 @@ export class PropfindMethod implements DavMethod {
     // Principals of other contexts do not exist for this user.
     if (reply.data.contextId !== currentUser.contextId) throw new DavHttpError(404, 'no such principal');
     return reply.data;
-  }
-
-  private describe(context: PropertyContext, propfind: PropfindRequest, minimal: boolean): MultistatusResponse {
-    const kind = context.resource.kind;
-    const found: PropValue[] = [];
-    const missing: PropValue[] = [];
-    switch (propfind.kind) {
-      case 'propname':
-        for (const property of this.properties.forKind(kind)) found.push({ name: property.name });
-        break;
-      case 'allprop':
-        for (const property of this.properties.forKind(kind)) {
-          const included = property.inAllprop || propfind.include.some((n) => n.ns === property.name.ns && n.local === property.name.local);
-          const value = included ? property.compute(context) : undefined;
-          if (value !== undefined) found.push({ name: property.name, value });
-        }
-        break;
-      case 'prop':
-        for (const name of propfind.props) {
-          const value = this.properties.find(name, kind)?.compute(context);
-          if (value === undefined) missing.push({ name });
-          else found.push({ name, value });
-        }
-        break;
-    }
-    return {
-      href: encodeHref(context.resource.path),
-      propstats: [
-        { status: 200, props: found },
-        { status: 404, props: minimal ? [] : missing },
-      ],
-    };
   }
 }

@@ -1,5 +1,7 @@
-import { type EffectiveConfig, type User } from '@davmesh/contracts';
+import { type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
 import { type QName, type XmlContent } from '@davmesh/dav';
+import { type VCardVersion } from '@davmesh/vcard';
+import { type AddressbookView } from '../carddav/carddav-scope';
 import { type Resource, type ResourceKind } from '../resources/resource';
 
 export interface PropertyContext {
@@ -11,6 +13,14 @@ export interface PropertyContext {
   prefix: string;
   /** The current user's effective configuration. */
   config: EffectiveConfig;
+  /** On an address book (and its objects): the collection as this user sees it. */
+  addressbook?: AddressbookView;
+  /** On a contact: the object. */
+  contact?: ContactObject;
+  /** REPORTs the resource supports, from the report registry. */
+  reports?: readonly QName[];
+  /** In a REPORT asking for CARDDAV:address-data: the vCard version wanted (undefined: as stored). */
+  addressDataVersion?: VCardVersion;
 }
 
 /** One live property: where it exists and how its value is computed. */

@@ -2,7 +2,15 @@
 export type Resource =
   | { kind: 'root'; path: string }
   | { kind: 'principal'; path: string; userId: number }
-  | { kind: 'well-known'; path: string; service: 'caldav' | 'carddav' };
+  | { kind: 'well-known'; path: string; service: 'caldav' | 'carddav' }
+  | { kind: 'addressbook-home'; path: string }
+  /** A per-folder address book: the segment is a folder id or the slug its MKCOL chose. */
+  | { kind: 'addressbook'; path: string; segment: string }
+  | { kind: 'aggregated-addressbook'; path: string }
+  | { kind: 'contact'; path: string; segment: string; name: string };
+
+/** The aggregated address book's segment under the home. */
+export const AGGREGATED_SEGMENT = 'Contacts';
 
 export type ResourceKind = Resource['kind'];
 
@@ -22,6 +30,20 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
   const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
   if (principal) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
+  return resolveCarddav(rest, prefix);
+}
+
+function resolveCarddav(rest: string, prefix: string): Resource | undefined {
+  const home = `${prefix}/carddav/`;
+  if (/^\/carddav\/?$/.test(rest)) return { kind: 'addressbook-home', path: home };
+  const collection = /^\/carddav\/([^/]+)\/?$/.exec(rest);
+  if (collection) {
+    const segment = collection[1];
+    if (segment === AGGREGATED_SEGMENT) return { kind: 'aggregated-addressbook', path: `${home}${segment}/` };
+    return { kind: 'addressbook', path: `${home}${segment}/`, segment };
+  }
+  const object = /^\/carddav\/([^/]+)\/([^/]+)$/.exec(rest);
+  if (object) return { kind: 'contact', path: `${home}${object[1]}/${object[2]}`, segment: object[1], name: object[2] };
   return undefined;
 }
 

@@ -1,0 +1,73 @@
+import { createBusClient, type BusClient } from '@davmesh/bus';
+import { ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
+import { createLogger } from '@davmesh/logging';
+import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import {
+  carddavClient,
+  createTestDatabase,
+  describeWithInfrastructure,
+  DAVX5_UA,
+  eventually,
+  randomSubjectPrefix,
+  TEST_NATS_URL,
+  vcard,
+  type TestDatabase,
+} from '@davmesh/testing';
+
+const silent = createLogger({ level: 'silent' });
+
+describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts replicas, two edges', () => {
+  const prefix = randomSubjectPrefix();
+  let database: TestDatabase;
+  const nodes: RunningNode[] = [];
+  let edgeA: string;
+  let edgeB: string;
+  let bus: BusClient;
+
+  const start = async (role: string) => {
+    const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: database.url, DAVMESH_SUBJECT_PREFIX: prefix, PORT: '0' };
+    const node = await startNode(loadSettings(env, role), silent);
+    nodes.push(node);
+    return node;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await start('config');
+    await Promise.all([start('contacts'), start('contacts')]);
+    edgeA = (await start('edge')).url!;
+    edgeB = (await start('edge')).url!;
+    bus = await createBusClient({ kind: 'nats', servers: TEST_NATS_URL, prefix }, 'test');
+    await bus.call(ContextsAdd, { contextId: 1 });
+    await bus.call(UsersAdd, { login: 'anna', password: 'anna-pw', contextId: 1, displayName: 'Anna' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await bus?.close();
+    for (const node of nodes.reverse()) await node.close();
+    await database?.drop();
+  });
+
+  it('writes through one edge and reads through the other, with a real client', async () => {
+    const onA = await carddavClient(edgeA, 'anna', 'anna-pw', DAVX5_UA);
+    const personalA = (await onA.fetchAddressBooks()).find((b) => b.displayName === 'Contacts')!;
+    expect((await onA.createVCard({ addressBook: personalA, filename: 'x.vcf', vCardString: vcard('x-1', 'Xavier') })).status).toBe(201);
+    const onB = await carddavClient(edgeB, 'anna', 'anna-pw', DAVX5_UA);
+    const personalB = (await onB.fetchAddressBooks()).find((b) => b.displayName === 'Contacts')!;
+    expect(personalB.syncToken).toBe((await onA.fetchAddressBooks()).find((b) => b.displayName === 'Contacts')!.syncToken);
+    expect((await onB.fetchVCards({ addressBook: personalB })).map((c) => String(c.data))[0]).toContain('FN:Xavier');
+  });
+
+  it('shows a user added or disabled in the directory in the global address list seen through the second edge, without restart', async () => {
+    const onB = await carddavClient(edgeB, 'anna', 'anna-pw', DAVX5_UA);
+    const galText = async () => {
+      const gal = (await onB.fetchAddressBooks()).find((b) => b.displayName === 'Global Address List')!;
+      return (await onB.fetchVCards({ addressBook: gal })).map((c) => String(c.data)).join('\n');
+    };
+    expect(await galText()).not.toContain('FN:Gustav New');
+    await bus.call(UsersAdd, { login: 'gustav', password: 'g', contextId: 1, displayName: 'Gustav New' });
+    await eventually(async () => expect(await galText()).toContain('FN:Gustav New'));
+    await bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
+    await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
+  });
+});

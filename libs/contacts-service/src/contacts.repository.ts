@@ -1,0 +1,249 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type ContactFolder, type FolderRights, GAL_FOLDER_ID } from '@davmesh/contracts';
+
+export interface FolderRecord {
+  context_id: number;
+  folder_id: number;
+  kind: 'personal' | 'custom' | 'gal';
+  owner_user_id: number | null;
+  slug: string | null;
+  display_name: string;
+  description: string | null;
+  revision: string;
+}
+
+export interface ContactRecord {
+  folder_id: number;
+  name: string;
+  uid: string;
+  etag: string;
+  revision: string;
+  vcard?: string;
+  source_version?: number | null;
+}
+
+export interface NewContact {
+  contextId: number;
+  folderId: number;
+  name: string;
+  uid: string;
+  fn: string;
+  emails: string[];
+  version: string;
+  vcard: string;
+  etag: string;
+  sourceVersion?: number | null;
+}
+
+const S = '"contacts"';
+
+/** SQL of the contacts schema; knows nothing of the bus, of vCards or of rights. */
+@Injectable()
+export class ContactsRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** The folders a user sees, with the rights they have there. */
+  async visibleFolders(contextId: number, userId: number): Promise<(FolderRecord & { rights: FolderRights })[]> {
+    return this.dataSource.query(
+      `SELECT f.*, CASE WHEN f.owner_user_id = $2 THEN 'write' WHEN f.kind = 'gal' THEN 'read' ELSE s.rights END AS rights
+         FROM ${S}."folders" f
+         LEFT JOIN ${S}."shares" s ON s.context_id = f.context_id AND s.folder_id = f.folder_id AND s.grantee_user_id = $2
+        WHERE f.context_id = $1 AND (f.owner_user_id = $2 OR f.kind = 'gal' OR s.grantee_user_id IS NOT NULL)
+        ORDER BY f.folder_id`,
+      [contextId, userId],
+    );
+  }
+
+  async findFolder(manager: EntityManager, contextId: number, folderId: number, lock = false): Promise<FolderRecord | undefined> {
+    const rows: FolderRecord[] = await manager.query(
+      `SELECT * FROM ${S}."folders" WHERE context_id = $1 AND folder_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [contextId, folderId],
+    );
+    return rows[0];
+  }
+
+  async insertPersonal(contextId: number, userId: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${S}."folders" (context_id, folder_id, kind, owner_user_id, display_name)
+       VALUES ($1, nextval('${S}."folder_ids"'), 'personal', $2, 'Contacts') ON CONFLICT DO NOTHING`,
+      [contextId, userId],
+    );
+  }
+
+  /** True when this call created the context's global address list. */
+  async insertGal(manager: EntityManager, contextId: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO ${S}."folders" (context_id, folder_id, kind, owner_user_id, display_name)
+       VALUES ($1, $2, 'gal', NULL, 'Global Address List') ON CONFLICT DO NOTHING RETURNING folder_id`,
+      [contextId, GAL_FOLDER_ID],
+    );
+    return rows.length > 0;
+  }
+
+  async insertCustom(contextId: number, userId: number, slug: string, displayName: string, description: string | null) {
+    const rows: FolderRecord[] = await this.dataSource.query(
+      `INSERT INTO ${S}."folders" (context_id, folder_id, kind, owner_user_id, slug, display_name, description)
+       VALUES ($1, nextval('${S}."folder_ids"'), 'custom', $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
+      [contextId, userId, slug, displayName, description],
+    );
+    return rows[0];
+  }
+
+  async updateFolder(contextId: number, folderId: number, displayName: string | undefined, description: string | null | undefined) {
+    await this.dataSource.query(
+      `UPDATE ${S}."folders" SET display_name = COALESCE($3, display_name),
+              description = CASE WHEN $4 THEN $5 ELSE description END
+        WHERE context_id = $1 AND folder_id = $2`,
+      [contextId, folderId, displayName ?? null, description !== undefined, description ?? null],
+    );
+    return (await this.findFolder(this.dataSource.manager, contextId, folderId)) as FolderRecord;
+  }
+
+  async deleteFolder(contextId: number, folderId: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${S}."folders" WHERE context_id = $1 AND folder_id = $2`, [contextId, folderId]);
+  }
+
+  async setShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
+    if (rights === 'none') {
+      await this.dataSource.query(`DELETE FROM ${S}."shares" WHERE context_id = $1 AND folder_id = $2 AND grantee_user_id = $3`, [
+        contextId,
+        folderId,
+        granteeUserId,
+      ]);
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO ${S}."shares" (context_id, folder_id, grantee_user_id, rights) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (context_id, folder_id, grantee_user_id) DO UPDATE SET rights = EXCLUDED.rights`,
+      [contextId, folderId, granteeUserId, rights],
+    );
+  }
+
+  /** Raises the folder's revision by one (the caller holds its row lock) and logs the change. */
+  async recordChange(tx: EntityManager, contextId: number, folderId: number, name: string, deleted: boolean): Promise<number> {
+    // One statement: an UPDATE ... RETURNING alone comes back from TypeORM as [rows, count].
+    const rows: { revision: string }[] = await tx.query(
+      `WITH bumped AS (
+         UPDATE ${S}."folders" SET revision = revision + 1 WHERE context_id = $1 AND folder_id = $2 RETURNING revision)
+       INSERT INTO ${S}."changes" (context_id, folder_id, revision, name, deleted)
+       SELECT $1, $2, revision, $3, $4 FROM bumped RETURNING revision`,
+      [contextId, folderId, name, deleted],
+    );
+    return Number(rows[0].revision);
+  }
+
+  async findByName(manager: EntityManager, contextId: number, name: string, lock = false): Promise<ContactRecord | undefined> {
+    const rows: ContactRecord[] = await manager.query(
+      `SELECT folder_id, name, uid, etag, revision, source_version, vcard FROM ${S}."contacts"
+        WHERE context_id = $1 AND name = $2${lock ? ' FOR UPDATE' : ''}`,
+      [contextId, name],
+    );
+    return rows[0];
+  }
+
+  async findUidElsewhere(tx: EntityManager, contextId: number, folderId: number, uid: string, name: string): Promise<string | undefined> {
+    const rows: { name: string }[] = await tx.query(
+      `SELECT name FROM ${S}."contacts" WHERE context_id = $1 AND folder_id = $2 AND uid = $3 AND name <> $4`,
+      [contextId, folderId, uid, name],
+    );
+    return rows[0]?.name;
+  }
+
+  async upsertContact(tx: EntityManager, contact: NewContact, revision: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${S}."contacts" (context_id, name, folder_id, uid, fn, emails, vcard_version, vcard, etag, revision, source_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (context_id, name) DO UPDATE SET folder_id = EXCLUDED.folder_id, uid = EXCLUDED.uid, fn = EXCLUDED.fn,
+         emails = EXCLUDED.emails, vcard_version = EXCLUDED.vcard_version, vcard = EXCLUDED.vcard, etag = EXCLUDED.etag,
+         revision = EXCLUDED.revision, source_version = EXCLUDED.source_version`,
+      [
+        contact.contextId,
+        contact.name,
+        contact.folderId,
+        contact.uid,
+        contact.fn,
+        contact.emails,
+        contact.version,
+        contact.vcard,
+        contact.etag,
+        revision,
+        contact.sourceVersion ?? null,
+      ],
+    );
+  }
+
+  async deleteContact(tx: EntityManager, contextId: number, name: string): Promise<void> {
+    await tx.query(`DELETE FROM ${S}."contacts" WHERE context_id = $1 AND name = $2`, [contextId, name]);
+  }
+
+  /** One page of objects in (folder_id, name) order after the given position. */
+  async listPage(
+    contextId: number,
+    folderIds: number[],
+    after: { folderId: number; name: string } | undefined,
+    limit: number,
+    withData: boolean,
+  ): Promise<ContactRecord[]> {
+    return this.dataSource.query(
+      `SELECT folder_id, name, uid, etag, revision${withData ? ', vcard' : ''} FROM ${S}."contacts"
+        WHERE context_id = $1 AND folder_id = ANY($2::int[]) AND (folder_id, name) > ($3, $4)
+        ORDER BY folder_id, name LIMIT $5`,
+      [contextId, folderIds, after?.folderId ?? 0, after?.name ?? '', limit],
+    );
+  }
+
+  async getByNames(contextId: number, folderIds: number[], names: string[]): Promise<ContactRecord[]> {
+    return this.dataSource.query(
+      `SELECT folder_id, name, uid, etag, revision, vcard FROM ${S}."contacts"
+        WHERE context_id = $1 AND folder_id = ANY($2::int[]) AND name = ANY($3::text[]) ORDER BY name COLLATE "C"`,
+      [contextId, folderIds, names],
+    );
+  }
+
+  /** Current objects of a folder changed after `revision`, oldest change first: the initial sync. */
+  async currentSince(contextId: number, folderId: number, revision: number, limit: number): Promise<ContactRecord[]> {
+    return this.dataSource.query(
+      `SELECT folder_id, name, uid, etag, revision FROM ${S}."contacts"
+        WHERE context_id = $1 AND folder_id = $2 AND revision > $3 ORDER BY revision LIMIT $4`,
+      [contextId, folderId, revision, limit],
+    );
+  }
+
+  /** The change log of a folder after `revision`, with the current etag of what still exists. */
+  async changesSince(
+    contextId: number,
+    folderId: number,
+    revision: number,
+    limit: number,
+  ): Promise<{ name: string; revision: string; etag: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT ch.name, ch.revision, c.etag FROM ${S}."changes" ch
+         LEFT JOIN ${S}."contacts" c ON c.context_id = ch.context_id AND c.name = ch.name AND c.folder_id = ch.folder_id
+        WHERE ch.context_id = $1 AND ch.folder_id = $2 AND ch.revision > $3 ORDER BY ch.revision LIMIT $4`,
+      [contextId, folderId, revision, limit],
+    );
+  }
+}
+
+export function toFolder(record: FolderRecord, rights: FolderRights): ContactFolder {
+  return {
+    folderId: record.folder_id,
+    contextId: record.context_id,
+    kind: record.kind,
+    ownerUserId: record.owner_user_id,
+    slug: record.slug,
+    displayName: record.display_name,
+    description: record.description,
+    rights,
+    revision: Number(record.revision),
+  };
+}

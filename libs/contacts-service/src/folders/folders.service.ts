@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainException, GAL_FOLDER_ID, type ContactFolder, type FolderRights } from '@davmesh/contracts';
+import { ContactsRepository, toFolder } from '../contacts.repository';
+import { GalService } from '../gal/gal.service';
+
+/** Folders: the personal one made on first use, custom ones, shares, and the context's global address list. */
+@Injectable()
+export class FoldersService {
+  constructor(
+    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(GalService) private readonly gal: GalService,
+  ) {}
+
+  async list(contextId: number, userId: number): Promise<ContactFolder[]> {
+    let rows = await this.repository.visibleFolders(contextId, userId);
+    const needsPersonal = !rows.some((r) => r.kind === 'personal' && r.owner_user_id === userId);
+    const needsGal = !rows.some((r) => r.kind === 'gal');
+    if (needsPersonal || needsGal) {
+      if (needsPersonal) await this.repository.insertPersonal(contextId, userId);
+      if (needsGal) await this.gal.ensure(contextId);
+      rows = await this.repository.visibleFolders(contextId, userId);
+    }
+    return rows.map((r) => toFolder(r, r.rights));
+  }
+
+  /** The caller's rights on one folder; `not-found` when they cannot see it. */
+  async rights(contextId: number, userId: number, folderId: number): Promise<FolderRights> {
+    const folder = (await this.repository.visibleFolders(contextId, userId)).find((f) => f.folder_id === folderId);
+    if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
+    return folder.rights;
+  }
+
+  async requireWrite(contextId: number, userId: number, folderId: number): Promise<void> {
+    if ((await this.rights(contextId, userId, folderId)) !== 'write') {
+      throw new DomainException('forbidden', `folder ${folderId} is read-only for you`, { condition: 'need-privileges' });
+    }
+  }
+
+  async create(contextId: number, userId: number, slug: string, displayName?: string, description?: string): Promise<ContactFolder> {
+    if (/^\d+$/.test(slug) || slug === 'Contacts') throw new DomainException('conflict', `"${slug}" is reserved`);
+    const row = await this.repository.insertCustom(contextId, userId, slug, displayName ?? slug, description ?? null);
+    if (!row) throw new DomainException('conflict', `an address book "${slug}" exists already`);
+    return toFolder(row, 'write');
+  }
+
+  async update(contextId: number, userId: number, folderId: number, displayName?: string, description?: string | null) {
+    await this.requireOwner(contextId, userId, folderId);
+    const row = await this.repository.updateFolder(contextId, folderId, displayName, description);
+    return toFolder(row, 'write');
+  }
+
+  async delete(contextId: number, userId: number, folderId: number): Promise<{ deleted: true }> {
+    const folder = await this.requireOwner(contextId, userId, folderId);
+    if (folder.kind !== 'custom') throw new DomainException('forbidden', 'the personal contacts folder cannot be deleted', { condition: 'need-privileges' });
+    await this.repository.deleteFolder(contextId, folderId);
+    return { deleted: true };
+  }
+
+  async share(contextId: number, userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
+    await this.requireOwner(contextId, userId, folderId);
+    await this.repository.setShare(contextId, folderId, granteeUserId, rights);
+    return { folderId, granteeUserId, rights };
+  }
+
+  private async requireOwner(contextId: number, userId: number, folderId: number) {
+    const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
+    if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
+    if (folder.owner_user_id !== userId || folderId === GAL_FOLDER_ID) {
+      throw new DomainException('forbidden', `folder ${folderId} is not yours`, { condition: 'need-privileges' });
+    }
+    return folder;
+  }
+}

@@ -1,0 +1,244 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import {
+  ContactFolderChanged,
+  DomainException,
+  type AddressbookFilter,
+  type ContactObject,
+  type ContactPutRequest,
+  type ContactPutResult,
+  type Page,
+} from '@davmesh/contracts';
+import { matchesFilter, parseVCard, VCardError, type ParsedVCard } from '@davmesh/vcard';
+import { ContactsRepository, type ContactRecord } from '../contacts.repository';
+import { FoldersService } from '../folders/folders.service';
+import { etagOf } from '../gal/gal.service';
+import { decodeCursor, encodeCursor } from './cursor';
+
+/** Largest vCard stored: one must fit in a bus message with room to spare. */
+export const MAX_VCARD_BYTES = 256 * 1024;
+/** Bytes of vCard data one reply carries at most (NATS caps a message at 1 MB). */
+const REPLY_BUDGET_BYTES = 512 * 1024;
+const DEFAULT_PAGE = 500;
+const QUERY_SCAN_BATCH = 500;
+const QUERY_SCAN_MAX = 5000;
+
+function toObject(record: ContactRecord, withData: boolean): ContactObject {
+  const object: ContactObject = { folderId: record.folder_id, name: record.name, uid: record.uid, etag: record.etag };
+  if (withData && record.vcard !== undefined) object.vcard = record.vcard;
+  return object;
+}
+
+/** Takes records while their vCards fit the reply budget (always at least one). */
+function withinBudget<T extends { vcard?: string }>(records: T[]): T[] {
+  let bytes = 0;
+  const taken: T[] = [];
+  for (const record of records) {
+    bytes += Buffer.byteLength(record.vcard ?? '') + 200;
+    if (taken.length > 0 && bytes > REPLY_BUDGET_BYTES) break;
+    taken.push(record);
+  }
+  return taken;
+}
+
+@Injectable()
+export class ObjectsService {
+  constructor(
+    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(FoldersService) private readonly folders: FoldersService,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  async list(contextId: number, userId: number, folderIds: number[], withData: boolean, cursor?: string, limit = DEFAULT_PAGE) {
+    const visible = await this.visible(contextId, userId, folderIds);
+    const rows = await this.repository.listPage(contextId, visible, decodeCursor(cursor), limit + 1, withData);
+    const page = withinBudget(rows.slice(0, limit));
+    return this.page(page, rows.length > page.length, withData);
+  }
+
+  /** At most a reply's worth; names left out for size come back in `cursor` order on the next call. */
+  async get(contextId: number, userId: number, folderIds: number[], names: string[]): Promise<ContactObject[]> {
+    const visible = await this.visible(contextId, userId, folderIds);
+    return withinBudget(await this.repository.getByNames(contextId, visible, names)).map((r) => toObject(r, true));
+  }
+
+  async query(contextId: number, userId: number, folderIds: number[], filter: AddressbookFilter, cursor?: string, limit = DEFAULT_PAGE) {
+    const visible = await this.visible(contextId, userId, folderIds);
+    let after = decodeCursor(cursor);
+    const matched: ContactRecord[] = [];
+    let scanned = 0;
+    for (;;) {
+      const batch = await this.repository.listPage(contextId, visible, after, QUERY_SCAN_BATCH, true);
+      for (const record of batch) {
+        const position = { folderId: record.folder_id, name: record.name };
+        after = position;
+        if (matches(record.vcard ?? '', filter)) matched.push(record);
+        if (matched.length >= limit || withinBudget(matched).length < matched.length) {
+          return { items: matched.map((r) => toObject(r, true)), cursor: encodeCursor(position) } satisfies Page<ContactObject>;
+        }
+      }
+      scanned += batch.length;
+      if (batch.length < QUERY_SCAN_BATCH) return { items: matched.map((r) => toObject(r, true)) } satisfies Page<ContactObject>;
+      if (scanned >= QUERY_SCAN_MAX && after) return { items: matched.map((r) => toObject(r, true)), cursor: encodeCursor(after) };
+    }
+  }
+
+  async put(request: ContactPutRequest): Promise<ContactPutResult> {
+    const { contextId, userId, name } = request;
+    const parsed = validate(request.vcard, Math.min(request.maxBytes ?? MAX_VCARD_BYTES, MAX_VCARD_BYTES));
+    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    const inReplaceable = existing && (existing.folder_id === request.folderId || (request.replaceIn ?? []).includes(existing.folder_id));
+    const folderId = inReplaceable ? existing.folder_id : request.folderId;
+    await this.folders.requireWrite(contextId, userId, folderId);
+    const etag = etagOf(request.vcard);
+    const result = await this.repository.transaction(async (tx) => {
+      await this.repository.findFolder(tx, contextId, folderId, true);
+      const current = await this.repository.findByName(tx, contextId, name, true);
+      if (current && current.folder_id !== folderId) throw new DomainException('conflict', `the name ${name} is taken in another folder`);
+      if (request.ifNoneMatch && current) throw new DomainException('precondition-failed', 'the resource exists');
+      if (request.ifMatch !== undefined && current?.etag !== request.ifMatch) {
+        throw new DomainException('precondition-failed', 'the resource has changed');
+      }
+      const clash = await this.repository.findUidElsewhere(tx, contextId, folderId, parsed.summary.uid, name);
+      if (clash) {
+        throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
+          condition: 'no-uid-conflict',
+          folderId,
+          name: clash,
+        });
+      }
+      const revision = await this.repository.recordChange(tx, contextId, folderId, name, false);
+      await this.repository.upsertContact(
+        tx,
+        {
+          contextId,
+          folderId,
+          name,
+          uid: parsed.summary.uid,
+          fn: parsed.summary.fn,
+          emails: parsed.summary.emails,
+          version: parsed.summary.version,
+          vcard: request.vcard,
+          etag,
+        },
+        revision,
+      );
+      return { folderId, name, etag, created: !current, revision };
+    });
+    await this.bus.emit(ContactFolderChanged, { contextId, folderId, revision: result.revision });
+    return result;
+  }
+
+  async delete(contextId: number, userId: number, folderIds: number[], name: string, ifMatch?: string) {
+    const visible = await this.visible(contextId, userId, folderIds);
+    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
+    const folderId = existing.folder_id;
+    await this.folders.requireWrite(contextId, userId, folderId);
+    const revision = await this.repository.transaction(async (tx) => {
+      await this.repository.findFolder(tx, contextId, folderId, true);
+      const current = await this.repository.findByName(tx, contextId, name, true);
+      if (!current || current.folder_id !== folderId) throw new DomainException('not-found', `no object ${name}`);
+      if (ifMatch !== undefined && current.etag !== ifMatch) throw new DomainException('precondition-failed', 'the resource has changed');
+      await this.repository.deleteContact(tx, contextId, name);
+      return this.repository.recordChange(tx, contextId, folderId, name, true);
+    });
+    await this.bus.emit(ContactFolderChanged, { contextId, folderId, revision });
+    return { folderId, revision };
+  }
+
+  async move(
+    contextId: number,
+    userId: number,
+    folderIds: number[],
+    name: string,
+    targetFolderId: number,
+    targetName: string,
+    overwrite: boolean,
+    ifMatch?: string,
+  ): Promise<ContactPutResult> {
+    const visible = await this.visible(contextId, userId, folderIds);
+    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
+    const sourceFolderId = existing.folder_id;
+    await this.folders.requireWrite(contextId, userId, sourceFolderId);
+    await this.folders.requireWrite(contextId, userId, targetFolderId);
+    const result = await this.repository.transaction(async (tx) => {
+      for (const id of [...new Set([sourceFolderId, targetFolderId])].sort((a, b) => a - b)) {
+        await this.repository.findFolder(tx, contextId, id, true);
+      }
+      const source = await this.repository.findByName(tx, contextId, name, true);
+      if (!source || source.folder_id !== sourceFolderId) throw new DomainException('not-found', `no object ${name}`);
+      if (ifMatch !== undefined && source.etag !== ifMatch) throw new DomainException('precondition-failed', 'the resource has changed');
+      const target = targetName === name ? undefined : await this.repository.findByName(tx, contextId, targetName, true);
+      if (target && (!overwrite || target.folder_id !== targetFolderId)) throw new DomainException('precondition-failed', 'the target exists');
+      const parsed = parseVCard(source.vcard ?? '');
+      const clash = await this.repository.findUidElsewhere(tx, contextId, targetFolderId, parsed.summary.uid, targetName);
+      if (clash && clash !== name) {
+        throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
+          condition: 'no-uid-conflict',
+          folderId: targetFolderId,
+          name: clash,
+        });
+      }
+      await this.repository.deleteContact(tx, contextId, name);
+      await this.repository.recordChange(tx, contextId, sourceFolderId, name, true);
+      if (target) await this.repository.deleteContact(tx, contextId, targetName);
+      const revision = await this.repository.recordChange(tx, contextId, targetFolderId, targetName, false);
+      await this.repository.upsertContact(
+        tx,
+        {
+          contextId,
+          folderId: targetFolderId,
+          name: targetName,
+          uid: parsed.summary.uid,
+          fn: parsed.summary.fn,
+          emails: parsed.summary.emails,
+          version: parsed.summary.version,
+          vcard: source.vcard ?? '',
+          etag: source.etag,
+        },
+        revision,
+      );
+      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision };
+    });
+    await this.bus.emit(ContactFolderChanged, { contextId, folderId: targetFolderId, revision: result.revision });
+    return result;
+  }
+
+  /** The requested folders the user can see; `not-found` for any other. */
+  private async visible(contextId: number, userId: number, folderIds: number[]): Promise<number[]> {
+    const visible = new Set((await this.folders.list(contextId, userId)).map((f) => f.folderId));
+    const unknown = folderIds.find((id) => !visible.has(id));
+    if (unknown !== undefined) throw new DomainException('not-found', `no contact folder ${unknown}`);
+    return folderIds;
+  }
+
+  private page(records: ContactRecord[], more: boolean, withData: boolean): Page<ContactObject> {
+    const items = records.map((r) => toObject(r, withData));
+    const last = records[records.length - 1];
+    return more && last ? { items, cursor: encodeCursor({ folderId: last.folder_id, name: last.name }) } : { items };
+  }
+}
+
+function matches(vcard: string, filter: AddressbookFilter): boolean {
+  try {
+    return matchesFilter(parseVCard(vcard).jcard, filter);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 6352 6.3.2.1 preconditions, checked before anything is stored. */
+function validate(vcard: string, maxBytes: number): ParsedVCard {
+  if (Buffer.byteLength(vcard) > maxBytes) {
+    throw new DomainException('bad-request', `the vCard exceeds ${maxBytes} bytes`, { condition: 'max-resource-size' });
+  }
+  try {
+    return parseVCard(vcard);
+  } catch (error) {
+    if (!(error instanceof VCardError)) throw error;
+    const condition = /VERSION/.test(error.message) ? 'supported-address-data' : 'valid-address-data';
+    throw new DomainException('bad-request', error.message, { condition });
+  }
+}

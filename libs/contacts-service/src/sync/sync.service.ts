@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainException, type ContactChange, type SyncPosition } from '@davmesh/contracts';
+import { ContactsRepository } from '../contacts.repository';
+import { FoldersService } from '../folders/folders.service';
+
+const DEFAULT_LIMIT = 1000;
+
+function invalidToken(message: string): DomainException {
+  return new DomainException('not-found', message, { condition: 'valid-sync-token' });
+}
+
+/**
+ * Changes of a set of folders since a position (a revision per folder). The cost is the
+ * number of changes: the change log is read by (folder, revision) from the position on.
+ */
+@Injectable()
+export class SyncService {
+  constructor(
+    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(FoldersService) private readonly folders: FoldersService,
+  ) {}
+
+  async changes(contextId: number, userId: number, folderIds: number[], since: SyncPosition | undefined, limit = DEFAULT_LIMIT) {
+    const visible = new Map((await this.folders.list(contextId, userId)).map((f) => [f.folderId, f]));
+    for (const folderId of Object.keys(since ?? {})) {
+      if (!folderIds.includes(Number(folderId))) throw invalidToken(`folder ${folderId} is no longer part of this collection`);
+    }
+    const changes: ContactChange[] = [];
+    const position: SyncPosition = {};
+    let truncated = false;
+    for (const folderId of [...folderIds].sort((a, b) => a - b)) {
+      const folder = visible.get(folderId);
+      if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
+      const from = since?.[folderId];
+      if (from !== undefined && from > folder.revision) throw invalidToken(`folder ${folderId} never reached revision ${from}`);
+      const budget = limit - changes.length;
+      if (budget <= 0) {
+        truncated = true;
+        if (from !== undefined) position[folderId] = from;
+        continue;
+      }
+      const rows =
+        from === undefined
+          ? (await this.repository.currentSince(contextId, folderId, 0, budget + 1)).map((r) => ({ ...r, etag: r.etag as string | null }))
+          : await this.repository.changesSince(contextId, folderId, from, budget + 1);
+      const taken = rows.slice(0, budget);
+      if (rows.length > budget) {
+        truncated = true;
+        position[folderId] = Number(taken[taken.length - 1].revision);
+      } else {
+        position[folderId] = folder.revision;
+      }
+      const latest = new Map<string, ContactChange>();
+      for (const row of taken) latest.set(row.name, row.etag ? { folderId, name: row.name, etag: row.etag } : { folderId, name: row.name });
+      // A name that moved here from another folder of the set is reported once, as it is now.
+      for (const change of latest.values()) {
+        const earlier = changes.findIndex((c) => c.name === change.name);
+        if (earlier >= 0 && change.etag === undefined) continue;
+        if (earlier >= 0) changes.splice(earlier, 1);
+        changes.push(change);
+      }
+    }
+    return { changes, position, truncated };
+  }
+}

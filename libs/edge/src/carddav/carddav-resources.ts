@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ContactObjectsGet, ContactObjectsList, type ContactObject, type User } from '@davmesh/contracts';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { type Resource } from '../resources/resource';
+import { CarddavScopes, type AddressbookView, type CarddavScope } from './carddav-scope';
+import { unwrap } from './reply-errors';
+
+const GET_BATCH = 50;
+
+/** Looks up what a CardDAV path names for this user, and reads objects page by page. */
+@Injectable()
+export class CarddavResources {
+  constructor(
+    @Inject(CarddavScopes) readonly scopes: CarddavScopes,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  /** The collection a resource is, or is in; 404 when this user does not see it. */
+  collection(scope: CarddavScope, resource: Resource): AddressbookView {
+    const segment =
+      resource.kind === 'aggregated-addressbook'
+        ? 'Contacts'
+        : resource.kind === 'addressbook' || resource.kind === 'contact'
+          ? resource.segment
+          : undefined;
+    const view = segment === undefined ? undefined : scope.find(segment);
+    if (!view) throw new DavHttpError(404, 'no such address book');
+    return view;
+  }
+
+  async object(exchange: DavExchange, scope: CarddavScope): Promise<{ view: AddressbookView; object: ContactObject | undefined }> {
+    const view = this.collection(scope, exchange.resource);
+    const name = exchange.resource.kind === 'contact' ? exchange.resource.name : '';
+    const [object] = await this.getMany(scope.user, view, [name]);
+    return { view, object };
+  }
+
+  /** The named objects of a collection with their vCards, in batches that keep every reply small. */
+  async getMany(user: User, view: AddressbookView, names: string[]): Promise<ContactObject[]> {
+    const found: ContactObject[] = [];
+    for (let i = 0; i < names.length; i += GET_BATCH) {
+      let remaining = names.slice(i, i + GET_BATCH);
+      while (remaining.length > 0) {
+        const batch = unwrap(
+          await this.bus.request(ContactObjectsGet, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, names: remaining }),
+        );
+        if (batch.length === 0) break;
+        found.push(...batch);
+        const got = new Set(batch.map((o) => o.name));
+        remaining = remaining.filter((n) => !got.has(n) && n > batch[batch.length - 1].name);
+      }
+    }
+    return found;
+  }
+
+  /** Every object of a collection, one bus page at a time: a big collection never sits in memory. */
+  async *objects(user: User, view: AddressbookView, withData: boolean): AsyncGenerator<ContactObject[]> {
+    let cursor: string | undefined;
+    do {
+      const page = unwrap(
+        await this.bus.request(ContactObjectsList, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, withData, cursor }),
+      );
+      yield page.items;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+}

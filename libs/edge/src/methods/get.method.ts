@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { convertVCard } from '@davmesh/vcard';
+import { CarddavResources } from '../carddav/carddav-resources';
+import { acceptedVersion } from '../carddav/vcard-media';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { type DavMethod } from './dav-method';
+
+/** GET a contact, converted to the vCard version the Accept header asks for; strong ETag. */
+@Injectable()
+export class GetMethod implements DavMethod {
+  readonly method: string = 'GET';
+  readonly kinds = ['contact'] as const;
+
+  constructor(@Inject(CarddavResources) private readonly carddav: CarddavResources) {}
+
+  async handle(exchange: DavExchange): Promise<void> {
+    const scope = await this.carddav.scopes.open(exchange.request, exchange.user, exchange.prefix);
+    const { object } = await this.carddav.object(exchange, scope);
+    if (!object?.vcard) throw new DavHttpError(404, 'no such contact');
+    const version = acceptedVersion(exchange.request);
+    const body = version ? convertVCard(object.vcard, version) : object.vcard;
+    const { response } = exchange;
+    response.statusCode = 200;
+    response.setHeader('Content-Type', 'text/vcard; charset=utf-8');
+    response.setHeader('ETag', object.etag);
+    response.setHeader('Content-Length', String(Buffer.byteLength(body)));
+    response.end(this.method === 'HEAD' ? undefined : body);
+  }
+}
+
+@Injectable()
+export class HeadMethod extends GetMethod {
+  override readonly method = 'HEAD';
+}

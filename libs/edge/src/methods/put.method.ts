@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ContactObjectsPut } from '@davmesh/contracts';
+import { carddav } from '@davmesh/dav';
+import { CarddavResources } from '../carddav/carddav-resources';
+import { preconditionError, unwrap } from '../carddav/reply-errors';
+import { isVCardMediaType, MAX_VCARD_BYTES } from '../carddav/vcard-media';
+import { type DavExchange } from '../http/dav-exchange';
+import { writeConditions } from '../http/conditional-headers';
+import { BodyTooLargeError, readBody } from '../http/request-body';
+import { type DavMethod } from './dav-method';
+
+/** PUT a vCard; into the aggregated collection a new one lands in the personal folder. */
+@Injectable()
+export class PutMethod implements DavMethod {
+  readonly method = 'PUT';
+  readonly kinds = ['contact'] as const;
+
+  constructor(
+    @Inject(CarddavResources) private readonly carddav: CarddavResources,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user, prefix } = exchange;
+    if (resource.kind !== 'contact') return;
+    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const view = this.carddav.collection(scope, resource);
+    if (!isVCardMediaType(request)) throw preconditionError(403, carddav('supported-address-data'));
+    let vcard: string;
+    try {
+      vcard = await readBody(request, MAX_VCARD_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw preconditionError(403, carddav('max-resource-size'));
+      throw error;
+    }
+    const result = unwrap(
+      await this.bus.request(ContactObjectsPut, {
+        userId: user.userId,
+        contextId: user.contextId,
+        folderId: view.targetFolderId,
+        name: resource.name,
+        vcard,
+        ...(view.kind === 'aggregated' ? { replaceIn: view.folderIds } : {}),
+        ...writeConditions(request),
+        maxBytes: MAX_VCARD_BYTES,
+      }),
+      scope.hrefOf,
+    );
+    response.statusCode = result.created ? 201 : 204;
+    response.setHeader('ETag', result.etag);
+    response.setHeader('Content-Length', '0');
+    response.end();
+  }
+}

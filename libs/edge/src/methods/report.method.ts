@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { dav, parseXml } from '@davmesh/dav';
+import { preconditionError } from '../carddav/reply-errors';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { type DavExchange } from '../http/dav-exchange';
+import { readBody } from '../http/request-body';
+import { ReportRegistry } from '../reports/report-registry';
+import { type DavMethod } from './dav-method';
+
+/** Parses the body and hands it to the report its root element names (RFC 3253 3.6). */
+@Injectable()
+export class ReportMethod implements DavMethod {
+  readonly method = 'REPORT';
+  readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
+
+  constructor(
+    @Inject(ReportRegistry) private readonly reports: ReportRegistry,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+  ) {}
+
+  async handle(exchange: DavExchange): Promise<void> {
+    const body = await parseXml(await readBody(exchange.request, this.options.maxXmlBytes));
+    const report = this.reports.find(body.name, exchange.resource.kind);
+    if (!report) throw preconditionError(403, dav('supported-report'));
+    await report.run(exchange, body);
+  }
+}

@@ -1,0 +1,115 @@
+import { calserver, carddav, dav, el, type XmlNode } from '@davmesh/dav';
+import { convertVCard } from '@davmesh/vcard';
+import { MAX_VCARD_BYTES } from '../carddav/vcard-media';
+import { type LiveProperty } from './property';
+
+const COLLECTIONS = ['addressbook', 'aggregated-addressbook'] as const;
+const CARDDAV_COLLECTIONS = ['addressbook-home', ...COLLECTIONS] as const;
+
+function privileges(writable: boolean): XmlNode[] {
+  const names = ['read', 'read-current-user-privilege-set', ...(writable ? ['write', 'write-content', 'write-properties', 'bind', 'unbind'] : [])];
+  return names.map((name) => el(dav('privilege'), [el(dav(name))]));
+}
+
+/** RFC 6352, RFC 6578 and the calendarserver ctag on address books and their objects. */
+export const CARDDAV_PROPERTIES: LiveProperty[] = [
+  {
+    name: dav('resourcetype'),
+    kinds: [...CARDDAV_COLLECTIONS, 'contact'],
+    inAllprop: true,
+    protected: true,
+    compute: ({ resource }) => {
+      if (resource.kind === 'contact') return [];
+      if (resource.kind === 'addressbook-home') return [el(dav('collection'))];
+      return [el(dav('collection')), el(carddav('addressbook'))];
+    },
+  },
+  {
+    name: dav('displayname'),
+    kinds: CARDDAV_COLLECTIONS,
+    inAllprop: true,
+    protected: false,
+    compute: ({ addressbook, currentUser }) => addressbook?.displayName ?? currentUser.displayName,
+  },
+  {
+    name: carddav('addressbook-description'),
+    kinds: COLLECTIONS,
+    inAllprop: false,
+    protected: false,
+    compute: ({ addressbook }) => addressbook?.description ?? undefined,
+  },
+  {
+    name: calserver('getctag'),
+    kinds: COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ addressbook }) => addressbook?.syncToken,
+  },
+  {
+    name: dav('sync-token'),
+    kinds: COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ addressbook }) => addressbook?.syncToken,
+  },
+  {
+    name: dav('supported-report-set'),
+    kinds: CARDDAV_COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
+  },
+  {
+    name: carddav('supported-address-data'),
+    kinds: COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: () =>
+      ['3.0', '4.0'].map((version) => el(carddav('address-data-type'), undefined, { 'content-type': 'text/vcard', version })),
+  },
+  {
+    name: carddav('max-resource-size'),
+    kinds: COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: () => String(MAX_VCARD_BYTES),
+  },
+  {
+    name: dav('current-user-privilege-set'),
+    kinds: [...CARDDAV_COLLECTIONS, 'contact'],
+    inAllprop: false,
+    protected: true,
+    compute: ({ addressbook }) => privileges(addressbook?.writable ?? false),
+  },
+  {
+    name: dav('getetag'),
+    kinds: ['contact'],
+    inAllprop: true,
+    protected: true,
+    compute: ({ contact }) => contact?.etag,
+  },
+  {
+    name: dav('getcontenttype'),
+    kinds: ['contact'],
+    inAllprop: true,
+    protected: true,
+    compute: () => 'text/vcard; charset=utf-8',
+  },
+  {
+    name: dav('getcontentlength'),
+    kinds: ['contact'],
+    inAllprop: true,
+    protected: true,
+    compute: ({ contact }) => (contact?.vcard === undefined ? undefined : String(Buffer.byteLength(contact.vcard))),
+  },
+  {
+    name: carddav('address-data'),
+    kinds: ['contact'],
+    inAllprop: false,
+    protected: true,
+    compute: ({ contact, addressDataVersion }) => {
+      if (contact?.vcard === undefined) return undefined;
+      return addressDataVersion ? convertVCard(contact.vcard, addressDataVersion) : contact.vcard;
+    },
+  },
+];

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { carddav, childrenNamed, dav, encodeHref, type XmlElement } from '@davmesh/dav';
+import { CarddavResources } from '../carddav/carddav-resources';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { type DavExchange } from '../http/dav-exchange';
+import { wantsMinimal } from '../http/dav-headers';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { type DavReport } from './dav-report';
+import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+
+/** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold. */
+@Injectable()
+export class AddressbookMultigetReport implements DavReport {
+  readonly name = carddav('addressbook-multiget');
+  readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
+
+  constructor(
+    @Inject(CarddavResources) private readonly carddav: CarddavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+  ) {}
+
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const view = this.carddav.collection(scope, resource);
+    const { propfind, addressDataVersion } = reportProps(body);
+    const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
+    const names = new Map<string, string>();
+    for (const href of hrefs) {
+      const path = safeDecode(href.replace(/^https?:\/\/[^/]+/, ''));
+      if (path?.startsWith(view.href) && !path.slice(view.href.length).includes('/')) names.set(path.slice(view.href.length), href);
+    }
+    const found = new Map((await this.carddav.getMany(user, view, [...names.keys()])).map((o) => [o.name, o]));
+    const minimal = wantsMinimal(request);
+    const writer = startMultistatus(response);
+    for (const href of hrefs) {
+      const name = [...names.entries()].find(([, h]) => h === href)?.[0];
+      const contact = name === undefined ? undefined : found.get(name);
+      const chunk = contact
+        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
+        : writer.status(encodeHref(href), 404);
+      await writeChunk(response, chunk);
+    }
+    response.end(writer.close());
+  }
+}
+
+function safeDecode(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}

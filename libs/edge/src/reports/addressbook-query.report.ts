@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ContactObjectsQuery, type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
+import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { CarddavResources } from '../carddav/carddav-resources';
+import { preconditionError, unwrap } from '../carddav/reply-errors';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { type DavExchange } from '../http/dav-exchange';
+import { wantsMinimal } from '../http/dav-headers';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { type DavReport } from './dav-report';
+import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+import { dav } from '@davmesh/dav';
+
+const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);
+const MATCH_TYPES = new Set(['equals', 'contains', 'starts-with', 'ends-with']);
+
+/** RFC 6352 8.6: the objects matching a filter, at most `limit` of them (then 507 on the collection). */
+@Injectable()
+export class AddressbookQueryReport implements DavReport {
+  readonly name = carddav('addressbook-query');
+  readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
+
+  constructor(
+    @Inject(CarddavResources) private readonly carddav: CarddavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+  ) {}
+
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const view = this.carddav.collection(scope, resource);
+    const { propfind, addressDataVersion } = reportProps(body);
+    const filter = parseFilter(firstChild(body, carddav('filter')));
+    const nresults = firstChild(firstChild(body, carddav('limit')) ?? body, carddav('nresults'))?.text.trim();
+    const limit = nresults && /^\d+$/.test(nresults) ? Number(nresults) : undefined;
+    const minimal = wantsMinimal(request);
+    const writer = startMultistatus(response);
+    let written = 0;
+    let cursor: string | undefined;
+    do {
+      const page = unwrap(
+        await this.bus.request(ContactObjectsQuery, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, filter, cursor }),
+      );
+      for (const contact of page.items) {
+        if (limit !== undefined && written >= limit) {
+          await writeChunk(response, writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+          response.end(writer.close());
+          return;
+        }
+        const context = objectContext(scope, view, contact, addressDataVersion);
+        await writeChunk(response, writer.response(this.renderer.describe(context, propfind, minimal)));
+        written++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    response.end(writer.close());
+  }
+}
+
+function parseFilter(element: XmlElement | undefined): AddressbookFilter {
+  if (!element) return { test: 'anyof', propFilters: [] };
+  return {
+    test: element.attributes['test'] === 'allof' ? 'allof' : 'anyof',
+    propFilters: childrenNamed(element, carddav('prop-filter')).map(parsePropFilter),
+  };
+}
+
+function parsePropFilter(element: XmlElement): PropFilter {
+  const name = element.attributes['name'];
+  if (!name) throw preconditionError(403, carddav('supported-filter'));
+  return {
+    name,
+    test: element.attributes['test'] === 'allof' ? 'allof' : 'anyof',
+    isNotDefined: firstChild(element, carddav('is-not-defined')) !== undefined,
+    textMatches: childrenNamed(element, carddav('text-match')).map(parseTextMatch),
+    paramFilters: childrenNamed(element, carddav('param-filter')).map(parseParamFilter),
+  };
+}
+
+function parseParamFilter(element: XmlElement): ParamFilter {
+  const name = element.attributes['name'];
+  if (!name) throw preconditionError(403, carddav('supported-filter'));
+  const textMatch = firstChild(element, carddav('text-match'));
+  return {
+    name,
+    isNotDefined: firstChild(element, carddav('is-not-defined')) !== undefined,
+    ...(textMatch ? { textMatch: parseTextMatch(textMatch) } : {}),
+  };
+}
+
+function parseTextMatch(element: XmlElement): TextMatch {
+  const collation = element.attributes['collation'] ?? 'i;unicode-casemap';
+  if (!COLLATIONS.has(collation)) throw preconditionError(403, carddav('supported-collation'));
+  const matchType = element.attributes['match-type'] ?? 'contains';
+  if (!MATCH_TYPES.has(matchType)) throw preconditionError(403, carddav('supported-filter'));
+  return {
+    value: element.text,
+    collation: collation as TextMatch['collation'],
+    matchType: matchType as TextMatch['matchType'],
+    negate: element.attributes['negate-condition'] === 'yes',
+  };
+}

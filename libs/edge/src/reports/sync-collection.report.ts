@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ContactSyncChanges } from '@davmesh/contracts';
+import { dav, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { CarddavResources } from '../carddav/carddav-resources';
+import { preconditionError, unwrap } from '../carddav/reply-errors';
+import { decodeSyncToken, encodeSyncToken } from '../carddav/sync-token';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { type DavExchange } from '../http/dav-exchange';
+import { wantsMinimal } from '../http/dav-headers';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { type DavReport } from './dav-report';
+import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+
+const PAGE = 1000;
+
+/**
+ * RFC 6578 on every address book, the aggregated one included: the token holds each member
+ * folder's revision, so an incremental sync returns exactly the members' changes. Depth is
+ * ignored (Thunderbird sends 1). More than one page of changes ends with 507 and a token to go on.
+ */
+@Injectable()
+export class SyncCollectionReport implements DavReport {
+  readonly name = dav('sync-collection');
+  readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
+
+  constructor(
+    @Inject(CarddavResources) private readonly carddav: CarddavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+  ) {}
+
+  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+    const since = decodeSyncToken(firstChild(body, dav('sync-token'))?.text ?? '');
+    const level = firstChild(body, dav('sync-level'))?.text.trim();
+    if (level !== undefined && level !== '1') throw preconditionError(403, dav('valid-sync-level'));
+    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const view = this.carddav.collection(scope, resource);
+    const nresults = firstChild(firstChild(body, dav('limit')) ?? body, dav('nresults'))?.text.trim();
+    const limit = nresults && /^\d+$/.test(nresults) ? Math.min(Number(nresults), PAGE) : PAGE;
+    const { propfind, addressDataVersion } = reportProps(body);
+    const wantsData = propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data');
+    const result = unwrap(
+      await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit }),
+    );
+    const minimal = wantsMinimal(request);
+    const writer = startMultistatus(response);
+    const present = result.changes.filter((c) => c.etag !== undefined);
+    const data = wantsData ? new Map((await this.carddav.getMany(user, view, present.map((c) => c.name))).map((o) => [o.name, o])) : undefined;
+    for (const change of result.changes) {
+      const contact = change.etag === undefined ? undefined : (data?.get(change.name) ?? { ...change, uid: '', etag: change.etag });
+      const chunk = contact
+        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
+        : writer.status(encodeHref(`${view.href}${change.name}`), 404);
+      await writeChunk(response, chunk);
+    }
+    if (result.truncated) await writeChunk(response, writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+    response.end(writer.close([el(dav('sync-token'), encodeSyncToken(result.position))]));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './vcard';
+export * from './vcard-convert';
+export * from './vcard-filter';

@@ -1,0 +1,67 @@
+import { type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
+import { propertyText, type JCard, type JCardProperty } from './vcard';
+
+/** RFC 6352 10.5: does this parsed vCard satisfy the filter? An empty filter matches everything. */
+export function matchesFilter(jcard: JCard, filter: AddressbookFilter): boolean {
+  if (filter.propFilters.length === 0) return true;
+  const results = filter.propFilters.map((propFilter) => matchesPropFilter(jcard, propFilter));
+  return filter.test === 'allof' ? results.every(Boolean) : results.some(Boolean);
+}
+
+function matchesPropFilter(jcard: JCard, filter: PropFilter): boolean {
+  const wanted = filter.name.toLowerCase();
+  const properties = jcard[1].filter((p) => p[0] === wanted);
+  if (filter.isNotDefined) return properties.length === 0;
+  if (properties.length === 0) return false;
+  if (filter.textMatches.length === 0 && filter.paramFilters.length === 0) return true;
+  return properties.some((property) => {
+    const tests = [
+      ...filter.textMatches.map((match) => textMatches(propertyText(property), match)),
+      ...filter.paramFilters.map((paramFilter) => matchesParamFilter(property, paramFilter)),
+    ];
+    return filter.test === 'allof' ? tests.every(Boolean) : tests.some(Boolean);
+  });
+}
+
+function matchesParamFilter(property: JCardProperty, filter: ParamFilter): boolean {
+  const value = property[1][filter.name.toLowerCase()];
+  if (filter.isNotDefined) return value === undefined;
+  if (value === undefined) return false;
+  if (!filter.textMatch) return true;
+  const values = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(','));
+  const match = filter.textMatch;
+  const positive = values.some((v) => textMatches(v, { ...match, negate: false }));
+  return match.negate ? !positive : positive;
+}
+
+/** RFC 4790 collations: i;octet compares bytes, i;ascii-casemap folds A-Z only, i;unicode-casemap folds every case. */
+export function textMatches(text: string, match: TextMatch): boolean {
+  const fold = (s: string) => {
+    switch (match.collation) {
+      case 'i;octet':
+        return s;
+      case 'i;ascii-casemap':
+        return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      case 'i;unicode-casemap':
+        return s.normalize('NFKD').toUpperCase().toLowerCase();
+    }
+  };
+  const haystack = fold(text);
+  const needle = fold(match.value);
+  let found: boolean;
+  switch (match.matchType) {
+    case 'equals':
+      found = haystack === needle;
+      break;
+    case 'contains':
+      found = haystack.includes(needle);
+      break;
+    case 'starts-with':
+      found = haystack.startsWith(needle);
+      break;
+    case 'ends-with':
+      found = haystack.endsWith(needle);
+      break;
+  }
+  return match.negate ? !found : found;
+}

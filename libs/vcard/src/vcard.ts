@@ -1,0 +1,102 @@
+import ICAL from 'ical.js';
+
+export type VCardVersion = '3.0' | '4.0';
+export const VCARD_VERSIONS: readonly VCardVersion[] = ['3.0', '4.0'];
+
+/** jCard (RFC 7095): [name, properties, components]. */
+export type JCard = [string, JCardProperty[], unknown[]];
+/** [name, parameters, value type, ...values] */
+export type JCardProperty = [string, Record<string, string | string[]>, string, ...unknown[]];
+
+export class VCardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VCardError';
+  }
+}
+
+/** What the contacts service indexes of a vCard. */
+export interface VCardSummary {
+  version: VCardVersion;
+  uid: string;
+  fn: string;
+  emails: string[];
+}
+
+export interface ParsedVCard {
+  jcard: JCard;
+  summary: VCardSummary;
+}
+
+/**
+ * Parses and validates one vCard 3.0 or 4.0 (RFC 6352 5.1: exactly one vCard, with a UID;
+ * RFC 6350/2426: VERSION and FN present).
+ */
+export function parseVCard(text: string): ParsedVCard {
+  let parsed: unknown;
+  try {
+    parsed = ICAL.parse(text);
+  } catch (error) {
+    throw new VCardError(`not a vCard: ${(error as Error).message}`);
+  }
+  const cards = isJCard(parsed) ? [parsed] : Array.isArray(parsed) ? (parsed as unknown[]) : [];
+  if (cards.length !== 1 || !isJCard(cards[0])) throw new VCardError('an address object holds exactly one vCard');
+  const jcard = cards[0];
+  if (jcard[0] !== 'vcard') throw new VCardError('the component is not a VCARD');
+  const version = firstValue(jcard, 'version');
+  if (version !== '3.0' && version !== '4.0') throw new VCardError(`VERSION must be 3.0 or 4.0, not ${version ?? 'missing'}`);
+  const uid = firstValue(jcard, 'uid');
+  if (!uid) throw new VCardError('the vCard has no UID');
+  const fn = firstValue(jcard, 'fn');
+  if (fn === undefined) throw new VCardError('the vCard has no FN');
+  const emails = propertiesNamed(jcard, 'email').map((p) => String(p[3]));
+  return { jcard, summary: { version, uid, fn, emails } };
+}
+
+interface DesignSet {
+  value: Record<string, unknown>;
+  property: Record<string, { defaultType: string; allowedTypes?: string[] } | undefined>;
+}
+
+const V4_DESIGN = ICAL.design.getDesignSet('vcard') as unknown as DesignSet;
+const V3_DESIGN = ICAL.design.getDesignSet('vcard3') as unknown as DesignSet;
+/** ical.js escapes commas in vCard 4 URIs (data: URIs included); RFC 6350 leaves URIs unescaped. */
+const V4_WRITE_DESIGN: DesignSet = { ...V4_DESIGN, value: { ...V4_DESIGN.value, uri: {} } };
+
+export function designFor(version: VCardVersion): DesignSet {
+  return version === '4.0' ? V4_DESIGN : V3_DESIGN;
+}
+
+export function serializeJCard(jcard: JCard): string {
+  const version = firstValue(jcard, 'version');
+  const stringify = ICAL.stringify as unknown as { component(component: unknown, design?: unknown): string };
+  return stringify.component(jcard, version === '4.0' ? V4_WRITE_DESIGN : V3_DESIGN) + '\r\n';
+}
+
+function isJCard(value: unknown): value is JCard {
+  return Array.isArray(value) && typeof value[0] === 'string' && Array.isArray(value[1]);
+}
+
+export function propertiesNamed(jcard: JCard, name: string): JCardProperty[] {
+  return jcard[1].filter((p) => p[0] === name);
+}
+
+function firstValue(jcard: JCard, name: string): string | undefined {
+  const property = propertiesNamed(jcard, name)[0];
+  if (!property) return undefined;
+  return propertyText(property);
+}
+
+/** A property's value as text: structured values joined by `;`, lists by `,`. */
+export function propertyText(property: JCardProperty): string {
+  return property
+    .slice(3)
+    .map((value) => (Array.isArray(value) ? value.map((part) => (Array.isArray(part) ? part.join(',') : String(part))).join(';') : String(value)))
+    .join(',');
+}
+
+/** The VERSION of a vCard text without a full parse, for negotiating conversions. */
+export function vcardVersionOf(text: string): VCardVersion | undefined {
+  const match = /^VERSION:\s*([34]\.0)\s*$/im.exec(text);
+  return match ? (match[1] as VCardVersion) : undefined;
+}
