@@ -2,12 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CalendarHealth } from '@davmesh/contracts';
 import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from './schema';
+import { CalendarHandler } from './calendar.handler';
+import { CalendarService } from './calendar.service';
+import { FolderRepository } from './folders/folder.repository';
 import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
+import { CalendarStore1764200000000 } from './migrations/1764200000000-calendar-store';
+import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
   entities: [],
-  migrations: [CalendarSchema1764000000000],
+  migrations: [CalendarSchema1764000000000, CalendarStore1764200000000],
 };
 
 /** The calendar service. Needs the bus and logger modules. */
@@ -17,7 +22,8 @@ export class CalendarServiceModule {
     return {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA)],
-      controllers: [healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
+      controllers: [CalendarHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
+      providers: [FolderRepository, ObjectRepository, CalendarService],
     };
   }
 }

@@ -1,0 +1,82 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { handleRequest, HandlesRequest } from '@davmesh/bus';
+import {
+  CalendarFoldersCreate,
+  CalendarFoldersDelete,
+  CalendarFoldersList,
+  CalendarFoldersUpdate,
+  CalendarObjectsDelete,
+  CalendarObjectsGet,
+  CalendarObjectsList,
+  CalendarObjectsMove,
+  CalendarObjectsPut,
+  CalendarSyncChanges,
+} from '@davmesh/contracts';
+import { LOGGER, type Logger } from '@davmesh/logging';
+import { CalendarService } from './calendar.service';
+
+/** Bus entry points of the calendar service: validate, call the service, reply. */
+@Controller()
+export class CalendarHandler {
+  constructor(
+    @Inject(CalendarService) private readonly calendar: CalendarService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @HandlesRequest(CalendarFoldersList)
+  listFolders(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersList, payload, this.logger, (r) => this.calendar.listFolders(r.userId));
+  }
+
+  @HandlesRequest(CalendarFoldersCreate)
+  createFolder(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersCreate, payload, this.logger, (r) => this.calendar.createFolder(r));
+  }
+
+  @HandlesRequest(CalendarFoldersUpdate)
+  updateFolder(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersUpdate, payload, this.logger, (r) => this.calendar.updateFolder(r));
+  }
+
+  @HandlesRequest(CalendarFoldersDelete)
+  deleteFolder(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersDelete, payload, this.logger, (r) => this.calendar.deleteFolder(r.userId, r.folderId));
+  }
+
+  @HandlesRequest(CalendarObjectsList)
+  listObjects(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsList, payload, this.logger, (r) =>
+      this.calendar.listObjects(r.userId, r.folderId, r.after, r.limit, r.window),
+    );
+  }
+
+  @HandlesRequest(CalendarObjectsGet)
+  getObjects(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsGet, payload, this.logger, (r) => this.calendar.getObjects(r.userId, r.folderId, r.names));
+  }
+
+  @HandlesRequest(CalendarObjectsPut)
+  putObject(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsPut, payload, this.logger, (r) => this.calendar.putObject(r));
+  }
+
+  @HandlesRequest(CalendarObjectsDelete)
+  deleteObject(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsDelete, payload, this.logger, (r) =>
+      this.calendar.deleteObject(r.userId, r.folderId, r.name, r.ifMatch),
+    );
+  }
+
+  @HandlesRequest(CalendarObjectsMove)
+  moveObject(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsMove, payload, this.logger, (r) => this.calendar.moveObject(r));
+  }
+
+  @HandlesRequest(CalendarSyncChanges)
+  syncChanges(@Payload() payload: unknown) {
+    return handleRequest(CalendarSyncChanges, payload, this.logger, (r) =>
+      this.calendar.syncChanges(r.userId, r.folderId, r.sinceRevision, r.limit),
+    );
+  }
+}
