@@ -35,7 +35,7 @@ export class ObjectRepository {
 
   async page(folderId: number, after: string | undefined, limit: number, window?: { start: string; end: string }): Promise<CalendarObjectMeta[]> {
     const params: unknown[] = [folderId, after ?? '', limit];
-    const inWindow = window ? ` AND "first_start" < $4 AND "last_end" > $5` : '';
+    const inWindow = window ? ` AND "first_start" < $4 AND "last_end" >= $5` : '';
     if (window) params.push(window.end, window.start);
     const rows: MetaRow[] = await this.dataSource.query(
       `SELECT ${META} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" > $2${inWindow} ORDER BY "name" LIMIT $3`,
@@ -48,6 +48,35 @@ export class ObjectRepository {
     const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
       `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($2::text[])`,
       [folderId, names],
+    );
+    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
+  }
+
+  /**
+   * Objects whose occurrence span meets [start, end] (and the window), by name after
+   * `after`: the index narrows, the caller evaluates the filter precisely.
+   */
+  async candidates(
+    folderId: number,
+    after: string | undefined,
+    limit: number,
+    range: { start: number; end: number; component?: string },
+    window?: { start: string; end: string },
+  ): Promise<CalendarObject[]> {
+    const instant = (ms: number) => (ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString());
+    const params: unknown[] = [folderId, after ?? '', limit, instant(range.end), instant(range.start)];
+    let where = `"folder_id" = $1 AND "name" > $2 AND "first_start" <= $4::timestamptz AND "last_end" >= $5::timestamptz`;
+    if (range.component) {
+      params.push(range.component);
+      where += ` AND "component" = $${params.length}`;
+    }
+    if (window) {
+      params.push(window.end, window.start);
+      where += ` AND "first_start" < $${params.length - 1} AND "last_end" >= $${params.length}`;
+    }
+    const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
+      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
+      params,
     );
     return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
   }
