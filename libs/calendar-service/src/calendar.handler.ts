@@ -88,7 +88,7 @@ export class CalendarHandler {
   @HandlesRequest(CalendarSyncChanges)
   syncChanges(@Payload() payload: unknown) {
     return handleRequest(CalendarSyncChanges, payload, this.logger, (r) =>
-      this.calendar.syncChanges(r.userId, r.folderId, r.sinceRevision, r.limit),
+      this.calendar.syncChanges(r.userId, r.folderId, r.sinceRevision, r.limit, r.window),
     );
   }
 }

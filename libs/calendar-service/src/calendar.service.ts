@@ -203,12 +203,18 @@ export class CalendarService {
     return { etag: revisions.etag, created: revisions.created };
   }
 
-  async syncChanges(userId: number, folderId: number, sinceRevision: number | undefined, limit: number): Promise<CalendarChanges> {
+  async syncChanges(
+    userId: number,
+    folderId: number,
+    sinceRevision: number | undefined,
+    limit: number,
+    window?: TimeWindow,
+  ): Promise<CalendarChanges> {
     // Read the revision first: changes committed after it wait for the next sync.
     const folder = await this.ownFolder(this.folders.dataSource, folderId, userId);
     const since = sinceRevision ?? 0;
     if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
-    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit);
+    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
     let truncated = false;
     if (rows.length > limit) {
       truncated = true;

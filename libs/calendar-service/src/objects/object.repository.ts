@@ -137,20 +137,22 @@ export class ObjectRepository {
     since: number,
     upTo: number,
     limit: number,
+    window?: { start: string; end: string },
   ): Promise<{ name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[]> {
-    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean })[] = await this.dataSource.query(
-      `SELECT c."name" AS "change_name", c."revision", c."removed", o."name", o."etag", o."size", o."modified_at", o."component"
-       FROM "calendar"."changes" c
-       LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
-       WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
-       ORDER BY c."revision" LIMIT $4`,
-      [folderId, since, upTo, limit + 1],
-    );
-    return rows.map((row) => ({
-      name: row.change_name,
-      revision: Number(row.revision),
-      removed: row.removed || !row.etag,
-      meta: row.etag ? toMeta(row as MetaRow) : undefined,
-    }));
+    const inWindow = window ? `(o."first_start" < $5::timestamptz AND o."last_end" >= $6::timestamptz)` : 'true';
+    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean; in_window: boolean })[] =
+      await this.dataSource.query(
+        `SELECT c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
+                o."name", o."etag", o."size", o."modified_at", o."component"
+         FROM "calendar"."changes" c
+         LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
+         WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
+         ORDER BY c."revision" LIMIT $4`,
+        window ? [folderId, since, upTo, limit + 1, window.end, window.start] : [folderId, since, upTo, limit + 1],
+      );
+    return rows.map((row) => {
+      const present = Boolean(row.etag) && !row.removed && row.in_window !== false;
+      return { name: row.change_name, revision: Number(row.revision), removed: !present, meta: present ? toMeta(row as MetaRow) : undefined };
+    });
   }
 }
