@@ -83,3 +83,25 @@ describe('reading a calendar object resource', () => {
     }
   });
 });
+
+describe('time zones a calendar object names without defining them', () => {
+  it('reads an IANA TZID without VTIMEZONE with the platform rules, DST included', () => {
+    const summary = readCalendarObject(calendar(...event('iana', 'DTSTART;TZID=America/New_York:20260710T100000', 'DTEND;TZID=America/New_York:20260710T110000')));
+    if (summary.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summary.span.start)).toBe('2026-07-10T14:00:00.000Z');
+  });
+
+  it('maps a Windows zone name (Outlook) to its IANA zone instead of rejecting or mis-timing it', () => {
+    const summer = readCalendarObject(calendar(...event('win', 'DTSTART;TZID=W. Europe Standard Time:20260710T100000', 'DURATION:PT1H')));
+    const winter = readCalendarObject(calendar(...event('win2', 'DTSTART;TZID=W. Europe Standard Time:20260110T100000', 'DURATION:PT1H')));
+    if (summer.span === 'none' || winter.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summer.span.start)).toBe('2026-07-10T08:00:00.000Z');
+    expect(iso(winter.span.start)).toBe('2026-01-10T09:00:00.000Z');
+  });
+
+  it('keeps an unknown TZID floating, widened like floating time', () => {
+    const summary = readCalendarObject(calendar(...event('unknown', 'DTSTART;TZID=Mars/Olympus:20260710T100000', 'DURATION:PT1H')));
+    if (summary.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summary.span.start)).toBe('2026-07-09T20:00:00.000Z');
+  });
+});
