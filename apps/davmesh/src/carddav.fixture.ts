@@ -18,6 +18,8 @@ export interface DavAgent {
   /** The resource names of the contacts in a collection. */
   contactNames(collection: string, userAgent?: string): Promise<string[]>;
   put(path: string, vcard: string, userAgent?: string): request.Test;
+  /** A REPORT with a body; the multistatus parsed when the answer is 207. */
+  report(path: string, body: string, userAgent?: string): Promise<{ status: number; text: string; responses: ParsedResponse[] }>;
   /** A user-level setting through the config cascade (config.v1.set on the bus), seen by the edge once its cache hears of it. */
   configure(key: string, value: ConfigValue): Promise<void>;
 }
@@ -60,6 +62,10 @@ export async function startCarddavNode(): Promise<CarddavNode> {
           .filter((href) => href !== collection)
           .map((href) => decodeURIComponent(href.split('/').pop()!))
           .sort();
+      },
+      async report(path, body, userAgent) {
+        const response = await send('REPORT', path, userAgent).set('Content-Type', 'application/xml; charset=utf-8').send(body);
+        return { status: response.status, text: response.text, responses: response.status === 207 ? await parseMultistatus(response.text) : [] };
       },
       put: (path, vcard, userAgent) => send('PUT', path, userAgent).set('Content-Type', 'text/vcard; charset=utf-8').send(vcard),
       async configure(key, value) {
