@@ -39,6 +39,6 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.spec.ts', 'libs/testing/**/*.ts'], rules: { '@nx/enforce-module-boundaries': 'off' } },
+  { files: ['**/*.spec.ts', 'libs/testing/**/*.ts', 'libs/service-testing/**/*.ts'], rules: { '@nx/enforce-module-boundaries': 'off' } },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -202,15 +202,25 @@ export interface CalendarChanges {
 
 /**
  * sync-collection: what changed after `sinceRevision` (everything when absent), in
- * commit order, at most `limit` names. `not-found` with `details.condition =
+ * commit order, at most `limit` names. With `window`, a changed object without an
+ * occurrence in it is reported removed (left out of an initial sync): the client
+ * keeps exactly the objects of its window. `not-found` with `details.condition =
  * 'valid-sync-token'` for a revision the folder never had.
  */
 export const CalendarSyncChanges = defineRequest<
-  { userId: number; folderId: number; sinceRevision?: number; limit: number },
+  { userId: number; folderId: number; sinceRevision?: number; limit: number; window?: TimeWindow },
   CalendarChanges
 >(
   'calendar.v1.sync.changes',
-  z.object({ userId, folderId, sinceRevision: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000) }).strict(),
+  z
+    .object({
+      userId,
+      folderId,
+      sinceRevision: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(1000),
+      window: window.optional(),
+    })
+    .strict(),
 );
 
 export interface CalendarFolderChangedEvent {
@@ -222,4 +232,120 @@ export interface CalendarFolderChangedEvent {
 export const CalendarFolderChanged = defineEvent<CalendarFolderChangedEvent>(
   'calendar.v1.events.folder-changed',
   z.object({ folderId, ownerUserId: userId, revision: z.number().int().nonnegative() }),
+);
+
+/** RFC 4791 9.7 filters, as JSON. Times are ISO instants; an absent bound is open. */
+export interface TimeRange {
+  start?: string;
+  end?: string;
+}
+
+/** Same shape as CardDAV's text-match; RFC 4791 text-match is always `contains`. */
+export interface CalendarTextMatch {
+  value: string;
+  collation: 'i;ascii-casemap' | 'i;octet' | 'i;unicode-casemap';
+  negate: boolean;
+  matchType: 'contains' | 'equals' | 'starts-with' | 'ends-with';
+}
+
+export interface CalendarParamFilter {
+  name: string;
+  isNotDefined?: boolean;
+  textMatch?: CalendarTextMatch;
+}
+
+export interface CalendarPropFilter {
+  name: string;
+  isNotDefined?: boolean;
+  timeRange?: TimeRange;
+  textMatch?: CalendarTextMatch;
+  paramFilters?: CalendarParamFilter[];
+}
+
+export interface CompFilter {
+  name: string;
+  isNotDefined?: boolean;
+  timeRange?: TimeRange;
+  propFilters?: CalendarPropFilter[];
+  compFilters?: CompFilter[];
+}
+
+const timeRange = z.object({ start: z.iso.datetime().optional(), end: z.iso.datetime().optional() }).strict();
+const textMatch = z
+  .object({
+    value: z.string().max(4096),
+    collation: z.enum(['i;ascii-casemap', 'i;octet', 'i;unicode-casemap']),
+    negate: z.boolean(),
+    matchType: z.enum(['contains', 'equals', 'starts-with', 'ends-with']),
+  })
+  .strict();
+const paramFilter = z.object({ name: z.string().min(1).max(128), isNotDefined: z.boolean().optional(), textMatch: textMatch.optional() }).strict();
+const propFilter = z
+  .object({
+    name: z.string().min(1).max(128),
+    isNotDefined: z.boolean().optional(),
+    timeRange: timeRange.optional(),
+    textMatch: textMatch.optional(),
+    paramFilters: z.array(paramFilter).max(32).optional(),
+  })
+  .strict();
+const compFilter: z.ZodType<CompFilter> = z.lazy(() =>
+  z
+    .object({
+      name: z.string().min(1).max(64),
+      isNotDefined: z.boolean().optional(),
+      timeRange: timeRange.optional(),
+      propFilters: z.array(propFilter).max(32).optional(),
+      compFilters: z.array(compFilter).max(16).optional(),
+    })
+    .strict(),
+);
+
+export interface CalendarQuery {
+  userId: number;
+  folderId: number;
+  /** The filter's top comp-filter (always VCALENDAR). */
+  filter: CompFilter;
+  /** The user's sync window; objects without an occurrence in it are left out. */
+  window?: TimeWindow;
+  /** calendar-data `expand`: recurring objects come back as their instances in this range, in UTC. */
+  expand?: { start: string; end: string };
+  /** calendar-data `limit-recurrence-set`: overrides outside the range are left out. */
+  limitRecurrenceSet?: { start: string; end: string };
+  /** Cursor from a previous page. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * calendar-query: the index narrows candidates by time range, then each candidate is
+ * evaluated against the full filter (recurrence included). Answers one page of
+ * matching objects with their (possibly expanded) data.
+ */
+export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: CalendarObject[]; nextCursor?: string }>(
+  'calendar.v1.objects.query',
+  z
+    .object({
+      userId,
+      folderId,
+      filter: compFilter,
+      window: window.optional(),
+      expand: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict().optional(),
+      limitRecurrenceSet: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict().optional(),
+      after: z.string().max(255).optional(),
+      limit: z.number().int().min(1).max(200),
+    })
+    .strict(),
+);
+
+export interface BusyPeriod {
+  start: string;
+  end: string;
+  type: 'BUSY' | 'BUSY-TENTATIVE' | 'BUSY-UNAVAILABLE';
+}
+
+/** free-busy-query (RFC 4791 7.10): busy time of the folder's events in the range, merged. */
+export const CalendarFreeBusy = defineRequest<{ userId: number; folderId: number; start: string; end: string }, { busy: BusyPeriod[] }>(
+  'calendar.v1.freebusy',
+  z.object({ userId, folderId, start: z.iso.datetime(), end: z.iso.datetime() }).strict(),
 );

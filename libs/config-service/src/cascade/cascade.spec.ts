@@ -13,15 +13,16 @@ import {
   type ConfigChangedEvent,
   type User,
 } from '@davmesh/contracts';
-import { startConfigServiceHarness, type ConfigServiceHarness } from '../config-service.test-harness';
+import { ConfigServiceModule } from '../config-service.module';
 import { waitFor } from '@davmesh/testing';
+import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 
 const ENABLED = 'com.openexchange.caldav.enabled';
 const START = 'com.openexchange.caldav.interval.start';
 
 describe('config cascade: server < context sets < context < user', () => {
   let dir: string;
-  let harness: ConfigServiceHarness;
+  let harness: ServiceHarness;
   let premium: User;
   let plain: User;
   const events: ConfigChangedEvent[] = [];
@@ -37,7 +38,7 @@ describe('config cascade: server < context sets < context < user', () => {
     mkdirSync(join(dir, 'contextSets'));
     write('caldav.properties', `${ENABLED}=false\n${START}=six_months\n`);
     write('contextSets/caldav.yml', 'premium:\n    com.openexchange.caldav.enabled: true\n    withTags: ucInfostore\n');
-    harness = await startConfigServiceHarness({ configDir: dir, pollMs: 50 });
+    harness = await startServiceHarness('config', (storage) => ConfigServiceModule.register(storage, { configDir: dir, pollMs: 50 }));
     harness.broker.subscribe(ConfigChanged.subject, undefined, (raw) => events.push((JSON.parse(raw) as { data: ConfigChangedEvent }).data));
     await harness.bus.call(ContextsAdd, { contextId: 1, tags: ['ucInfostore'] });
     await harness.bus.call(ContextsAdd, { contextId: 2, tags: ['basic'] });

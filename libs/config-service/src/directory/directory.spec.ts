@@ -11,18 +11,21 @@ import {
   UsersSetPassword,
   type UserChangedEvent,
 } from '@davmesh/contracts';
-import { startConfigServiceHarness, type ConfigServiceHarness } from '../config-service.test-harness';
+import { ConfigServiceModule } from '../config-service.module';
 import { waitFor } from '@davmesh/testing';
+import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 
 describe('directory (config service on embedded storage)', () => {
-  let harness: ConfigServiceHarness;
+  let harness: ServiceHarness;
   let db: PGlite;
   let bus: BusClient;
   let broker: InProcessBroker;
   const events: UserChangedEvent[] = [];
 
   beforeAll(async () => {
-    harness = await startConfigServiceHarness();
+    harness = await startServiceHarness('config', (storage) =>
+      ConfigServiceModule.register(storage, { configDir: '/nonexistent/davmesh-config', pollMs: 60_000 }),
+    );
     ({ db, bus, broker } = harness);
     broker.subscribe(UserChanged.subject, undefined, (raw) => events.push((JSON.parse(raw) as { data: UserChangedEvent }).data));
     await bus.call(ContextsAdd, { contextId: 1, name: 'one', tags: ['ucInfostore'] });
