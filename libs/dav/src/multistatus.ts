@@ -42,7 +42,7 @@ export class MultistatusWriter {
   }
 
   open(): string {
-    return `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus${this.namespaces.declarations()}>`;
+    return `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus${this.namespaces.seal()}>`;
   }
 
   response(response: MultistatusResponse): string {

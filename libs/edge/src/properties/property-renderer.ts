@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeHref, type MultistatusResponse, type PropfindRequest, type PropValue } from '@davmesh/dav';
+import { encodeHref, type MultistatusResponse, type PropfindRequest, type PropValue, type QName } from '@davmesh/dav';
 import { type PropertyContext } from './property';
 import { PropertyRegistry } from './property-registry';
 
@@ -12,9 +12,12 @@ export class PropertyRenderer {
     const kind = context.resource.kind;
     const found: PropValue[] = [];
     const missing: PropValue[] = [];
+    const dead = (context.resource.kind === 'addressbook' ? context.addressbook?.folder?.deadProperties : undefined) ?? [];
+    const deadValue = (name: QName) => dead.find((p) => p.ns === name.ns && p.name === name.local);
     switch (propfind.kind) {
       case 'propname':
         for (const property of this.properties.forKind(kind)) found.push({ name: property.name });
+        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name } });
         break;
       case 'allprop':
         for (const property of this.properties.forKind(kind)) {
@@ -22,10 +25,13 @@ export class PropertyRenderer {
           const value = included ? property.compute(context) : undefined;
           if (value !== undefined) found.push({ name: property.name, value });
         }
+        // RFC 4918 9.1: allprop includes the dead properties.
+        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name }, value: { raw: property.xml } });
         break;
       case 'prop':
         for (const name of propfind.props) {
-          const value = this.properties.find(name, kind)?.compute(context);
+          const stored = deadValue(name);
+          const value = stored ? { raw: stored.xml } : this.properties.find(name, kind)?.compute(context);
           if (value === undefined) missing.push({ name });
           else found.push({ name, value });
         }
