@@ -2,3 +2,4 @@ export * from './infrastructure';
 export * from './multistatus';
 export * from './carddav';
 export * from './eventually';
+export * from './caldav';

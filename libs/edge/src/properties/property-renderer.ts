@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeHref, type MultistatusResponse, type PropfindRequest, type PropValue } from '@davmesh/dav';
+import { encodeHref, sameName, type MultistatusResponse, type PropfindRequest, type PropValue } from '@davmesh/dav';
 import { type PropertyContext } from './property';
 import { PropertyRegistry } from './property-registry';
 
@@ -12,20 +12,24 @@ export class PropertyRenderer {
     const kind = context.resource.kind;
     const found: PropValue[] = [];
     const missing: PropValue[] = [];
+    const dead = context.deadProperties ?? [];
     switch (propfind.kind) {
       case 'propname':
         for (const property of this.properties.forKind(kind)) found.push({ name: property.name });
+        for (const property of dead) found.push({ name: property.name });
         break;
       case 'allprop':
         for (const property of this.properties.forKind(kind)) {
-          const included = property.inAllprop || propfind.include.some((n) => n.ns === property.name.ns && n.local === property.name.local);
+          const included = property.inAllprop || propfind.include.some((n) => sameName(n, property.name));
           const value = included ? property.compute(context) : undefined;
           if (value !== undefined) found.push({ name: property.name, value });
         }
+        found.push(...dead);
         break;
       case 'prop':
         for (const name of propfind.props) {
-          const value = this.properties.find(name, kind)?.compute(context);
+          const live = this.properties.find(name, kind);
+          const value = live ? live.compute(context) : dead.find((p) => sameName(p.name, name))?.value;
           if (value === undefined) missing.push({ name });
           else found.push({ name, value });
         }
