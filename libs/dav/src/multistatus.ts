@@ -1,5 +1,5 @@
 import { dav, NS, type QName } from './names';
-import { el, Namespaces, renderNode, type XmlContent, type XmlNode } from './xml-writer';
+import { el, Namespaces, namespacesOf, renderNode, type XmlContent, type XmlNode } from './xml-writer';
 
 export interface PropValue {
   name: QName;
@@ -36,9 +36,12 @@ export function statusLine(status: number): string {
  */
 export class MultistatusWriter {
   private readonly namespaces: Namespaces;
+  /** Declared on the root; any other a response uses (a client's own property names) is declared on that response. */
+  private readonly rootNamespaces: Set<string>;
 
   constructor(extraNamespaces: string[] = []) {
-    this.namespaces = new Namespaces([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
+    this.rootNamespaces = new Set([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
+    this.namespaces = new Namespaces([...this.rootNamespaces]);
   }
 
   open(): string {
@@ -58,7 +61,8 @@ export class MultistatusWriter {
         ]),
       );
     const nodes: XmlNode[] = [el(dav('href'), response.href), ...propstats];
-    return `<d:response>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
+    const foreign = [...namespacesOf(nodes)].filter((ns) => !this.rootNamespaces.has(ns));
+    return `<d:response${this.namespaces.declarationsOf(foreign)}>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
   }
 
   /** A response with a status instead of propstats (RFC 4918 14.24): deleted members, 507 truncation. */
