@@ -1,4 +1,4 @@
-import { parseMultistatus, vevent, vtodo } from '@davmesh/testing';
+import { eventIcs, parseMultistatus, taskIcs } from '@davmesh/testing';
 import { dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
 
 const MKCALENDAR = `<?xml version="1.0" encoding="utf-8" ?>
@@ -55,8 +55,8 @@ describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the c
     const home = await send('PROPFIND', '/dav/caldav/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>');
     expect(home.text).toContain('<d:href>/dav/caldav/5B1A3E3C-0C4F-4B0B-9E8D-lisa/</d:href>');
     const base = '/dav/caldav/5B1A3E3C-0C4F-4B0B-9E8D-lisa/';
-    expect((await send('PUT', `${base}Task%20One.ics`, { 'Content-Type': 'text/calendar' }, vtodo('task-one', 'Task one'))).status).toBe(201);
-    expect((await send('PUT', `${base}ev.ics`, { 'Content-Type': 'text/calendar' }, vevent('ev', 'Event'))).status).toBe(403);
+    expect((await send('PUT', `${base}Task%20One.ics`, { 'Content-Type': 'text/calendar' }, taskIcs('task-one', 'Task one'))).status).toBe(201);
+    expect((await send('PUT', `${base}ev.ics`, { 'Content-Type': 'text/calendar' }, eventIcs('ev', 'Event'))).status).toBe(403);
     const listing = await send('PROPFIND', base, { Depth: '1' }, '<propfind xmlns="DAV:"><prop><getetag/><getcontenttype/></prop></propfind>');
     expect(listing.text).toContain(`<d:href>${base}Task%20One.ics</d:href>`);
     expect(listing.text).toContain('text/calendar; charset=utf-8; component=vtodo');
@@ -83,7 +83,7 @@ describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the c
     const [work] = await parseMultistatus(set.text);
     expect(work.found.get('{urn:ietf:params:xml:ns:caldav}supported-calendar-component-set')?.children.map((c) => c.attributes['name'])).toEqual(['VEVENT', 'VTODO']);
     expect(work.found.get('{DAV:}displayname')?.text).toBe('work');
-    expect((await send('PUT', '/dav/caldav/work/a.ics', { 'Content-Type': 'text/calendar' }, vevent('work-a', 'A'))).status).toBe(201);
+    expect((await send('PUT', '/dav/caldav/work/a.ics', { 'Content-Type': 'text/calendar' }, eventIcs('work-a', 'A'))).status).toBe(201);
     expect((await send('DELETE', '/dav/caldav/work/')).status).toBe(204);
     expect((await send('PROPFIND', '/dav/caldav/work/', { Depth: '0' }, '')).status).toBe(404);
     expect((await send('GET', '/dav/caldav/work/a.ics')).status).toBe(404);

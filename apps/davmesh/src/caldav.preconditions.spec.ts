@@ -1,4 +1,4 @@
-import { vevent, vtodo } from '@davmesh/testing';
+import { eventIcs, taskIcs, vcalendar, vevent } from '@davmesh/testing';
 import { calendarHrefs, dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
 
 describe('CalDAV preconditions: refused writes answer the RFC 4791 element and store nothing', () => {
@@ -30,32 +30,31 @@ describe('CalDAV preconditions: refused writes answer the RFC 4791 element and s
   });
 
   it('refuses two UIDs in one resource with valid-calendar-object-resource', async () => {
-    const component = (uid: string) => vevent(uid, uid).split(/(?=BEGIN:VEVENT)|(?<=END:VEVENT\r\n)/)[1];
-    const [head, , tail] = vevent('a', 'a').split(/(?=BEGIN:VEVENT)|(?<=END:VEVENT\r\n)/);
-    const response = await put(`${events}two.ics`, `${head}${component('a')}${component('b')}${tail}`);
+    const times = ['DTSTART:20260105T100000Z', 'DTEND:20260105T110000Z'];
+    const response = await put(`${events}two.ics`, vcalendar(...vevent('a', ...times), ...vevent('b', ...times)));
     expect(response.status).toBe(403);
     expect(response.text).toContain('valid-calendar-object-resource');
     expect((await get(`${events}two.ics`)).status).toBe(404);
   });
 
   it('refuses a task in the events folder, and an event in the tasks folder, with supported-calendar-component', async () => {
-    const task = await put(`${events}task.ics`, vtodo('t-1', 'A task'));
+    const task = await put(`${events}task.ics`, taskIcs('t-1', 'A task'));
     expect(task.status).toBe(403);
     expect(task.text).toMatch(/<cal:supported-calendar-component\/>/);
-    const event = await put(`${tasks}event.ics`, vevent('e-1', 'An event'));
+    const event = await put(`${tasks}event.ics`, eventIcs('e-1', 'An event'));
     expect(event.status).toBe(403);
     expect(event.text).toContain('supported-calendar-component');
     expect((await get(`${events}task.ics`)).status).toBe(404);
   });
 
   it('refuses another media type with supported-calendar-data', async () => {
-    const response = await put(`${events}plain.ics`, vevent('p-1', 'Plain'), 'text/plain');
+    const response = await put(`${events}plain.ics`, eventIcs('p-1', 'Plain'), 'text/plain');
     expect(response.status).toBe(403);
     expect(response.text).toMatch(/<cal:supported-calendar-data\/>/);
   });
 
   it('refuses an object over max-resource-size (advertised on the collection)', async () => {
-    const response = await put(`${events}big.ics`, vevent('big', 'Big', undefined, [`DESCRIPTION:${'x'.repeat(1100 * 1024)}`]));
+    const response = await put(`${events}big.ics`, eventIcs('big', 'Big', undefined, [`DESCRIPTION:${'x'.repeat(1100 * 1024)}`]));
     expect(response.status).toBe(403);
     expect(response.text).toMatch(/<cal:max-resource-size\/>/);
     const props = await send('PROPFIND', events, { Depth: '0' }, '<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><prop><C:max-resource-size/></prop></propfind>');
@@ -63,20 +62,20 @@ describe('CalDAV preconditions: refused writes answer the RFC 4791 element and s
   });
 
   it('refuses a second object with the same UID with no-uid-conflict naming the first', async () => {
-    expect((await put(`${events}one.ics`, vevent('same-uid', 'One'))).status).toBe(201);
-    const response = await put(`${events}two-same.ics`, vevent('same-uid', 'Two'));
+    expect((await put(`${events}one.ics`, eventIcs('same-uid', 'One'))).status).toBe(201);
+    const response = await put(`${events}two-same.ics`, eventIcs('same-uid', 'Two'));
     expect(response.status).toBe(409);
     expect(response.text).toContain(`<cal:no-uid-conflict><d:href>${events}one.ics</d:href></cal:no-uid-conflict>`);
     expect((await get(`${events}two-same.ics`)).status).toBe(404);
   });
 
   it('decides If-Match, If-None-Match: * and the If: header against the stored strong ETag', async () => {
-    const created = await put(`${events}c.ics`, vevent('c', 'C'));
+    const created = await put(`${events}c.ics`, eventIcs('c', 'C'));
     const etag = created.headers['etag'];
     expect(etag).toMatch(/^"[^"]+"$/);
-    expect((await put(`${events}c.ics`, vevent('c', 'C2'), undefined, { 'If-None-Match': '*' })).status).toBe(412);
-    expect((await put(`${events}c.ics`, vevent('c', 'C3'), undefined, { 'If-Match': '"stale"' })).status).toBe(412);
-    const viaIf = await put(`${events}c.ics`, vevent('c', 'C4'), undefined, { If: `(["${etag.slice(1, -1)}"])` });
+    expect((await put(`${events}c.ics`, eventIcs('c', 'C2'), undefined, { 'If-None-Match': '*' })).status).toBe(412);
+    expect((await put(`${events}c.ics`, eventIcs('c', 'C3'), undefined, { 'If-Match': '"stale"' })).status).toBe(412);
+    const viaIf = await put(`${events}c.ics`, eventIcs('c', 'C4'), undefined, { If: `(["${etag.slice(1, -1)}"])` });
     expect(viaIf.status).toBe(204);
     const read = await get(`${events}c.ics`);
     expect(read.text).toContain('SUMMARY:C4');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import { caldavClient, DAVX5_UA, THUNDERBIRD_UA, vevent, vtodo } from '@davmesh/testing';
+import { caldavClient, DAVX5_UA, eventIcs, taskIcs, THUNDERBIRD_UA } from '@davmesh/testing';
 
 describe('CalDAV through discovery with a real client (embedded mode)', () => {
   let dataDir: string;
@@ -39,7 +39,7 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
   it('round-trips an event with strong ETags: create, read by multiget, update, stale update 412, delete', async () => {
     const client = await caldavClient(url, 'carla', 'carla-pw', THUNDERBIRD_UA);
     const calendar = (await client.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
-    const created = await client.createCalendarObject({ calendar, filename: 'Meeting 1.ics', iCalString: vevent('meet-1', 'Kick-off') });
+    const created = await client.createCalendarObject({ calendar, filename: 'Meeting 1.ics', iCalString: eventIcs('meet-1', 'Kick-off') });
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toMatch(/^"[^"]+"$/);
     const objectUrl = new URL('Meeting%201.ics', calendar.url).href;
@@ -48,9 +48,9 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
     expect(String(stored.data)).toContain('SUMMARY:Kick-off');
     expect(stored.etag).toBe(created.headers.get('etag'));
 
-    const updated = await client.updateCalendarObject({ calendarObject: { ...stored, data: vevent('meet-1', 'Kick-off, moved') } });
+    const updated = await client.updateCalendarObject({ calendarObject: { ...stored, data: eventIcs('meet-1', 'Kick-off, moved') } });
     expect(updated.status).toBe(204);
-    const stale = await client.updateCalendarObject({ calendarObject: { ...stored, data: vevent('meet-1', 'Stale') } });
+    const stale = await client.updateCalendarObject({ calendarObject: { ...stored, data: eventIcs('meet-1', 'Stale') } });
     expect(stale.status).toBe(412);
     const [again] = await client.fetchCalendarObjects({ calendar, objectUrls: [objectUrl] });
     expect(String(again.data)).toContain('SUMMARY:Kick-off, moved');
@@ -63,13 +63,13 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
     const client = await caldavClient(url, 'carla', 'carla-pw', DAVX5_UA);
     const calendars = await client.fetchCalendars();
     const tasks = calendars.find((c) => c.displayName === 'Tasks')!;
-    expect((await client.createCalendarObject({ calendar: tasks, filename: 'todo-1.ics', iCalString: vtodo('todo-1', 'Buy milk') })).status).toBe(201);
+    expect((await client.createCalendarObject({ calendar: tasks, filename: 'todo-1.ics', iCalString: taskIcs('todo-1', 'Buy milk') })).status).toBe(201);
     const before = await client.syncCollection({ url: tasks.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: tasks.syncToken });
     expect(before.filter((r) => r.href).map((r) => r.href!.split('/').pop())).toEqual(['todo-1.ics']);
 
     const [after] = (await client.fetchCalendars()).filter((c) => c.displayName === 'Tasks');
     expect(after.syncToken).not.toBe(tasks.syncToken);
-    expect((await client.createCalendarObject({ calendar: tasks, filename: 'todo-2.ics', iCalString: vtodo('todo-2', 'Call Bob') })).status).toBe(201);
+    expect((await client.createCalendarObject({ calendar: tasks, filename: 'todo-2.ics', iCalString: taskIcs('todo-2', 'Call Bob') })).status).toBe(201);
     const synced = await client.syncCalendars({ oldCalendars: [after], detailedResult: true });
     const [changed] = synced.updated;
     // Synced from the token it had: only what changed since comes back, with its data.

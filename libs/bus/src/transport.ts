@@ -10,7 +10,12 @@ export type BusTransport =
   | { kind: 'nats'; servers: string; prefix: string }
   | { kind: 'in-process'; broker: InProcessBroker; prefix?: string };
 
-export function createServerStrategy(transport: BusTransport, name: string): CustomTransportStrategy {
+export interface BusServerStrategy extends CustomTransportStrategy {
+  /** `reconnect` fires when a NATS connection comes back; the in-process bus never emits it. */
+  on(event: 'reconnect', callback: () => void): void;
+}
+
+export function createServerStrategy(transport: BusTransport, name: string): BusServerStrategy {
   switch (transport.kind) {
     case 'nats':
       return new DavmeshNatsServer(transport.servers, transport.prefix, name);

@@ -149,6 +149,22 @@ describe('calendar service: folders, objects, conditions and sync', () => {
     expect(condition(bad)).toBe('valid-sync-token');
   });
 
+  it('syncs only the window: an event moved out of it is reported removed, one moved in is reported changed', async () => {
+    const folder = await harness.bus.call(CalendarFoldersCreate, { userId: USER, collectionName: 'window-sync', components: ['VEVENT'] });
+    const window = { start: '2026-02-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' };
+    const sync = (sinceRevision?: number) => harness.bus.call(CalendarSyncChanges, { userId: USER, folderId: folder.folderId, sinceRevision, limit: 100, window });
+    await put('in.ics', event('w-in'), { folderId: folder.folderId });
+    await put('old.ics', event('w-old', '20200101T090000Z', '20200101T100000Z'), { folderId: folder.folderId });
+    const initial = await sync();
+    expect(initial.changed.map((c) => c.name)).toEqual(['in.ics']);
+    expect(initial.removed).toEqual([]);
+    await put('in.ics', event('w-in', '20200201T090000Z', '20200201T100000Z'), { folderId: folder.folderId });
+    await put('old.ics', event('w-old', '20260401T090000Z', '20260401T100000Z'), { folderId: folder.folderId });
+    const incremental = await sync(initial.revision);
+    expect(incremental.changed.map((c) => c.name)).toEqual(['old.ics']);
+    expect(incremental.removed).toEqual(['in.ics']);
+  });
+
   it('moves an object between calendars, reporting it gone from one and new in the other', async () => {
     const source = await harness.bus.call(CalendarFoldersCreate, { userId: USER, collectionName: 'move-from', components: ['VEVENT'] });
     const target = await harness.bus.call(CalendarFoldersCreate, { userId: USER, collectionName: 'move-to', components: ['VEVENT'] });

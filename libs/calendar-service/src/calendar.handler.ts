@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
 import {
   CalendarFoldersCreate,
+  CalendarFreeBusy,
   CalendarFoldersDelete,
   CalendarFoldersList,
   CalendarFoldersUpdate,
@@ -11,6 +12,7 @@ import {
   CalendarObjectsList,
   CalendarObjectsMove,
   CalendarObjectsPut,
+  CalendarObjectsQuery,
   CalendarSyncChanges,
 } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
@@ -73,10 +75,20 @@ export class CalendarHandler {
     return handleRequest(CalendarObjectsMove, payload, this.logger, (r) => this.calendar.moveObject(r));
   }
 
+  @HandlesRequest(CalendarObjectsQuery)
+  query(@Payload() payload: unknown) {
+    return handleRequest(CalendarObjectsQuery, payload, this.logger, (r) => this.calendar.query(r));
+  }
+
+  @HandlesRequest(CalendarFreeBusy)
+  freeBusy(@Payload() payload: unknown) {
+    return handleRequest(CalendarFreeBusy, payload, this.logger, (r) => this.calendar.freeBusy(r.userId, r.folderId, r.start, r.end));
+  }
+
   @HandlesRequest(CalendarSyncChanges)
   syncChanges(@Payload() payload: unknown) {
     return handleRequest(CalendarSyncChanges, payload, this.logger, (r) =>
-      this.calendar.syncChanges(r.userId, r.folderId, r.sinceRevision, r.limit),
+      this.calendar.syncChanges(r.userId, r.folderId, r.sinceRevision, r.limit, r.window),
     );
   }
 }

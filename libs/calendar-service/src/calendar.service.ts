@@ -9,13 +9,29 @@ import {
   type CalendarFolderUpdate,
   type CalendarObject,
   type CalendarObjectPut,
+  type BusyPeriod,
   type CalendarObjectsPage,
+  type CalendarQuery,
   type TimeWindow,
 } from '@davmesh/contracts';
-import { InvalidCalendarObject, readCalendarObject, type OccurrenceSpan } from '@davmesh/ical';
+import {
+  busyTimeOf,
+  expandCalendarData,
+  filterTimeRange,
+  InvalidCalendarObject,
+  limitRecurrenceSet,
+  matchesCalendarFilter,
+  mergeBusy,
+  parseVcalendar,
+  readCalendarObject,
+  type OccurrenceSpan,
+} from '@davmesh/ical';
 import { FolderRepository, type Queryable } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository } from './objects/object.repository';
+
+/** Candidates read from the index per round while evaluating a query. */
+const QUERY_BATCH = 100;
 
 /** Largest calendar object accepted (CALDAV:max-resource-size). */
 export const MAX_RESOURCE_SIZE = 1024 * 1024;
@@ -187,12 +203,18 @@ export class CalendarService {
     return { etag: revisions.etag, created: revisions.created };
   }
 
-  async syncChanges(userId: number, folderId: number, sinceRevision: number | undefined, limit: number): Promise<CalendarChanges> {
+  async syncChanges(
+    userId: number,
+    folderId: number,
+    sinceRevision: number | undefined,
+    limit: number,
+    window?: TimeWindow,
+  ): Promise<CalendarChanges> {
     // Read the revision first: changes committed after it wait for the next sync.
     const folder = await this.ownFolder(this.folders.dataSource, folderId, userId);
     const since = sinceRevision ?? 0;
     if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
-    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit);
+    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
     let truncated = false;
     if (rows.length > limit) {
       truncated = true;
@@ -209,6 +231,45 @@ export class CalendarService {
       removed: initial ? [] : rows.filter((r) => r.removed).map((r) => r.name),
       truncated,
     };
+  }
+
+  /** calendar-query: index candidates by time range, then the full filter on each, one page of matches. */
+  async query(request: CalendarQuery): Promise<{ objects: CalendarObject[]; nextCursor?: string }> {
+    await this.ownFolder(this.folders.dataSource, request.folderId, request.userId);
+    const range = filterTimeRange(request.filter);
+    const matches: CalendarObject[] = [];
+    let after = request.after;
+    for (;;) {
+      const batch = await this.objects.candidates(request.folderId, after, QUERY_BATCH, range, request.window);
+      for (const object of batch) {
+        after = object.name;
+        if (!matchesCalendarFilter(parseVcalendar(object.ical), request.filter)) continue;
+        matches.push({ ...object, ical: this.shape(object.ical, request) });
+        if (matches.length === request.limit) return { objects: matches, nextCursor: after };
+      }
+      if (batch.length < QUERY_BATCH) return { objects: matches };
+    }
+  }
+
+  async freeBusy(userId: number, folderId: number, start: string, end: string): Promise<{ busy: BusyPeriod[] }> {
+    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    const range = { start: Date.parse(start), end: Date.parse(end), component: 'VEVENT' };
+    const periods: ReturnType<typeof busyTimeOf> = [];
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.objects.candidates(folderId, after, QUERY_BATCH, range);
+      for (const object of batch) periods.push(...busyTimeOf(object.ical, range.start, range.end));
+      if (batch.length < QUERY_BATCH) return { busy: mergeBusy(periods) };
+      after = batch[batch.length - 1].name;
+    }
+  }
+
+  private shape(ical: string, request: CalendarQuery): string {
+    if (request.expand) return expandCalendarData(ical, Date.parse(request.expand.start), Date.parse(request.expand.end));
+    if (request.limitRecurrenceSet) {
+      return limitRecurrenceSet(ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
+    }
+    return ical;
   }
 
   private read(ical: string) {

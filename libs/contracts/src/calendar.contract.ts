@@ -202,15 +202,25 @@ export interface CalendarChanges {
 
 /**
  * sync-collection: what changed after `sinceRevision` (everything when absent), in
- * commit order, at most `limit` names. `not-found` with `details.condition =
+ * commit order, at most `limit` names. With `window`, a changed object without an
+ * occurrence in it is reported removed (left out of an initial sync): the client
+ * keeps exactly the objects of its window. `not-found` with `details.condition =
  * 'valid-sync-token'` for a revision the folder never had.
  */
 export const CalendarSyncChanges = defineRequest<
-  { userId: number; folderId: number; sinceRevision?: number; limit: number },
+  { userId: number; folderId: number; sinceRevision?: number; limit: number; window?: TimeWindow },
   CalendarChanges
 >(
   'calendar.v1.sync.changes',
-  z.object({ userId, folderId, sinceRevision: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000) }).strict(),
+  z
+    .object({
+      userId,
+      folderId,
+      sinceRevision: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(1000),
+      window: window.optional(),
+    })
+    .strict(),
 );
 
 export interface CalendarFolderChangedEvent {

@@ -8,6 +8,7 @@ import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
 import { ConfigEventsHandler } from './config/config-events.handler';
 import { ServerSettingsService } from './config/server-settings.service';
+import { EdgeCaches } from './edge-caches';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { DavDispatcher } from './http/dav-dispatcher';
 import { DAV_METHODS } from './methods/dav-method';
@@ -88,8 +89,9 @@ export class EdgeModule {
         ...METHODS,
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },
         DavDispatcher,
+        EdgeCaches,
       ],
-      exports: [DavDispatcher, Authenticator],
+      exports: [DavDispatcher, Authenticator, EdgeCaches],
     };
   }
 }

@@ -5,3 +5,4 @@ export * from './auth/authenticator';
 export * from './auth/auth-cache';
 export * from './auth/basic-credentials';
 export * from './resources/resource';
+export * from './edge-caches';

@@ -1,22 +1,6 @@
+import { EUROPE_BERLIN as BERLIN } from '@davmesh/testing';
 import { InvalidCalendarObject, readCalendarObject } from './calendar-object';
 
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:STANDARD',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'END:STANDARD',
-  'BEGIN:DAYLIGHT',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'END:DAYLIGHT',
-  'END:VTIMEZONE',
-];
 
 function calendar(...lines: string[]): string {
   return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//davmesh//test//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
@@ -97,5 +81,27 @@ describe('reading a calendar object resource', () => {
     } catch (error) {
       expect((error as InvalidCalendarObject).condition).toBe(condition);
     }
+  });
+});
+
+describe('time zones a calendar object names without defining them', () => {
+  it('reads an IANA TZID without VTIMEZONE with the platform rules, DST included', () => {
+    const summary = readCalendarObject(calendar(...event('iana', 'DTSTART;TZID=America/New_York:20260710T100000', 'DTEND;TZID=America/New_York:20260710T110000')));
+    if (summary.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summary.span.start)).toBe('2026-07-10T14:00:00.000Z');
+  });
+
+  it('maps a Windows zone name (Outlook) to its IANA zone instead of rejecting or mis-timing it', () => {
+    const summer = readCalendarObject(calendar(...event('win', 'DTSTART;TZID=W. Europe Standard Time:20260710T100000', 'DURATION:PT1H')));
+    const winter = readCalendarObject(calendar(...event('win2', 'DTSTART;TZID=W. Europe Standard Time:20260110T100000', 'DURATION:PT1H')));
+    if (summer.span === 'none' || winter.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summer.span.start)).toBe('2026-07-10T08:00:00.000Z');
+    expect(iso(winter.span.start)).toBe('2026-01-10T09:00:00.000Z');
+  });
+
+  it('keeps an unknown TZID floating, widened like floating time', () => {
+    const summary = readCalendarObject(calendar(...event('unknown', 'DTSTART;TZID=Mars/Olympus:20260710T100000', 'DURATION:PT1H')));
+    if (summary.span === 'none') throw new Error('expected occurrences');
+    expect(iso(summary.span.start)).toBe('2026-07-09T20:00:00.000Z');
   });
 });

@@ -1,5 +1,6 @@
 import ICAL, { type IcalComponent } from './ical-module';
 import { occurrenceSpan, type OccurrenceSpan } from './occurrence-span';
+import { registerZones } from './zone-definitions';
 
 export type CalendarComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
@@ -50,7 +51,6 @@ export function readCalendarObject(text: string): CalendarObjectSummary {
   }
   const masters = components.filter((c) => !c.hasProperty('recurrence-id'));
   if (masters.length > 1) throw new InvalidCalendarObject('valid-calendar-object-resource', 'more than one master component');
-  registerTimezones(root);
   return { uid: [...uids][0] as string, component, span: occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id'))) };
 }
 
@@ -62,15 +62,7 @@ export function parseVcalendar(text: string): IcalComponent {
     throw new InvalidCalendarObject('valid-calendar-data', `not iCalendar: ${(error as Error).message}`);
   }
   if (root.name !== 'vcalendar') throw new InvalidCalendarObject('valid-calendar-data', `the root is ${root.name.toUpperCase()}, not VCALENDAR`);
+  // Before any time value is read: ical.js resolves a TZID when it decodes the value.
+  registerZones(root);
   return root;
-}
-
-/** Makes the object's VTIMEZONEs known to ical.js so local times convert with their rules. */
-function registerTimezones(root: IcalComponent): void {
-  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
-    const tzid = vtimezone.getFirstPropertyValue('tzid');
-    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) {
-      ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
-    }
-  }
 }

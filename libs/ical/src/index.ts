@@ -1,2 +1,6 @@
 export * from './calendar-object';
 export * from './occurrence-span';
+export * from './instances';
+export * from './calendar-filter';
+export * from './calendar-data';
+export * from './free-busy';

@@ -5,7 +5,7 @@ import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus
 import { CalendarServiceModule } from '@davmesh/calendar-service';
 import { ConfigServiceModule, type ConfigServiceOptions } from '@davmesh/config-service';
 import { ContactsServiceModule } from '@davmesh/contacts-service';
-import { DavDispatcher, EdgeModule, type EdgeOptions } from '@davmesh/edge';
+import { DavDispatcher, EdgeCaches, EdgeModule, type EdgeOptions } from '@davmesh/edge';
 import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
 import { type DomainRole } from './settings';
@@ -69,8 +69,15 @@ export async function startEdge(
     new ExpressAdapter(),
     { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false },
   );
-  app.connectMicroservice({ strategy: createServerStrategy(transport, 'edge') }, { inheritAppConfig: true });
+  const events = createServerStrategy(transport, 'edge');
+  app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
   await app.startAllMicroservices();
+  const caches = app.get(EdgeCaches);
+  // A reconnected node may have missed invalidation events (core NATS is at most once).
+  events.on('reconnect', () => {
+    edgeLogger.warn('reconnected to the bus: dropping cached logins and configuration');
+    caches.flush();
+  });
   const dispatcher = app.get(DavDispatcher);
   app.use(dispatcher.handle);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');

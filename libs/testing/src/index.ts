@@ -2,4 +2,5 @@ export * from './infrastructure';
 export * from './multistatus';
 export * from './carddav';
 export * from './eventually';
+export * from './icalendar';
 export * from './caldav';

@@ -1,6 +1,7 @@
 import { type PropFilter, type TextMatch } from '@davmesh/contracts';
 import { parseVCard } from './vcard';
-import { matchesFilter, textMatches } from './vcard-filter';
+import { textMatches } from '@davmesh/collation';
+import { matchesFilter } from './vcard-filter';
 
 const card = parseVCard(
   ['BEGIN:VCARD', 'VERSION:3.0', 'UID:q1', 'FN:Ärger Straße', 'EMAIL;TYPE=WORK:Anna@Example.ORG', 'TEL;TYPE=CELL:123', 'END:VCARD', ''].join('\r\n'),

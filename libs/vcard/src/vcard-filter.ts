@@ -1,4 +1,5 @@
-import { type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
+import { textMatches } from '@davmesh/collation';
+import { type AddressbookFilter, type ParamFilter, type PropFilter } from '@davmesh/contracts';
 import { propertyText, type JCard, type JCardProperty } from './vcard';
 
 /** RFC 6352 10.5: does this parsed vCard satisfy the filter? An empty filter matches everything. */
@@ -32,36 +33,4 @@ function matchesParamFilter(property: JCardProperty, filter: ParamFilter): boole
   const match = filter.textMatch;
   const positive = values.some((v) => textMatches(v, { ...match, negate: false }));
   return match.negate ? !positive : positive;
-}
-
-/** RFC 4790 collations: i;octet compares bytes, i;ascii-casemap folds A-Z only, i;unicode-casemap folds every case. */
-export function textMatches(text: string, match: TextMatch): boolean {
-  const fold = (s: string) => {
-    switch (match.collation) {
-      case 'i;octet':
-        return s;
-      case 'i;ascii-casemap':
-        return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-      case 'i;unicode-casemap':
-        return s.normalize('NFKD').toUpperCase().toLowerCase();
-    }
-  };
-  const haystack = fold(text);
-  const needle = fold(match.value);
-  let found: boolean;
-  switch (match.matchType) {
-    case 'equals':
-      found = haystack === needle;
-      break;
-    case 'contains':
-      found = haystack.includes(needle);
-      break;
-    case 'starts-with':
-      found = haystack.startsWith(needle);
-      break;
-    case 'ends-with':
-      found = haystack.endsWith(needle);
-      break;
-  }
-  return match.negate ? !found : found;
 }

@@ -35,7 +35,7 @@ export class ObjectRepository {
 
   async page(folderId: number, after: string | undefined, limit: number, window?: { start: string; end: string }): Promise<CalendarObjectMeta[]> {
     const params: unknown[] = [folderId, after ?? '', limit];
-    const inWindow = window ? ` AND "first_start" < $4 AND "last_end" > $5` : '';
+    const inWindow = window ? ` AND "first_start" < $4 AND "last_end" >= $5` : '';
     if (window) params.push(window.end, window.start);
     const rows: MetaRow[] = await this.dataSource.query(
       `SELECT ${META} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" > $2${inWindow} ORDER BY "name" LIMIT $3`,
@@ -48,6 +48,35 @@ export class ObjectRepository {
     const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
       `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($2::text[])`,
       [folderId, names],
+    );
+    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
+  }
+
+  /**
+   * Objects whose occurrence span meets [start, end] (and the window), by name after
+   * `after`: the index narrows, the caller evaluates the filter precisely.
+   */
+  async candidates(
+    folderId: number,
+    after: string | undefined,
+    limit: number,
+    range: { start: number; end: number; component?: string },
+    window?: { start: string; end: string },
+  ): Promise<CalendarObject[]> {
+    const instant = (ms: number) => (ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString());
+    const params: unknown[] = [folderId, after ?? '', limit, instant(range.end), instant(range.start)];
+    let where = `"folder_id" = $1 AND "name" > $2 AND "first_start" <= $4::timestamptz AND "last_end" >= $5::timestamptz`;
+    if (range.component) {
+      params.push(range.component);
+      where += ` AND "component" = $${params.length}`;
+    }
+    if (window) {
+      params.push(window.end, window.start);
+      where += ` AND "first_start" < $${params.length - 1} AND "last_end" >= $${params.length}`;
+    }
+    const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
+      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
+      params,
     );
     return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
   }
@@ -108,20 +137,22 @@ export class ObjectRepository {
     since: number,
     upTo: number,
     limit: number,
+    window?: { start: string; end: string },
   ): Promise<{ name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[]> {
-    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean })[] = await this.dataSource.query(
-      `SELECT c."name" AS "change_name", c."revision", c."removed", o."name", o."etag", o."size", o."modified_at", o."component"
-       FROM "calendar"."changes" c
-       LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
-       WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
-       ORDER BY c."revision" LIMIT $4`,
-      [folderId, since, upTo, limit + 1],
-    );
-    return rows.map((row) => ({
-      name: row.change_name,
-      revision: Number(row.revision),
-      removed: row.removed || !row.etag,
-      meta: row.etag ? toMeta(row as MetaRow) : undefined,
-    }));
+    const inWindow = window ? `(o."first_start" < $5::timestamptz AND o."last_end" >= $6::timestamptz)` : 'true';
+    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean; in_window: boolean })[] =
+      await this.dataSource.query(
+        `SELECT c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
+                o."name", o."etag", o."size", o."modified_at", o."component"
+         FROM "calendar"."changes" c
+         LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
+         WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
+         ORDER BY c."revision" LIMIT $4`,
+        window ? [folderId, since, upTo, limit + 1, window.end, window.start] : [folderId, since, upTo, limit + 1],
+      );
+    return rows.map((row) => {
+      const present = Boolean(row.etag) && !row.removed && row.in_window !== false;
+      return { name: row.change_name, revision: Number(row.revision), removed: !present, meta: present ? toMeta(row as MetaRow) : undefined };
+    });
   }
 }

@@ -36,6 +36,10 @@ export class ServerSettingsService {
     return settings;
   }
 
+  clear(): void {
+    this.cached = undefined;
+  }
+
   onChanged(event: ConfigChangedEvent): void {
     if (event.scope === 'server' && this.cached && this.cached.settings.revision < event.revision) this.cached = undefined;
   }

@@ -16,7 +16,8 @@ import { readSyncRequest } from './sync-request';
 const PAGE = 1000;
 
 /**
- * RFC 6578 on a calendar over calendar.v1.sync.changes. The token is the folder's revision
+ * RFC 6578 on a calendar over calendar.v1.sync.changes, within the user's sync window
+ * (an object leaving it is reported removed). The token is the folder's revision
  * (`http://davmesh.org/ns/sync/<folderId>-<revision>`); a token of another collection or a
  * revision the folder never had is DAV:valid-sync-token. Depth is ignored (Thunderbird sends 1).
  * More changes than `limit/nresults` (or one page) end with a 507 response for the collection
@@ -40,7 +41,7 @@ export class CalendarSyncCollectionReport implements DavReport {
     const folderId = view.folder.folderId;
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
     const { propfind, wantsData } = calendarReportProps(body);
-    const changes = await this.caldav.call(CalendarSyncChanges, { userId: user.userId, folderId, limit, ...(since ? { sinceRevision: since[folderId] } : {}) });
+    const changes = await this.caldav.call(CalendarSyncChanges, { userId: user.userId, folderId, limit, window: scope.window, ...(since ? { sinceRevision: since[folderId] } : {}) });
     const data = wantsData ? new Map((await this.caldav.getMany(user, view, changes.changed.map((c) => c.name))).map((o) => [o.name, o])) : undefined;
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);

@@ -1,0 +1,46 @@
+import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
+import { componentSpan, instancesIn, overlaps } from './instances';
+import { parseVcalendar } from './calendar-object';
+
+const RECURRENCE_PROPERTIES = ['rrule', 'rdate', 'exdate', 'exrule'];
+
+function utc(ms: number, isDate: boolean): IcalTime {
+  const time = ICAL.Time.fromJSDate(new Date(ms), true);
+  if (isDate) time.isDate = true;
+  return time;
+}
+
+/**
+ * calendar-data `expand` (RFC 4791 9.6.5): every instance in [start, end) as a
+ * component of its own with a RECURRENCE-ID, no recurrence rules, times in UTC.
+ */
+export function expandCalendarData(text: string, start: number, end: number): string {
+  const root = parseVcalendar(text);
+  const expanded = new ICAL.Component('vcalendar');
+  for (const property of root.getAllProperties()) expanded.addProperty(ICAL.Property.fromString(property.toICALString()));
+  const recurring = root.getAllSubcomponents().some((c) => c.hasProperty('rrule') || c.hasProperty('rdate') || c.hasProperty('recurrence-id'));
+  for (const instance of instancesIn(root, start, end)) {
+    // toJSON() is the live jCal array: copy it, or every instance of the master would share one.
+    const component = new ICAL.Component(structuredClone(instance.component.toJSON()));
+    for (const name of [...RECURRENCE_PROPERTIES, 'recurrence-id']) component.removeAllProperties(name);
+    const dtstart = instance.component.getFirstPropertyValue('dtstart') as IcalTime | null;
+    const isDate = dtstart?.isDate ?? false;
+    if (dtstart) component.updatePropertyWithValue('dtstart', utc(instance.start, isDate));
+    if (instance.component.hasProperty('dtend')) component.updatePropertyWithValue('dtend', utc(instance.end, isDate));
+    if (recurring && instance.recurrenceId) {
+      component.addPropertyWithValue('recurrence-id', utc(instance.recurrenceId.toJSDate().getTime(), instance.recurrenceId.isDate));
+    }
+    expanded.addSubcomponent(component);
+  }
+  return expanded.toString() + '\r\n';
+}
+
+/** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. */
+export function limitRecurrenceSet(text: string, start: number, end: number): string {
+  const root = parseVcalendar(text);
+  for (const override of root.getAllSubcomponents().filter((c: IcalComponent) => c.hasProperty('recurrence-id'))) {
+    const span = componentSpan(override);
+    if (!overlaps(span.start, span.end, start, end)) root.removeSubcomponent(override);
+  }
+  return root.toString() + '\r\n';
+}

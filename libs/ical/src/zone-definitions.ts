@@ -1,0 +1,110 @@
+import ICAL, { type IcalComponent } from './ical-module';
+import { WINDOWS_TO_IANA } from './windows-zones';
+
+/** Years for which a generated zone carries its transitions. */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2070;
+const HOUR = 3600_000;
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The IANA zone a TZID names: itself, a Windows name, or undefined when unknown. */
+export function ianaZoneFor(tzid: string): string | undefined {
+  const candidate = WINDOWS_TO_IANA[tzid] ?? tzid.replace(/^\/(mozilla\.org\/[^/]+\/)?/, '');
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: candidate });
+    return candidate;
+  } catch {
+    return undefined;
+  }
+}
+
+function offsetMinutes(zone: string, at: number): number {
+  let formatter = offsetFormatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(zone, formatter);
+  }
+  const name = formatter.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+/** The instants at which the zone's offset changes, found hour by hour and narrowed to the minute. */
+function transitions(zone: string): { at: number; from: number; to: number }[] {
+  const found: { at: number; from: number; to: number }[] = [];
+  let at = Date.UTC(FIRST_YEAR, 0, 1);
+  const end = Date.UTC(LAST_YEAR, 0, 1);
+  let offset = offsetMinutes(zone, at);
+  const step = 24 * HOUR;
+  while (at < end) {
+    const next = at + step;
+    const nextOffset = offsetMinutes(zone, next);
+    if (nextOffset !== offset) {
+      let low = at;
+      let high = next;
+      while (high - low > 60_000) {
+        const mid = low + Math.floor((high - low) / 2);
+        if (offsetMinutes(zone, mid) === offset) low = mid;
+        else high = mid;
+      }
+      found.push({ at: high, from: offset, to: nextOffset });
+      offset = nextOffset;
+    }
+    at = next;
+  }
+  return found;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const utcOffset = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
+function localStamp(at: number, offset: number): string {
+  const d = new Date(at + offset * 60_000);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+/** A VTIMEZONE for an IANA zone, built from the platform's time-zone data, one observance per transition. */
+export function vtimezoneFor(tzid: string, zone: string): IcalComponent {
+  const lines = ['BEGIN:VTIMEZONE', `TZID:${tzid}`];
+  const changes = transitions(zone);
+  const initial = offsetMinutes(zone, Date.UTC(FIRST_YEAR, 0, 1));
+  lines.push('BEGIN:STANDARD', `DTSTART:${localStamp(Date.UTC(FIRST_YEAR, 0, 1), initial)}`, `TZOFFSETFROM:${utcOffset(initial)}`, `TZOFFSETTO:${utcOffset(initial)}`, 'END:STANDARD');
+  for (const change of changes) {
+    const kind = change.to > change.from ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(`BEGIN:${kind}`, `DTSTART:${localStamp(change.at, change.from)}`, `TZOFFSETFROM:${utcOffset(change.from)}`, `TZOFFSETTO:${utcOffset(change.to)}`, `END:${kind}`);
+  }
+  lines.push('END:VTIMEZONE');
+  return new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${lines.join('\r\n')}\r\nEND:VCALENDAR\r\n`)).getFirstSubcomponent('vtimezone')!;
+}
+
+/**
+ * Makes every TZID the object uses known to ical.js: its own VTIMEZONE when it has
+ * one, else the platform's rules for the IANA or Windows zone the name stands for.
+ * An unknown TZID stays floating.
+ */
+export function registerZones(root: IcalComponent): void {
+  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
+    const tzid = vtimezone.getFirstPropertyValue('tzid');
+    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
+  }
+  for (const tzid of referencedTzids(root)) {
+    if (ICAL.TimezoneService.has(tzid)) continue;
+    const zone = ianaZoneFor(tzid);
+    if (zone) ICAL.TimezoneService.register(new ICAL.Timezone(vtimezoneFor(tzid, zone)));
+  }
+}
+
+function referencedTzids(root: IcalComponent): Set<string> {
+  const tzids = new Set<string>();
+  const visit = (component: IcalComponent) => {
+    for (const property of component.getAllProperties()) {
+      const tzid = property.getParameter('tzid');
+      if (typeof tzid === 'string') tzids.add(tzid);
+    }
+    for (const child of component.getAllSubcomponents()) if (child.name !== 'vtimezone') visit(child);
+  };
+  visit(root);
+  return tzids;
+}
