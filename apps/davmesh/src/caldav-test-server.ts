@@ -46,3 +46,18 @@ export async function calendarHrefs(send: ReturnType<typeof dav>): Promise<Recor
   for (const match of home.text.matchAll(/<d:href>([^<]+)<\/d:href><d:propstat><d:prop><d:displayname>([^<]*)<\/d:displayname>/g)) hrefs[match[2]] = match[1];
   return hrefs;
 }
+
+/** One embedded server for the enclosing describe block: started before its tests, closed after. */
+export function embeddedServerPerSuite(): () => EmbeddedServer {
+  let server: EmbeddedServer | undefined;
+  beforeAll(async () => {
+    server = await startEmbeddedServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('the embedded server has not started');
+    return server;
+  };
+}

@@ -1,12 +1,11 @@
 import { caldavClient, DAVX5_UA, eventIcs, icalUtc, parseMultistatus, taskIcs, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
+import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const C = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
 
 describe('calendar-query, expand and free-busy-query end to end, over a recurring series with EXDATE and an override', () => {
-  let server: EmbeddedServer;
   let send: ReturnType<typeof dav>;
   let events: string;
   // A daily 10:00 UTC stand-up from a week ago: the third day excluded, the fourth moved to 15:00.
@@ -18,9 +17,10 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
   const inRange = (start: Date, end: Date) =>
     `<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${icalUtc(start)}" end="${icalUtc(end)}"/></C:comp-filter></C:comp-filter>`;
 
+  const server = embeddedServerPerSuite();
+
   beforeAll(async () => {
-    server = await startEmbeddedServer();
-    send = dav(server.url, 'demo', 'demo');
+    send = dav(server().url, 'demo', 'demo');
     const hrefs = await calendarHrefs(send);
     events = hrefs['Calendar'];
     const series = vcalendar(
@@ -32,10 +32,6 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
     expect((await put(`${events}review.ics`, eventIcs('review', 'Quarterly review', at(60, 9)))).status).toBe(201);
     expect((await put(`${hrefs['Tasks']}todo.ics`, taskIcs('todo', 'Prepare review'))).status).toBe(201);
   }, 60_000);
-
-  afterAll(async () => {
-    await server.close();
-  });
 
   it('finds the series by an ordinary instance, not on its excluded day, and by its moved override', async () => {
     expect(await hrefsOf(await query(inRange(at(1, 9), at(1, 11))))).toEqual(['standup.ics']);
@@ -81,7 +77,7 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
   });
 
   it('lets a real client fetch the objects of a time range (calendar-query, then multiget)', async () => {
-    const client = await caldavClient(server.url, 'demo', 'demo', DAVX5_UA);
+    const client = await caldavClient(server().url, 'demo', 'demo', DAVX5_UA);
     const calendar = (await client.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
     const all = await client.fetchCalendarObjects({ calendar });
     expect(all.map((o) => o.url.split('/').pop()).sort()).toEqual(['review.ics', 'standup.ics']);

@@ -1,5 +1,5 @@
 import { eventIcs, parseMultistatus, taskIcs } from '@davmesh/testing';
-import { dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
+import { dav, embeddedServerPerSuite } from './caldav-test-server';
 
 const MKCALENDAR = `<?xml version="1.0" encoding="utf-8" ?>
 <C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="http://apple.com/ns/ical/" xmlns:X="urn:example:x">
@@ -22,17 +22,13 @@ const PROPS = `<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xm
   <A:calendar-color/><A:calendar-order/><X:flavour/><owner/></prop></propfind>`;
 
 describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the client chose', () => {
-  let server: EmbeddedServer;
   let send: ReturnType<typeof dav>;
 
-  beforeAll(async () => {
-    server = await startEmbeddedServer();
-    send = dav(server.url, 'demo', 'demo');
-  }, 60_000);
+  const server = embeddedServerPerSuite();
 
-  afterAll(async () => {
-    await server.close();
-  });
+  beforeAll(async () => {
+    send = dav(server().url, 'demo', 'demo');
+  }, 60_000);
 
   it('creates the calendar with every initial property, live and dead, and answers them in PROPFIND', async () => {
     const created = await send('MKCALENDAR', '/dav/caldav/5B1A3E3C-0C4F-4B0B-9E8D-lisa/', { 'Content-Type': 'application/xml' }, MKCALENDAR);

@@ -1,8 +1,7 @@
 import { eventIcs, taskIcs, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
+import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
 
 describe('CalDAV preconditions: refused writes answer the RFC 4791 element and store nothing', () => {
-  let server: EmbeddedServer;
   let send: ReturnType<typeof dav>;
   let events: string;
   let tasks: string;
@@ -10,17 +9,14 @@ describe('CalDAV preconditions: refused writes answer the RFC 4791 element and s
     send('PUT', path, { 'Content-Type': type, ...headers }, body);
   const get = (path: string) => send('GET', path);
 
+  const server = embeddedServerPerSuite();
+
   beforeAll(async () => {
-    server = await startEmbeddedServer();
-    send = dav(server.url, 'demo', 'demo');
+    send = dav(server().url, 'demo', 'demo');
     const hrefs = await calendarHrefs(send);
     events = hrefs['Calendar'];
     tasks = hrefs['Tasks'];
   }, 60_000);
-
-  afterAll(async () => {
-    await server.close();
-  });
 
   it('refuses a body that is no iCalendar with valid-calendar-data', async () => {
     const response = await put(`${events}bad.ics`, 'BEGIN:VCALENDAR\r\nthis is not ical\r\n');

@@ -1,24 +1,20 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
+import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
 
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="http://apple.com/ns/ical/" xmlns:CS="http://calendarserver.org/ns/" xmlns:X="urn:example:x"';
 const READ = `<D:propfind ${NS}><D:prop><D:displayname/><C:calendar-description/><A:calendar-color/><A:calendar-order/><C:calendar-timezone/><X:note/></D:prop></D:propfind>`;
 
 describe('PROPPATCH of a calendar: live and dead properties, all or none (RFC 4918 9.2)', () => {
-  let server: EmbeddedServer;
   let send: ReturnType<typeof dav>;
   let calendar: string;
   const read = async () => (await parseMultistatus((await send('PROPFIND', calendar, { Depth: '0' }, READ)).text))[0];
 
+  const server = embeddedServerPerSuite();
+
   beforeAll(async () => {
-    server = await startEmbeddedServer();
-    send = dav(server.url, 'demo', 'demo');
+    send = dav(server().url, 'demo', 'demo');
     calendar = (await calendarHrefs(send))['Calendar'];
   }, 60_000);
-
-  afterAll(async () => {
-    await server.close();
-  });
 
   it('sets displayname, description, Apple color and order, the timezone and a dead property in one request', async () => {
     const response = await send(
