@@ -42,4 +42,29 @@ describe("Apple Calendar's principal PROPFIND", () => {
     expect(options.headers['dav']).not.toContain('calendar-auto-schedule');
     expect(options.headers['allow']).toContain('MKCALENDAR');
   });
+
+  it('answers expand-property (RFC 3253 3.8) on the principal, expanding principal hrefs and 404-ing the proxy sets', async () => {
+    const send = dav(server().url, 'demo', 'demo');
+    const root = await send('PROPFIND', '/dav/', { Depth: '0' }, '<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>');
+    const principal = /<d:href>(\/dav\/principals\/users\/\d+\/)<\/d:href>/.exec(root.text.split('current-user-principal')[1])![1];
+    const response = await send(
+      'REPORT',
+      principal,
+      { Depth: '0' },
+      `<A:expand-property xmlns:A="DAV:">
+        <A:property name="principal-URL"><A:property name="displayname"/><A:property name="calendar-home-set" namespace="urn:ietf:params:xml:ns:caldav"/></A:property>
+        <A:property name="calendar-proxy-write-for" namespace="http://calendarserver.org/ns/"><A:property name="displayname"/></A:property>
+      </A:expand-property>`,
+    );
+    expect(response.status).toBe(207);
+    const [entry] = await parseMultistatus(response.text);
+    expect(entry.href).toBe(principal);
+    const nested = entry.found.get('{DAV:}principal-URL')?.children[0];
+    expect(nested?.name.local).toBe('response');
+    expect(nested?.children[0].text).toBe(principal);
+    const props = nested?.children[1].children[0].children ?? [];
+    expect(props.map((p) => p.name.local)).toEqual(['displayname', 'calendar-home-set']);
+    expect(props[1].children[0].text).toBe('/dav/caldav/');
+    expect(entry.missing.get('{http://calendarserver.org/ns/}calendar-proxy-write-for')).toBe(404);
+  });
 });

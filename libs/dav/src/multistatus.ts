@@ -49,18 +49,7 @@ export class MultistatusWriter {
   }
 
   response(response: MultistatusResponse): string {
-    const propstats = response.propstats
-      .filter((p) => p.props.length > 0)
-      .map((p) =>
-        el(dav('propstat'), [
-          el(
-            dav('prop'),
-            p.props.map((prop) => el(prop.name, prop.value)),
-          ),
-          el(dav('status'), statusLine(p.status)),
-        ]),
-      );
-    const nodes: XmlNode[] = [el(dav('href'), response.href), ...propstats];
+    const nodes = responseContent(response);
     const foreign = [...namespacesOf(nodes)].filter((ns) => !this.rootNamespaces.has(ns));
     return `<d:response${this.namespaces.declarationsOf(foreign)}>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
   }
@@ -80,6 +69,22 @@ export class MultistatusWriter {
   private render(node: XmlNode): string {
     return renderNode(node, this.namespaces);
   }
+}
+
+/** The children of one DAV:response: its href and a propstat per status that has properties. */
+export function responseContent(response: MultistatusResponse): XmlNode[] {
+  const propstats = response.propstats
+    .filter((p) => p.props.length > 0)
+    .map((p) =>
+      el(dav('propstat'), [
+        el(
+          dav('prop'),
+          p.props.map((prop) => el(prop.name, prop.value)),
+        ),
+        el(dav('status'), statusLine(p.status)),
+      ]),
+    );
+  return [el(dav('href'), response.href), ...propstats];
 }
 
 /** Encodes each path segment of an href, keeping the slashes. */

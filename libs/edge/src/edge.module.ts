@@ -35,6 +35,7 @@ import { PropertyRegistry } from './properties/property-registry';
 import { PropertyRenderer } from './properties/property-renderer';
 import { AddressbookMultigetReport } from './reports/addressbook-multiget.report';
 import { CalendarMultigetReport } from './reports/calendar-multiget.report';
+import { ExpandPropertyReport } from './reports/expand-property.report';
 import { CalendarQueryReport } from './reports/calendar-query.report';
 import { CalendarSyncCollectionReport } from './reports/calendar-sync-collection.report';
 import { FreeBusyQueryReport } from './reports/free-busy-query.report';
@@ -63,6 +64,7 @@ const REPORTS = [
   CalendarQueryReport,
   CalendarSyncCollectionReport,
   FreeBusyQueryReport,
+  ExpandPropertyReport,
 ];
 
 /** The HTTP face: DAV parsing, auth, URL layout. Needs the bus and logger modules. */
