@@ -1,51 +1,18 @@
-import { createBusClient, type BusClient } from '@davmesh/bus';
 import { ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import {
-  carddavClient,
-  createTestDatabase,
-  describeWithInfrastructure,
-  DAVX5_UA,
-  eventually,
-  randomSubjectPrefix,
-  TEST_NATS_URL,
-  vcard,
-  type TestDatabase,
-} from '@davmesh/testing';
-
-const silent = createLogger({ level: 'silent' });
+import { carddavClient, describeWithInfrastructure, DAVX5_UA, eventually, vcard } from '@davmesh/testing';
+import { distributedClusterPerSuite } from './distributed-cluster';
 
 describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts replicas, two edges', () => {
-  const prefix = randomSubjectPrefix();
-  let database: TestDatabase;
-  const nodes: RunningNode[] = [];
   let edgeA: string;
   let edgeB: string;
-  let bus: BusClient;
 
-  const start = async (role: string) => {
-    const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: database.url, DAVMESH_SUBJECT_PREFIX: prefix, PORT: '0' };
-    const node = await startNode(loadSettings(env, role), silent);
-    nodes.push(node);
-    return node;
-  };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
+  const cluster = distributedClusterPerSuite(async ({ start, bus }) => {
     await start('config');
     await Promise.all([start('contacts'), start('contacts')]);
     edgeA = (await start('edge')).url!;
     edgeB = (await start('edge')).url!;
-    bus = await createBusClient({ kind: 'nats', servers: TEST_NATS_URL, prefix }, 'test');
     await bus.call(ContextsAdd, { contextId: 1 });
     await bus.call(UsersAdd, { login: 'anna', password: 'anna-pw', contextId: 1, displayName: 'Anna' });
-  }, 60_000);
-
-  afterAll(async () => {
-    await bus?.close();
-    for (const node of nodes.reverse()) await node.close();
-    await database?.drop();
   });
 
   it('writes through one edge and reads through the other, with a real client', async () => {
@@ -65,9 +32,9 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
       return (await onB.fetchVCards({ addressBook: gal })).map((c) => String(c.data)).join('\n');
     };
     expect(await galText()).not.toContain('FN:Gustav New');
-    await bus.call(UsersAdd, { login: 'gustav', password: 'g', contextId: 1, displayName: 'Gustav New' });
+    await cluster().bus.call(UsersAdd, { login: 'gustav', password: 'g', contextId: 1, displayName: 'Gustav New' });
     await eventually(async () => expect(await galText()).toContain('FN:Gustav New'));
-    await bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
+    await cluster().bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
     await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
   });
 });

@@ -1,5 +1,5 @@
 import { dav, NS, type QName } from './names';
-import { el, Namespaces, renderNode, type XmlContent, type XmlNode } from './xml-writer';
+import { el, Namespaces, namespacesOf, renderNode, type XmlContent, type XmlNode } from './xml-writer';
 
 export interface PropValue {
   name: QName;
@@ -36,9 +36,12 @@ export function statusLine(status: number): string {
  */
 export class MultistatusWriter {
   private readonly namespaces: Namespaces;
+  /** Declared on the root; any other a response uses (a client's own property names) is declared on that response. */
+  private readonly rootNamespaces: Set<string>;
 
   constructor(extraNamespaces: string[] = []) {
-    this.namespaces = new Namespaces([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
+    this.rootNamespaces = new Set([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
+    this.namespaces = new Namespaces([...this.rootNamespaces]);
   }
 
   open(): string {
@@ -46,19 +49,9 @@ export class MultistatusWriter {
   }
 
   response(response: MultistatusResponse): string {
-    const propstats = response.propstats
-      .filter((p) => p.props.length > 0)
-      .map((p) =>
-        el(dav('propstat'), [
-          el(
-            dav('prop'),
-            p.props.map((prop) => el(prop.name, prop.value)),
-          ),
-          el(dav('status'), statusLine(p.status)),
-        ]),
-      );
-    const nodes: XmlNode[] = [el(dav('href'), response.href), ...propstats];
-    return `<d:response>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
+    const nodes = responseContent(response);
+    const foreign = [...namespacesOf(nodes)].filter((ns) => !this.rootNamespaces.has(ns));
+    return `<d:response${this.namespaces.declarationsOf(foreign)}>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
   }
 
   /** A response with a status instead of propstats (RFC 4918 14.24): deleted members, 507 truncation. */
@@ -76,6 +69,22 @@ export class MultistatusWriter {
   private render(node: XmlNode): string {
     return renderNode(node, this.namespaces);
   }
+}
+
+/** The children of one DAV:response: its href and a propstat per status that has properties. */
+export function responseContent(response: MultistatusResponse): XmlNode[] {
+  const propstats = response.propstats
+    .filter((p) => p.props.length > 0)
+    .map((p) =>
+      el(dav('propstat'), [
+        el(
+          dav('prop'),
+          p.props.map((prop) => el(prop.name, prop.value)),
+        ),
+        el(dav('status'), statusLine(p.status)),
+      ]),
+    );
+  return [el(dav('href'), response.href), ...propstats];
 }
 
 /** Encodes each path segment of an href, keeping the slashes. */

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigClientModule } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
+import { CaldavResources } from './caldav/caldav-resources';
+import { CaldavScopes } from './caldav/caldav-scope';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
@@ -19,18 +21,51 @@ import { PropfindMethod } from './methods/propfind.method';
 import { ProppatchMethod } from './methods/proppatch.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
+import { CaldavDeleteMethod } from './methods/caldav-delete.method';
+import { CaldavGetMethod, CaldavHeadMethod } from './methods/caldav-get.method';
+import { CaldavMoveMethod } from './methods/caldav-move.method';
+import { CaldavPropfindMethod } from './methods/caldav-propfind.method';
+import { CaldavProppatchMethod } from './methods/caldav-proppatch.method';
+import { CaldavPutMethod } from './methods/caldav-put.method';
+import { MkcalendarMethod } from './methods/mkcalendar.method';
+import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
 import { PRINCIPAL_PROPERTIES } from './properties/principal.properties';
 import { PropertyRegistry } from './properties/property-registry';
 import { PropertyRenderer } from './properties/property-renderer';
 import { AddressbookMultigetReport } from './reports/addressbook-multiget.report';
+import { CalendarMultigetReport } from './reports/calendar-multiget.report';
+import { ExpandPropertyReport } from './reports/expand-property.report';
+import { CalendarQueryReport } from './reports/calendar-query.report';
+import { CalendarSyncCollectionReport } from './reports/calendar-sync-collection.report';
+import { FreeBusyQueryReport } from './reports/free-busy-query.report';
 import { AddressbookQueryReport } from './reports/addressbook-query.report';
 import { DAV_REPORTS } from './reports/dav-report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
 
-const METHODS = [OptionsMethod, PropfindMethod, ProppatchMethod, ReportMethod, GetMethod, HeadMethod, PutMethod, DeleteMethod, MoveMethod, MkcolMethod];
-const REPORTS = [AddressbookMultigetReport, AddressbookQueryReport, SyncCollectionReport];
+const CARDDAV_METHODS = [PropfindMethod, ProppatchMethod, ReportMethod, GetMethod, HeadMethod, PutMethod, DeleteMethod, MoveMethod, MkcolMethod];
+const CALDAV_METHODS = [
+  CaldavPropfindMethod,
+  CaldavProppatchMethod,
+  CaldavGetMethod,
+  CaldavHeadMethod,
+  CaldavPutMethod,
+  CaldavDeleteMethod,
+  CaldavMoveMethod,
+  MkcalendarMethod,
+];
+const METHODS = [OptionsMethod, ...CARDDAV_METHODS, ...CALDAV_METHODS];
+const REPORTS = [
+  AddressbookMultigetReport,
+  AddressbookQueryReport,
+  SyncCollectionReport,
+  CalendarMultigetReport,
+  CalendarQueryReport,
+  CalendarSyncCollectionReport,
+  FreeBusyQueryReport,
+  ExpandPropertyReport,
+];
 
 /** The HTTP face: DAV parsing, auth, URL layout. Needs the bus and logger modules. */
 @Module({})
@@ -42,12 +77,14 @@ export class EdgeModule {
       controllers: [DirectoryEventsHandler, ConfigEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
-        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES]) },
+        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES]) },
         PropertyRenderer,
         Authenticator,
         ServerSettingsService,
         CarddavScopes,
         CarddavResources,
+        CaldavScopes,
+        CaldavResources,
         ...REPORTS,
         { provide: DAV_REPORTS, useFactory: (...reports: unknown[]) => reports, inject: REPORTS },
         ReportRegistry,

@@ -1,5 +1,4 @@
-import { createDAVClient } from 'tsdav';
-import { basicAuth } from './multistatus';
+import { davClient } from './dav-client';
 
 export const APPLE_CONTACTS_UA = 'macOS/14.5 (23F79) AddressBookCore/2487.600.101';
 export const DAVX5_UA = 'DAVx5/4.4.2-ose (2024/06/18; dav4jvm; okhttp/4.12.0) Android/14';
@@ -9,13 +8,7 @@ export const DAVX5_441_UA = 'DAVx5/4.4.1-ose (2024/06/01; dav4jvm; okhttp/4.12.0
 
 /** A real CardDAV client (tsdav) that logs in with Basic auth and presents a user agent. */
 export function carddavClient(serverUrl: string, login: string, password: string, userAgent: string) {
-  return createDAVClient({
-    serverUrl,
-    credentials: { username: login, password },
-    authMethod: 'Custom',
-    authFunction: async () => ({ authorization: basicAuth(login, password), 'user-agent': userAgent }),
-    defaultAccountType: 'carddav',
-  });
+  return davClient(serverUrl, login, password, userAgent, 'carddav');
 }
 
 export function vcard(uid: string, fn: string, extra: string[] = [], version: '3.0' | '4.0' = '3.0'): string {

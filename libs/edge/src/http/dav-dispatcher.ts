@@ -17,7 +17,8 @@ const RETRY_AFTER_SECONDS = '5';
 /** Resolve the path, authenticate, pick the method handler, map failures to HTTP. */
 @Injectable()
 export class DavDispatcher {
-  private readonly methods = new Map<string, DavMethod>();
+  /** Per HTTP method, its handlers; each serves its own resource kinds (CardDAV's, CalDAV's). */
+  private readonly methods = new Map<string, DavMethod[]>();
 
   constructor(
     @Inject(Authenticator) private readonly authenticator: Authenticator,
@@ -26,7 +27,7 @@ export class DavDispatcher {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {
-    for (const method of methods) this.methods.set(method.method, method);
+    for (const method of methods) this.methods.set(method.method, [...(this.methods.get(method.method) ?? []), method]);
   }
 
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -63,15 +64,16 @@ export class DavDispatcher {
     if (!resource) throw new DavHttpError(404, 'no such resource');
     const allowed = this.allowedMethods(resource.kind);
     response.setHeader('Allow', allowed.join(', '));
-    const handler = this.methods.get(method);
-    if (!handler || !handler.kinds.includes(resource.kind)) {
+    const handler = this.methods.get(method)?.find((m) => (m.kinds as readonly string[]).includes(resource.kind));
+    if (!handler) {
       throw new DavHttpError(405, `${method} is not allowed on this resource`);
     }
     await handler.handle({ request, response, resource, user: auth.user, prefix });
   }
 
   private allowedMethods(kind: string): string[] {
-    return [...this.methods.values()].filter((m) => (m.kinds as readonly string[]).includes(kind)).map((m) => m.method);
+    const methods = [...this.methods.values()].flat().filter((m) => (m.kinds as readonly string[]).includes(kind));
+    return [...new Set(methods.map((m) => m.method))];
   }
 
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {

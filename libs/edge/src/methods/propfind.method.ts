@@ -2,12 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { UsersGet, type User } from '@davmesh/contracts';
-import { dav, parsePropfind, renderDavError } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { parseDepth, wantsMinimal } from '../http/dav-headers';
-import { readBody } from '../http/request-body';
 import { STATUS_FOR_ERROR } from '../http/error-status';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
@@ -15,6 +12,7 @@ import { ReportRegistry } from '../reports/report-registry';
 import { startMultistatus, writeChunk } from '../reports/report-request';
 import { type Resource } from '../resources/resource';
 import { type DavMethod } from './dav-method';
+import { readPropfindInput } from './propfind-input';
 
 @Injectable()
 export class PropfindMethod implements DavMethod {
@@ -32,15 +30,7 @@ export class PropfindMethod implements DavMethod {
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user, prefix } = exchange;
-    // RFC 4918 reads a missing Depth as infinity; like SabreDAV we answer it as 1, so a bare
-    // `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403.
-    const depth = parseDepth(request.headers['depth'], '1');
-    if (depth === undefined) throw new DavHttpError(400, 'Depth must be 0, 1 or infinity');
-    if (depth === 'infinity') {
-      throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
-    }
-    const propfind = await parsePropfind(await readBody(request, this.options.maxXmlBytes));
-    const minimal = wantsMinimal(request);
+    const { depth, propfind, minimal } = await readPropfindInput(request, this.options.maxXmlBytes);
     const base = (target: Resource, subjectUser: User, config: PropertyContext['config']): PropertyContext => ({
       currentUser: user,
       subjectUser,

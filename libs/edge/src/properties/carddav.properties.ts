@@ -1,15 +1,11 @@
-import { calserver, carddav, dav, el, type XmlNode } from '@davmesh/dav';
+import { calserver, carddav, dav, el } from '@davmesh/dav';
 import { convertVCard } from '@davmesh/vcard';
 import { MAX_VCARD_BYTES } from '../carddav/vcard-media';
+import { privileges } from './privileges';
 import { type LiveProperty } from './property';
 
 const COLLECTIONS = ['addressbook', 'aggregated-addressbook'] as const;
 const CARDDAV_COLLECTIONS = ['addressbook-home', ...COLLECTIONS] as const;
-
-function privileges(writable: boolean): XmlNode[] {
-  const names = ['read', 'read-current-user-privilege-set', ...(writable ? ['write', 'write-content', 'write-properties', 'bind', 'unbind'] : [])];
-  return names.map((name) => el(dav('privilege'), [el(dav(name))]));
-}
 
 /** RFC 6352, RFC 6578 and the calendarserver ctag on address books and their objects. */
 export const CARDDAV_PROPERTIES: LiveProperty[] = [

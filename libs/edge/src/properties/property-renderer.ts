@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeHref, type MultistatusResponse, type PropfindRequest, type PropValue, type QName } from '@davmesh/dav';
+import { encodeHref, sameName, type MultistatusResponse, type PropfindRequest, type PropValue } from '@davmesh/dav';
 import { type PropertyContext } from './property';
 import { PropertyRegistry } from './property-registry';
 
@@ -12,26 +12,24 @@ export class PropertyRenderer {
     const kind = context.resource.kind;
     const found: PropValue[] = [];
     const missing: PropValue[] = [];
-    const dead = (context.resource.kind === 'addressbook' ? context.addressbook?.folder?.deadProperties : undefined) ?? [];
-    const deadValue = (name: QName) => dead.find((p) => p.ns === name.ns && p.name === name.local);
+    const dead = context.deadProperties ?? addressbookDeadProperties(context);
     switch (propfind.kind) {
       case 'propname':
         for (const property of this.properties.forKind(kind)) found.push({ name: property.name });
-        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name } });
+        for (const property of dead) found.push({ name: property.name });
         break;
       case 'allprop':
         for (const property of this.properties.forKind(kind)) {
-          const included = property.inAllprop || propfind.include.some((n) => n.ns === property.name.ns && n.local === property.name.local);
+          const included = property.inAllprop || propfind.include.some((n) => sameName(n, property.name));
           const value = included ? property.compute(context) : undefined;
           if (value !== undefined) found.push({ name: property.name, value });
         }
-        // RFC 4918 9.1: allprop includes the dead properties.
-        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name }, value: { raw: property.xml } });
+        found.push(...dead);
         break;
       case 'prop':
         for (const name of propfind.props) {
-          const stored = deadValue(name);
-          const value = stored ? { raw: stored.xml } : this.properties.find(name, kind)?.compute(context);
+          const live = this.properties.find(name, kind);
+          const value = live ? live.compute(context) : dead.find((p) => sameName(p.name, name))?.value;
           if (value === undefined) missing.push({ name });
           else found.push({ name, value });
         }
@@ -45,4 +43,10 @@ export class PropertyRenderer {
       ],
     };
   }
+}
+
+/** Address books keep their dead properties as stored XML text; written back as it came. */
+function addressbookDeadProperties(context: PropertyContext): PropValue[] {
+  if (context.resource.kind !== 'addressbook') return [];
+  return (context.addressbook?.folder?.deadProperties ?? []).map((p) => ({ name: { ns: p.ns, local: p.name }, value: { raw: p.xml } }));
 }

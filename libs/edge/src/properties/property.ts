@@ -1,6 +1,7 @@
-import { type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
-import { type QName, type XmlContent } from '@davmesh/dav';
+import { type CalendarObjectMeta, type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
+import { type DeadPropertyValue, type QName, type XmlContent } from '@davmesh/dav';
 import { type VCardVersion } from '@davmesh/vcard';
+import { type CalendarView } from '../caldav/caldav-scope';
 import { type AddressbookView } from '../carddav/carddav-scope';
 import { type Resource, type ResourceKind } from '../resources/resource';
 
@@ -21,6 +22,12 @@ export interface PropertyContext {
   reports?: readonly QName[];
   /** In a REPORT asking for CARDDAV:address-data: the vCard version wanted (undefined: as stored). */
   addressDataVersion?: VCardVersion;
+  /** On a calendar (and its objects): the collection as this user sees it. */
+  calendar?: CalendarView;
+  /** On a calendar object: its metadata, and its iCalendar data (expanded in a query that asked so) when read. */
+  calendarObject?: CalendarObjectMeta & { ical?: string };
+  /** Dead properties stored on the resource, answered after the live ones. */
+  deadProperties?: readonly DeadPropertyValue[];
 }
 
 /** One live property: where it exists and how its value is computed. */

@@ -6,6 +6,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
+import { hrefNames } from './href-names';
 import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
 
 /** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold. */
@@ -25,16 +26,12 @@ export class AddressbookMultigetReport implements DavReport {
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
-    const names = new Map<string, string>();
-    for (const href of hrefs) {
-      const path = safeDecode(href.replace(/^https?:\/\/[^/]+/, ''));
-      if (path?.startsWith(view.href) && !path.slice(view.href.length).includes('/')) names.set(path.slice(view.href.length), href);
-    }
-    const found = new Map((await this.carddav.getMany(user, view, [...names.keys()])).map((o) => [o.name, o]));
+    const names = hrefNames(view.href, hrefs);
+    const found = new Map((await this.carddav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
     for (const href of hrefs) {
-      const name = [...names.entries()].find(([, h]) => h === href)?.[0];
+      const name = names.get(href);
       const contact = name === undefined ? undefined : found.get(name);
       const chunk = contact
         ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
@@ -42,13 +39,5 @@ export class AddressbookMultigetReport implements DavReport {
       await writeChunk(response, chunk);
     }
     response.end(writer.close());
-  }
-}
-
-function safeDecode(path: string): string | undefined {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
   }
 }

@@ -5,18 +5,18 @@ import { DAV_REPORTS, type DavReport } from './dav-report';
 
 @Injectable()
 export class ReportRegistry {
-  private readonly byName = new Map<string, DavReport>();
+  /** A name may have several reports, one per set of resource kinds (sync-collection on address books and calendars). */
+  private readonly byName = new Map<string, DavReport[]>();
 
   constructor(@Inject(DAV_REPORTS) reports: DavReport[]) {
-    for (const report of reports) this.byName.set(qnameKey(report.name), report);
+    for (const report of reports) this.byName.set(qnameKey(report.name), [...(this.byName.get(qnameKey(report.name)) ?? []), report]);
   }
 
   find(name: QName, kind: ResourceKind): DavReport | undefined {
-    const report = this.byName.get(qnameKey(name));
-    return report && report.kinds.includes(kind) ? report : undefined;
+    return this.byName.get(qnameKey(name))?.find((r) => r.kinds.includes(kind));
   }
 
   namesFor(kind: ResourceKind): QName[] {
-    return [...this.byName.values()].filter((r) => r.kinds.includes(kind)).map((r) => r.name);
+    return [...this.byName.values()].filter((reports) => reports.some((r) => r.kinds.includes(kind))).map(([r]) => r.name);
   }
 }

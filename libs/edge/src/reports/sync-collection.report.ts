@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactSyncChanges } from '@davmesh/contracts';
-import { dav, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { dav, el, encodeHref, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { preconditionError, unwrap } from '../carddav/reply-errors';
-import { decodeSyncToken, encodeSyncToken } from '../carddav/sync-token';
+import { unwrap } from '../carddav/reply-errors';
+import { encodeSyncToken } from '../carddav/sync-token';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+import { readSyncRequest } from './sync-request';
 
 const PAGE = 1000;
 
@@ -32,13 +33,9 @@ export class SyncCollectionReport implements DavReport {
   ) {}
 
   async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
-    const since = decodeSyncToken(firstChild(body, dav('sync-token'))?.text ?? '');
-    const level = firstChild(body, dav('sync-level'))?.text.trim();
-    if (level !== undefined && level !== '1') throw preconditionError(403, dav('valid-sync-level'));
+    const { since, limit } = readSyncRequest(body, PAGE);
     const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
-    const nresults = firstChild(firstChild(body, dav('limit')) ?? body, dav('nresults'))?.text.trim();
-    const limit = nresults && /^\d+$/.test(nresults) ? Math.min(Number(nresults), PAGE) : PAGE;
     const { propfind, addressDataVersion } = reportProps(body);
     const wantsData = propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data');
     const result = unwrap(

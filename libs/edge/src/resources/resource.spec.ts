@@ -40,3 +40,18 @@ describe('prefix paths', () => {
     expect(resolveResource('/servletx/dav/', '/dav', '/servlet/dav')).toBeUndefined();
   });
 });
+
+describe('CalDAV paths', () => {
+  it('knows the calendar home, collections by their name and objects by the client name', () => {
+    expect(resolveResource('/dav/caldav', '/dav')).toEqual({ kind: 'calendar-home', path: '/dav/caldav/' });
+    expect(resolveResource('/dav/caldav/12', '/dav')).toEqual({ kind: 'calendar', path: '/dav/caldav/12/', segment: '12' });
+    expect(resolveResource('/dav/caldav/work-cal/', '/dav')).toEqual({ kind: 'calendar', path: '/dav/caldav/work-cal/', segment: 'work-cal' });
+    expect(resolveResource('/dav/caldav/12/A%20B.ics', '/dav')).toEqual({
+      kind: 'calendar-object',
+      path: '/dav/caldav/12/A B.ics',
+      segment: '12',
+      name: 'A B.ics',
+    });
+    expect(resolveResource('/dav/caldav/12/a/b.ics', '/dav')).toBeUndefined();
+  });
+});

@@ -7,7 +7,11 @@ export type Resource =
   /** A per-folder address book: the segment is a folder id or the slug its MKCOL chose. */
   | { kind: 'addressbook'; path: string; segment: string }
   | { kind: 'aggregated-addressbook'; path: string }
-  | { kind: 'contact'; path: string; segment: string; name: string };
+  | { kind: 'contact'; path: string; segment: string; name: string }
+  | { kind: 'calendar-home'; path: string }
+  /** A calendar collection: the segment is its folder's collectionName (folder id, or the MKCALENDAR name). */
+  | { kind: 'calendar'; path: string; segment: string }
+  | { kind: 'calendar-object'; path: string; segment: string; name: string };
 
 /** The aggregated address book's segment under the home. */
 export const AGGREGATED_SEGMENT = 'Contacts';
@@ -30,7 +34,17 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
   const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
   if (principal) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
-  return resolveCarddav(rest, prefix);
+  return resolveCarddav(rest, prefix) ?? resolveCaldav(rest, prefix);
+}
+
+function resolveCaldav(rest: string, prefix: string): Resource | undefined {
+  const home = `${prefix}/caldav/`;
+  if (/^\/caldav\/?$/.test(rest)) return { kind: 'calendar-home', path: home };
+  const collection = /^\/caldav\/([^/]+)\/?$/.exec(rest);
+  if (collection) return { kind: 'calendar', path: `${home}${collection[1]}/`, segment: collection[1] };
+  const object = /^\/caldav\/([^/]+)\/([^/]+)$/.exec(rest);
+  if (object) return { kind: 'calendar-object', path: `${home}${object[1]}/${object[2]}`, segment: object[1], name: object[2] };
+  return undefined;
 }
 
 function resolveCarddav(rest: string, prefix: string): Resource | undefined {

@@ -1,0 +1,48 @@
+import { ConfigSet } from '@davmesh/contracts';
+import { eventIcs, eventually, icalUtc, parseMultistatus, vcalendar, vevent } from '@davmesh/testing';
+import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+
+const DAY = 86_400_000;
+
+describe('the sync window (com.openexchange.caldav.interval.start/.end)', () => {
+  const server = embeddedServerPerSuite();
+
+  it('leaves an event older than the window out of PROPFIND, calendar-query and sync-collection, keeps an overlapping series, and shows it when the window widens', async () => {
+    const fritz = await server().addUser('fritz', 'fritz-pw');
+    const send = dav(server().url, 'fritz', 'fritz-pw');
+    const events = (await calendarHrefs(send))['Calendar'];
+    const put = (name: string, body: string) => send('PUT', `${events}${name}`, { 'Content-Type': 'text/calendar' }, body);
+    expect((await put('old.ics', eventIcs('old', 'Three months ago', new Date(Date.now() - 90 * DAY)))).status).toBe(201);
+    expect((await put('soon.ics', eventIcs('soon', 'Next week', new Date(Date.now() + 7 * DAY)))).status).toBe(201);
+    expect((await put('far.ics', eventIcs('far', 'In two years', new Date(Date.now() + 500 * DAY)))).status).toBe(201);
+    const start = new Date(Date.now() - 200 * DAY);
+    const weekly = vcalendar(...vevent('weekly', `DTSTART:${icalUtc(start)}`, 'DURATION:PT1H', 'RRULE:FREQ=WEEKLY', 'SUMMARY:Weekly since long ago'));
+    expect((await put('weekly.ics', weekly)).status).toBe(201);
+
+    const names = async () => {
+      const listing = await send('PROPFIND', events, { Depth: '1' }, '<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>');
+      return (await parseMultistatus(listing.text)).map((r) => r.href.slice(events.length)).filter((n) => n !== '').sort();
+    };
+    const queried = async () => {
+      const report = await send(
+        'REPORT',
+        events,
+        { Depth: '1' },
+        '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter></C:calendar-query>',
+      );
+      return (await parseMultistatus(report.text)).map((r) => r.href.slice(events.length)).sort();
+    };
+    const synced = async () => {
+      const report = await send('REPORT', events, {}, '<sync-collection xmlns="DAV:"><sync-token/><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>');
+      return (await parseMultistatus(report.text)).map((r) => r.href.slice(events.length)).sort();
+    };
+    expect(await names()).toEqual(['soon.ics', 'weekly.ics']);
+    expect(await queried()).toEqual(['soon.ics', 'weekly.ics']);
+    expect(await synced()).toEqual(['soon.ics', 'weekly.ics']);
+    expect((await send('GET', `${events}old.ics`)).status).toBe(200);
+
+    await server().node.bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.start', value: 'six_months', userId: fritz.userId });
+    await server().node.bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.end', value: 'two_years', userId: fritz.userId });
+    await eventually(async () => expect(await names()).toEqual(['far.ics', 'old.ics', 'soon.ics', 'weekly.ics']));
+  });
+});

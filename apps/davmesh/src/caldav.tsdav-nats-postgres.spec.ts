@@ -1,0 +1,46 @@
+import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
+import { caldavClient, describeWithInfrastructure, DAVX5_UA, eventIcs, THUNDERBIRD_UA } from '@davmesh/testing';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { distributedClusterPerSuite } from './distributed-cluster';
+
+describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar replicas, two edges', () => {
+  let edgeA: string;
+  let edgeB: string;
+
+  distributedClusterPerSuite(async ({ start, bus }) => {
+    await start('config');
+    await Promise.all([start('calendar'), start('calendar')]);
+    edgeA = (await start('edge')).url!;
+    edgeB = (await start('edge')).url!;
+    await bus.call(ContextsAdd, { contextId: 1 });
+    await bus.call(UsersAdd, { login: 'hanna', password: 'hanna-pw', contextId: 1, displayName: 'Hanna' });
+  });
+
+  it('writes through one edge and reads and syncs through the other, with a real client', async () => {
+    const onA = await caldavClient(edgeA, 'hanna', 'hanna-pw', DAVX5_UA);
+    const calendarA = (await onA.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
+    expect((await onA.createCalendarObject({ calendar: calendarA, filename: 'x.ics', iCalString: eventIcs('x-1', 'Across edges') })).status).toBe(201);
+    const onB = await caldavClient(edgeB, 'hanna', 'hanna-pw', THUNDERBIRD_UA);
+    const calendarB = (await onB.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
+    expect(calendarB.ctag).toBe((await onA.fetchCalendars()).find((c) => c.displayName === 'Calendar')!.ctag);
+    const objects = await onB.fetchCalendarObjects({ calendar: calendarB });
+    expect(objects.map((o) => String(o.data))[0]).toContain('SUMMARY:Across edges');
+    const changes = await onB.syncCollection({ url: calendarB.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: calendarA.syncToken });
+    expect(changes.filter((r) => r.href).map((r) => r.href!.split('/').pop())).toEqual(['x.ics']);
+  });
+
+  it('lets exactly one of concurrent If-Match PUTs through two edges win', async () => {
+    const sendA = dav(edgeA, 'hanna', 'hanna-pw');
+    const sendB = dav(edgeB, 'hanna', 'hanna-pw');
+    const events = (await calendarHrefs(sendA))['Calendar'];
+    const created = await sendA('PUT', `${events}race.ics`, { 'Content-Type': 'text/calendar' }, eventIcs('race', 'Start'));
+    const etag = created.headers['etag'];
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 === 0 ? sendA : sendB)('PUT', `${events}race.ics`, { 'Content-Type': 'text/calendar', 'If-Match': etag }, eventIcs('race', `Writer ${i}`)),
+      ),
+    );
+    expect(results.filter((r) => r.status === 204)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 412)).toHaveLength(5);
+  });
+});

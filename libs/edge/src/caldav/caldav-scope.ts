@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { EffectiveConfigCache } from '@davmesh/config-client';
+import { CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
+import { type DeadPropertyValue } from '@davmesh/dav';
+import { encodeSyncToken } from '../carddav/sync-token';
+import { unwrap } from '../carddav/reply-errors';
+import { DavHttpError } from '../http/dav-exchange';
+import { syncWindow } from './sync-window';
+
+/** One calendar collection as this user sees it. */
+export interface CalendarView {
+  href: string;
+  segment: string;
+  folder: CalendarFolder;
+  writable: boolean;
+  /** sync-token and getctag: the folder's revision. */
+  syncToken: string;
+  deadProperties: DeadPropertyValue[];
+}
+
+/** What CalDAV shows one user on one request. */
+export interface CaldavScope {
+  user: User;
+  config: EffectiveConfig;
+  prefix: string;
+  homeHref: string;
+  calendars: CalendarView[];
+  /** com.openexchange.caldav.interval.start/.end, for listing and queries. */
+  window: TimeWindow;
+  find(segment: string): CalendarView | undefined;
+  /** The href of an object of a folder, for no-uid-conflict. */
+  hrefOf(folderId: number, name: string): string | undefined;
+}
+
+/** Applies com.openexchange.caldav.enabled (403 on everything under the home) and lists the user's calendars. */
+@Injectable()
+export class CaldavScopes {
+  constructor(
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+  ) {}
+
+  async open(user: User, prefix: string): Promise<CaldavScope> {
+    const config = await this.userConfig.forUser(user.userId);
+    if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
+    const homeHref = `${prefix}/caldav/`;
+    const folders = unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
+    const calendars = folders.map(
+      (folder): CalendarView => ({
+        href: `${homeHref}${folder.collectionName}/`,
+        segment: folder.collectionName,
+        folder,
+        writable: folder.ownerUserId === user.userId,
+        syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
+        // Stored as standalone markup (every element declares its namespace): written back as is.
+        deadProperties: folder.deadProperties.map((p) => ({ name: { ns: p.ns, local: p.name }, value: { raw: p.xml } })),
+      }),
+    );
+    const bySegment = new Map(calendars.map((c) => [c.segment, c]));
+    return {
+      user,
+      config,
+      prefix,
+      homeHref,
+      calendars,
+      window: syncWindow(config),
+      find: (segment) => bySegment.get(segment),
+      hrefOf: (folderId, name) => {
+        const calendar = calendars.find((c) => c.folder.folderId === folderId);
+        return calendar ? `${calendar.href}${name}` : undefined;
+      },
+    };
+  }
+}

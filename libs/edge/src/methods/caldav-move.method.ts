@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarObjectsMove } from '@davmesh/contracts';
+import { CaldavResources } from '../caldav/caldav-resources';
+import { calendarWriteConditions, quoteEtag } from '../caldav/calendar-etag';
+
+import { ServerSettingsService } from '../config/server-settings.service';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { resolveResource } from '../resources/resource';
+import { type DavMethod } from './dav-method';
+
+/** MOVE a calendar object to another of the user's calendars, or rename it. */
+@Injectable()
+export class CaldavMoveMethod implements DavMethod {
+  readonly method = 'MOVE';
+  readonly kinds = ['calendar-object'] as const;
+
+  constructor(
+    @Inject(CaldavResources) private readonly caldav: CaldavResources,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
+  ) {}
+
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    if (resource.kind !== 'calendar-object') return;
+    const settings = await this.serverSettings.current();
+    const destinationHeader = String(request.headers['destination'] ?? '');
+    const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
+    if (destination?.kind !== 'calendar-object') throw new DavHttpError(400, 'Destination must name a calendar object');
+    const scope = await this.caldav.open(exchange);
+    const source = this.caldav.collection(scope, resource);
+    const target = this.caldav.collection(scope, destination);
+    const { ifMatch } = calendarWriteConditions(request);
+    const result = await this.caldav.call(CalendarObjectsMove, {
+      userId: user.userId,
+      folderId: source.folder.folderId,
+      name: resource.name,
+      toFolderId: target.folder.folderId,
+      toName: destination.name,
+      overwrite: String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F',
+      ...(ifMatch ? { ifMatch } : {}),
+    }, scope.hrefOf);
+    response.statusCode = result.created ? 201 : 204;
+    response.setHeader('ETag', quoteEtag(result.etag));
+    response.setHeader('Content-Length', '0');
+    response.end();
+  }
+}

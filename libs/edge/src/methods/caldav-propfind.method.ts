@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CaldavResources } from '../caldav/caldav-resources';
+import { calendarObjectContext, collectionContext } from '../caldav/calendar-context';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { ReportRegistry } from '../reports/report-registry';
+import { startMultistatus, writeChunk } from '../reports/report-request';
+import { type DavMethod } from './dav-method';
+import { readPropfindInput } from './propfind-input';
+
+/**
+ * PROPFIND on the calendar home (Depth 1: the user's calendars), a calendar (Depth 1: its
+ * objects inside the sync window, streamed page by page) and an object.
+ */
+@Injectable()
+export class CaldavPropfindMethod implements DavMethod {
+  readonly method = 'PROPFIND';
+  readonly kinds = ['calendar-home', 'calendar', 'calendar-object'] as const;
+
+  constructor(
+    @Inject(CaldavResources) private readonly caldav: CaldavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+    @Inject(ReportRegistry) private readonly reports: ReportRegistry,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+  ) {}
+
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    const scope = await this.caldav.open(exchange);
+    const { depth, propfind, minimal } = await readPropfindInput(request, this.options.maxXmlBytes);
+    if (resource.kind === 'calendar-object') {
+      const { view, object } = await this.caldav.object(scope, resource);
+      if (!object) throw new DavHttpError(404, 'no such calendar object');
+      const writer = startMultistatus(response);
+      response.end(writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)) + writer.close());
+      return;
+    }
+    if (resource.kind === 'calendar-home') {
+      const writer = startMultistatus(response);
+      response.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports), propfind, minimal)));
+      if (depth === '1') {
+        for (const calendar of scope.calendars) {
+          await writeChunk(response, writer.response(this.renderer.describe(collectionContext(scope, this.reports, calendar), propfind, minimal)));
+        }
+      }
+      response.end(writer.close());
+      return;
+    }
+    const view = this.caldav.collection(scope, resource);
+    const writer = startMultistatus(response);
+    response.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports, view), propfind, minimal)));
+    if (depth === '1') {
+      for await (const page of this.caldav.objects(user, view, scope.window)) {
+        const chunk = page.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+        await writeChunk(response, chunk.join(''));
+      }
+    }
+    response.end(writer.close());
+  }
+}

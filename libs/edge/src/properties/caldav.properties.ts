@@ -1,0 +1,159 @@
+import { caldav, calserver, dav, el, NS } from '@davmesh/dav';
+import { quoteEtag } from '../caldav/calendar-etag';
+import { calendarContentType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
+import { principalPath } from '../resources/resource';
+import { privileges } from './privileges';
+import { type LiveProperty } from './property';
+
+const apple = (local: string) => ({ ns: NS.APPLE, local });
+const HOME_AND_CALENDARS = ['calendar-home', 'calendar'] as const;
+const CALENDARS = ['calendar'] as const;
+const OBJECTS = ['calendar-object'] as const;
+
+/** Earliest and latest instants the server accepts (RFC 4791 5.2.6, 5.2.7). */
+const MIN_DATE_TIME = '19000101T000000Z';
+const MAX_DATE_TIME = '20991231T235959Z';
+
+/** RFC 4791, RFC 6578, the calendarserver ctag and Apple's color and order on calendars and their objects. */
+export const CALDAV_PROPERTIES: LiveProperty[] = [
+  {
+    name: dav('resourcetype'),
+    kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
+    inAllprop: true,
+    protected: true,
+    compute: ({ resource }) => {
+      if (resource.kind === 'calendar-object') return [];
+      if (resource.kind === 'calendar-home') return [el(dav('collection'))];
+      return [el(dav('collection')), el(caldav('calendar'))];
+    },
+  },
+  {
+    name: dav('displayname'),
+    kinds: HOME_AND_CALENDARS,
+    inAllprop: true,
+    protected: false,
+    compute: ({ calendar, currentUser }) => calendar?.folder.displayName ?? currentUser.displayName,
+  },
+  {
+    name: dav('owner'),
+    kinds: HOME_AND_CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendar, currentUser, prefix }) => [el(dav('href'), principalPath(prefix, calendar?.folder.ownerUserId ?? currentUser.userId))],
+  },
+  {
+    name: dav('current-user-privilege-set'),
+    kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendar, resource }) =>
+      resource.kind === 'calendar-home' ? privileges(true) : privileges(calendar?.writable ?? false, [el(caldav('read-free-busy'))]),
+  },
+  {
+    name: dav('supported-report-set'),
+    kinds: HOME_AND_CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
+  },
+  {
+    name: calserver('getctag'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendar }) => calendar?.syncToken,
+  },
+  {
+    name: dav('sync-token'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendar }) => calendar?.syncToken,
+  },
+  {
+    name: caldav('supported-calendar-component-set'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendar }) => calendar?.folder.components.map((name) => el(caldav('comp'), undefined, { name })),
+  },
+  {
+    name: caldav('supported-calendar-data'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: () => [el(caldav('calendar-data'), undefined, { 'content-type': 'text/calendar', version: '2.0' })],
+  },
+  {
+    name: caldav('max-resource-size'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: () => String(MAX_ICALENDAR_BYTES),
+  },
+  { name: caldav('min-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MIN_DATE_TIME },
+  { name: caldav('max-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MAX_DATE_TIME },
+  {
+    name: caldav('calendar-description'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: false,
+    compute: ({ calendar }) => calendar?.folder.description ?? undefined,
+  },
+  {
+    name: caldav('calendar-timezone'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: false,
+    compute: ({ calendar }) => calendar?.folder.timezone ?? undefined,
+  },
+  {
+    name: apple('calendar-color'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: false,
+    compute: ({ calendar }) => calendar?.folder.color ?? undefined,
+  },
+  {
+    name: apple('calendar-order'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: false,
+    compute: ({ calendar }) => (calendar?.folder.order === null || calendar?.folder.order === undefined ? undefined : String(calendar.folder.order)),
+  },
+  {
+    name: dav('getetag'),
+    kinds: OBJECTS,
+    inAllprop: true,
+    protected: true,
+    compute: ({ calendarObject }) => (calendarObject ? quoteEtag(calendarObject.etag) : undefined),
+  },
+  {
+    name: dav('getcontenttype'),
+    kinds: OBJECTS,
+    inAllprop: true,
+    protected: true,
+    compute: ({ calendarObject }) => (calendarObject ? calendarContentType(calendarObject.component) : undefined),
+  },
+  {
+    name: dav('getcontentlength'),
+    kinds: OBJECTS,
+    inAllprop: true,
+    protected: true,
+    compute: ({ calendarObject }) => (calendarObject ? String(calendarObject.size) : undefined),
+  },
+  {
+    name: dav('getlastmodified'),
+    kinds: OBJECTS,
+    inAllprop: true,
+    protected: true,
+    compute: ({ calendarObject }) => (calendarObject ? new Date(calendarObject.lastModified).toUTCString() : undefined),
+  },
+  {
+    name: caldav('calendar-data'),
+    kinds: OBJECTS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ calendarObject }) => calendarObject?.ical,
+  },
+];

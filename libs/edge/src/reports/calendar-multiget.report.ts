@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { caldav, childrenNamed, dav, encodeHref, type XmlElement } from '@davmesh/dav';
+import { CaldavResources } from '../caldav/caldav-resources';
+import { calendarObjectContext } from '../caldav/calendar-context';
+import { calendarReportProps } from '../caldav/calendar-query-request';
+import { type DavExchange } from '../http/dav-exchange';
+import { wantsMinimal } from '../http/dav-headers';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { type DavReport } from './dav-report';
+import { hrefNames } from './href-names';
+import { startMultistatus, writeChunk } from './report-request';
+
+/** RFC 4791 7.9: the named objects of the calendar, 404 for each href it does not hold. */
+@Injectable()
+export class CalendarMultigetReport implements DavReport {
+  readonly name = caldav('calendar-multiget');
+  readonly kinds = ['calendar'] as const;
+
+  constructor(
+    @Inject(CaldavResources) private readonly caldav: CaldavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+  ) {}
+
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    const scope = await this.caldav.open(exchange);
+    const view = this.caldav.collection(scope, resource);
+    const { propfind } = calendarReportProps(body);
+    const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
+    const names = hrefNames(view.href, hrefs);
+    const found = new Map((await this.caldav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
+    const minimal = wantsMinimal(request);
+    const writer = startMultistatus(response);
+    for (const href of hrefs) {
+      const name = names.get(href);
+      const object = name === undefined ? undefined : found.get(name);
+      const chunk = object
+        ? writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal))
+        : writer.status(encodeHref(href), 404);
+      await writeChunk(response, chunk);
+    }
+    response.end(writer.close());
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarObjectsQuery } from '@davmesh/contracts';
+import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
+import { CaldavResources } from '../caldav/caldav-resources';
+import { calendarObjectContext } from '../caldav/calendar-context';
+import { calendarReportProps, parseCalendarFilter } from '../caldav/calendar-query-request';
+
+import { type DavExchange } from '../http/dav-exchange';
+import { wantsMinimal } from '../http/dav-headers';
+import { PropertyRenderer } from '../properties/property-renderer';
+import { type DavReport } from './dav-report';
+import { startMultistatus, writeChunk } from './report-request';
+
+const PAGE = 200;
+
+/**
+ * RFC 4791 7.8: the calendar's objects matching the filter, inside the user's sync window,
+ * evaluated by the calendar service (recurrence included), page by page; calendar-data
+ * `expand` and `limit-recurrence-set` are applied there too.
+ */
+@Injectable()
+export class CalendarQueryReport implements DavReport {
+  readonly name = caldav('calendar-query');
+  readonly kinds = ['calendar'] as const;
+
+  constructor(
+    @Inject(CaldavResources) private readonly caldav: CaldavResources,
+    @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
+  ) {}
+
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    const filter = parseCalendarFilter(firstChild(body, caldav('filter')));
+    const { propfind, calendarData } = calendarReportProps(body);
+    const scope = await this.caldav.open(exchange);
+    const view = this.caldav.collection(scope, resource);
+    const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, ...calendarData };
+    // The first page before the 207 goes out, so a refusal still answers with its own status.
+    let page = await this.caldav.call(CalendarObjectsQuery, query);
+    const minimal = wantsMinimal(request);
+    const writer = startMultistatus(response);
+    for (;;) {
+      const chunk = page.objects.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+      await writeChunk(response, chunk.join(''));
+      if (!page.nextCursor) break;
+      page = await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor });
+    }
+    response.end(writer.close());
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarFreeBusy } from '@davmesh/contracts';
+import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
+import { CaldavResources } from '../caldav/caldav-resources';
+import { closedRange } from '../caldav/calendar-query-request';
+import { renderFreeBusy } from '../caldav/free-busy-body';
+import { preconditionError } from '../carddav/reply-errors';
+import { type DavExchange } from '../http/dav-exchange';
+import { type DavReport } from './dav-report';
+
+/** RFC 4791 7.10: the calendar's busy time in a range, as one VFREEBUSY (200 text/calendar, not a multistatus). */
+@Injectable()
+export class FreeBusyQueryReport implements DavReport {
+  readonly name = caldav('free-busy-query');
+  readonly kinds = ['calendar'] as const;
+
+  constructor(
+    @Inject(CaldavResources) private readonly caldav: CaldavResources,
+  ) {}
+
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const range = firstChild(body, caldav('time-range'));
+    if (!range) throw preconditionError(403, caldav('valid-filter'));
+    const { start, end } = closedRange(range);
+    const scope = await this.caldav.open(exchange);
+    const view = this.caldav.collection(scope, exchange.resource);
+    const { busy } = await this.caldav.call(CalendarFreeBusy, { userId: exchange.user.userId, folderId: view.folder.folderId, start, end });
+    const text = renderFreeBusy(start, end, busy);
+    exchange.response.statusCode = 200;
+    exchange.response.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    exchange.response.setHeader('Content-Length', String(Buffer.byteLength(text)));
+    exchange.response.end(text);
+  }
+}
