@@ -84,7 +84,7 @@ describeWithInfrastructure('distributed mode: each service on its own, over real
     for (let i = 0; i < 20; i++) instances.add((await bus.call(ConfigHealth, {})).instanceId);
     expect(instances.size).toBe(2);
     expect((await bus.call(CalendarHealth, {})).schemaVersion).toBe('CalendarStore1764200000000');
-    expect((await bus.call(ContactsHealth, {})).schemaVersion).toBe('ContactsTables1765000000000');
+    expect((await bus.call(ContactsHealth, {})).schemaVersion).toBe('ContactsDeadProperties1766000000000');
   });
 
   it('gives a wrong password, an unknown user and a disabled user the same 401', async () => {

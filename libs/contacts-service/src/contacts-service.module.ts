@@ -9,6 +9,7 @@ import { FoldersService } from './folders/folders.service';
 import { DirectoryEventsHandler } from './gal/directory-events.handler';
 import { GalService } from './gal/gal.service';
 import { ContactsSchema1764000000000 } from './migrations/1764000000000-contacts-schema';
+import { ContactsDeadProperties1766000000000 } from './migrations/1766000000000-contacts-dead-properties';
 import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts-tables';
 import { ObjectsHandler } from './objects/objects.handler';
 import { ObjectsService } from './objects/objects.service';
@@ -17,7 +18,7 @@ import { SyncService } from './sync/sync.service';
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
   entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
-  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000],
+  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000],
 };
 
 /** The contacts service: folders, vCards, the global address list, sync. Needs the bus and logger modules. */

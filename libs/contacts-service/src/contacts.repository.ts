@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type ContactFolder, type FolderRights, GAL_FOLDER_ID } from '@davmesh/contracts';
+import { type ContactFolder, type DeadProperty, type FolderRights, GAL_FOLDER_ID } from '@davmesh/contracts';
 
 export interface FolderRecord {
   context_id: number;
@@ -11,6 +11,8 @@ export interface FolderRecord {
   display_name: string;
   description: string | null;
   revision: string;
+  /** Present where the query reads them. */
+  dead_properties?: DeadProperty[];
 }
 
 export interface ContactRecord {
@@ -37,6 +39,9 @@ export interface NewContact {
 }
 
 const S = '"contacts"';
+/** A folder's dead properties as one JSON array, read with the folder row `f`. */
+const DEAD_OF_F = `COALESCE((SELECT json_agg(json_build_object('ns', d.ns, 'name', d.name, 'xml', d.xml) ORDER BY d.ns, d.name)
+   FROM ${S}."dead_properties" d WHERE d.context_id = f.context_id AND d.folder_id = f.folder_id), '[]'::json) AS dead_properties`;
 
 /** SQL of the contacts schema; knows nothing of the bus, of vCards or of rights. */
 @Injectable()
@@ -54,7 +59,7 @@ export class ContactsRepository {
   /** The folders a user sees, with the rights they have there. */
   async visibleFolders(contextId: number, userId: number): Promise<(FolderRecord & { rights: FolderRights })[]> {
     return this.dataSource.query(
-      `SELECT f.*, CASE WHEN f.owner_user_id = $2 THEN 'write' WHEN f.kind = 'gal' THEN 'read' ELSE s.rights END AS rights
+      `SELECT f.*, CASE WHEN f.owner_user_id = $2 THEN 'write' WHEN f.kind = 'gal' THEN 'read' ELSE s.rights END AS rights, ${DEAD_OF_F}
          FROM ${S}."folders" f
          LEFT JOIN ${S}."shares" s ON s.context_id = f.context_id AND s.folder_id = f.folder_id AND s.grantee_user_id = $2
         WHERE f.context_id = $1 AND (f.owner_user_id = $2 OR f.kind = 'gal' OR s.grantee_user_id IS NOT NULL)
@@ -68,6 +73,15 @@ export class ContactsRepository {
       `SELECT * FROM ${S}."folders" WHERE context_id = $1 AND folder_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [contextId, folderId],
     );
+    return rows[0];
+  }
+
+  /** A folder with its dead properties, as a folders reply shows it. */
+  async folderWithDead(manager: EntityManager, contextId: number, folderId: number): Promise<FolderRecord | undefined> {
+    const rows: FolderRecord[] = await manager.query(`SELECT f.*, ${DEAD_OF_F} FROM ${S}."folders" f WHERE f.context_id = $1 AND f.folder_id = $2`, [
+      contextId,
+      folderId,
+    ]);
     return rows[0];
   }
 
@@ -89,8 +103,8 @@ export class ContactsRepository {
     return rows.length > 0;
   }
 
-  async insertCustom(contextId: number, userId: number, slug: string, displayName: string, description: string | null) {
-    const rows: FolderRecord[] = await this.dataSource.query(
+  async insertCustom(tx: EntityManager, contextId: number, userId: number, slug: string, displayName: string, description: string | null) {
+    const rows: FolderRecord[] = await tx.query(
       `INSERT INTO ${S}."folders" (context_id, folder_id, kind, owner_user_id, slug, display_name, description)
        VALUES ($1, nextval('${S}."folder_ids"'), 'custom', $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
       [contextId, userId, slug, displayName, description],
@@ -98,14 +112,30 @@ export class ContactsRepository {
     return rows[0];
   }
 
-  async updateFolder(contextId: number, folderId: number, displayName: string | undefined, description: string | null | undefined) {
-    await this.dataSource.query(
+  async updateFolder(tx: EntityManager, contextId: number, folderId: number, displayName: string | undefined, description: string | null | undefined) {
+    await tx.query(
       `UPDATE ${S}."folders" SET display_name = COALESCE($3, display_name),
               description = CASE WHEN $4 THEN $5 ELSE description END
         WHERE context_id = $1 AND folder_id = $2`,
       [contextId, folderId, displayName ?? null, description !== undefined, description ?? null],
     );
-    return (await this.findFolder(this.dataSource.manager, contextId, folderId)) as FolderRecord;
+  }
+
+  async setDead(tx: EntityManager, contextId: number, folderId: number, property: DeadProperty): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${S}."dead_properties" (context_id, folder_id, ns, name, xml) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (context_id, folder_id, ns, name) DO UPDATE SET xml = EXCLUDED.xml`,
+      [contextId, folderId, property.ns, property.name, property.xml],
+    );
+  }
+
+  async removeDead(tx: EntityManager, contextId: number, folderId: number, property: { ns: string; name: string }): Promise<void> {
+    await tx.query(`DELETE FROM ${S}."dead_properties" WHERE context_id = $1 AND folder_id = $2 AND ns = $3 AND name = $4`, [
+      contextId,
+      folderId,
+      property.ns,
+      property.name,
+    ]);
   }
 
   async deleteFolder(contextId: number, folderId: number): Promise<void> {
@@ -245,5 +275,6 @@ export function toFolder(record: FolderRecord, rights: FolderRights): ContactFol
     description: record.description,
     rights,
     revision: Number(record.revision),
+    deadProperties: record.dead_properties ?? [],
   };
 }

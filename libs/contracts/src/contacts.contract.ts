@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DeadProperty } from './calendar.contract';
 import { defineEvent, defineRequest } from './contract';
 
 /** The global address list of every context has this folder id. */
@@ -21,6 +22,8 @@ export interface ContactFolder {
   rights: FolderRights;
   /** Bumped in the writer's transaction by every change to the folder's contents. */
   revision: number;
+  /** Properties clients set that the server does not compute (RFC 4918 dead properties), in (ns, name) order. */
+  deadProperties: DeadProperty[];
 }
 
 export interface ContactObject {
@@ -91,6 +94,8 @@ const name = z
 const cursor = z.string().max(1024);
 const limit = z.number().int().positive().max(1000);
 const caller = { userId, contextId };
+const deadName = { ns: z.string().max(512), name: z.string().min(1).max(256) };
+const deadProperties = z.array(z.object({ ...deadName, xml: z.string().max(65_536) }).strict()).max(100);
 
 const textMatch = z
   .object({
@@ -128,17 +133,32 @@ export const ContactFoldersList = defineRequest<{ userId: number; contextId: num
 );
 
 export const ContactFoldersCreate = defineRequest<
-  { userId: number; contextId: number; slug: string; displayName?: string; description?: string },
+  { userId: number; contextId: number; slug: string; displayName?: string; description?: string; dead?: DeadProperty[] },
   ContactFolder
 >(
   'contacts.v1.folders.create',
   z
-    .object({ ...caller, slug: name, displayName: z.string().max(1024).optional(), description: z.string().max(4096).optional() })
+    .object({
+      ...caller,
+      slug: name,
+      displayName: z.string().max(1024).optional(),
+      description: z.string().max(4096).optional(),
+      dead: deadProperties.optional(),
+    })
     .strict(),
 );
 
+/** Changes properties of a folder the caller owns, all in one transaction (PROPPATCH is all or nothing). */
 export const ContactFoldersUpdate = defineRequest<
-  { userId: number; contextId: number; folderId: number; displayName?: string; description?: string | null },
+  {
+    userId: number;
+    contextId: number;
+    folderId: number;
+    displayName?: string;
+    description?: string | null;
+    setDead?: DeadProperty[];
+    removeDead?: { ns: string; name: string }[];
+  },
   ContactFolder
 >(
   'contacts.v1.folders.update',
@@ -148,6 +168,8 @@ export const ContactFoldersUpdate = defineRequest<
       folderId,
       displayName: z.string().min(1).max(1024).optional(),
       description: z.string().max(4096).nullable().optional(),
+      setDead: deadProperties.optional(),
+      removeDead: z.array(z.object(deadName).strict()).max(100).optional(),
     })
     .strict(),
 );

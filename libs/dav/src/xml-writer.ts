@@ -1,7 +1,13 @@
 import { PREFERRED_PREFIXES, type QName } from './names';
+import { type XmlElement } from './xml-parse';
 
-/** Content of an element: text, child elements, or nothing. */
-export type XmlContent = string | XmlNode[] | undefined;
+/** Markup kept as received (a dead property's value), each top-level element declaring its own namespaces. */
+export interface RawXml {
+  raw: string;
+}
+
+/** Content of an element: text, child elements, markup kept as is, or nothing. */
+export type XmlContent = string | XmlNode[] | RawXml | undefined;
 
 export interface XmlNode {
   name: QName;
@@ -27,6 +33,8 @@ export function escapeXml(text: string): string {
  */
 export class Namespaces {
   private readonly prefixes = new Map<string, string>();
+  /** Set once the root's declarations are written: a namespace met later is declared on the element using it. */
+  private sealedAt: number | undefined;
 
   constructor(initial: string[] = []) {
     for (const ns of initial) this.prefixFor(ns);
@@ -42,12 +50,21 @@ export class Namespaces {
   }
 
   declarations(): string {
-    return this.declarationsOf([...this.prefixes.keys()]);
+    return [...this.prefixes].map(([ns, prefix]) => ` xmlns:${prefix}="${escapeXml(ns)}"`).join('');
   }
 
-  /** `xmlns:` attributes for these namespaces (registered if new). */
-  declarationsOf(namespaces: Iterable<string>): string {
-    return [...namespaces].map((ns) => ` xmlns:${this.prefixFor(ns)}="${escapeXml(ns)}"`).join('');
+  /** The root's declarations, after which new namespaces are declared where they are used. */
+  seal(): string {
+    this.sealedAt = this.prefixes.size;
+    return this.declarations();
+  }
+
+  /** ` xmlns:p="…"` when an element in this namespace must declare it itself. */
+  inlineDeclaration(ns: string): string {
+    if (this.sealedAt === undefined) return '';
+    const prefix = this.prefixFor(ns);
+    const index = [...this.prefixes.keys()].indexOf(ns);
+    return index >= this.sealedAt ? ` xmlns:${prefix}="${escapeXml(ns)}"` : '';
   }
 
   /** Namespaces used by these nodes, registered so a later `declarations()` covers them. */
@@ -59,24 +76,34 @@ export class Namespaces {
   }
 }
 
-/** Every namespace these nodes use. */
-export function namespacesOf(nodes: XmlNode[], into = new Set<string>()): Set<string> {
-  for (const node of nodes) {
-    if (node.name.ns) into.add(node.name.ns);
-    if (Array.isArray(node.content)) namespacesOf(node.content, into);
-  }
-  return into;
-}
-
 export function renderNode(node: XmlNode, ns: Namespaces): string {
   const tag = node.name.ns ? `${ns.prefixFor(node.name.ns)}:${node.name.local}` : node.name.local;
-  const attributes = Object.entries(node.attributes ?? {})
-    .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
-    .join('');
+  const declaration = node.name.ns ? ns.inlineDeclaration(node.name.ns) : '';
+  const attributes =
+    declaration +
+    Object.entries(node.attributes ?? {})
+      .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
+      .join('');
   const { content } = node;
-  if (content === undefined || (Array.isArray(content) && content.length === 0) || content === '') return `<${tag}${attributes}/>`;
-  const inner = typeof content === 'string' ? escapeXml(content) : content.map((c) => renderNode(c, ns)).join('');
+  const empty = content === undefined || content === '' || (Array.isArray(content) ? content.length === 0 : typeof content === 'object' && content.raw === '');
+  if (empty) return `<${tag}${attributes}/>`;
+  const inner =
+    typeof content === 'string' ? escapeXml(content) : Array.isArray(content) ? content.map((c) => renderNode(c, ns)).join('') : content.raw;
   return `<${tag}${attributes}>${inner}</${tag}>`;
+}
+
+/**
+ * An element's content as markup that stands on its own: text escaped, each child element
+ * declaring the namespaces it uses, so it can be stored and put back into any document.
+ */
+export function innerXml(element: XmlElement): string {
+  if (element.children.length === 0) return escapeXml(element.text);
+  return element.children.map((child) => renderDocument(toNode(child)).replace(/^<\?xml[^>]*>\n/, '')).join('');
+}
+
+function toNode(element: XmlElement): XmlNode {
+  const content = element.children.length > 0 ? element.children.map(toNode) : element.text;
+  return Object.keys(element.attributes).length > 0 ? el(element.name, content, element.attributes) : el(element.name, content);
 }
 
 /** A whole document with one root, namespaces declared on the root. */

@@ -20,14 +20,14 @@ export class FoldersHandler {
   @HandlesRequest(ContactFoldersCreate)
   create(@Payload() payload: unknown) {
     return handleRequest(ContactFoldersCreate, payload, this.logger, (r) =>
-      this.folders.create(r.contextId, r.userId, r.slug, r.displayName, r.description),
+      this.folders.create(r.contextId, r.userId, r.slug, r.displayName, r.description, r.dead),
     );
   }
 
   @HandlesRequest(ContactFoldersUpdate)
   update(@Payload() payload: unknown) {
-    return handleRequest(ContactFoldersUpdate, payload, this.logger, (r) =>
-      this.folders.update(r.contextId, r.userId, r.folderId, r.displayName, r.description),
+    return handleRequest(ContactFoldersUpdate, payload, this.logger, ({ contextId, userId, folderId, ...change }) =>
+      this.folders.update(contextId, userId, folderId, change),
     );
   }
 

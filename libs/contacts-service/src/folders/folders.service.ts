@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainException, GAL_FOLDER_ID, type ContactFolder, type FolderRights } from '@davmesh/contracts';
+import { DomainException, GAL_FOLDER_ID, type ContactFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
 import { ContactsRepository, toFolder } from '../contacts.repository';
 import { GalService } from '../gal/gal.service';
 
@@ -36,16 +36,40 @@ export class FoldersService {
     }
   }
 
-  async create(contextId: number, userId: number, slug: string, displayName?: string, description?: string): Promise<ContactFolder> {
+  async create(
+    contextId: number,
+    userId: number,
+    slug: string,
+    displayName?: string,
+    description?: string,
+    dead: DeadProperty[] = [],
+  ): Promise<ContactFolder> {
     if (/^\d+$/.test(slug) || slug === 'Contacts') throw new DomainException('conflict', `"${slug}" is reserved`);
-    const row = await this.repository.insertCustom(contextId, userId, slug, displayName ?? slug, description ?? null);
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertCustom(tx, contextId, userId, slug, displayName ?? slug, description ?? null);
+      if (!inserted) return undefined;
+      for (const property of dead) await this.repository.setDead(tx, contextId, inserted.folder_id, property);
+      return this.repository.folderWithDead(tx, contextId, inserted.folder_id);
+    });
     if (!row) throw new DomainException('conflict', `an address book "${slug}" exists already`);
     return toFolder(row, 'write');
   }
 
-  async update(contextId: number, userId: number, folderId: number, displayName?: string, description?: string | null) {
+  /** Every change of one PROPPATCH in one transaction: all of them or none. */
+  async update(
+    contextId: number,
+    userId: number,
+    folderId: number,
+    change: { displayName?: string; description?: string | null; setDead?: DeadProperty[]; removeDead?: { ns: string; name: string }[] },
+  ) {
     await this.requireOwner(contextId, userId, folderId);
-    const row = await this.repository.updateFolder(contextId, folderId, displayName, description);
+    const row = await this.repository.transaction(async (tx) => {
+      await this.repository.updateFolder(tx, contextId, folderId, change.displayName, change.description);
+      for (const property of change.setDead ?? []) await this.repository.setDead(tx, contextId, folderId, property);
+      for (const property of change.removeDead ?? []) await this.repository.removeDead(tx, contextId, folderId, property);
+      return this.repository.folderWithDead(tx, contextId, folderId);
+    });
+    if (!row) throw new DomainException('not-found', `no contact folder ${folderId}`);
     return toFolder(row, 'write');
   }
 

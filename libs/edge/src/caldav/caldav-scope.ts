@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
-import { parseInnerXml, type DeadPropertyValue } from '@davmesh/dav';
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
 import { DavHttpError } from '../http/dav-exchange';
@@ -16,7 +15,6 @@ export interface CalendarView {
   writable: boolean;
   /** sync-token and getctag: the folder's revision. */
   syncToken: string;
-  deadProperties: DeadPropertyValue[];
 }
 
 /** What CalDAV shows one user on one request. */
@@ -46,19 +44,14 @@ export class CaldavScopes {
     if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
     const homeHref = `${prefix}/caldav/`;
     const folders = unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
-    const calendars = await Promise.all(
-      folders.map(
-        async (folder): Promise<CalendarView> => ({
-          href: `${homeHref}${folder.collectionName}/`,
-          segment: folder.collectionName,
-          folder,
-          writable: folder.ownerUserId === user.userId,
-          syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
-          deadProperties: await Promise.all(
-            folder.deadProperties.map(async (p) => ({ name: { ns: p.ns, local: p.name }, value: await parseInnerXml(p.xml).catch(() => '') })),
-          ),
-        }),
-      ),
+    const calendars = folders.map(
+      (folder): CalendarView => ({
+        href: `${homeHref}${folder.collectionName}/`,
+        segment: folder.collectionName,
+        folder,
+        writable: folder.ownerUserId === user.userId,
+        syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
+      }),
     );
     const bySegment = new Map(calendars.map((c) => [c.segment, c]));
     return {

@@ -40,8 +40,12 @@ export interface CarddavScope {
   hrefOf(folderId: number, name: string): string | undefined;
 }
 
-function folderHref(home: string, folder: ContactFolder): string {
-  return `${home}${folder.slug ?? folder.folderId}/`;
+/**
+ * A book the user made keeps the name their MKCOL chose; any other (shared, GAL) is addressed by id,
+ * since slugs are unique per owner only and a grantee's own book may carry the same one.
+ */
+function folderSegment(user: User, folder: ContactFolder): string {
+  return folder.slug !== null && folder.ownerUserId === user.userId ? folder.slug : String(folder.folderId);
 }
 
 /**
@@ -71,18 +75,21 @@ export class CarddavScopes {
     const personal = all.find((f) => f.kind === 'personal' && f.ownerUserId === user.userId);
     if (!personal) throw new DavHttpError(500, 'the personal contacts folder is missing');
 
-    const perFolder = folders.map((folder): AddressbookView => ({
-      kind: 'folder',
-      href: folderHref(homeHref, folder),
-      segment: folder.slug ?? String(folder.folderId),
-      folderIds: [folder.folderId],
-      targetFolderId: folder.folderId,
-      displayName: folder.displayName,
-      description: folder.description,
-      writable: folder.rights === 'write',
-      syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
-      folder,
-    }));
+    const perFolder = folders.map((folder): AddressbookView => {
+      const segment = folderSegment(user, folder);
+      return {
+        kind: 'folder',
+        href: `${homeHref}${segment}/`,
+        segment,
+        folderIds: [folder.folderId],
+        targetFolderId: folder.folderId,
+        displayName: folder.displayName,
+        description: folder.description,
+        writable: folder.rights === 'write',
+        syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
+        folder,
+      };
+    });
     const reduced = config.values['com.openexchange.carddav.reducedAggregatedCollection'].value === true;
     const members = folders.filter((f) => !reduced || f.folderId === personal.folderId || f.folderId === GAL_FOLDER_ID);
     const aggregated: AddressbookView = {

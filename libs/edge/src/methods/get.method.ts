@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { convertVCard } from '@davmesh/vcard';
+import { convertVCard, vcardVersionOf } from '@davmesh/vcard';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { acceptedVersion } from '../carddav/vcard-media';
+import { representationEtag } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type DavMethod } from './dav-method';
 
-/** GET a contact, converted to the vCard version the Accept header asks for; strong ETag. */
+/** GET a contact, converted to the vCard version the Accept header asks for; a strong ETag for the bytes sent. */
 @Injectable()
 export class GetMethod implements DavMethod {
   readonly method: string = 'GET';
@@ -18,11 +19,15 @@ export class GetMethod implements DavMethod {
     const { object } = await this.carddav.object(exchange, scope);
     if (!object?.vcard) throw new DavHttpError(404, 'no such contact');
     const version = acceptedVersion(exchange.request);
-    const body = version ? convertVCard(object.vcard, version) : object.vcard;
+    const converted = version !== undefined && version !== vcardVersionOf(object.vcard);
+    const body = converted ? convertVCard(object.vcard, version) : object.vcard;
+    // A converted body gets its own strong tag (DAVx5 needs one on GET); If-Match with it reaches the stored tag.
+    const etag = converted ? representationEtag(object.etag, `vcard${version.replace('.', '')}`) : object.etag;
     const { response } = exchange;
     response.statusCode = 200;
     response.setHeader('Content-Type', 'text/vcard; charset=utf-8');
-    response.setHeader('ETag', object.etag);
+    response.setHeader('ETag', etag);
+    response.setHeader('Vary', 'Accept');
     response.setHeader('Content-Length', String(Buffer.byteLength(body)));
     response.end(this.method === 'HEAD' ? undefined : body);
   }

@@ -1,15 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersCreate } from '@davmesh/contracts';
-import { carddav, dav, firstChild, parseXml, XmlParseError } from '@davmesh/dav';
+import { carddav, dav, el, firstChild, parseXml, renderDocument, sameName, XmlParseError, statusLine } from '@davmesh/dav';
+import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { readBody } from '../http/request-body';
+import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
-/** Extended MKCOL (RFC 5689) of an address book in the home; a plain MKCOL makes one too. */
+/**
+ * Extended MKCOL (RFC 5689) of an address book in the home, with displayname, description and
+ * dead properties; a plain MKCOL makes one too. A refused property refuses the whole request:
+ * 403 with a DAV:mkcol-response naming it (the others 424), and nothing is created.
+ */
 @Injectable()
 export class MkcolMethod implements DavMethod {
   readonly method = 'MKCOL';
@@ -17,6 +23,7 @@ export class MkcolMethod implements DavMethod {
 
   constructor(
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
+    @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
@@ -26,17 +33,21 @@ export class MkcolMethod implements DavMethod {
     const scope = await this.carddav.scopes.open(request, user, prefix);
     if (scope.find(resource.segment)) throw new DavHttpError(405, 'the address book exists already');
     const text = await readBody(request, this.options.maxXmlBytes);
-    let displayName: string | undefined;
-    let description: string | undefined;
-    if (text.trim() !== '') {
-      const root = await parseXml(text);
-      if (root.name.ns !== 'DAV:' || root.name.local !== 'mkcol') throw new XmlParseError('the root element must be DAV:mkcol');
-      const prop = firstChild(firstChild(root, dav('set')) ?? root, dav('prop'));
-      const resourcetype = prop && firstChild(prop, dav('resourcetype'));
+    const root = text.trim() === '' ? undefined : await parseXml(text);
+    if (root && !sameName(root.name, dav('mkcol'))) throw new XmlParseError('the root element must be DAV:mkcol');
+    const sets = root?.children.filter((c) => sameName(c.name, dav('set'))) ?? [];
+    for (const prop of sets.flatMap((s) => s.children.filter((c) => sameName(c.name, dav('prop'))))) {
+      const resourcetype = firstChild(prop, dav('resourcetype'));
       if (resourcetype && !firstChild(resourcetype, carddav('addressbook'))) throw preconditionError(403, dav('valid-resourcetype'));
-      displayName = (prop && firstChild(prop, dav('displayname'))?.text) || undefined;
-      description = (prop && firstChild(prop, carddav('addressbook-description'))?.text) || undefined;
     }
+    const update = readPropertyUpdate(sets, this.properties);
+    if (update.refused.length > 0) {
+      const propstats = propertyUpdateStatus(update)
+        .filter((p) => p.props.length > 0)
+        .map((p) => el(dav('propstat'), [el(dav('prop'), p.props.map((prop) => el(prop.name))), el(dav('status'), statusLine(p.status))]));
+      throw new DavHttpError(403, 'a property cannot be set', renderDocument(el(dav('mkcol-response'), propstats)));
+    }
+    const { displayName, description, setDead } = update.change;
     unwrap(
       await this.bus.request(ContactFoldersCreate, {
         userId: user.userId,
@@ -44,6 +55,7 @@ export class MkcolMethod implements DavMethod {
         slug: resource.segment,
         ...(displayName ? { displayName } : {}),
         ...(description ? { description } : {}),
+        ...(setDead.length > 0 ? { dead: setDead } : {}),
       }),
     );
     response.statusCode = 201;

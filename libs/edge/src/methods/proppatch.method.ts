@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersUpdate } from '@davmesh/contracts';
-import { carddav, childrenNamed, dav, encodeHref, parseXml, sameName, XmlParseError, type PropValue, type QName } from '@davmesh/dav';
+import { dav, encodeHref, parseXml, sameName, XmlParseError } from '@davmesh/dav';
+import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
@@ -11,7 +12,11 @@ import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
 
-/** PROPPATCH displayname and addressbook-description of an address book; all or nothing (RFC 4918 9.2). */
+/**
+ * PROPPATCH an address book: displayname, addressbook-description and any dead property.
+ * All or nothing (RFC 4918 9.2): one refused property fails the rest with 424, and the
+ * accepted ones are applied in one transaction of the contacts service.
+ */
 @Injectable()
 export class ProppatchMethod implements DavMethod {
   readonly method = 'PROPPATCH';
@@ -30,38 +35,12 @@ export class ProppatchMethod implements DavMethod {
     if (!view.folder) throw new DavHttpError(403, 'this collection has no properties to change');
     const root = await parseXml(await readBody(request, this.options.maxXmlBytes));
     if (!sameName(root.name, dav('propertyupdate'))) throw new XmlParseError('the root element must be DAV:propertyupdate');
-    const change: { displayName?: string; description?: string | null } = {};
-    const accepted: PropValue[] = [];
-    const refused: PropValue[] = [];
-    for (const instruction of root.children) {
-      const remove = sameName(instruction.name, dav('remove'));
-      for (const prop of childrenNamed(instruction, dav('prop')).flatMap((p) => p.children)) {
-        const name: QName = prop.name;
-        const live = this.properties.find(name, resource.kind);
-        if (sameName(name, dav('displayname')) && !remove && prop.text.trim() !== '') change.displayName = prop.text;
-        else if (sameName(name, carddav('addressbook-description'))) change.description = remove ? null : prop.text;
-        else {
-          refused.push({ name });
-          continue;
-        }
-        if (live?.protected) refused.push({ name });
-        else accepted.push({ name });
-      }
-    }
-    const failed = refused.length > 0;
-    if (!failed && accepted.length > 0) {
-      unwrap(await this.bus.request(ContactFoldersUpdate, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId, ...change }));
+    const update = readPropertyUpdate(root.children, this.properties);
+    if (update.refused.length === 0 && update.accepted.length > 0) {
+      unwrap(await this.bus.request(ContactFoldersUpdate, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId, ...update.change }));
     }
     const writer = startMultistatus(response);
-    response.write(
-      writer.response({
-        href: encodeHref(view.href),
-        propstats: [
-          { status: failed ? 424 : 200, props: accepted },
-          { status: 403, props: refused },
-        ],
-      }),
-    );
+    response.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdateStatus(update) }));
     response.end(writer.close());
   }
 }

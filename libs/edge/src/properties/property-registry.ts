@@ -25,6 +25,11 @@ export class PropertyRegistry {
     return this.byName.get(qnameKey(name))?.find((p) => p.kinds.includes(kind));
   }
 
+  /** Whether the name is a live property of any resource kind. */
+  isLive(name: QName): boolean {
+    return this.byName.has(qnameKey(name));
+  }
+
   forKind(kind: ResourceKind): LiveProperty[] {
     return [...this.byName.values()].flat().filter((p) => p.kinds.includes(kind));
   }

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { ConfigSet, UsersAdd, type ConfigValue, type User } from '@davmesh/contracts';
+import { createLogger } from '@davmesh/logging';
+import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import { basicAuth, DAVX5_UA, parseMultistatus, type ParsedResponse } from '@davmesh/testing';
+
+/** One user of an embedded node, speaking HTTP with a chosen user agent. */
+export interface DavAgent {
+  user: User;
+  request(method: string, path: string, userAgent?: string): request.Test;
+  /** Depth 1 PROPFIND, parsed; `body` defaults to a getetag + resourcetype prop request. */
+  propfind(path: string, userAgent?: string, body?: string, depth?: '0' | '1'): Promise<ParsedResponse[]>;
+  /** The hrefs of the address books listed in the home. */
+  addressbooks(userAgent?: string): Promise<string[]>;
+  /** The resource names of the contacts in a collection. */
+  contactNames(collection: string, userAgent?: string): Promise<string[]>;
+  put(path: string, vcard: string, userAgent?: string): request.Test;
+  /** A REPORT with a body; the multistatus parsed when the answer is 207. */
+  report(path: string, body: string, userAgent?: string): Promise<{ status: number; text: string; responses: ParsedResponse[] }>;
+  /** A user-level setting through the config cascade (config.v1.set on the bus), seen by the edge once its cache hears of it. */
+  configure(key: string, value: ConfigValue): Promise<void>;
+}
+
+export interface CarddavNode {
+  node: RunningNode;
+  url: string;
+  /** Adds a user to context 1 and returns an agent for them. */
+  addUser(login: string, displayName?: string): Promise<DavAgent>;
+  close(): Promise<void>;
+}
+
+const GETETAG = `<propfind xmlns="DAV:"><prop><getetag/><resourcetype/><displayname/><sync-token/></prop></propfind>`;
+
+/** A fresh embedded davmesh (PGlite, in-process bus) with context 1 and demo/demo. */
+export async function startCarddavNode(): Promise<CarddavNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-carddav-'));
+  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
+  const url = node.url!;
+  const agent = (user: User, password: string): DavAgent => {
+    const auth = basicAuth(user.login, password);
+    const send = (method: string, path: string, userAgent = DAVX5_UA) =>
+      request(url)[method.toLowerCase() as 'get'](path).set('Authorization', auth).set('User-Agent', userAgent);
+    const self: DavAgent = {
+      user,
+      request: send,
+      async propfind(path, userAgent, body = GETETAG, depth = '1') {
+        const response = await send('PROPFIND', path, userAgent).set('Depth', depth).send(body);
+        if (response.status !== 207) throw new Error(`PROPFIND ${path}: ${response.status} ${response.text}`);
+        return parseMultistatus(response.text);
+      },
+      async addressbooks(userAgent) {
+        const home = '/dav/carddav/';
+        return (await self.propfind(home, userAgent)).map((r) => r.href).filter((href) => href !== home);
+      },
+      async contactNames(collection, userAgent) {
+        const responses = await self.propfind(collection, userAgent);
+        return responses
+          .map((r) => r.href)
+          .filter((href) => href !== collection)
+          .map((href) => decodeURIComponent(href.split('/').pop()!))
+          .sort();
+      },
+      async report(path, body, userAgent) {
+        const response = await send('REPORT', path, userAgent).set('Content-Type', 'application/xml; charset=utf-8').send(body);
+        return { status: response.status, text: response.text, responses: response.status === 207 ? await parseMultistatus(response.text) : [] };
+      },
+      put: (path, vcard, userAgent) => send('PUT', path, userAgent).set('Content-Type', 'text/vcard; charset=utf-8').send(vcard),
+      async configure(key, value) {
+        await node.bus.call(ConfigSet, { key, value, userId: user.userId });
+      },
+    };
+    return self;
+  };
+  return {
+    node,
+    url,
+    async addUser(login, displayName = login) {
+      const password = `${login}-pw`;
+      const user = await node.bus.call(UsersAdd, { login, password, contextId: 1, displayName });
+      return agent(user, password);
+    },
+    async close() {
+      await node.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The path of a user's personal address book, as DAVx5 sees it. */
+export async function personalBook(agent: DavAgent): Promise<string> {
+  const responses = await agent.propfind('/dav/carddav/', DAVX5_UA);
+  const personal = responses.find((r) => r.found.get('{DAV:}displayname')?.text === 'Contacts' && r.href !== '/dav/carddav/');
+  if (!personal) throw new Error('no personal address book');
+  return personal.href;
+}

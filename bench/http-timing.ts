@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+
+/** One measured workload: how many requests, how fast, and the latency spread. */
+export interface Measurement {
+  name: string;
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface DavTarget {
+  /** Base URL, no trailing slash. */
+  url: string;
+  authorization: string;
+  userAgent: string;
+}
+
+export async function davRequest(target: DavTarget, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: { Authorization: target.authorization, 'User-Agent': target.userAgent, 'Content-Type': 'application/xml; charset=utf-8', ...headers },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, text, headers: response.headers };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Runs `once` sequentially `count` times after `warmup` unmeasured runs; `once` throws on a wrong answer. */
+export async function measure(name: string, count: number, once: (i: number) => Promise<void>, warmup = 2): Promise<Measurement> {
+  for (let i = 0; i < warmup; i++) await once(i);
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await once(i + warmup);
+    latencies.push(performance.now() - t0);
+  }
+  return summarize(name, latencies, performance.now() - started);
+}
+
+/** Latencies of sequential requests (ms) and the wall time they took → a measurement. */
+export function summarize(name: string, latencies: number[], elapsedMs: number): Measurement {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { name, requests: sorted.length, requestsPerSecond: (sorted.length * 1000) / elapsedMs, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+}
+
+/** Runs tasks with at most `width` in flight. */
+export async function inParallel(total: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
+}

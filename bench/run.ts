@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: runs each bench module and writes its section of docs/benchmarks.md
+ * (between `<!-- bench:<name> -->` markers, so modules leave each other's figures alone).
+ * Add a module by adding it to BENCHES.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { carddavBench } from './carddav.section';
+
+export interface BenchArgs {
+  target?: string;
+  user?: string;
+  password?: string;
+  book?: string;
+  contacts: number;
+  baseline: number;
+  radicale: boolean;
+}
+
+export interface BenchModule {
+  name: string;
+  /** Markdown of this module's section, figures included. */
+  run(args: BenchArgs): Promise<string>;
+}
+
+const BENCHES: BenchModule[] = [carddavBench];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      target: { type: 'string' },
+      user: { type: 'string' },
+      password: { type: 'string' },
+      book: { type: 'string' },
+      contacts: { type: 'string', default: '5000' },
+      baseline: { type: 'string', default: '500' },
+      'no-radicale': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const args: BenchArgs = {
+    target: values.target,
+    user: values.user,
+    password: values.password,
+    book: values.book,
+    contacts: Number(values.contacts),
+    baseline: Number(values.baseline),
+    radicale: !values['no-radicale'],
+  };
+  const file = join(__dirname, '..', 'docs', 'benchmarks.md');
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced by its own run.\n';
+  for (const bench of BENCHES.filter((b) => !values.only || b.name === values.only)) {
+    const started = Date.now();
+    process.stderr.write(`bench ${bench.name}: running on ${cpus().length} cores\n`);
+    const section = await bench.run(args);
+    process.stdout.write(`${section}\n`);
+    process.stderr.write(`bench ${bench.name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    const open = `<!-- bench:${bench.name} -->`;
+    const close = `<!-- /bench:${bench.name} -->`;
+    const block = `${open}\n${section.trim()}\n${close}`;
+    const at = doc.indexOf(open);
+    doc = at >= 0 ? doc.slice(0, at) + block + doc.slice(doc.indexOf(close) + close.length) : `${doc.trimEnd()}\n\n${block}\n`;
+  }
+  if (!values['no-write']) writeFileSync(file, doc);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
