@@ -6,7 +6,21 @@ import { UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode } from '@davmesh/runtime';
 import { performance } from 'node:perf_hooks';
-import { davRequest, inParallel, measure, summarize, type DavTarget, type Measurement } from './http-timing';
+import {
+  count,
+  davRequest,
+  DAVX5_UA,
+  expectStatus,
+  GETETAG,
+  inParallel,
+  measure,
+  summarize,
+  syncCollection,
+  syncTokenOf,
+  type DavTarget,
+  type Measurement,
+} from './http-timing';
+import { type BenchRun as MeasuredRun } from './peers';
 
 export interface CarddavBenchOptions {
   /** Contacts seeded into the measured folder. */
@@ -15,16 +29,11 @@ export interface CarddavBenchOptions {
   target?: { url: string; user: string; password: string; bookPath: string };
 }
 
-export interface BenchRun {
-  label: string;
+export interface BenchRun extends MeasuredRun {
   contacts: number;
-  seedSeconds: number;
-  measurements: Measurement[];
 }
 
-const DAVX5_UA = 'DAVx5/4.4.1-ose (2024/06/01; dav4jvm; okhttp/4.12.0) Android/14';
 const APPLE_UA = 'macOS/14.5 (23F79) AddressBook/2487.600.111';
-const GETETAG = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>';
 
 function card(i: number, salt: string): string {
   return [
@@ -45,17 +54,6 @@ const multiget = (hrefs: string[]) =>
   `<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/></D:prop>${hrefs
     .map((h) => `<D:href>${h}</D:href>`)
     .join('')}</C:addressbook-multiget>`;
-
-const syncCollection = (token: string) =>
-  `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
-
-function expectStatus(response: { status: number; text: string }, status: number | number[], what: string): void {
-  if (!([] as number[]).concat(status).includes(response.status)) throw new Error(`${what}: ${response.status} ${response.text.slice(0, 300)}`);
-}
-
-function count(text: string, pattern: RegExp): number {
-  return (text.match(pattern) ?? []).length;
-}
 
 /** Measures one address book (and, on davmesh, the aggregated book over it) holding `contacts` cards. */
 async function benchBook(target: DavTarget, book: string, contacts: number, aggregated: string | undefined): Promise<{ seedSeconds: number; measurements: Measurement[] }> {
@@ -87,13 +85,12 @@ async function benchBook(target: DavTarget, book: string, contacts: number, aggr
       }),
     );
   }
-  const tokenOf = (text: string) => /<(?:\w+:)?sync-token>([^<]+)<\/(?:\w+:)?sync-token>/.exec(text)?.[1] ?? '';
   // The initial sync pages (507 and a token) on servers that cap it: follow it to the end.
   let token = '';
   for (let page = 0; page < 100; page++) {
     const initial = await davRequest(target, 'REPORT', book, syncCollection(token), { Depth: '1' });
     expectStatus(initial, 207, 'initial sync');
-    token = tokenOf(initial.text);
+    token = syncTokenOf(initial.text);
     if (!/HTTP\/1\.1 507/.test(initial.text)) break;
   }
 
@@ -111,7 +108,7 @@ async function benchBook(target: DavTarget, book: string, contacts: number, aggr
     expectStatus(response, 207, 'incremental sync');
     const answered = count(response.text, /getetag>/g) / 2;
     if (answered !== 10) throw new Error(`incremental sync answered ${answered} changes, not 10`);
-    token = tokenOf(response.text);
+    token = syncTokenOf(response.text);
   }
   measurements.push(summarize('sync-collection incremental after 10 changes, folder', latencies, latencies.reduce((x, y) => x + y, 0)));
   return { seedSeconds, measurements };

@@ -58,3 +58,22 @@ export async function inParallel(total: number, width: number, task: (i: number)
     }),
   );
 }
+
+export function expectStatus(response: { status: number; text: string }, status: number | number[], what: string): void {
+  if (!([] as number[]).concat(status).includes(response.status)) throw new Error(`${what}: ${response.status} ${response.text.slice(0, 300)}`);
+}
+
+export function count(text: string, pattern: RegExp): number {
+  return (text.match(pattern) ?? []).length;
+}
+
+export function syncTokenOf(text: string): string {
+  return /<(?:\w+:)?sync-token>([^<]+)<\/(?:\w+:)?sync-token>/.exec(text)?.[1] ?? '';
+}
+
+export const syncCollection = (token: string) =>
+  `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
+
+export const GETETAG = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>';
+
+export const DAVX5_UA = 'DAVx5/4.4.1-ose (2024/06/01; dav4jvm; okhttp/4.12.0) Android/14';

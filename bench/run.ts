@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { caldavBench } from './caldav.section';
 import { carddavBench } from './carddav.section';
 
 export interface BenchArgs {
@@ -14,7 +15,12 @@ export interface BenchArgs {
   user?: string;
   password?: string;
   book?: string;
+  /** `--calendar <path>` on the target, for the CalDAV bench. */
+  calendar?: string;
   contacts: number;
+  /** Calendar objects at the small and the large size. */
+  events: number;
+  eventsLarge: number;
   baseline: number;
   radicale: boolean;
 }
@@ -25,7 +31,7 @@ export interface BenchModule {
   run(args: BenchArgs): Promise<string>;
 }
 
-const BENCHES: BenchModule[] = [carddavBench];
+const BENCHES: BenchModule[] = [carddavBench, caldavBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -35,6 +41,9 @@ async function main(): Promise<void> {
       user: { type: 'string' },
       password: { type: 'string' },
       book: { type: 'string' },
+      calendar: { type: 'string' },
+      events: { type: 'string', default: '2000' },
+      'events-large': { type: 'string', default: '20000' },
       contacts: { type: 'string', default: '5000' },
       baseline: { type: 'string', default: '500' },
       'no-radicale': { type: 'boolean', default: false },
@@ -46,6 +55,9 @@ async function main(): Promise<void> {
     user: values.user,
     password: values.password,
     book: values.book,
+    calendar: values.calendar,
+    events: Number(values.events),
+    eventsLarge: Number(values['events-large']),
     contacts: Number(values.contacts),
     baseline: Number(values.baseline),
     radicale: !values['no-radicale'],
