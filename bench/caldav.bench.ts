@@ -20,9 +20,12 @@ const DAY = 86_400_000;
 /** UTC iCalendar stamp of an instant. */
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-/** Event i of a seeded calendar: spread over a year around now, every tenth a weekly series. */
+/**
+ * Event i of a seeded calendar: spread from 25 days back to 330 days ahead (inside the
+ * default sync window of one month back, one year ahead), every tenth a weekly series.
+ */
 export function seededEvent(i: number, salt: string, now: number, note = ''): string {
-  const start = Math.floor(now / DAY) * DAY + (((i * 37) % 365) - 180) * DAY + (8 + (i % 9)) * 3600_000;
+  const start = Math.floor(now / DAY) * DAY + (((i * 37) % 355) - 25) * DAY + (8 + (i % 9)) * 3600_000;
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

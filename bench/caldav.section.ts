@@ -124,7 +124,7 @@ export const caldavBench: BenchModule = {
       '## CalDAV',
       '',
       `Run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}; client and servers on one machine over loopback, requests one at a time.`,
-      'Events spread over a year around today, every tenth a weekly series; the query asks the next 30 days; the sync figure times only the sync-collection REPORT after 10 PUTs and checks it returns exactly those 10.',
+      'Events spread from 25 days back to 330 days ahead (inside the default sync window), every tenth a weekly series; the query asks the next 30 days; the sync figure times only the sync-collection REPORT after 10 PUTs and checks it returns exactly those 10.',
       `Seeding: ${runs.map((r) => `${r.label} in ${fmt(r.seedSeconds)} s`).join('; ')} (davmesh through the bus, peers over HTTP).`,
       `Edge peak memory (VmHWM of the edge process, distributed mode, after PROPFIND Depth 1): ${fmt(distributed.edgePeakMiB, 0)} MiB at ${args.events}, ${fmt(distributedLarge.edgePeakMiB, 0)} MiB at ${args.eventsLarge} objects.`,
       'Ratios are p50 latency (a ratio above 1 means the first column named is slower).',

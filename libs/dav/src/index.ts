@@ -4,4 +4,3 @@ export * from './xml-writer';
 export * from './propfind-request';
 export * from './multistatus';
 export * from './dav-error';
-export * from './dead-property';

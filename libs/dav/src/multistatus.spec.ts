@@ -53,16 +53,3 @@ describe('multistatus rendering', () => {
     expect(encodeHref('/dav/caldav/a%20b/')).toBe('/dav/caldav/a%20b/');
   });
 });
-
-describe('multistatus with a client namespace', () => {
-  it('declares a namespace the root does not know on the response that uses it', async () => {
-    const { MultistatusWriter } = await import('./multistatus');
-    const { parseXml } = await import('./xml-parse');
-    const writer = new MultistatusWriter();
-    const one = writer.response({ href: '/a', propstats: [{ status: 404, props: [{ name: { ns: 'urn:x', local: 'p' } }] }] });
-    const two = writer.response({ href: '/b', propstats: [{ status: 200, props: [{ name: { ns: 'urn:x', local: 'p' }, value: 'v' }] }] });
-    const root = await parseXml(writer.open() + one + two + writer.close());
-    const props = root.children.map((r) => r.children[1].children[0].children[0].name);
-    expect(props).toEqual([{ ns: 'urn:x', local: 'p' }, { ns: 'urn:x', local: 'p' }]);
-  });
-});

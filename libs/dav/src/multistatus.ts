@@ -1,5 +1,5 @@
 import { dav, NS, type QName } from './names';
-import { el, Namespaces, namespacesOf, renderNode, type XmlContent, type XmlNode } from './xml-writer';
+import { el, Namespaces, renderNode, type XmlContent, type XmlNode } from './xml-writer';
 
 export interface PropValue {
   name: QName;
@@ -36,12 +36,9 @@ export function statusLine(status: number): string {
  */
 export class MultistatusWriter {
   private readonly namespaces: Namespaces;
-  /** Declared on the root; any other a response uses (a client's own property names) is declared on that response. */
-  private readonly rootNamespaces: Set<string>;
 
   constructor(extraNamespaces: string[] = []) {
-    this.rootNamespaces = new Set([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
-    this.namespaces = new Namespaces([...this.rootNamespaces]);
+    this.namespaces = new Namespaces([NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CALSERVER, NS.APPLE, ...extraNamespaces]);
   }
 
   open(): string {
@@ -49,9 +46,7 @@ export class MultistatusWriter {
   }
 
   response(response: MultistatusResponse): string {
-    const nodes = responseContent(response);
-    const foreign = [...namespacesOf(nodes)].filter((ns) => !this.rootNamespaces.has(ns));
-    return `<d:response${this.namespaces.declarationsOf(foreign)}>${nodes.map((n) => this.render(n)).join('')}</d:response>`;
+    return `<d:response>${responseContent(response).map((n) => this.render(n)).join('')}</d:response>`;
   }
 
   /** A response with a status instead of propstats (RFC 4918 14.24): deleted members, 507 truncation. */

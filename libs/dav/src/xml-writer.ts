@@ -50,12 +50,7 @@ export class Namespaces {
   }
 
   declarations(): string {
-    return this.declarationsOf([...this.prefixes.keys()]);
-  }
-
-  /** `xmlns:` attributes for these namespaces (registered if new). */
-  declarationsOf(namespaces: Iterable<string>): string {
-    return [...namespaces].map((ns) => ` xmlns:${this.prefixFor(ns)}="${escapeXml(ns)}"`).join('');
+    return [...this.prefixes].map(([ns, prefix]) => ` xmlns:${prefix}="${escapeXml(ns)}"`).join('');
   }
 
   /** The root's declarations, after which new namespaces are declared where they are used. */
@@ -79,15 +74,6 @@ export class Namespaces {
       if (Array.isArray(node.content)) this.collect(node.content);
     }
   }
-}
-
-/** Every namespace these nodes use. */
-export function namespacesOf(nodes: XmlNode[], into = new Set<string>()): Set<string> {
-  for (const node of nodes) {
-    if (node.name.ns) into.add(node.name.ns);
-    if (Array.isArray(node.content)) namespacesOf(node.content, into);
-  }
-  return into;
 }
 
 export function renderNode(node: XmlNode, ns: Namespaces): string {

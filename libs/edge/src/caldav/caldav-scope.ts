@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
-import { type DeadPropertyValue } from '@davmesh/dav';
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
 import { DavHttpError } from '../http/dav-exchange';
@@ -16,7 +15,6 @@ export interface CalendarView {
   writable: boolean;
   /** sync-token and getctag: the folder's revision. */
   syncToken: string;
-  deadProperties: DeadPropertyValue[];
 }
 
 /** What CalDAV shows one user on one request. */
@@ -53,8 +51,6 @@ export class CaldavScopes {
         folder,
         writable: folder.ownerUserId === user.userId,
         syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
-        // Stored as standalone markup (every element declares its namespace): written back as is.
-        deadProperties: folder.deadProperties.map((p) => ({ name: { ns: p.ns, local: p.name }, value: { raw: p.xml } })),
       }),
     );
     const bySegment = new Map(calendars.map((c) => [c.segment, c]));

@@ -14,7 +14,6 @@ export function collectionContext(scope: CaldavScope, reports: ReportRegistry, c
     config: scope.config,
     reports: reports.namesFor(resource.kind),
     calendar,
-    deadProperties: calendar?.deadProperties,
   };
 }
 

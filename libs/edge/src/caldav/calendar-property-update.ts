@@ -60,7 +60,8 @@ export function readCalendarPropertyUpdate(instructions: XmlElement[], registry:
       } else if (creating && !remove && sameName(name, dav('resourcetype'))) {
         if (childrenNamed(prop, caldav('calendar')).length === 0) update.refused.push({ name, status: 403 });
         else update.accepted.push(name);
-      } else if (registry.find(name, 'calendar')) {
+      } else if (registry.isLive(name) || name.ns === NS.DAV || name.ns === NS.CALDAV) {
+        // A live property, or a name in a namespace the specifications own: never stored as dead.
         update.refused.push({ name, status: 403 });
       } else {
         if (remove) update.removeDead.push({ ns: name.ns, name: name.local });

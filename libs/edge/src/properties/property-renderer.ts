@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeHref, sameName, type MultistatusResponse, type PropfindRequest, type PropValue } from '@davmesh/dav';
+import { type DeadProperty } from '@davmesh/contracts';
+import { encodeHref, type MultistatusResponse, type PropfindRequest, type PropValue, type QName } from '@davmesh/dav';
 import { type PropertyContext } from './property';
 import { PropertyRegistry } from './property-registry';
 
@@ -12,24 +13,26 @@ export class PropertyRenderer {
     const kind = context.resource.kind;
     const found: PropValue[] = [];
     const missing: PropValue[] = [];
-    const dead = context.deadProperties ?? addressbookDeadProperties(context);
+    const dead = deadPropertiesOf(context);
+    const deadValue = (name: QName) => dead.find((p) => p.ns === name.ns && p.name === name.local);
     switch (propfind.kind) {
       case 'propname':
         for (const property of this.properties.forKind(kind)) found.push({ name: property.name });
-        for (const property of dead) found.push({ name: property.name });
+        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name } });
         break;
       case 'allprop':
         for (const property of this.properties.forKind(kind)) {
-          const included = property.inAllprop || propfind.include.some((n) => sameName(n, property.name));
+          const included = property.inAllprop || propfind.include.some((n) => n.ns === property.name.ns && n.local === property.name.local);
           const value = included ? property.compute(context) : undefined;
           if (value !== undefined) found.push({ name: property.name, value });
         }
-        found.push(...dead);
+        // RFC 4918 9.1: allprop includes the dead properties.
+        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name }, value: { raw: property.xml } });
         break;
       case 'prop':
         for (const name of propfind.props) {
-          const live = this.properties.find(name, kind);
-          const value = live ? live.compute(context) : dead.find((p) => sameName(p.name, name))?.value;
+          const stored = deadValue(name);
+          const value = stored ? { raw: stored.xml } : this.properties.find(name, kind)?.compute(context);
           if (value === undefined) missing.push({ name });
           else found.push({ name, value });
         }
@@ -45,8 +48,9 @@ export class PropertyRenderer {
   }
 }
 
-/** Address books keep their dead properties as stored XML text; written back as it came. */
-function addressbookDeadProperties(context: PropertyContext): PropValue[] {
-  if (context.resource.kind !== 'addressbook') return [];
-  return (context.addressbook?.folder?.deadProperties ?? []).map((p) => ({ name: { ns: p.ns, local: p.name }, value: { raw: p.xml } }));
+/** Dead properties are stored on address books and calendars (by their folders). */
+function deadPropertiesOf(context: PropertyContext): readonly DeadProperty[] {
+  if (context.resource.kind === 'addressbook') return context.addressbook?.folder?.deadProperties ?? [];
+  if (context.resource.kind === 'calendar') return context.calendar?.folder.deadProperties ?? [];
+  return [];
 }

@@ -1,5 +1,5 @@
 import { type CalendarObjectMeta, type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
-import { type DeadPropertyValue, type QName, type XmlContent } from '@davmesh/dav';
+import { type QName, type XmlContent } from '@davmesh/dav';
 import { type VCardVersion } from '@davmesh/vcard';
 import { type CalendarView } from '../caldav/caldav-scope';
 import { type AddressbookView } from '../carddav/carddav-scope';
@@ -26,8 +26,6 @@ export interface PropertyContext {
   calendar?: CalendarView;
   /** On a calendar object: its metadata, and its iCalendar data (expanded in a query that asked so) when read. */
   calendarObject?: CalendarObjectMeta & { ical?: string };
-  /** Dead properties stored on the resource, answered after the live ones. */
-  deadProperties?: readonly DeadPropertyValue[];
 }
 
 /** One live property: where it exists and how its value is computed. */
