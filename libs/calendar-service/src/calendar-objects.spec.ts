@@ -96,6 +96,8 @@ describe('calendar service: folders, objects, conditions and sync', () => {
     expect(condition(await put('bad.ics', event('m', undefined, undefined).replace('VERSION:2.0', 'VERSION:2.0\r\nMETHOD:REQUEST')))).toBe('valid-calendar-object-resource');
     expect(condition(await put('bad.ics', ics('t', ['SUMMARY:task'], 'VTODO')))).toBe('supported-calendar-component');
     expect(condition(await put('bad.ics', event('x', undefined, undefined, `DESCRIPTION:${'x'.repeat(1024 * 1024)}`)))).toBe('max-resource-size');
+    expect(condition(await put('bad.ics', event('early', '18991231T090000Z', '18991231T100000Z')))).toBe('min-date-time');
+    expect(condition(await put('bad.ics', event('late', '21000101T090000Z', '21000101T100000Z')))).toBe('max-date-time');
     const conflict = await put('other-name.ics', event('stable-uid'));
     expect(condition(conflict)).toBe('no-uid-conflict');
     expect(!conflict.ok && conflict.error.details).toMatchObject({ folderId: calendar.folderId, name: 'Stable Name.ics' });

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigClientModule } from '@davmesh/config-client';
 import { CalendarHealth } from '@davmesh/contracts';
 import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from './schema';
@@ -21,7 +22,7 @@ export class CalendarServiceModule {
   static register(storage: StorageTarget): DynamicModule {
     return {
       module: CalendarServiceModule,
-      imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA)],
+      imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
       controllers: [CalendarHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
       providers: [FolderRepository, ObjectRepository, CalendarService],
     };

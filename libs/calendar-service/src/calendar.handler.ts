@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
 import {
+  CalendarFolderUrls,
   CalendarFoldersCreate,
   CalendarFreeBusy,
   CalendarFoldersDelete,
@@ -15,6 +16,7 @@ import {
   CalendarObjectsQuery,
   CalendarSyncChanges,
 } from '@davmesh/contracts';
+import { EffectiveConfigCache } from '@davmesh/config-client';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { CalendarService } from './calendar.service';
 
@@ -24,6 +26,7 @@ export class CalendarHandler {
   constructor(
     @Inject(CalendarService) private readonly calendar: CalendarService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
   ) {}
 
   @HandlesRequest(CalendarFoldersList)
@@ -39,6 +42,14 @@ export class CalendarHandler {
   @HandlesRequest(CalendarFoldersUpdate)
   updateFolder(@Payload() payload: unknown) {
     return handleRequest(CalendarFoldersUpdate, payload, this.logger, (r) => this.calendar.updateFolder(r));
+  }
+
+  @HandlesRequest(CalendarFolderUrls)
+  folderUrls(@Payload() payload: unknown) {
+    return handleRequest(CalendarFolderUrls, payload, this.logger, async (r) => {
+      const config = await this.userConfig.forUser(r.userId);
+      return this.calendar.folderUrls(r.userId, r.hostname, String(config.values['com.openexchange.caldav.url'].value));
+    });
   }
 
   @HandlesRequest(CalendarFoldersDelete)

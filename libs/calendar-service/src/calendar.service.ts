@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import {
+  CALENDAR_MAX_DATE_TIME,
+  CALENDAR_MIN_DATE_TIME,
   CalendarFolderChanged,
   DomainException,
   type CalendarChanges,
@@ -100,6 +102,16 @@ export class CalendarService {
     return folder;
   }
 
+  /** `com.openexchange.caldav.url` of the user, resolved for each of their calendars. */
+  async folderUrls(userId: number, hostname: string, template: string): Promise<{ folderId: number; collectionName: string; url: string }[]> {
+    const folders = await this.listFolders(userId);
+    return folders.map((folder) => ({
+      folderId: folder.folderId,
+      collectionName: folder.collectionName,
+      url: template.replaceAll('[hostname]', hostname).replaceAll('[folderId]', encodeURIComponent(folder.collectionName)),
+    }));
+  }
+
   async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
     await this.folders.dataSource.transaction(async (db) => {
       await this.ownFolder(db, folderId, userId, true);
@@ -126,6 +138,14 @@ export class CalendarService {
       throw refused('forbidden', 'max-resource-size', `a calendar object may have at most ${MAX_RESOURCE_SIZE} bytes`);
     }
     const summary = this.read(request.ical);
+    if (summary.span !== 'none') {
+      if (Number.isFinite(summary.span.start) && summary.span.start < Date.parse(CALENDAR_MIN_DATE_TIME)) {
+        throw refused('forbidden', 'min-date-time', `occurrences before ${CALENDAR_MIN_DATE_TIME} are not accepted`);
+      }
+      if (Number.isFinite(summary.span.end) && summary.span.end > Date.parse(CALENDAR_MAX_DATE_TIME)) {
+        throw refused('forbidden', 'max-date-time', `occurrences after ${CALENDAR_MAX_DATE_TIME} are not accepted`);
+      }
+    }
     const etag = etagOf(request.ical);
     const result = await this.folders.dataSource.transaction(async (db) => {
       const folder = await this.ownFolder(db, request.folderId, request.userId, true);

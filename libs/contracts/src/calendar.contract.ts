@@ -3,6 +3,10 @@ import { defineEvent, defineRequest } from './contract';
 
 export type CalendarComponent = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
+/** CALDAV:min-date-time and max-date-time: the edge advertises them, the service enforces them on write. */
+export const CALENDAR_MIN_DATE_TIME = '1900-01-01T00:00:00Z';
+export const CALENDAR_MAX_DATE_TIME = '2099-12-31T23:59:59Z';
+
 export interface DeadProperty {
   ns: string;
   name: string;
@@ -157,8 +161,8 @@ export interface CalendarObjectPut {
 
 /**
  * PUT. Refusals carry `details.condition`: `valid-calendar-data`,
- * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`
- * (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
+ * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`,
+ * `min-date-time`, `max-date-time` (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
  * ifMatch/ifNoneMatch is `precondition-failed`. Nothing is stored on refusal.
  */
 export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: string; created: boolean; revision: number }>(
@@ -348,4 +352,21 @@ export interface BusyPeriod {
 export const CalendarFreeBusy = defineRequest<{ userId: number; folderId: number; start: string; end: string }, { busy: BusyPeriod[] }>(
   'calendar.v1.freebusy',
   z.object({ userId, folderId, start: z.iso.datetime(), end: z.iso.datetime() }).strict(),
+);
+
+export interface CalendarFolderUrl {
+  folderId: number;
+  collectionName: string;
+  url: string;
+}
+
+/**
+ * Where frontends tell users to find each calendar: the user's
+ * `com.openexchange.caldav.url` with `[hostname]` and `[folderId]` replaced (`[folderId]`
+ * by the collection's path segment, which is the folder id unless a client chose the
+ * name with MKCALENDAR).
+ */
+export const CalendarFolderUrls = defineRequest<{ userId: number; hostname: string }, CalendarFolderUrl[]>(
+  'calendar.v1.folders.urls',
+  z.object({ userId, hostname: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name') }).strict(),
 );

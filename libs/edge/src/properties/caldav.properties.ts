@@ -1,3 +1,4 @@
+import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME } from '@davmesh/contracts';
 import { caldav, calserver, dav, el, NS } from '@davmesh/dav';
 import { quoteEtag } from '../caldav/calendar-etag';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
@@ -11,8 +12,9 @@ const CALENDARS = ['calendar'] as const;
 const OBJECTS = ['calendar-object'] as const;
 
 /** Earliest and latest instants the server accepts (RFC 4791 5.2.6, 5.2.7). */
-const MIN_DATE_TIME = '19000101T000000Z';
-const MAX_DATE_TIME = '20991231T235959Z';
+const icalUtc = (iso: string) => iso.replace(/[-:]/g, '');
+const MIN_DATE_TIME = icalUtc(CALENDAR_MIN_DATE_TIME);
+const MAX_DATE_TIME = icalUtc(CALENDAR_MAX_DATE_TIME);
 
 /** RFC 4791, RFC 6578, the calendarserver ctag and Apple's color and order on calendars and their objects. */
 export const CALDAV_PROPERTIES: LiveProperty[] = [
