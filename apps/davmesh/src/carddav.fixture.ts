@@ -27,6 +27,8 @@ export interface DavAgent {
 export interface CarddavNode {
   node: RunningNode;
   url: string;
+  /** The data directory; the CLI reaches the node through its control socket there (`DAVMESH_DATA`). */
+  dataDir: string;
   /** Adds a user to context 1 and returns an agent for them. */
   addUser(login: string, displayName?: string): Promise<DavAgent>;
   close(): Promise<void>;
@@ -34,10 +36,13 @@ export interface CarddavNode {
 
 const GETETAG = `<propfind xmlns="DAV:"><prop><getetag/><resourcetype/><displayname/><sync-token/></prop></propfind>`;
 
-/** A fresh embedded davmesh (PGlite, in-process bus) with context 1 and demo/demo. */
+/** A fresh embedded davmesh (PGlite, in-process bus, control socket) with context 1 and demo/demo. */
 export async function startCarddavNode(): Promise<CarddavNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-carddav-'));
-  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
+  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), {
+    seedDemo: true,
+    controlSocket: true,
+  });
   const url = node.url!;
   const agent = (user: User, password: string): DavAgent => {
     const auth = basicAuth(user.login, password);
@@ -77,6 +82,7 @@ export async function startCarddavNode(): Promise<CarddavNode> {
   return {
     node,
     url,
+    dataDir,
     async addUser(login, displayName = login) {
       const password = `${login}-pw`;
       const user = await node.bus.call(UsersAdd, { login, password, contextId: 1, displayName });
