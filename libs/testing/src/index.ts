@@ -3,3 +3,4 @@ export * from './multistatus';
 export * from './carddav';
 export * from './eventually';
 export * from './icalendar';
+export * from './user-agent-proxy';
