@@ -1,8 +1,10 @@
 import { createBusClient, type BusClient } from '@davmesh/bus';
-import { ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
+import { ConfigSet, ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import { tsdavSession } from './carddav.fixture';
 import {
+  APPLE_ADDRESSBOOK_UA,
   carddavClient,
   createTestDatabase,
   describeWithInfrastructure,
@@ -15,8 +17,10 @@ import {
 } from '@davmesh/testing';
 
 const silent = createLogger({ level: 'silent' });
+const AGGREGATED = '/dav/carddav/Contacts/';
+const GAL = '/dav/carddav/6/';
 
-describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts replicas, two edges', () => {
+describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts replicas, two edges, tsdav as DAVx5 and Apple Address Book', () => {
   const prefix = randomSubjectPrefix();
   let database: TestDatabase;
   const nodes: RunningNode[] = [];
@@ -69,5 +73,26 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
     await eventually(async () => expect(await galText()).toContain('FN:Gustav New'));
     await bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
     await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
+  });
+
+  it('applies exposedCollections set on the bus on both edges, to Apple Address Book and DAVx5 alike (tsdav)', async () => {
+    const user = await bus.call(UsersAdd, { login: 'mona', password: 'mona-pw', contextId: 1, displayName: 'Mona' });
+    const books = async (edge: string, userAgent: string) => (await tsdavSession(edge, 'mona', 'mona-pw', userAgent)).books;
+    const [personal] = (await books(edgeA, DAVX5_UA)).filter((b) => b !== GAL);
+    for (const edge of [edgeA, edgeB]) {
+      expect(await books(edge, DAVX5_UA)).toEqual([personal, GAL].sort());
+      expect(await books(edge, APPLE_ADDRESSBOOK_UA)).toEqual([AGGREGATED]);
+    }
+
+    await bus.call(ConfigSet, { key: 'com.openexchange.carddav.exposedCollections', value: '2', userId: user.userId });
+    for (const edge of [edgeA, edgeB]) await eventually(async () => expect(await books(edge, DAVX5_UA)).toEqual([AGGREGATED]));
+    const created = await tsdavSession(edgeA, 'mona', 'mona-pw', DAVX5_UA, { book: AGGREGATED, uid: 'mona-1' });
+    expect(created.created).toBe(201);
+
+    await bus.call(ConfigSet, { key: 'com.openexchange.carddav.exposedCollections', value: '1', userId: user.userId });
+    for (const edge of [edgeA, edgeB]) {
+      await eventually(async () => expect(await books(edge, APPLE_ADDRESSBOOK_UA)).toEqual([personal, GAL].sort()));
+    }
+    expect((await tsdavSession(edgeB, 'mona', 'mona-pw', APPLE_ADDRESSBOOK_UA)).contents[personal]).toEqual(['mona-1.vcf']);
   });
 });
