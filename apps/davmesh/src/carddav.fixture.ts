@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ConfigSet, UsersAdd, type ConfigValue, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import { basicAuth, DAVX5_UA, parseMultistatus, type ParsedResponse } from '@davmesh/testing';
+import { basicAuth, carddavClient, DAVX5_UA, parseMultistatus, userAgentProxy, vcard, type ParsedResponse } from '@davmesh/testing';
 
 /** One user of an embedded node, speaking HTTP with a chosen user agent. */
 export interface DavAgent {
@@ -27,6 +27,8 @@ export interface DavAgent {
 export interface CarddavNode {
   node: RunningNode;
   url: string;
+  /** The data directory; the CLI reaches the node through its control socket there (`DAVMESH_DATA`). */
+  dataDir: string;
   /** Adds a user to context 1 and returns an agent for them. */
   addUser(login: string, displayName?: string): Promise<DavAgent>;
   close(): Promise<void>;
@@ -34,10 +36,13 @@ export interface CarddavNode {
 
 const GETETAG = `<propfind xmlns="DAV:"><prop><getetag/><resourcetype/><displayname/><sync-token/></prop></propfind>`;
 
-/** A fresh embedded davmesh (PGlite, in-process bus) with context 1 and demo/demo. */
+/** A fresh embedded davmesh (PGlite, in-process bus, control socket) with context 1 and demo/demo. */
 export async function startCarddavNode(): Promise<CarddavNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-carddav-'));
-  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
+  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), {
+    seedDemo: true,
+    controlSocket: true,
+  });
   const url = node.url!;
   const agent = (user: User, password: string): DavAgent => {
     const auth = basicAuth(user.login, password);
@@ -77,6 +82,7 @@ export async function startCarddavNode(): Promise<CarddavNode> {
   return {
     node,
     url,
+    dataDir,
     async addUser(login, displayName = login) {
       const password = `${login}-pw`;
       const user = await node.bus.call(UsersAdd, { login, password, contextId: 1, displayName });
@@ -95,4 +101,38 @@ export async function personalBook(agent: DavAgent): Promise<string> {
   const personal = responses.find((r) => r.found.get('{DAV:}displayname')?.text === 'Contacts' && r.href !== '/dav/carddav/');
   if (!personal) throw new Error('no personal address book');
   return personal.href;
+}
+
+/**
+ * A real client (tsdav) of one user with one user agent, through discovery, behind a proxy that
+ * checks every request reached the server with that user agent: the address books it is shown
+ * (paths, sorted), the contact names in each, and the status of a contact it creates in one of them.
+ */
+export async function tsdavSession(
+  serverUrl: string,
+  login: string,
+  password: string,
+  userAgent: string,
+  create?: { book: string; uid: string },
+) {
+  const proxy = await userAgentProxy(serverUrl);
+  try {
+    const client = await carddavClient(proxy.url, login, password, userAgent);
+    const addressBooks = await client.fetchAddressBooks();
+    const pathOf = (url: string) => new URL(url, proxy.url).pathname;
+    const contents: Record<string, string[]> = {};
+    for (const book of addressBooks) {
+      contents[pathOf(book.url)] = (await client.fetchVCards({ addressBook: book })).map((c) => pathOf(c.url).split('/').pop()!).sort();
+    }
+    let created: number | undefined;
+    const target = addressBooks.find((b) => pathOf(b.url) === create?.book);
+    if (create && target) {
+      created = (await client.createVCard({ addressBook: target, filename: `${create.uid}.vcf`, vCardString: vcard(create.uid, create.uid) })).status;
+    }
+    const agents = new Set(proxy.seen.map((line) => line.split(' ').slice(2).join(' ')));
+    if (agents.size !== 1 || !agents.has(userAgent)) throw new Error(`user agents that reached the server: ${[...agents].join(' | ')}`);
+    return { books: addressBooks.map((b) => pathOf(b.url)).sort(), contents, created, requests: proxy.seen.length };
+  } finally {
+    await proxy.close();
+  }
 }

@@ -1,6 +1,10 @@
-import { ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
-import { carddavClient, describeWithInfrastructure, DAVX5_UA, eventually, vcard } from '@davmesh/testing';
+import { ConfigSet, ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
+import { APPLE_ADDRESSBOOK_UA, carddavClient, describeWithInfrastructure, DAVX5_UA, eventually, vcard } from '@davmesh/testing';
+import { tsdavSession } from './carddav.fixture';
 import { distributedClusterPerSuite } from './distributed-cluster';
+
+const AGGREGATED = '/dav/carddav/Contacts/';
+const GAL = '/dav/carddav/6/';
 
 describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts replicas, two edges', () => {
   let edgeA: string;
@@ -36,5 +40,26 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
     await eventually(async () => expect(await galText()).toContain('FN:Gustav New'));
     await cluster().bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
     await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
+  });
+
+  it('applies exposedCollections set on the bus on both edges, to Apple Address Book and DAVx5 alike (tsdav)', async () => {
+    const user = await cluster().bus.call(UsersAdd, { login: 'mona', password: 'mona-pw', contextId: 1, displayName: 'Mona' });
+    const books = async (edge: string, userAgent: string) => (await tsdavSession(edge, 'mona', 'mona-pw', userAgent)).books;
+    const [personal] = (await books(edgeA, DAVX5_UA)).filter((b) => b !== GAL);
+    for (const edge of [edgeA, edgeB]) {
+      expect(await books(edge, DAVX5_UA)).toEqual([personal, GAL].sort());
+      expect(await books(edge, APPLE_ADDRESSBOOK_UA)).toEqual([AGGREGATED]);
+    }
+
+    await cluster().bus.call(ConfigSet, { key: 'com.openexchange.carddav.exposedCollections', value: '2', userId: user.userId });
+    for (const edge of [edgeA, edgeB]) await eventually(async () => expect(await books(edge, DAVX5_UA)).toEqual([AGGREGATED]));
+    const created = await tsdavSession(edgeA, 'mona', 'mona-pw', DAVX5_UA, { book: AGGREGATED, uid: 'mona-1' });
+    expect(created.created).toBe(201);
+
+    await cluster().bus.call(ConfigSet, { key: 'com.openexchange.carddav.exposedCollections', value: '1', userId: user.userId });
+    for (const edge of [edgeA, edgeB]) {
+      await eventually(async () => expect(await books(edge, APPLE_ADDRESSBOOK_UA)).toEqual([personal, GAL].sort()));
+    }
+    expect((await tsdavSession(edgeB, 'mona', 'mona-pw', APPLE_ADDRESSBOOK_UA)).contents[personal]).toEqual(['mona-1.vcf']);
   });
 });

@@ -4,6 +4,7 @@ import { serve, type AdminChannel } from '@davmesh/runtime';
 import { openAdminChannel } from './admin-connection';
 import { registerConfigCommands, UsageError } from './commands/config.commands';
 import { registerDirectoryCommands } from './commands/directory.commands';
+import { registerFolderCommands } from './commands/folder.commands';
 
 export type Print = (line: string) => void;
 
@@ -21,16 +22,20 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
       await serve(opts.role, env);
     });
 
-  const withChannel = async <T>(work: (channel: AdminChannel) => Promise<T>): Promise<void> => {
-    const channel = await openAdminChannel(env);
-    try {
-      await work(channel);
-    } finally {
-      await channel.close();
-    }
-  };
+  const channelTo =
+    (withContacts: boolean) =>
+    async <T>(work: (channel: AdminChannel) => Promise<T>): Promise<void> => {
+      const channel = await openAdminChannel(env, withContacts);
+      try {
+        await work(channel);
+      } finally {
+        await channel.close();
+      }
+    };
+  const withChannel = channelTo(false);
   registerDirectoryCommands(program, withChannel, print);
   registerConfigCommands(program, withChannel, print);
+  registerFolderCommands(program, channelTo(true), print);
   return program;
 }
 

@@ -188,6 +188,20 @@ export const ContactFoldersShare = defineRequest<
   z.object({ ...caller, folderId, granteeUserId: userId, rights: z.enum(['read', 'write', 'none']) }).strict(),
 );
 
+/**
+ * The operator's share (CLI `davmesh folder share|unshare`): like `contacts.v1.folders.share`, but
+ * acting as the folder's owner, whom the service finds from the folder id. `rights: "none"` removes
+ * the grant. `not-found` for an unknown folder, `forbidden` for the global address list (it has no
+ * owner), `bad-request` when the grantee is the owner.
+ */
+export const ContactFoldersAdminShare = defineRequest<
+  { contextId: number; folderId: number; granteeUserId: number; rights: FolderRights | 'none' },
+  { folderId: number; ownerUserId: number; granteeUserId: number; rights: FolderRights | 'none' }
+>(
+  'contacts.v1.admin.folders.share',
+  z.object({ contextId, folderId, granteeUserId: userId, rights: z.enum(['read', 'write', 'none']) }).strict(),
+);
+
 /** Objects of the folders in (folderId, name) order, a page at a time. */
 export const ContactObjectsList = defineRequest<
   { userId: number; contextId: number; folderIds: number[]; withData: boolean; cursor?: string; limit?: number },

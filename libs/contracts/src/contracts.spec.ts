@@ -25,9 +25,12 @@ describe('bus contracts', () => {
     expect(Authenticate.request.safeParse({ login: 'a', password: 'b', admin: true }).success).toBe(false);
   });
 
-  it('offers only config-service subjects to the control socket', () => {
+  it('offers the control socket the config service and only the contacts subjects the folder commands need', () => {
     expect(ADMIN_SUBJECTS.has(UsersAdd.subject)).toBe(true);
-    expect([...ADMIN_SUBJECTS].every((s) => s.startsWith('config.v1.'))).toBe(true);
+    expect([...ADMIN_SUBJECTS].filter((s) => !s.startsWith('config.v1.')).sort()).toEqual([
+      'contacts.v1.admin.folders.share',
+      'contacts.v1.folders.list',
+    ]);
   });
 
   it('recognises reply values', () => {

@@ -19,7 +19,14 @@ function collect(...modules: Record<string, unknown>[]) {
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
 export const ALL_CONTRACTS = collect(directory, config, calendar, contacts, health);
 
-/** Subjects an operator's CLI may call through the embedded server's control socket: the config service's. */
-export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set(
-  ALL_CONTRACTS.requests.filter((c) => c.service === 'config').map((c) => c.subject),
-);
+/**
+ * Subjects an operator's CLI may call through the embedded server's control socket: the config
+ * service's, and the two contacts subjects the `folder` commands need — the operator's share (which
+ * acts as the folder's owner) and a user's folder list. No other contacts or calendar subject: the
+ * CLI administers, it does not read or write users' data.
+ */
+export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set([
+  ...ALL_CONTRACTS.requests.filter((c) => c.service === 'config').map((c) => c.subject),
+  contacts.ContactFoldersAdminShare.subject,
+  contacts.ContactFoldersList.subject,
+]);

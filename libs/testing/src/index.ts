@@ -4,3 +4,4 @@ export * from './carddav';
 export * from './eventually';
 export * from './icalendar';
 export * from './caldav';
+export * from './user-agent-proxy';

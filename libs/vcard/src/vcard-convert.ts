@@ -27,7 +27,15 @@ function retype(property: JCardProperty, from: VCardVersion, to: VCardVersion): 
   const [name, params, type] = property;
   const source = designFor(from).property[name];
   const target = designFor(to).property[name];
-  if (!target) return property;
+  if (!target) {
+    // A URI property only the source version defines (IMPP, RELATED in 3.0): written without VALUE, read back the same.
+    // (Text stays text, so that it is escaped.)
+    return source && source.defaultType === type && type === 'uri' ? [name, params, 'unknown', ...property.slice(3)] : property;
+  }
+  // 3.0 has no date-and-or-time: its date or date-time is what a 4.0 reader sees in a plain BDAY/ANNIVERSARY.
+  if (to === '4.0' && target.defaultType === 'date-and-or-time' && (type === 'date' || type === 'date-time')) {
+    return [name, params, target.defaultType, ...property.slice(3)];
+  }
   const isSourceDefault = source ? source.defaultType === type : type === 'unknown';
   const allowed = type === target.defaultType || (target.allowedTypes ?? []).includes(type);
   if (!isSourceDefault && allowed) return property;
@@ -63,6 +71,8 @@ function toV4(source: JCardProperty): JCardProperty {
     delete params['type'];
     return [name, params, 'uri', `data:${mediaType};base64,${String(property[3])}`];
   }
+  const geo = property[3];
+  if (name === 'geo' && Array.isArray(geo) && geo.length === 2) return [name, params, 'uri', `geo:${geo[0]},${geo[1]}`];
   if (name === APPLE_KIND) return ['kind', params, 'text', String(property[3]).toLowerCase()];
   if (name === APPLE_MEMBER) return ['member', params, 'uri', ...property.slice(3)];
   return property;
@@ -73,9 +83,14 @@ function toV3(source: JCardProperty): JCardProperty {
   const [name, params] = property;
   if (params['pref'] !== undefined) {
     const pref = String(params['pref']);
-    delete params['pref'];
-    if (pref === '1') setTypes(params, [...typeList(params), 'PREF']);
+    // 3.0 knows only "preferred" (TYPE=PREF); other ranks stay as a PREF parameter so they come back.
+    if (pref === '1') {
+      delete params['pref'];
+      setTypes(params, [...typeList(params), 'PREF']);
+    }
   }
+  const geoUri = name === 'geo' ? /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/i.exec(String(property[3])) : null;
+  if (geoUri) return [name, params, 'float', [Number(geoUri[1]), Number(geoUri[2])]];
   const dataUri = BINARY_PROPERTIES.has(name) ? /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(String(property[3])) : null;
   if (dataUri && dataUri[2]) {
     const subtype = (dataUri[1] ?? 'application/octet-stream').split('/')[1]?.toUpperCase() ?? 'JPEG';

@@ -63,6 +63,29 @@ const V3_DESIGN = ICAL.design.getDesignSet('vcard3') as unknown as DesignSet;
 /** ical.js escapes commas in vCard 4 URIs (data: URIs included); RFC 6350 leaves URIs unescaped. */
 const V4_WRITE_DESIGN: DesignSet = { ...V4_DESIGN, value: { ...V4_DESIGN.value, uri: {} } };
 
+interface TextType {
+  fromICAL(value: string, structuredEscape?: string): string;
+  toICAL(value: string, structuredEscape?: string): string;
+}
+const vcardText = V4_DESIGN.value['text'] as TextType;
+const unescapeStructured = vcardText.fromICAL.bind(vcardText);
+const escapeText = vcardText.toICAL.bind(vcardText);
+/**
+ * ical.js leaves `\;` escaped in unstructured vCard text (NOTE, TITLE …), which RFC 2426 requires
+ * writers to escape: read it as the semicolon it is (shared by the 3.0 and 4.0 design sets, and
+ * by ICAL.parse, hence patched in place), so converting does not show clients a stray backslash.
+ */
+vcardText.fromICAL = (value, structuredEscape) =>
+  structuredEscape ? unescapeStructured(value, structuredEscape) : value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+/** vCard 3.0 text escapes semicolons too (RFC 2426 5.8.4), so 3.0 readers do not take them for separators. */
+const V3_WRITE_DESIGN: DesignSet = {
+  ...V3_DESIGN,
+  value: {
+    ...V3_DESIGN.value,
+    text: { ...vcardText, toICAL: (value: string, structuredEscape?: string) => escapeText(value, structuredEscape || ';') },
+  },
+};
+
 export function designFor(version: VCardVersion): DesignSet {
   return version === '4.0' ? V4_DESIGN : V3_DESIGN;
 }
@@ -70,7 +93,7 @@ export function designFor(version: VCardVersion): DesignSet {
 export function serializeJCard(jcard: JCard): string {
   const version = firstValue(jcard, 'version');
   const stringify = ICAL.stringify as unknown as { component(component: unknown, design?: unknown): string };
-  return stringify.component(jcard, version === '4.0' ? V4_WRITE_DESIGN : V3_DESIGN) + '\r\n';
+  return stringify.component(jcard, version === '4.0' ? V4_WRITE_DESIGN : V3_WRITE_DESIGN) + '\r\n';
 }
 
 function isJCard(value: unknown): value is JCard {

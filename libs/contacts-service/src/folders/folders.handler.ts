@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
-import { ContactFoldersCreate, ContactFoldersDelete, ContactFoldersList, ContactFoldersShare, ContactFoldersUpdate } from '@davmesh/contracts';
+import { ContactFoldersAdminShare, ContactFoldersCreate, ContactFoldersDelete, ContactFoldersList, ContactFoldersShare, ContactFoldersUpdate } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { FoldersService } from './folders.service';
 
@@ -40,6 +40,13 @@ export class FoldersHandler {
   share(@Payload() payload: unknown) {
     return handleRequest(ContactFoldersShare, payload, this.logger, (r) =>
       this.folders.share(r.contextId, r.userId, r.folderId, r.granteeUserId, r.rights),
+    );
+  }
+
+  @HandlesRequest(ContactFoldersAdminShare)
+  adminShare(@Payload() payload: unknown) {
+    return handleRequest(ContactFoldersAdminShare, payload, this.logger, (r) =>
+      this.folders.adminShare(r.contextId, r.folderId, r.granteeUserId, r.rights),
     );
   }
 }

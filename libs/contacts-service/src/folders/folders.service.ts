@@ -86,6 +86,18 @@ export class FoldersService {
     return { folderId, granteeUserId, rights };
   }
 
+  /** The operator's share: acts as the folder's owner, found from the folder id. */
+  async adminShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
+    const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
+    if (!folder) throw new DomainException('not-found', `no contact folder ${folderId} in context ${contextId}`);
+    if (folder.owner_user_id === null || folder.kind === 'gal') {
+      throw new DomainException('forbidden', `folder ${folderId} has no owner to share it`, { condition: 'need-privileges' });
+    }
+    if (folder.owner_user_id === granteeUserId) throw new DomainException('bad-request', `folder ${folderId} belongs to user ${granteeUserId} already`);
+    const grant = await this.share(contextId, folder.owner_user_id, folderId, granteeUserId, rights);
+    return { ...grant, ownerUserId: folder.owner_user_id };
+  }
+
   private async requireOwner(contextId: number, userId: number, folderId: number) {
     const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
     if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
