@@ -1,4 +1,4 @@
-import { ConfigSet, ContextsAdd, UsersAdd, UsersSetEnabled } from '@davmesh/contracts';
+import { ConfigSet, ContextsAdd, UsersAdd, UsersSetEnabled, UsersUpdate } from '@davmesh/contracts';
 import { APPLE_ADDRESSBOOK_UA, carddavClient, describeWithInfrastructure, DAVX5_UA, eventually, vcard } from '@davmesh/testing';
 import { tsdavSession } from './carddav.fixture';
 import { distributedClusterPerSuite } from './distributed-cluster';
@@ -29,7 +29,7 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
     expect((await onB.fetchVCards({ addressBook: personalB })).map((c) => String(c.data))[0]).toContain('FN:Xavier');
   });
 
-  it('shows a user added or disabled in the directory in the global address list seen through the second edge, without restart', async () => {
+  it('shows a user added, renamed or disabled in the directory in the global address list seen through the second edge, without restart', async () => {
     const onB = await carddavClient(edgeB, 'anna', 'anna-pw', DAVX5_UA);
     const galText = async () => {
       const gal = (await onB.fetchAddressBooks()).find((b) => b.displayName === 'Global Address List')!;
@@ -38,8 +38,11 @@ describeWithInfrastructure('CardDAV on real NATS and PostgreSQL: two contacts re
     expect(await galText()).not.toContain('FN:Gustav New');
     await cluster().bus.call(UsersAdd, { login: 'gustav', password: 'g', contextId: 1, displayName: 'Gustav New' });
     await eventually(async () => expect(await galText()).toContain('FN:Gustav New'));
+    await cluster().bus.call(UsersUpdate, { login: 'gustav', displayName: 'Gustav Renamed' });
+    await eventually(async () => expect(await galText()).toContain('FN:Gustav Renamed'));
+    expect(await galText()).not.toContain('FN:Gustav New');
     await cluster().bus.call(UsersSetEnabled, { login: 'gustav', enabled: false });
-    await eventually(async () => expect(await galText()).not.toContain('FN:Gustav New'));
+    await eventually(async () => expect(await galText()).not.toContain('FN:Gustav Renamed'));
   });
 
   it('applies exposedCollections set on the bus on both edges, to Apple Address Book and DAVx5 alike (tsdav)', async () => {

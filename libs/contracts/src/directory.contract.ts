@@ -83,6 +83,15 @@ export const UsersSetPassword = defineRequest<{ login: string; password: string 
   z.object({ login, password }).strict(),
 );
 
+/** Renames a user or changes their e-mail; announced as `updated`, so the GAL follows on every node. */
+export const UsersUpdate = defineRequest<{ login: string; displayName?: string; email?: string | null }, User>(
+  'config.v1.directory.users.update',
+  z
+    .object({ login, displayName: z.string().min(1).max(256).optional(), email: z.email().max(320).nullable().optional() })
+    .strict()
+    .refine((r) => r.displayName !== undefined || r.email !== undefined, 'give displayName or email'),
+);
+
 export const UsersSetEnabled = defineRequest<{ login: string; enabled: boolean }, User>(
   'config.v1.directory.users.set-enabled',
   z.object({ login, enabled: z.boolean() }).strict(),

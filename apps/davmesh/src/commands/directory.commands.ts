@@ -6,6 +6,7 @@ import {
   UsersList,
   UsersSetEnabled,
   UsersSetPassword,
+  UsersUpdate,
   type User,
 } from '@davmesh/contracts';
 import { callAdmin, type AdminChannel } from '@davmesh/runtime';
@@ -74,6 +75,17 @@ export function registerDirectoryCommands(program: Command, withChannel: WithCha
       withChannel(async (channel) => {
         await callAdmin(channel, UsersSetPassword, { login, password: opts.password });
         print(`password of ${login} changed`);
+      }),
+    );
+  user
+    .command('update <login>')
+    .description("rename a user or change their e-mail (the global address list follows on every node)")
+    .option('--name <name>', 'new display name')
+    .option('--email <email>', 'new e-mail address')
+    .action((login: string, opts: { name?: string; email?: string }) =>
+      withChannel(async (channel) => {
+        const updated = await callAdmin(channel, UsersUpdate, { login, displayName: opts.name, email: opts.email });
+        print(`user ${updated.login} is now "${updated.displayName}" <${updated.email ?? '-'}>`);
       }),
     );
   user

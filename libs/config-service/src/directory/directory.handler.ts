@@ -11,6 +11,7 @@ import {
   UsersList,
   UsersSetEnabled,
   UsersSetPassword,
+  UsersUpdate,
 } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { DirectoryService } from './directory.service';
@@ -56,6 +57,13 @@ export class DirectoryHandler {
   @HandlesRequest(UsersSetPassword)
   setPassword(@Payload() payload: unknown) {
     return handleRequest(UsersSetPassword, payload, this.logger, (r) => this.directory.setPassword(r.login, r.password));
+  }
+
+  @HandlesRequest(UsersUpdate)
+  updateUser(@Payload() payload: unknown) {
+    return handleRequest(UsersUpdate, payload, this.logger, (r) =>
+      this.directory.updateProfile(r.login, { displayName: r.displayName, email: r.email }),
+    );
   }
 
   @HandlesRequest(UsersSetEnabled)

@@ -68,7 +68,7 @@ export class DirectoryRepository {
   }
 
   /** Applies the change and bumps the version in one statement; undefined when no such user. */
-  async updateUser(userId: number, change: Partial<Pick<UserRow, 'passwordHash' | 'enabled'>>): Promise<UserRow | undefined> {
+  async updateUser(userId: number, change: Partial<Pick<UserRow, 'passwordHash' | 'enabled' | 'displayName' | 'email'>>): Promise<UserRow | undefined> {
     const result = await this.users
       .createQueryBuilder()
       .update()

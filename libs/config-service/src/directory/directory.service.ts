@@ -68,6 +68,13 @@ export class DirectoryService {
     return this.published(updated, 'password-changed');
   }
 
+  async updateProfile(login: string, change: { displayName?: string; email?: string | null }): Promise<User> {
+    const row = await this.requireLogin(login);
+    const updated = await this.repository.updateUser(row.userId, change);
+    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
+    return this.published(updated, 'updated');
+  }
+
   async setEnabled(login: string, enabled: boolean): Promise<User> {
     const row = await this.requireLogin(login);
     const updated = await this.repository.updateUser(row.userId, { enabled });

@@ -9,6 +9,7 @@ import {
   UsersList,
   UsersSetEnabled,
   UsersSetPassword,
+  UsersUpdate,
   type UserChangedEvent,
 } from '@davmesh/contracts';
 import { ConfigServiceModule } from '../config-service.module';
@@ -77,6 +78,17 @@ describe('directory (config service on embedded storage)', () => {
     expect((await bus.request(Authenticate, { login: 'dora', password: 'old' })).ok).toBe(false);
     expect((await bus.request(Authenticate, { login: 'dora', password: 'new' })).ok).toBe(true);
     await waitFor(() => events.some((e) => e.login === 'dora' && e.change === 'password-changed' && e.version === after.version));
+  });
+
+  it('renames a user and changes their e-mail, keeping what was not given, and announces it', async () => {
+    const before = await bus.call(UsersAdd, { login: 'erik', password: 'x', contextId: 1, email: 'erik@example.org' });
+    const renamed = await bus.call(UsersUpdate, { login: 'erik', displayName: 'Erik the Red' });
+    expect(renamed).toMatchObject({ displayName: 'Erik the Red', email: 'erik@example.org', version: before.version + 1 });
+    const unmailed = await bus.call(UsersUpdate, { login: 'erik', email: null });
+    expect(unmailed).toMatchObject({ displayName: 'Erik the Red', email: null });
+    expect((await bus.request(Authenticate, { login: 'erik', password: 'x' })).ok).toBe(true);
+    await waitFor(() => events.some((e) => e.login === 'erik' && e.change === 'updated' && e.version === unmailed.version));
+    expect((await bus.request(UsersUpdate, { login: 'erik' })).ok).toBe(false);
   });
 
   it('never stores the password in clear', async () => {
