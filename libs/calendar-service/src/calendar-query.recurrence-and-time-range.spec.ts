@@ -29,6 +29,7 @@ describe('calendar-query: time ranges over recurrence, overrides, all-day, zero-
       ...vevent('weekly', 'RECURRENCE-ID;TZID=Europe/Berlin:20260316T100000', 'DTSTART;TZID=Europe/Berlin:20260420T100000', 'DTEND;TZID=Europe/Berlin:20260420T110000', 'SUMMARY:moved'),
     ));
     await put(events, 'allday.ics', vcalendar(...vevent('allday', 'DTSTART;VALUE=DATE:20260601', 'DTEND;VALUE=DATE:20260602')));
+    await put(events, 'meeting.ics', vcalendar(...vevent('meeting', 'DTSTART:20260901T090000Z', 'DTEND:20260901T100000Z')));
     await put(events, 'instant.ics', vcalendar(...vevent('instant', 'DTSTART:20260701T120000Z')));
     await put(events, 'forever.ics', vcalendar(...vevent('forever', 'DTSTART:20200106T080000Z', 'DURATION:PT1H', 'RRULE:FREQ=YEARLY')));
     await put(events, 'none-left.ics', vcalendar(...vevent('none', 'DTSTART:20260801T080000Z', 'RRULE:FREQ=DAILY;COUNT=1', 'EXDATE:20260801T080000Z')));
@@ -61,6 +62,12 @@ describe('calendar-query: time ranges over recurrence, overrides, all-day, zero-
     expect(await query(events, inRange('VEVENT', '2026-07-01T11:00:00Z', '2026-07-01T12:00:00Z'))).toEqual([]);
   });
 
+  it('places single timed events by their index span exactly as the full evaluation would (RFC 4791 9.9 edges)', async () => {
+    expect(await query(events, inRange('VEVENT', '2026-09-01T10:00:00Z', '2026-09-01T11:00:00Z'))).toEqual([]);
+    expect(await query(events, inRange('VEVENT', '2026-09-01T08:00:00Z', '2026-09-01T09:00:00Z'))).toEqual([]);
+    expect(await query(events, inRange('VEVENT', '2026-09-01T09:59:00Z', '2026-09-01T10:00:00Z'))).toEqual(['meeting.ics']);
+  });
+
   it('finds an unbounded series far in the future and never one whose every instance is excluded', async () => {
     expect(await query(events, inRange('VEVENT', '2031-01-06T08:00:00Z', '2031-01-06T09:00:00Z'))).toEqual(['forever.ics']);
     expect(await query(events, inRange('VEVENT', '2026-08-01T00:00:00Z', '2026-08-02T00:00:00Z'))).toEqual([]);
@@ -87,7 +94,8 @@ describe('calendar-query: time ranges over recurrence, overrides, all-day, zero-
     const first = await harness.bus.call(CalendarObjectsQuery, { userId: USER, folderId: events, filter, limit: 2 });
     const second = await harness.bus.call(CalendarObjectsQuery, { userId: USER, folderId: events, filter, limit: 2, after: first.nextCursor });
     const third = await harness.bus.call(CalendarObjectsQuery, { userId: USER, folderId: events, filter, limit: 2, after: second.nextCursor });
-    const all = [...first.objects, ...second.objects, ...third.objects].map((o) => o.name);
-    expect(new Set(all)).toEqual(new Set(['allday.ics', 'forever.ics', 'instant.ics', 'none-left.ics', 'weekly.ics']));
+    const fourth = await harness.bus.call(CalendarObjectsQuery, { userId: USER, folderId: events, filter, limit: 2, after: third.nextCursor });
+    const all = [...first.objects, ...second.objects, ...third.objects, ...fourth.objects].map((o) => o.name);
+    expect(new Set(all)).toEqual(new Set(['allday.ics', 'forever.ics', 'instant.ics', 'meeting.ics', 'none-left.ics', 'weekly.ics']));
   });
 });

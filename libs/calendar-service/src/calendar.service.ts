@@ -24,6 +24,9 @@ import {
   limitRecurrenceSet,
   matchesCalendarFilter,
   mergeBusy,
+  isPlainEventTimeRange,
+  isSingleTimedEvent,
+  overlaps,
   parseVcalendar,
   readCalendarObject,
   type OccurrenceSpan,
@@ -257,13 +260,20 @@ export class CalendarService {
   async query(request: CalendarQuery): Promise<{ objects: CalendarObject[]; nextCursor?: string }> {
     await this.ownFolder(this.folders.dataSource, request.folderId, request.userId);
     const range = filterTimeRange(request.filter);
+    // The commonest client query (events in a time range) needs no parsing for single timed events:
+    // their indexed span is their one instance.
+    const indexDecides = isPlainEventTimeRange(request.filter) && !request.expand && !request.limitRecurrenceSet;
     const matches: CalendarObject[] = [];
     let after = request.after;
     for (;;) {
       const batch = await this.objects.candidates(request.folderId, after, QUERY_BATCH, range, request.window);
-      for (const object of batch) {
+      for (const { object, span } of batch) {
         after = object.name;
-        if (!matchesCalendarFilter(parseVcalendar(object.ical), request.filter)) continue;
+        const matched =
+          indexDecides && isSingleTimedEvent(object.ical)
+            ? overlaps(span.start, span.end, range.start, range.end)
+            : matchesCalendarFilter(parseVcalendar(object.ical), request.filter);
+        if (!matched) continue;
         matches.push({ ...object, ical: this.shape(object.ical, request) });
         if (matches.length === request.limit) return { objects: matches, nextCursor: after };
       }
@@ -278,9 +288,9 @@ export class CalendarService {
     let after: string | undefined;
     for (;;) {
       const batch = await this.objects.candidates(folderId, after, QUERY_BATCH, range);
-      for (const object of batch) periods.push(...busyTimeOf(object.ical, range.start, range.end));
+      for (const { object } of batch) periods.push(...busyTimeOf(object.ical, range.start, range.end));
       if (batch.length < QUERY_BATCH) return { busy: mergeBusy(periods) };
-      after = batch[batch.length - 1].name;
+      after = batch[batch.length - 1].object.name;
     }
   }
 

@@ -4,3 +4,4 @@ export * from './instances';
 export * from './calendar-filter';
 export * from './calendar-data';
 export * from './free-busy';
+export * from './simple-event';

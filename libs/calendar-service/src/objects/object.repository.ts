@@ -28,6 +28,12 @@ function toMeta(row: MetaRow): CalendarObjectMeta {
   return { name: row.name, etag: row.etag, size: row.size, lastModified: new Date(row.modified_at).toISOString(), component: row.component };
 }
 
+/** An index candidate with the occurrence span the index holds for it (epoch ms, may be infinite). */
+export interface Candidate {
+  object: CalendarObject;
+  span: { start: number; end: number };
+}
+
 /** SQL for calendar objects and the change log. */
 @Injectable()
 export class ObjectRepository {
@@ -62,7 +68,7 @@ export class ObjectRepository {
     limit: number,
     range: { start: number; end: number; component?: string },
     window?: { start: string; end: string },
-  ): Promise<CalendarObject[]> {
+  ): Promise<Candidate[]> {
     const instant = (ms: number) => (ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString());
     const params: unknown[] = [folderId, after ?? '', limit, instant(range.end), instant(range.start)];
     let where = `"folder_id" = $1 AND "name" > $2 AND "first_start" <= $4::timestamptz AND "last_end" >= $5::timestamptz`;
@@ -74,11 +80,16 @@ export class ObjectRepository {
       params.push(window.end, window.start);
       where += ` AND "first_start" < $${params.length - 1} AND "last_end" >= $${params.length}`;
     }
-    const rows: (MetaRow & { uid: string; ical: string })[] = await this.dataSource.query(
-      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
+    const rows: (MetaRow & { uid: string; ical: string; span_start: string; span_end: string })[] = await this.dataSource.query(
+      `SELECT ${META}, "uid", "ical",
+              (extract(epoch from "first_start") * 1000)::text AS "span_start", (extract(epoch from "last_end") * 1000)::text AS "span_end"
+       FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
       params,
     );
-    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
+    return rows.map((row) => ({
+      object: { ...toMeta(row), uid: row.uid, ical: row.ical },
+      span: { start: Number(row.span_start), end: Number(row.span_end) },
+    }));
   }
 
   async findForUpdate(db: Queryable, folderId: number, name: string): Promise<{ etag: string; uid: string } | undefined> {
