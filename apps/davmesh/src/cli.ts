@@ -23,9 +23,9 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
     });
 
   const channelTo =
-    (withContacts: boolean) =>
+    (withFolderServices: boolean) =>
     async <T>(work: (channel: AdminChannel) => Promise<T>): Promise<void> => {
-      const channel = await openAdminChannel(env, withContacts);
+      const channel = await openAdminChannel(env, withFolderServices);
       try {
         await work(channel);
       } finally {

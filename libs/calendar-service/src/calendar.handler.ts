@@ -2,6 +2,8 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
 import {
+  CalendarFoldersAdminShare,
+  CalendarFoldersShare,
   CalendarFolderUrls,
   CalendarFoldersCreate,
   CalendarFreeBusy,
@@ -42,6 +44,18 @@ export class CalendarHandler {
   @HandlesRequest(CalendarFoldersUpdate)
   updateFolder(@Payload() payload: unknown) {
     return handleRequest(CalendarFoldersUpdate, payload, this.logger, (r) => this.calendar.updateFolder(r));
+  }
+
+  @HandlesRequest(CalendarFoldersShare)
+  share(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersShare, payload, this.logger, (r) => this.calendar.share(r.userId, r.folderId, r.granteeUserId, r.rights));
+  }
+
+  @HandlesRequest(CalendarFoldersAdminShare)
+  adminShare(@Payload() payload: unknown) {
+    return handleRequest(CalendarFoldersAdminShare, payload, this.logger, (r) =>
+      this.calendar.adminShare(r.contextId, r.folderId, r.granteeUserId, r.rights),
+    );
   }
 
   @HandlesRequest(CalendarFolderUrls)

@@ -3,8 +3,12 @@ import { BusClient } from '@davmesh/bus';
 import {
   CALENDAR_MAX_DATE_TIME,
   CALENDAR_MIN_DATE_TIME,
+  calendarSegment,
   CalendarFolderChanged,
   DomainException,
+  UsersGet,
+  type CalendarShareGrant,
+  type FolderRights,
   type CalendarChanges,
   type CalendarFolder,
   type CalendarFolderCreate,
@@ -63,14 +67,39 @@ export class CalendarService {
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
+  /** The user's own folders (the defaults made on first use) and those shared with them. */
   async listFolders(userId: number): Promise<CalendarFolder[]> {
-    const owned = await this.folders.listOwned(userId);
-    if (owned.some((f) => f.components.includes('VEVENT')) && owned.some((f) => f.components.includes('VTODO'))) return owned;
+    const visible = await this.folders.listVisible(userId);
+    const owned = visible.filter((f) => f.ownerUserId === userId);
+    if (owned.some((f) => f.components.includes('VEVENT')) && owned.some((f) => f.components.includes('VTODO'))) return visible;
     await this.folders.dataSource.transaction(async (db) => {
       await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
       await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] });
     });
-    return this.folders.listOwned(userId);
+    return this.folders.listVisible(userId);
+  }
+
+  /**
+   * The owner grants (or, with `none`, takes back) access to another user of their context. The
+   * directory tells both users' contexts; `contextId`, when given (the operator's share), must be the owner's.
+   */
+  async share(userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none', contextId?: number): Promise<CalendarShareGrant> {
+    const folder = await this.usableFolder(this.folders.dataSource, folderId, userId, 'write');
+    if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to share`);
+    if (granteeUserId === userId) throw new DomainException('bad-request', `calendar ${folderId} belongs to user ${granteeUserId} already`);
+    const owner = await this.bus.call(UsersGet, { userId });
+    if (contextId !== undefined && owner.contextId !== contextId) throw new DomainException('not-found', `no calendar ${folderId} in context ${contextId}`);
+    const grantee = await this.bus.call(UsersGet, { userId: granteeUserId });
+    if (grantee.contextId !== owner.contextId) throw new DomainException('not-found', `no user ${granteeUserId} in context ${owner.contextId}`);
+    await this.folders.setShare(folderId, granteeUserId, rights);
+    return { folderId, ownerUserId: userId, granteeUserId, rights };
+  }
+
+  /** The operator's share: made as the folder's owner, found from the folder id. */
+  async adminShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<CalendarShareGrant> {
+    const folder = await this.folders.find(this.folders.dataSource, folderId);
+    if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
+    return this.share(folder.ownerUserId, folderId, granteeUserId, rights, contextId);
   }
 
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
@@ -94,7 +123,7 @@ export class CalendarService {
 
   async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
     const folder = await this.folders.dataSource.transaction(async (db) => {
-      await this.ownFolder(db, request.folderId, request.userId, true);
+      await this.usableFolder(db, request.folderId, request.userId, 'write', true);
       await this.folders.updateProps(db, request.folderId, request.props ?? {});
       for (const property of request.setDead ?? []) await this.folders.setDead(db, request.folderId, property);
       for (const { ns, name } of request.removeDead ?? []) await this.folders.removeDead(db, request.folderId, ns, name);
@@ -111,26 +140,28 @@ export class CalendarService {
     return folders.map((folder) => ({
       folderId: folder.folderId,
       collectionName: folder.collectionName,
-      url: template.replaceAll('[hostname]', hostname).replaceAll('[folderId]', encodeURIComponent(folder.collectionName)),
+      url: template.replaceAll('[hostname]', hostname).replaceAll('[folderId]', encodeURIComponent(calendarSegment(folder, userId))),
     }));
   }
 
+  /** Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`. */
   async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
     await this.folders.dataSource.transaction(async (db) => {
-      await this.ownFolder(db, folderId, userId, true);
+      const folder = await this.usableFolder(db, folderId, userId, 'write', true);
+      if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
       await this.folders.delete(db, folderId);
     });
     return { deleted: true };
   }
 
   async listObjects(userId: number, folderId: number, after: string | undefined, limit: number, window?: TimeWindow): Promise<CalendarObjectsPage> {
-    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    await this.usableFolder(this.folders.dataSource, folderId, userId);
     const objects = await this.objects.page(folderId, after, limit, window);
     return objects.length === limit ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
   }
 
   async getObjects(userId: number, folderId: number, names: string[]): Promise<{ objects: CalendarObject[]; missing: string[] }> {
-    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    await this.usableFolder(this.folders.dataSource, folderId, userId);
     const objects = await this.objects.getMany(folderId, names);
     const found = new Set(objects.map((o) => o.name));
     return { objects, missing: names.filter((n) => !found.has(n)) };
@@ -151,7 +182,7 @@ export class CalendarService {
     }
     const etag = etagOf(request.ical);
     const result = await this.folders.dataSource.transaction(async (db) => {
-      const folder = await this.ownFolder(db, request.folderId, request.userId, true);
+      const folder = await this.usableFolder(db, request.folderId, request.userId, 'write', true);
       if (!folder.components.includes(summary.component)) {
         throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
       }
@@ -173,7 +204,7 @@ export class CalendarService {
 
   async deleteObject(userId: number, folderId: number, name: string, ifMatch?: string): Promise<{ revision: number }> {
     const result = await this.folders.dataSource.transaction(async (db) => {
-      const folder = await this.ownFolder(db, folderId, userId, true);
+      const folder = await this.usableFolder(db, folderId, userId, 'write', true);
       const existing = await this.objects.findForUpdate(db, folderId, name);
       if (!existing) throw new DomainException('not-found', `no resource ${name}`);
       if (ifMatch !== undefined && existing.etag !== ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
@@ -199,7 +230,10 @@ export class CalendarService {
     if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
     const revisions = await this.folders.dataSource.transaction(async (db) => {
       // Lock both folders in id order, so two opposite moves cannot deadlock.
-      for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) await this.ownFolder(db, id, userId, true);
+      const owners = new Map<number, number>();
+      for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
+        owners.set(id, (await this.usableFolder(db, id, userId, 'write', true)).ownerUserId);
+      }
       const target = (await this.folders.find(db, toFolderId))!;
       const source = await this.objects.readStored(db, folderId, name);
       if (!source) throw new DomainException('not-found', `no resource ${name}`);
@@ -219,10 +253,10 @@ export class CalendarService {
       await this.objects.recordChange(db, folderId, name, sourceRevision, true);
       const targetRevision = toFolderId === folderId ? sourceRevision : await this.folders.bumpRevision(db, toFolderId);
       await this.objects.recordChange(db, toFolderId, toName, targetRevision, false);
-      return { sourceRevision, targetRevision, etag: source.etag, created: !occupied };
+      return { sourceRevision, targetRevision, etag: source.etag, created: !occupied, owners };
     });
-    await this.announce(folderId, userId, revisions.sourceRevision);
-    if (toFolderId !== folderId) await this.announce(toFolderId, userId, revisions.targetRevision);
+    await this.announce(folderId, revisions.owners.get(folderId)!, revisions.sourceRevision);
+    if (toFolderId !== folderId) await this.announce(toFolderId, revisions.owners.get(toFolderId)!, revisions.targetRevision);
     return { etag: revisions.etag, created: revisions.created };
   }
 
@@ -234,7 +268,7 @@ export class CalendarService {
     window?: TimeWindow,
   ): Promise<CalendarChanges> {
     // Read the revision first: changes committed after it wait for the next sync.
-    const folder = await this.ownFolder(this.folders.dataSource, folderId, userId);
+    const folder = await this.usableFolder(this.folders.dataSource, folderId, userId);
     const since = sinceRevision ?? 0;
     if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
     let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
@@ -258,7 +292,7 @@ export class CalendarService {
 
   /** calendar-query: index candidates by time range, then the full filter on each, one page of matches. */
   async query(request: CalendarQuery): Promise<{ objects: CalendarObject[]; nextCursor?: string }> {
-    await this.ownFolder(this.folders.dataSource, request.folderId, request.userId);
+    await this.usableFolder(this.folders.dataSource, request.folderId, request.userId);
     const range = filterTimeRange(request.filter);
     // The commonest client query (events in a time range) needs no parsing for single timed events:
     // their indexed span is their one instance.
@@ -282,7 +316,7 @@ export class CalendarService {
   }
 
   async freeBusy(userId: number, folderId: number, start: string, end: string): Promise<{ busy: BusyPeriod[] }> {
-    await this.ownFolder(this.folders.dataSource, folderId, userId);
+    await this.usableFolder(this.folders.dataSource, folderId, userId);
     const range = { start: Date.parse(start), end: Date.parse(end), component: 'VEVENT' };
     const periods: ReturnType<typeof busyTimeOf> = [];
     let after: string | undefined;
@@ -311,11 +345,16 @@ export class CalendarService {
     }
   }
 
-  /** The folder, if this user may use it; others' folders do not exist for them. */
-  private async ownFolder(db: Queryable, folderId: number, userId: number, lock = false): Promise<CalendarFolder> {
+  /**
+   * The folder with this user's rights, if they own it or it is shared with them (others' folders do
+   * not exist for them); `need-privileges` when they need to write and may only read.
+   */
+  private async usableFolder(db: Queryable, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<CalendarFolder> {
     const folder = await this.folders.find(db, folderId, lock);
-    if (!folder || folder.ownerUserId !== userId) throw new DomainException('not-found', `no calendar ${folderId}`);
-    return folder;
+    const rights = folder?.ownerUserId === userId ? 'write' : folder && (await this.folders.sharedRights(db, folderId, userId));
+    if (!folder || !rights) throw new DomainException('not-found', `no calendar ${folderId}`);
+    if (need === 'write' && rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
+    return { ...folder, rights };
   }
 
   private async announce(folderId: number, ownerUserId: number, revision: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FolderRights } from './contacts.contract';
 import { defineEvent, defineRequest } from './contract';
 
 export type CalendarComponent = 'VEVENT' | 'VTODO' | 'VJOURNAL';
@@ -27,7 +28,17 @@ export interface CalendarFolder {
   components: CalendarComponent[];
   /** Current sync revision; the sync token and getctag derive from it. */
   revision: number;
+  /** The asking user's rights: `write` on their own folders, the grant on one shared with them. */
+  rights: FolderRights;
   deadProperties: DeadProperty[];
+}
+
+/**
+ * The folder's path segment in this user's calendar home: the owner's collection name for their own
+ * folders, the folder id for one shared with them (names are unique per owner only).
+ */
+export function calendarSegment(folder: Pick<CalendarFolder, 'folderId' | 'ownerUserId' | 'collectionName'>, userId: number): string {
+  return folder.ownerUserId === userId ? folder.collectionName : String(folder.folderId);
 }
 
 export interface CalendarObjectMeta {
@@ -64,7 +75,7 @@ const folderProps = z
   })
   .strict();
 
-/** The user's calendars: their own (default calendar and tasks folders created on first use). */
+/** The user's calendars: their own (default calendar and tasks folders created on first use) and those shared with them. */
 export const CalendarFoldersList = defineRequest<{ userId: number }, CalendarFolder[]>(
   'calendar.v1.folders.list',
   z.object({ userId }).strict(),
@@ -117,6 +128,38 @@ export const CalendarFoldersUpdate = defineRequest<CalendarFolderUpdate, Calenda
 export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number }, { deleted: true }>(
   'calendar.v1.folders.delete',
   z.object({ userId, folderId }).strict(),
+);
+
+export interface CalendarShareGrant {
+  folderId: number;
+  ownerUserId: number;
+  granteeUserId: number;
+  rights: FolderRights | 'none';
+}
+
+const rights = z.enum(['read', 'write', 'none']);
+
+/**
+ * The owner shares a folder with another user of their context (`read` or `write`), or takes the
+ * grant back (`none`). `forbidden` (`need-privileges`) for a folder shared with the caller,
+ * `not-found` for an unknown folder or a grantee outside the owner's context, `bad-request` for the owner.
+ */
+export const CalendarFoldersShare = defineRequest<
+  { userId: number; folderId: number; granteeUserId: number; rights: FolderRights | 'none' },
+  CalendarShareGrant
+>('calendar.v1.folders.share', z.object({ userId, folderId, granteeUserId: userId, rights }).strict());
+
+/**
+ * The operator's share (CLI `davmesh folder share|unshare --type calendar`): as `calendar.v1.folders.share`,
+ * made as the folder's owner, whom the service finds from the folder id; the owner must belong to
+ * `contextId` (else `not-found`), and so must the grantee.
+ */
+export const CalendarFoldersAdminShare = defineRequest<
+  { contextId: number; folderId: number; granteeUserId: number; rights: FolderRights | 'none' },
+  CalendarShareGrant
+>(
+  'calendar.v1.admin.folders.share',
+  z.object({ contextId: z.number().int().positive(), folderId, granteeUserId: userId, rights }).strict(),
 );
 
 export interface TimeWindow {

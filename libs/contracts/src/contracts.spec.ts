@@ -28,6 +28,8 @@ describe('bus contracts', () => {
   it('offers the control socket the config service and only the contacts subjects the folder commands need', () => {
     expect(ADMIN_SUBJECTS.has(UsersAdd.subject)).toBe(true);
     expect([...ADMIN_SUBJECTS].filter((s) => !s.startsWith('config.v1.')).sort()).toEqual([
+      'calendar.v1.admin.folders.share',
+      'calendar.v1.folders.list',
       'contacts.v1.admin.folders.share',
       'contacts.v1.folders.list',
     ]);

@@ -21,12 +21,14 @@ export const ALL_CONTRACTS = collect(directory, config, calendar, contacts, heal
 
 /**
  * Subjects an operator's CLI may call through the embedded server's control socket: the config
- * service's, and the two contacts subjects the `folder` commands need — the operator's share (which
- * acts as the folder's owner) and a user's folder list. No other contacts or calendar subject: the
+ * service's, and the contacts and calendar subjects the `folder` commands need — the operator's share
+ * (which acts as the folder's owner) and a user's folder list. No other contacts or calendar subject: the
  * CLI administers, it does not read or write users' data.
  */
 export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set([
   ...ALL_CONTRACTS.requests.filter((c) => c.service === 'config').map((c) => c.subject),
   contacts.ContactFoldersAdminShare.subject,
   contacts.ContactFoldersList.subject,
+  calendar.CalendarFoldersAdminShare.subject,
+  calendar.CalendarFoldersList.subject,
 ]);

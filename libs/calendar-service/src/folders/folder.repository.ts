@@ -1,6 +1,6 @@
 import { Injectable, Inject } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type CalendarComponent, type CalendarFolder, type DeadProperty } from '@davmesh/contracts';
+import { type CalendarComponent, type CalendarFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
 
 export type Queryable = Pick<EntityManager, 'query'>;
 
@@ -15,6 +15,8 @@ interface FolderRow {
   timezone: string | null;
   components: CalendarComponent[];
   revision: string;
+  /** The reading user's rights, when the query asked for them; the owner's (write) otherwise. */
+  rights?: FolderRights;
 }
 
 export interface NewFolder {
@@ -38,12 +40,40 @@ const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name"
 export class FolderRepository {
   constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
 
-  async listOwned(ownerUserId: number): Promise<CalendarFolder[]> {
+  /** The user's own folders and those shared with them, each with the user's rights. */
+  async listVisible(userId: number): Promise<CalendarFolder[]> {
+    const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
     const rows: FolderRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM "calendar"."folders" WHERE "owner_user_id" = $1 ORDER BY "folder_id"`,
-      [ownerUserId],
+      `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights"
+         FROM "calendar"."folders" f
+         LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1
+        WHERE f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL
+        ORDER BY f."folder_id"`,
+      [userId],
     );
     return this.withDeadProperties(this.dataSource, rows);
+  }
+
+  /** What a grantee may do in another user's folder; undefined when it is not shared with them. */
+  async sharedRights(db: Queryable, folderId: number, granteeUserId: number): Promise<FolderRights | undefined> {
+    const rows: { rights: FolderRights }[] = await db.query(
+      `SELECT "rights" FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`,
+      [folderId, granteeUserId],
+    );
+    return rows[0]?.rights;
+  }
+
+  /** Grants read or write, or (`none`) takes the grant back. */
+  async setShare(folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
+    if (rights === 'none') {
+      await this.dataSource.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO "calendar"."shares" ("folder_id", "grantee_user_id", "rights") VALUES ($1, $2, $3)
+       ON CONFLICT ("folder_id", "grantee_user_id") DO UPDATE SET "rights" = EXCLUDED."rights"`,
+      [folderId, granteeUserId, rights],
+    );
   }
 
   async find(db: Queryable, folderId: number, lock = false): Promise<CalendarFolder | undefined> {
@@ -135,6 +165,7 @@ export class FolderRepository {
       timezone: row.timezone,
       components: row.components,
       revision: Number(row.revision),
+      rights: row.rights ?? 'write',
       deadProperties: dead.filter((d) => d.folder_id === row.folder_id).map(({ ns, name, xml }) => ({ ns, name, xml })),
     }));
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
-import { CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
+import { calendarSegment, CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
 import { DavHttpError } from '../http/dav-exchange';
@@ -44,15 +44,21 @@ export class CaldavScopes {
     if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
     const homeHref = `${prefix}/caldav/`;
     const folders = unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
-    const calendars = folders.map(
-      (folder): CalendarView => ({
-        href: `${homeHref}${folder.collectionName}/`,
-        segment: folder.collectionName,
-        folder,
-        writable: folder.ownerUserId === user.userId,
-        syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
-      }),
-    );
+    // A calendar shared with the user is addressed by its folder id; should one of their own carry
+    // that name (MKCALENDAR chose it), their own wins and the shared one is not shown.
+    const ownSegments = new Set(folders.filter((f) => f.ownerUserId === user.userId).map((f) => f.collectionName));
+    const calendars = folders
+      .filter((folder) => folder.ownerUserId === user.userId || !ownSegments.has(calendarSegment(folder, user.userId)))
+      .map((folder): CalendarView => {
+        const segment = calendarSegment(folder, user.userId);
+        return {
+          href: `${homeHref}${segment}/`,
+          segment,
+          folder,
+          writable: folder.rights === 'write',
+          syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
+        };
+      });
     const bySegment = new Map(calendars.map((c) => [c.segment, c]));
     return {
       user,
