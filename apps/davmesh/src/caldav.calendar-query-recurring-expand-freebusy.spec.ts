@@ -85,4 +85,16 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
     expect(inWeek.map((o) => o.url.split('/').pop())).toEqual(['standup.ics']);
     expect(String(inWeek[0].data)).toContain('RRULE:FREQ=DAILY;COUNT=30');
   });
+
+  it('expands in calendar-multiget too (calendar-data expand)', async () => {
+    const body = `<C:calendar-multiget ${C}><D:prop><D:getetag/><C:calendar-data><C:expand start="${icalUtc(at(0, 0))}" end="${icalUtc(at(5, 0))}"/></C:calendar-data></D:prop><D:href>${events}standup.ics</D:href></C:calendar-multiget>`;
+    const response = await send('REPORT', events, { Depth: '1' }, body);
+    expect(response.status).toBe(207);
+    const [entry] = await parseMultistatus(response.text);
+    const data = entry.found.get('{urn:ietf:params:xml:ns:caldav}calendar-data')?.text ?? '';
+    expect(data).not.toContain('RRULE');
+    // Days 0, 1, 3 (moved) and 4 in range; day 2 excluded.
+    expect(data.match(/RECURRENCE-ID/g)).toHaveLength(4);
+    expect(data).toContain(`DTSTART:${icalUtc(at(3, 15))}`);
+  });
 });

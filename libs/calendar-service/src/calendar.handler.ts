@@ -80,7 +80,9 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarObjectsGet)
   getObjects(@Payload() payload: unknown) {
-    return handleRequest(CalendarObjectsGet, payload, this.logger, (r) => this.calendar.getObjects(r.userId, r.folderId, r.names));
+    return handleRequest(CalendarObjectsGet, payload, this.logger, (r) =>
+      this.calendar.getObjects(r.userId, r.folderId, r.names, { expand: r.expand, limitRecurrenceSet: r.limitRecurrenceSet }),
+    );
   }
 
   @HandlesRequest(CalendarObjectsPut)

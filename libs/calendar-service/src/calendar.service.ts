@@ -10,6 +10,7 @@ import {
   type CalendarShareGrant,
   type FolderRights,
   type CalendarChanges,
+  type CalendarDataShape,
   type CalendarFolder,
   type CalendarFolderCreate,
   type CalendarFolderUpdate,
@@ -160,9 +161,14 @@ export class CalendarService {
     return objects.length === limit ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
   }
 
-  async getObjects(userId: number, folderId: number, names: string[]): Promise<{ objects: CalendarObject[]; missing: string[] }> {
+  async getObjects(
+    userId: number,
+    folderId: number,
+    names: string[],
+    shape: CalendarDataShape = {},
+  ): Promise<{ objects: CalendarObject[]; missing: string[] }> {
     await this.usableFolder(this.folders.dataSource, folderId, userId);
-    const objects = await this.objects.getMany(folderId, names);
+    const objects = (await this.objects.getMany(folderId, names)).map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
     const found = new Set(objects.map((o) => o.name));
     return { objects, missing: names.filter((n) => !found.has(n)) };
   }
@@ -328,7 +334,7 @@ export class CalendarService {
     }
   }
 
-  private shape(ical: string, request: CalendarQuery): string {
+  private shape(ical: string, request: CalendarDataShape): string {
     if (request.expand) return expandCalendarData(ical, Date.parse(request.expand.start), Date.parse(request.expand.end));
     if (request.limitRecurrenceSet) {
       return limitRecurrenceSet(ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));

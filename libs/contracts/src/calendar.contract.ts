@@ -185,11 +185,26 @@ export const CalendarObjectsList = defineRequest<
   z.object({ userId, folderId, window: window.optional(), after: z.string().max(255).optional(), limit: z.number().int().min(1).max(1000) }).strict(),
 );
 
-/** calendar-multiget and GET: the named objects; names not found are listed as missing. */
+/** Options of calendar-data (RFC 4791 9.6.5, 9.6.6), for multiget and query alike. */
+export interface CalendarDataShape {
+  /** Recurring objects come back as their instances in this range, in UTC. */
+  expand?: { start: string; end: string };
+  /** Overrides outside the range are left out. */
+  limitRecurrenceSet?: { start: string; end: string };
+}
+
+const range = z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict();
+
+/** calendar-multiget and GET: the named objects (shaped by calendar-data options); names not found are listed as missing. */
 export const CalendarObjectsGet = defineRequest<
-  { userId: number; folderId: number; names: string[] },
+  { userId: number; folderId: number; names: string[] } & CalendarDataShape,
   { objects: CalendarObject[]; missing: string[] }
->('calendar.v1.objects.get', z.object({ userId, folderId, names: z.array(objectName).min(1).max(200) }).strict());
+>(
+  'calendar.v1.objects.get',
+  z
+    .object({ userId, folderId, names: z.array(objectName).min(1).max(200), expand: range.optional(), limitRecurrenceSet: range.optional() })
+    .strict(),
+);
 
 export interface CalendarObjectPut {
   userId: number;
@@ -348,17 +363,13 @@ const compFilter: z.ZodType<CompFilter> = z.lazy(() =>
     .strict(),
 );
 
-export interface CalendarQuery {
+export interface CalendarQuery extends CalendarDataShape {
   userId: number;
   folderId: number;
   /** The filter's top comp-filter (always VCALENDAR). */
   filter: CompFilter;
   /** The user's sync window; objects without an occurrence in it are left out. */
   window?: TimeWindow;
-  /** calendar-data `expand`: recurring objects come back as their instances in this range, in UTC. */
-  expand?: { start: string; end: string };
-  /** calendar-data `limit-recurrence-set`: overrides outside the range are left out. */
-  limitRecurrenceSet?: { start: string; end: string };
   /** Cursor from a previous page. */
   after?: string;
   limit: number;
@@ -377,8 +388,8 @@ export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: Cale
       folderId,
       filter: compFilter,
       window: window.optional(),
-      expand: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict().optional(),
-      limitRecurrenceSet: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict().optional(),
+      expand: range.optional(),
+      limitRecurrenceSet: range.optional(),
       after: z.string().max(255).optional(),
       limit: z.number().int().min(1).max(200),
     })

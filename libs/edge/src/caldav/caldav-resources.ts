@@ -8,6 +8,7 @@ import {
   type RequestContract,
   type TimeWindow,
   type User,
+  type CalendarDataShape,
 } from '@davmesh/contracts';
 import { unwrap } from '../carddav/reply-errors';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
@@ -53,11 +54,11 @@ export class CaldavResources {
   }
 
   /** The named objects with their iCalendar data, in batches the bus accepts. */
-  async getMany(user: User, view: CalendarView, names: string[]): Promise<CalendarObject[]> {
+  async getMany(user: User, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
     const found: CalendarObject[] = [];
     for (let i = 0; i < names.length; i += GET_BATCH) {
       const batch = names.slice(i, i + GET_BATCH);
-      const reply = await this.call(CalendarObjectsGet, { userId: user.userId, folderId: view.folder.folderId, names: batch });
+      const reply = await this.call(CalendarObjectsGet, { userId: user.userId, folderId: view.folder.folderId, names: batch, ...shape });
       found.push(...reply.objects);
     }
     return found;

@@ -25,10 +25,10 @@ export class CalendarMultigetReport implements DavReport {
     const { request, response, resource, user } = exchange;
     const scope = await this.caldav.open(exchange);
     const view = this.caldav.collection(scope, resource);
-    const { propfind } = calendarReportProps(body);
+    const { propfind, calendarData } = calendarReportProps(body);
     const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
     const names = hrefNames(view.href, hrefs);
-    const found = new Map((await this.caldav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
+    const found = new Map((await this.caldav.getMany(user, view, [...new Set(names.values())], calendarData)).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
     for (const href of hrefs) {
