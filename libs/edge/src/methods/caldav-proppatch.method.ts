@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersUpdate } from '@davmesh/contracts';
-import { dav, encodeHref, parseXml, sameName, XmlParseError } from '@davmesh/dav';
+import { dav, encodeHref, XmlParseError } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
-import { readBody } from '../http/request-body';
+import { readXmlBody } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
@@ -30,8 +30,8 @@ export class CaldavProppatchMethod implements DavMethod {
     const { request, response, resource, user } = exchange;
     const scope = await this.caldav.open(exchange);
     const view = this.caldav.collection(scope, resource);
-    const root = await parseXml(await readBody(request, this.options.maxXmlBytes));
-    if (!sameName(root.name, dav('propertyupdate'))) throw new XmlParseError('the root element must be DAV:propertyupdate');
+    const root = await readXmlBody(request, this.options.maxXmlBytes, dav('propertyupdate'));
+    if (!root) throw new XmlParseError('PROPPATCH needs a DAV:propertyupdate body');
     const update = readCalendarPropertyUpdate(root.children, this.properties, false);
     const failed = update.refused.length > 0;
     if (!failed && update.accepted.length > 0) {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersCreate } from '@davmesh/contracts';
-import { caldav, dav, el, parseXml, renderDocument, sameName, statusLine, XmlParseError } from '@davmesh/dav';
+import { caldav, dav, el, renderDocument, statusLine } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 import { preconditionError } from '../carddav/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readBody } from '../http/request-body';
+import { readXmlBody } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -27,14 +27,8 @@ export class MkcalendarMethod implements DavMethod {
     if (resource.kind !== 'calendar') return;
     const scope = await this.caldav.open(exchange);
     if (scope.find(resource.segment)) throw preconditionError(405, dav('resource-must-be-null'));
-    const text = await readBody(request, this.options.maxXmlBytes);
-    let instructions: Parameters<typeof readCalendarPropertyUpdate>[0] = [];
-    if (text.trim() !== '') {
-      const root = await parseXml(text);
-      if (!sameName(root.name, caldav('mkcalendar'))) throw new XmlParseError('the root element must be CALDAV:mkcalendar');
-      instructions = root.children;
-    }
-    const update = readCalendarPropertyUpdate(instructions, this.properties, true);
+    const root = await readXmlBody(request, this.options.maxXmlBytes, caldav('mkcalendar'));
+    const update = readCalendarPropertyUpdate(root?.children ?? [], this.properties, true);
     if (update.refused.length > 0) {
       const propstat = (status: number, names: { ns: string; local: string }[]) =>
         el(dav('propstat'), [el(dav('prop'), names.map((name) => el(name))), el(dav('status'), statusLine(status))]);

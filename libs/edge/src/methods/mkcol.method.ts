@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersCreate } from '@davmesh/contracts';
-import { carddav, dav, el, firstChild, parseXml, renderDocument, sameName, XmlParseError, statusLine } from '@davmesh/dav';
+import { carddav, dav, el, firstChild, renderDocument, sameName, statusLine } from '@davmesh/dav';
 import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readBody } from '../http/request-body';
+import { readXmlBody } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -32,9 +32,7 @@ export class MkcolMethod implements DavMethod {
     if (resource.kind !== 'addressbook') return;
     const scope = await this.carddav.scopes.open(request, user, prefix);
     if (scope.find(resource.segment)) throw new DavHttpError(405, 'the address book exists already');
-    const text = await readBody(request, this.options.maxXmlBytes);
-    const root = text.trim() === '' ? undefined : await parseXml(text);
-    if (root && !sameName(root.name, dav('mkcol'))) throw new XmlParseError('the root element must be DAV:mkcol');
+    const root = await readXmlBody(request, this.options.maxXmlBytes, dav('mkcol'));
     const sets = root?.children.filter((c) => sameName(c.name, dav('set'))) ?? [];
     for (const prop of sets.flatMap((s) => s.children.filter((c) => sameName(c.name, dav('prop'))))) {
       const resourcetype = firstChild(prop, dav('resourcetype'));

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersUpdate } from '@davmesh/contracts';
-import { dav, encodeHref, parseXml, sameName, XmlParseError } from '@davmesh/dav';
+import { dav, encodeHref, XmlParseError } from '@davmesh/dav';
 import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readBody } from '../http/request-body';
+import { readXmlBody } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
@@ -33,8 +33,8 @@ export class ProppatchMethod implements DavMethod {
     const scope = await this.carddav.scopes.open(request, user, prefix);
     const view = this.carddav.collection(scope, resource);
     if (!view.folder) throw new DavHttpError(403, 'this collection has no properties to change');
-    const root = await parseXml(await readBody(request, this.options.maxXmlBytes));
-    if (!sameName(root.name, dav('propertyupdate'))) throw new XmlParseError('the root element must be DAV:propertyupdate');
+    const root = await readXmlBody(request, this.options.maxXmlBytes, dav('propertyupdate'));
+    if (!root) throw new XmlParseError('PROPPATCH needs a DAV:propertyupdate body');
     const update = readPropertyUpdate(root.children, this.properties);
     if (update.refused.length === 0 && update.accepted.length > 0) {
       unwrap(await this.bus.request(ContactFoldersUpdate, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId, ...update.change }));
