@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import {
   count,
   davRequest,
@@ -8,9 +7,7 @@ import {
   GETETAG,
   inParallel,
   measure,
-  summarize,
-  syncCollection,
-  syncTokenOf,
+  measureIncrementalSync,
   type DavTarget,
   type Measurement,
 } from './http-timing';
@@ -109,29 +106,13 @@ export async function benchCalendar(
     );
   }
 
-  let token = '';
-  for (let page = 0; page < 1000; page++) {
-    const initial = await davRequest(target, 'REPORT', calendar, syncCollection(token), { Depth: '1' });
-    expectStatus(initial, 207, 'initial sync');
-    token = syncTokenOf(initial.text);
-    if (!/HTTP\/1\.1 507/.test(initial.text)) break;
-  }
-  const latencies: number[] = [];
-  for (let round = 0; round < 15; round++) {
-    for (let k = 0; k < 10; k++) {
+  measurements.push(
+    await measureIncrementalSync('sync-collection incremental after 10 changes', target, calendar, 15, async (round, k) => {
       const i = ((round * 10 + k) * 7) % objects;
       const edited = seededEvent(i, salt, now, ` edit ${round}`);
       expectStatus(await davRequest(target, 'PUT', `${calendar}${name(i)}`, edited, { 'Content-Type': 'text/calendar; charset=utf-8' }), [200, 201, 204], 'change PUT');
-    }
-    const t0 = performance.now();
-    const response = await davRequest(target, 'REPORT', calendar, syncCollection(token), { Depth: '1' });
-    latencies.push(performance.now() - t0);
-    expectStatus(response, 207, 'incremental sync');
-    const answered = count(response.text, /getetag>/g) / 2;
-    if (answered !== 10) throw new Error(`incremental sync answered ${answered} changes, not 10`);
-    token = syncTokenOf(response.text);
-  }
-  measurements.push(summarize('sync-collection incremental after 10 changes', latencies, latencies.reduce((x, y) => x + y, 0)));
+    }),
+  );
 
   measurements.push(
     await measure('PUT (new event)', 40, async (round) => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode } from '@davmesh/runtime';
-import { performance } from 'node:perf_hooks';
 import {
   count,
   davRequest,
@@ -14,9 +13,7 @@ import {
   GETETAG,
   inParallel,
   measure,
-  summarize,
-  syncCollection,
-  syncTokenOf,
+  measureIncrementalSync,
   type DavTarget,
   type Measurement,
 } from './http-timing';
@@ -85,32 +82,13 @@ async function benchBook(target: DavTarget, book: string, contacts: number, aggr
       }),
     );
   }
-  // The initial sync pages (507 and a token) on servers that cap it: follow it to the end.
-  let token = '';
-  for (let page = 0; page < 100; page++) {
-    const initial = await davRequest(target, 'REPORT', book, syncCollection(token), { Depth: '1' });
-    expectStatus(initial, 207, 'initial sync');
-    token = syncTokenOf(initial.text);
-    if (!/HTTP\/1\.1 507/.test(initial.text)) break;
-  }
-
-  // Ten changes (not timed), then the incremental sync that must return exactly those ten (timed).
-  const latencies: number[] = [];
-  for (let round = 0; round < 20; round++) {
-    for (let k = 0; k < 10; k++) {
-      const i = (round * 10 + k) * 7 % contacts;
+  measurements.push(
+    await measureIncrementalSync('sync-collection incremental after 10 changes, folder', target, book, 20, async (round, k) => {
+      const i = ((round * 10 + k) * 7) % contacts;
       const edited = card(i, salt).replace('FN:', `NOTE:edit ${round}\r\nFN:`);
       expectStatus(await davRequest(target, 'PUT', `${book}c${i}.vcf`, edited, { 'Content-Type': 'text/vcard; charset=utf-8' }), [200, 201, 204], 'change PUT');
-    }
-    const t0 = performance.now();
-    const response = await davRequest(target, 'REPORT', book, syncCollection(token), { Depth: '1' });
-    latencies.push(performance.now() - t0);
-    expectStatus(response, 207, 'incremental sync');
-    const answered = count(response.text, /getetag>/g) / 2;
-    if (answered !== 10) throw new Error(`incremental sync answered ${answered} changes, not 10`);
-    token = syncTokenOf(response.text);
-  }
-  measurements.push(summarize('sync-collection incremental after 10 changes, folder', latencies, latencies.reduce((x, y) => x + y, 0)));
+    }),
+  );
   return { seedSeconds, measurements };
 }
 

@@ -77,3 +77,36 @@ export const syncCollection = (token: string) =>
 export const GETETAG = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>';
 
 export const DAVX5_UA = 'DAVx5/4.4.1-ose (2024/06/01; dav4jvm; okhttp/4.12.0) Android/14';
+
+/**
+ * The incremental sync workload: follow the initial sync to its end (servers that cap it
+ * answer 507 and a token), then `rounds` times make ten changes with `change` (not timed)
+ * and time the sync-collection that must return exactly those ten.
+ */
+export async function measureIncrementalSync(
+  name: string,
+  target: DavTarget,
+  collection: string,
+  rounds: number,
+  change: (round: number, k: number) => Promise<void>,
+): Promise<Measurement> {
+  let token = '';
+  for (let page = 0; page < 1000; page++) {
+    const initial = await davRequest(target, 'REPORT', collection, syncCollection(token), { Depth: '1' });
+    expectStatus(initial, 207, 'initial sync');
+    token = syncTokenOf(initial.text);
+    if (!/HTTP\/1\.1 507/.test(initial.text)) break;
+  }
+  const latencies: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < 10; k++) await change(round, k);
+    const t0 = performance.now();
+    const response = await davRequest(target, 'REPORT', collection, syncCollection(token), { Depth: '1' });
+    latencies.push(performance.now() - t0);
+    expectStatus(response, 207, 'incremental sync');
+    const answered = count(response.text, /getetag>/g) / 2;
+    if (answered !== 10) throw new Error(`incremental sync answered ${answered} changes, not 10`);
+    token = syncTokenOf(response.text);
+  }
+  return summarize(name, latencies, latencies.reduce((x, y) => x + y, 0));
+}
