@@ -1,19 +1,25 @@
-import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
+import { CalendarFoldersList, CalendarFoldersShare, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
 import { caldavClient, describeWithInfrastructure, DAVX5_UA, eventIcs, THUNDERBIRD_UA } from '@davmesh/testing';
 import { calendarHrefs, dav } from './caldav-test-server';
-import { distributedClusterPerSuite } from './distributed-cluster';
+import { distributedClusterPerSuite, type DistributedCluster } from './distributed-cluster';
 
 describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar replicas, two edges', () => {
   let edgeA: string;
   let edgeB: string;
+  let hanna: User;
+  let ivo: User;
+  let bus: DistributedCluster['bus'];
 
-  distributedClusterPerSuite(async ({ start, bus }) => {
+  distributedClusterPerSuite(async (cluster) => {
+    const { start } = cluster;
+    bus = cluster.bus;
     await start('config');
     await Promise.all([start('calendar'), start('calendar')]);
     edgeA = (await start('edge')).url!;
     edgeB = (await start('edge')).url!;
     await bus.call(ContextsAdd, { contextId: 1 });
-    await bus.call(UsersAdd, { login: 'hanna', password: 'hanna-pw', contextId: 1, displayName: 'Hanna' });
+    hanna = await bus.call(UsersAdd, { login: 'hanna', password: 'hanna-pw', contextId: 1, displayName: 'Hanna' });
+    ivo = await bus.call(UsersAdd, { login: 'ivo', password: 'ivo-pw', contextId: 1, displayName: 'Ivo' });
   });
 
   it('writes through one edge and reads and syncs through the other, with a real client', async () => {
@@ -42,5 +48,31 @@ describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar rep
     );
     expect(results.filter((r) => r.status === 204)).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(5);
+  });
+
+  it('writes through one edge into a calendar made, deleted and made again on the other, at once', async () => {
+    const sendA = dav(edgeA, 'hanna', 'hanna-pw');
+    const sendB = dav(edgeB, 'hanna', 'hanna-pw');
+    const mkcalendar = () => sendA('MKCALENDAR', '/dav/caldav/work/');
+    const put = (name: string) => sendB('PUT', `/dav/caldav/work/${name}`, { 'Content-Type': 'text/calendar' }, eventIcs(name, name));
+    expect((await sendB('PUT', `${(await calendarHrefs(sendB))['Calendar']}warm.ics`, { 'Content-Type': 'text/calendar' }, eventIcs('warm', 'Warm'))).status).toBe(201);
+    expect((await mkcalendar()).status).toBe(201);
+    expect((await put('first.ics')).status).toBe(201);
+    expect((await sendA('DELETE', '/dav/caldav/work/')).status).toBe(204);
+    expect((await mkcalendar()).status).toBe(201);
+    expect((await put('second.ics')).status).toBe(201);
+    const listing = await sendA('PROPFIND', '/dav/caldav/work/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>');
+    expect(listing.text).toContain('second.ics');
+    expect(listing.text).not.toContain('first.ics');
+  });
+
+  it('refuses a grantee on the other edge as soon as the owner takes a share back', async () => {
+    const sendIvo = dav(edgeB, 'ivo', 'ivo-pw');
+    const calendar = (await bus.call(CalendarFoldersList, { userId: hanna.userId })).find((f) => f.displayName === 'Calendar')!;
+    await dav(edgeA, 'hanna', 'hanna-pw')('PUT', `/dav/caldav/${calendar.collectionName}/shared.ics`, { 'Content-Type': 'text/calendar' }, eventIcs('shared', 'Shared'));
+    await bus.call(CalendarFoldersShare, { userId: hanna.userId, folderId: calendar.folderId, granteeUserId: ivo.userId, rights: 'read' });
+    expect((await sendIvo('GET', `/dav/caldav/${calendar.folderId}/shared.ics`)).status).toBe(200);
+    await bus.call(CalendarFoldersShare, { userId: hanna.userId, folderId: calendar.folderId, granteeUserId: ivo.userId, rights: 'none' });
+    expect((await sendIvo('GET', `/dav/caldav/${calendar.folderId}/shared.ics`)).status).toBe(404);
   });
 });

@@ -36,7 +36,7 @@ import {
   readCalendarObject,
   type OccurrenceSpan,
 } from '@davmesh/ical';
-import { FolderRepository, type Queryable } from './folders/folder.repository';
+import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository } from './objects/object.repository';
 
@@ -93,6 +93,7 @@ export class CalendarService {
     const grantee = await this.bus.call(UsersGet, { userId: granteeUserId });
     if (grantee.contextId !== owner.contextId) throw new DomainException('not-found', `no user ${granteeUserId} in context ${owner.contextId}`);
     await this.folders.setShare(folderId, granteeUserId, rights);
+    await this.announce(folderId, userId, folder.revision);
     return { folderId, ownerUserId: userId, granteeUserId, rights };
   }
 
@@ -119,6 +120,7 @@ export class CalendarService {
       for (const property of request.dead ?? []) await this.folders.setDead(db, folderId, property);
       return (await this.folders.find(db, folderId))!;
     });
+    await this.announce(folder.folderId, folder.ownerUserId, folder.revision);
     return folder;
   }
 
@@ -147,11 +149,14 @@ export class CalendarService {
 
   /** Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`. */
   async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
-    await this.folders.dataSource.transaction(async (db) => {
+    const deleted = await this.folders.dataSource.transaction(async (db) => {
       const folder = await this.usableFolder(db, folderId, userId, 'write', true);
       if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
       await this.folders.delete(db, folderId);
+      return folder;
     });
+    // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
+    await this.announce(folderId, userId, deleted.revision);
     return { deleted: true };
   }
 
@@ -167,8 +172,9 @@ export class CalendarService {
     names: string[],
     shape: CalendarDataShape = {},
   ): Promise<{ objects: CalendarObject[]; missing: string[] }> {
-    await this.usableFolder(this.folders.dataSource, folderId, userId);
-    const objects = (await this.objects.getMany(folderId, names)).map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
+    const stored = await this.objects.getManyReadable(folderId, userId, names);
+    if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
+    const objects = stored.map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
     const found = new Set(objects.map((o) => o.name));
     return { objects, missing: names.filter((n) => !found.has(n)) };
   }
@@ -355,12 +361,11 @@ export class CalendarService {
    * The folder with this user's rights, if they own it or it is shared with them (others' folders do
    * not exist for them); `need-privileges` when they need to write and may only read.
    */
-  private async usableFolder(db: Queryable, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<CalendarFolder> {
-    const folder = await this.folders.find(db, folderId, lock);
-    const rights = folder?.ownerUserId === userId ? 'write' : folder && (await this.folders.sharedRights(db, folderId, userId));
-    if (!folder || !rights) throw new DomainException('not-found', `no calendar ${folderId}`);
-    if (need === 'write' && rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
-    return { ...folder, rights };
+  private async usableFolder(db: Queryable, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<FolderAccess> {
+    const folder = await this.folders.access(db, folderId, userId, lock);
+    if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
+    if (need === 'write' && folder.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
+    return folder;
   }
 
   private async announce(folderId: number, ownerUserId: number, revision: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
+import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 
 /**
@@ -13,11 +14,13 @@ export class EdgeCaches {
     @Inject(Authenticator) private readonly authenticator: Authenticator,
     @Inject(EffectiveConfigCache) private readonly config: EffectiveConfigCache,
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
+    @Inject(CalendarFolderCache) private readonly calendarFolders: CalendarFolderCache,
   ) {}
 
   flush(): void {
     this.authenticator.cache.clear();
     this.config.clear();
     this.serverSettings.clear();
+    this.calendarFolders.clear();
   }
 }

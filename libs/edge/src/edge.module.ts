@@ -3,6 +3,8 @@ import { ConfigClientModule } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
 import { CaldavResources } from './caldav/caldav-resources';
 import { CaldavScopes } from './caldav/caldav-scope';
+import { CalendarEventsHandler } from './caldav/calendar-events.handler';
+import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
@@ -74,7 +76,7 @@ export class EdgeModule {
     return {
       module: EdgeModule,
       imports: [ConfigClientModule],
-      controllers: [DirectoryEventsHandler, ConfigEventsHandler],
+      controllers: [DirectoryEventsHandler, ConfigEventsHandler, CalendarEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES]) },
@@ -83,6 +85,7 @@ export class EdgeModule {
         ServerSettingsService,
         CarddavScopes,
         CarddavResources,
+        { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },
         CaldavScopes,
         CaldavResources,
         ...REPORTS,

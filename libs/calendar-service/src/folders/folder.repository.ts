@@ -33,6 +33,26 @@ export interface NewFolder {
 
 export type FolderProps = Partial<Pick<CalendarFolder, 'displayName' | 'description' | 'color' | 'order' | 'timezone'>>;
 
+/** A folder as one user may use it: what access checks need, without the dead properties. */
+export type FolderAccess = Omit<CalendarFolder, 'deadProperties'>;
+
+function toFolder(row: FolderRow, deadProperties: DeadProperty[]): CalendarFolder {
+  return {
+    folderId: row.folder_id,
+    ownerUserId: row.owner_user_id,
+    collectionName: row.collection_name,
+    displayName: row.display_name,
+    description: row.description,
+    color: row.color,
+    order: row.sort_order,
+    timezone: row.timezone,
+    components: row.components,
+    revision: Number(row.revision),
+    rights: row.rights ?? 'write',
+    deadProperties,
+  };
+}
+
 const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision"`;
 
 /** SQL for calendar folders and their dead properties. */
@@ -54,13 +74,20 @@ export class FolderRepository {
     return this.withDeadProperties(this.dataSource, rows);
   }
 
-  /** What a grantee may do in another user's folder; undefined when it is not shared with them. */
-  async sharedRights(db: Queryable, folderId: number, granteeUserId: number): Promise<FolderRights | undefined> {
-    const rows: { rights: FolderRights }[] = await db.query(
-      `SELECT "rights" FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`,
-      [folderId, granteeUserId],
+  /**
+   * The folder as one user may use it, without its dead properties, in one statement: undefined when
+   * it is neither theirs nor shared with them. `lock` holds the folder row to the transaction's end.
+   */
+  async access(db: Queryable, folderId: number, userId: number, lock = false): Promise<FolderAccess | undefined> {
+    const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
+    const rows: FolderRow[] = await db.query(
+      `SELECT ${columns}, CASE WHEN f."owner_user_id" = $2 THEN 'write' ELSE s."rights" END AS "rights"
+         FROM "calendar"."folders" f
+         LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $2
+        WHERE f."folder_id" = $1 AND (f."owner_user_id" = $2 OR s."grantee_user_id" IS NOT NULL)${lock ? ' FOR UPDATE OF f' : ''}`,
+      [folderId, userId],
     );
-    return rows[0]?.rights;
+    return rows[0] && toFolder(rows[0], []);
   }
 
   /** Grants read or write, or (`none`) takes the grant back. */
@@ -154,19 +181,6 @@ export class FolderRepository {
       `SELECT "folder_id", "ns", "name", "xml" FROM "calendar"."dead_properties" WHERE "folder_id" = ANY($1::integer[]) ORDER BY "ns", "name"`,
       [rows.map((r) => r.folder_id)],
     );
-    return rows.map((row) => ({
-      folderId: row.folder_id,
-      ownerUserId: row.owner_user_id,
-      collectionName: row.collection_name,
-      displayName: row.display_name,
-      description: row.description,
-      color: row.color,
-      order: row.sort_order,
-      timezone: row.timezone,
-      components: row.components,
-      revision: Number(row.revision),
-      rights: row.rights ?? 'write',
-      deadProperties: dead.filter((d) => d.folder_id === row.folder_id).map(({ ns, name, xml }) => ({ ns, name, xml })),
-    }));
+    return rows.map((row) => toFolder(row, dead.filter((d) => d.folder_id === row.folder_id).map(({ ns, name, xml }) => ({ ns, name, xml }))));
   }
 }

@@ -32,9 +32,19 @@ export class CaldavResources {
     return unwrap(await this.bus.request(contract, payload), hrefOf, 'caldav');
   }
 
-  /** Opens the user's CalDAV scope (403 when disabled). */
+  /** Opens the user's CalDAV scope (403 when disabled) with every calendar listed afresh: for answers that show revisions. */
   open(exchange: DavExchange): Promise<CaldavScope> {
     return this.scopes.open(exchange.user, exchange.prefix);
+  }
+
+  /**
+   * Opens the scope for a request on the calendar of `resources` (the request's own by default),
+   * from this node's folder cache when it knows them: the answer shows no revision, and the
+   * calendar service checks access again.
+   */
+  openFor(exchange: DavExchange, resources: Resource[] = [exchange.resource]): Promise<CaldavScope> {
+    const segments = resources.map((r) => (r.kind === 'calendar' || r.kind === 'calendar-object' ? r.segment : undefined));
+    return this.scopes.open(exchange.user, exchange.prefix, segments.every((s) => s !== undefined) ? segments : undefined);
   }
 
   /** The calendar a resource is, or is in; 404 when this user has none of that name. */

@@ -5,6 +5,7 @@ import { calendarSegment, CalendarFoldersList, type CalendarFolder, type Effecti
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
 import { DavHttpError } from '../http/dav-exchange';
+import { CalendarFolderCache } from './calendar-folder-cache';
 import { syncWindow } from './sync-window';
 
 /** One calendar collection as this user sees it. */
@@ -37,13 +38,30 @@ export class CaldavScopes {
   constructor(
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(CalendarFolderCache) private readonly folderCache: CalendarFolderCache,
   ) {}
 
-  async open(user: User, prefix: string): Promise<CaldavScope> {
+  /**
+   * Lists the user's calendars afresh, or, with `reuse`, answers from this node's folder cache
+   * when it holds every segment named there. Only requests whose answer does not show a
+   * folder's revision may reuse: the calendar service checks access again on each of them.
+   */
+  async open(user: User, prefix: string, reuse?: string[]): Promise<CaldavScope> {
     const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
-    const homeHref = `${prefix}/caldav/`;
+    const cached = reuse && this.folderCache.get(user.userId);
+    if (cached) {
+      const scope = this.scopeOf(user, config, prefix, cached);
+      if (reuse.every((segment) => scope.find(segment))) return scope;
+    }
+    const listedAt = this.folderCache.mark();
     const folders = unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
+    this.folderCache.put(user.userId, folders, listedAt);
+    return this.scopeOf(user, config, prefix, folders);
+  }
+
+  private scopeOf(user: User, config: EffectiveConfig, prefix: string, folders: CalendarFolder[]): CaldavScope {
+    const homeHref = `${prefix}/caldav/`;
     // A calendar shared with the user is addressed by its folder id; should one of their own carry
     // that name (MKCALENDAR chose it), their own wins and the shared one is not shown.
     const ownSegments = new Set(folders.filter((f) => f.ownerUserId === user.userId).map((f) => f.collectionName));

@@ -18,7 +18,7 @@ export class CaldavDeleteMethod implements DavMethod {
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user } = exchange;
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const caller = { userId: user.userId, folderId: view.folder.folderId };
     if (resource.kind === 'calendar-object') {

@@ -14,7 +14,7 @@ export class CaldavGetMethod implements DavMethod {
   constructor(@Inject(CaldavResources) private readonly caldav: CaldavResources) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const { object } = await this.caldav.object(scope, exchange.resource);
     if (!object) throw new DavHttpError(404, 'no such calendar object');
     const { response, request } = exchange;

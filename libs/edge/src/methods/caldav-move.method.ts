@@ -26,7 +26,7 @@ export class CaldavMoveMethod implements DavMethod {
     const destinationHeader = String(request.headers['destination'] ?? '');
     const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== 'calendar-object') throw new DavHttpError(400, 'Destination must name a calendar object');
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange, [resource, destination]);
     const source = this.caldav.collection(scope, resource);
     const target = this.caldav.collection(scope, destination);
     const { ifMatch } = calendarWriteConditions(request);

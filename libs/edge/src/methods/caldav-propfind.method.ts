@@ -5,7 +5,7 @@ import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
-import { startMultistatus, writeChunk } from '../reports/report-request';
+import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
 import { readPropfindInput } from './propfind-input';
 
@@ -33,29 +33,30 @@ export class CaldavPropfindMethod implements DavMethod {
       const { view, object } = await this.caldav.object(scope, resource);
       if (!object) throw new DavHttpError(404, 'no such calendar object');
       const writer = startMultistatus(response);
-      response.end(writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)) + writer.close());
+      await writer.write(writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+    writer.end();
       return;
     }
     if (resource.kind === 'calendar-home') {
       const writer = startMultistatus(response);
-      response.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports), propfind, minimal)));
+      await writer.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports), propfind, minimal)));
       if (depth === '1') {
         for (const calendar of scope.calendars) {
-          await writeChunk(response, writer.response(this.renderer.describe(collectionContext(scope, this.reports, calendar), propfind, minimal)));
+          await writer.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports, calendar), propfind, minimal)));
         }
       }
-      response.end(writer.close());
+      writer.end();
       return;
     }
     const view = this.caldav.collection(scope, resource);
     const writer = startMultistatus(response);
-    response.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports, view), propfind, minimal)));
+    await writer.write(writer.response(this.renderer.describe(collectionContext(scope, this.reports, view), propfind, minimal)));
     if (depth === '1') {
       for await (const page of this.caldav.objects(user, view, scope.window)) {
         const chunk = page.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
-        await writeChunk(response, chunk.join(''));
+        await writer.write(chunk.join(''));
       }
     }
-    response.end(writer.close());
+    writer.end();
   }
 }

@@ -45,7 +45,7 @@ export class CaldavProppatchMethod implements DavMethod {
     }
     const writer = startMultistatus(response);
     const refusedWith = (status: number) => update.refused.filter((r) => r.status === status).map(({ name }) => ({ name }));
-    response.write(
+    await writer.write(
       writer.response({
         href: encodeHref(view.href),
         propstats: [
@@ -55,6 +55,6 @@ export class CaldavProppatchMethod implements DavMethod {
         ],
       }),
     );
-    response.end(writer.close());
+    writer.end();
   }
 }

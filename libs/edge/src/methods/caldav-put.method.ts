@@ -22,7 +22,7 @@ export class CaldavPutMethod implements DavMethod {
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user } = exchange;
     if (resource.kind !== 'calendar-object') return;
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     if (!isCalendarMediaType(request)) throw preconditionError(403, caldav('supported-calendar-data'));
     let ical: string;

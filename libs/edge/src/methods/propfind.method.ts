@@ -9,7 +9,7 @@ import { STATUS_FOR_ERROR } from '../http/error-status';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
-import { startMultistatus, writeChunk } from '../reports/report-request';
+import { startMultistatus } from '../reports/report-request';
 import { type Resource } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 import { readPropfindInput } from './propfind-input';
@@ -44,47 +44,47 @@ export class PropfindMethod implements DavMethod {
     if (resource.kind === 'root' || resource.kind === 'principal') {
       const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
       const writer = startMultistatus(response);
-      response.write(writer.response(write(base(resource, subjectUser, config))));
-      response.end(writer.close());
+      await writer.write(writer.response(write(base(resource, subjectUser, config))));
+      writer.end();
       return;
     }
     const scope = await this.carddav.scopes.open(request, user, prefix);
     if (resource.kind === 'addressbook-home') {
       const writer = startMultistatus(response);
-      response.write(writer.response(write(base(resource, user, scope.config))));
+      await writer.write(writer.response(write(base(resource, user, scope.config))));
       if (depth === '1') {
         for (const addressbook of scope.collections) {
           const target: Resource =
             addressbook.kind === 'aggregated'
               ? { kind: 'aggregated-addressbook', path: addressbook.href }
               : { kind: 'addressbook', path: addressbook.href, segment: addressbook.segment };
-          response.write(writer.response(write({ ...base(target, user, scope.config), addressbook })));
+          await writer.write(writer.response(write({ ...base(target, user, scope.config), addressbook })));
         }
       }
-      response.end(writer.close());
+      writer.end();
       return;
     }
     if (resource.kind === 'contact') {
       const { view, object } = await this.carddav.object(exchange, scope);
       if (!object) throw new DavHttpError(404, 'no such contact');
       const writer = startMultistatus(response);
-      response.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view, contact: object })));
-      response.end(writer.close());
+      await writer.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view, contact: object })));
+      writer.end();
       return;
     }
     const view = this.carddav.collection(scope, resource);
     const writer = startMultistatus(response);
-    response.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view })));
+    await writer.write(writer.response(write({ ...base(resource, user, scope.config), addressbook: view })));
     if (depth === '1') {
       for await (const page of this.carddav.objects(user, view, false)) {
         const chunk = page.map((contact) => {
           const target: Resource = { kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name };
           return writer.response(write({ ...base(target, user, scope.config), addressbook: view, contact }));
         });
-        await writeChunk(response, chunk.join(''));
+        await writer.write(chunk.join(''));
       }
     }
-    response.end(writer.close());
+    writer.end();
   }
 
   private async subjectUser(resource: Resource, currentUser: User): Promise<User> {

@@ -40,7 +40,7 @@ export class ProppatchMethod implements DavMethod {
       unwrap(await this.bus.request(ContactFoldersUpdate, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId, ...update.change }));
     }
     const writer = startMultistatus(response);
-    response.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdateStatus(update) }));
-    response.end(writer.close());
+    await writer.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdateStatus(update) }));
+    writer.end();
   }
 }

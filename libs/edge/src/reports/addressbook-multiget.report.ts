@@ -7,7 +7,7 @@ import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { hrefNames } from './href-names';
-import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+import { objectContext, reportProps, startMultistatus } from './report-request';
 
 /** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold. */
 @Injectable()
@@ -36,8 +36,8 @@ export class AddressbookMultigetReport implements DavReport {
       const chunk = contact
         ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
         : writer.status(encodeHref(href), 404);
-      await writeChunk(response, chunk);
+      await writer.write(chunk);
     }
-    response.end(writer.close());
+    writer.end();
   }
 }

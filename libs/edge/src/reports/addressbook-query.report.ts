@@ -9,7 +9,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+import { objectContext, reportProps, startMultistatus } from './report-request';
 import { dav } from '@davmesh/dav';
 
 const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);
@@ -45,17 +45,17 @@ export class AddressbookQueryReport implements DavReport {
       );
       for (const contact of page.items) {
         if (limit !== undefined && written >= limit) {
-          await writeChunk(response, writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
-          response.end(writer.close());
+          await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+          writer.end();
           return;
         }
         const context = objectContext(scope, view, contact, addressDataVersion);
-        await writeChunk(response, writer.response(this.renderer.describe(context, propfind, minimal)));
+        await writer.write(writer.response(this.renderer.describe(context, propfind, minimal)));
         written++;
       }
       cursor = page.cursor;
     } while (cursor);
-    response.end(writer.close());
+    writer.end();
   }
 }
 

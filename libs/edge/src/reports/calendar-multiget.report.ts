@@ -8,7 +8,7 @@ import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { hrefNames } from './href-names';
-import { startMultistatus, writeChunk } from './report-request';
+import { startMultistatus } from './report-request';
 
 /** RFC 4791 7.9: the named objects of the calendar, 404 for each href it does not hold. */
 @Injectable()
@@ -23,7 +23,7 @@ export class CalendarMultigetReport implements DavReport {
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
     const { request, response, resource, user } = exchange;
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const { propfind, calendarData } = calendarReportProps(body);
     const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
@@ -37,8 +37,8 @@ export class CalendarMultigetReport implements DavReport {
       const chunk = object
         ? writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal))
         : writer.status(encodeHref(href), 404);
-      await writeChunk(response, chunk);
+      await writer.write(chunk);
     }
-    response.end(writer.close());
+    writer.end();
   }
 }

@@ -9,7 +9,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { startMultistatus, writeChunk } from './report-request';
+import { startMultistatus } from './report-request';
 
 const PAGE = 200;
 
@@ -32,7 +32,7 @@ export class CalendarQueryReport implements DavReport {
     const { request, response, resource, user } = exchange;
     const filter = parseCalendarFilter(firstChild(body, caldav('filter')));
     const { propfind, calendarData } = calendarReportProps(body);
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, ...calendarData };
     // The first page before the 207 goes out, so a refusal still answers with its own status.
@@ -41,10 +41,10 @@ export class CalendarQueryReport implements DavReport {
     const writer = startMultistatus(response);
     for (;;) {
       const chunk = page.objects.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
-      await writeChunk(response, chunk.join(''));
+      await writer.write(chunk.join(''));
       if (!page.nextCursor) break;
       page = await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor });
     }
-    response.end(writer.close());
+    writer.end();
   }
 }

@@ -10,7 +10,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { startMultistatus, writeChunk } from './report-request';
+import { startMultistatus } from './report-request';
 import { readSyncRequest } from './sync-request';
 
 const PAGE = 1000;
@@ -36,7 +36,7 @@ export class CalendarSyncCollectionReport implements DavReport {
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
     const { request, response, resource, user } = exchange;
     const { since, limit } = readSyncRequest(body, PAGE);
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const folderId = view.folder.folderId;
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
@@ -47,10 +47,10 @@ export class CalendarSyncCollectionReport implements DavReport {
     const writer = startMultistatus(response);
     for (const change of changes.changed) {
       const object: CalendarObjectMeta | CalendarObject = data?.get(change.name) ?? change;
-      await writeChunk(response, writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+      await writer.write(writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
     }
-    for (const name of changes.removed) await writeChunk(response, writer.status(encodeHref(`${view.href}${name}`), 404));
-    if (changes.truncated) await writeChunk(response, writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
-    response.end(writer.close([el(dav('sync-token'), encodeSyncToken({ [folderId]: changes.revision }))]));
+    for (const name of changes.removed) await writer.write(writer.status(encodeHref(`${view.href}${name}`), 404));
+    if (changes.truncated) await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+    writer.end([el(dav('sync-token'), encodeSyncToken({ [folderId]: changes.revision }))]);
   }
 }

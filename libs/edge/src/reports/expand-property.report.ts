@@ -46,7 +46,8 @@ export class ExpandPropertyReport implements DavReport {
     const context: PropertyContext = { currentUser: user, subjectUser: user, resource, prefix, config: await this.userConfig.forUser(user.userId), reports: [] };
     const expanded = this.expand(context, wantedProperties(body), MAX_NESTING);
     const writer = startMultistatus(response);
-    response.end(writer.response(expanded) + writer.close());
+    await writer.write(writer.response(expanded));
+    writer.end();
   }
 
   private expand(context: PropertyContext, wanted: WantedProperty[], nesting: number): MultistatusResponse {

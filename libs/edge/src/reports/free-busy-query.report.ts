@@ -22,7 +22,7 @@ export class FreeBusyQueryReport implements DavReport {
     const range = firstChild(body, caldav('time-range'));
     if (!range) throw preconditionError(403, caldav('valid-filter'));
     const { start, end } = closedRange(range);
-    const scope = await this.caldav.open(exchange);
+    const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, exchange.resource);
     const { busy } = await this.caldav.call(CalendarFreeBusy, { userId: exchange.user.userId, folderId: view.folder.folderId, start, end });
     const text = renderFreeBusy(start, end, busy);

@@ -1,8 +1,8 @@
 import { type ServerResponse } from 'node:http';
-import { carddav, dav, firstChild, MultistatusWriter, type PropfindRequest, type XmlElement } from '@davmesh/dav';
+import { carddav, dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
 import { type VCardVersion } from '@davmesh/vcard';
 import { type AddressbookView, type CarddavScope } from '../carddav/carddav-scope';
-import { DAV_COMPLIANCE } from '../http/dav-headers';
+import { MultistatusBody } from '../http/multistatus-body';
 import { type PropertyContext } from '../properties/property';
 import { type Resource } from '../resources/resource';
 
@@ -29,16 +29,7 @@ export function objectContext(
   return { currentUser: scope.user, subjectUser: scope.user, resource, prefix: scope.prefix, config: scope.config, addressbook: view, contact, addressDataVersion };
 }
 
-export function startMultistatus(response: ServerResponse): MultistatusWriter {
-  const writer = new MultistatusWriter();
-  response.statusCode = 207;
-  response.setHeader('Content-Type', 'application/xml; charset=utf-8');
-  response.setHeader('DAV', DAV_COMPLIANCE);
-  response.write(writer.open());
-  return writer;
-}
-
-/** Writes, waiting for the socket to drain when the client reads slower than we produce. */
-export async function writeChunk(response: ServerResponse, chunk: string): Promise<void> {
-  if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+/** Starts a 207 answer; see MultistatusBody. */
+export function startMultistatus(response: ServerResponse): MultistatusBody {
+  return new MultistatusBody(response);
 }

@@ -10,7 +10,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { objectContext, reportProps, startMultistatus, writeChunk } from './report-request';
+import { objectContext, reportProps, startMultistatus } from './report-request';
 import { readSyncRequest } from './sync-request';
 
 const PAGE = 1000;
@@ -50,9 +50,9 @@ export class SyncCollectionReport implements DavReport {
       const chunk = contact
         ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
         : writer.status(encodeHref(`${view.href}${change.name}`), 404);
-      await writeChunk(response, chunk);
+      await writer.write(chunk);
     }
-    if (result.truncated) await writeChunk(response, writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
-    response.end(writer.close([el(dav('sync-token'), encodeSyncToken(result.position))]));
+    if (result.truncated) await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+    writer.end([el(dav('sync-token'), encodeSyncToken(result.position))]);
   }
 }

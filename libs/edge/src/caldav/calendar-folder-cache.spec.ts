@@ -1,0 +1,57 @@
+import { type CalendarFolder } from '@davmesh/contracts';
+import { CalendarFolderCache } from './calendar-folder-cache';
+
+function folder(folderId: number, ownerUserId: number): CalendarFolder {
+  return {
+    folderId,
+    ownerUserId,
+    collectionName: String(folderId),
+    displayName: `Folder ${folderId}`,
+    description: null,
+    color: null,
+    order: null,
+    timezone: null,
+    components: ['VEVENT'],
+    revision: 1,
+    rights: 'write',
+    deadProperties: [],
+  };
+}
+
+describe('the edge calendar folder cache', () => {
+  it('forgets every user holding a folder when it changes, and the owner even when they hold none of it', () => {
+    const cache = new CalendarFolderCache();
+    cache.put(1, [folder(10, 1)], cache.mark());
+    cache.put(2, [folder(20, 2), folder(10, 1)], cache.mark());
+    cache.put(3, [folder(30, 3)], cache.mark());
+    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2 });
+    expect(cache.get(1)).toBeUndefined();
+    expect(cache.get(2)).toBeUndefined();
+    expect(cache.get(3)).toEqual([folder(30, 3)]);
+    cache.onFolderChanged({ folderId: 99, ownerUserId: 3, revision: 1 });
+    expect(cache.get(3)).toBeUndefined();
+  });
+
+  it('does not keep a listing that began before a change it may have missed', () => {
+    const cache = new CalendarFolderCache();
+    const listedAt = cache.mark();
+    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2 });
+    cache.put(2, [folder(10, 1)], listedAt);
+    expect(cache.get(2)).toBeUndefined();
+    cache.put(2, [folder(10, 1)], cache.mark());
+    expect(cache.get(2)).toHaveLength(1);
+  });
+
+  it('lets entries age out after 30 s, and drops all on clear', () => {
+    let now = 0;
+    const cache = new CalendarFolderCache(() => now);
+    cache.put(1, [folder(10, 1)], cache.mark());
+    now = 29_000;
+    expect(cache.get(1)).toHaveLength(1);
+    now = 31_000;
+    expect(cache.get(1)).toBeUndefined();
+    cache.put(1, [folder(10, 1)], cache.mark());
+    cache.clear();
+    expect(cache.get(1)).toBeUndefined();
+  });
+});
