@@ -4,6 +4,7 @@ import { EffectiveConfigCache } from '@davmesh/config-client';
 import { calendarSegment, CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError } from '../http/dav-exchange';
 import { syncWindow } from './sync-window';
 
@@ -37,6 +38,7 @@ export class CaldavScopes {
   constructor(
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
   async open(user: User, prefix: string): Promise<CaldavScope> {
@@ -66,7 +68,7 @@ export class CaldavScopes {
       prefix,
       homeHref,
       calendars,
-      window: syncWindow(config),
+      window: syncWindow(config, this.options.clock()),
       find: (segment) => bySegment.get(segment),
       hrefOf: (folderId, name) => {
         const calendar = calendars.find((c) => c.folder.folderId === folderId);
