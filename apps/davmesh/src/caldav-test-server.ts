@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { UsersAdd, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import { loadSettings, startNode, type NodeOptions, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, DAVX5_UA } from '@davmesh/testing';
 
 /** An embedded server (every role, PGlite) on a free port, for the CalDAV specs. */
@@ -15,9 +15,12 @@ export interface EmbeddedServer {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedServer(): Promise<EmbeddedServer> {
+/** `edge` tunes the HTTP edge, e.g. `{ clock: () => new Date('2006-01-01T00:00:00Z') }` for a server as of that day. */
+export type EmbeddedServerOptions = Pick<NodeOptions, 'edge'>;
+
+export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-caldav-'));
-  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
+  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { ...options, seedDemo: true });
   return {
     node,
     url: node.url!,
@@ -48,10 +51,10 @@ export async function calendarHrefs(send: ReturnType<typeof dav>): Promise<Recor
 }
 
 /** One embedded server for the enclosing describe block: started before its tests, closed after. */
-export function embeddedServerPerSuite(): () => EmbeddedServer {
+export function embeddedServerPerSuite(options: EmbeddedServerOptions = {}): () => EmbeddedServer {
   let server: EmbeddedServer | undefined;
   beforeAll(async () => {
-    server = await startEmbeddedServer();
+    server = await startEmbeddedServer(options);
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -5,6 +5,11 @@ export interface EdgeOptions {
   maxXmlBytes: number;
   /** How long a successful login is remembered on this node. */
   authCacheTtlMs: number;
+  /**
+   * "Now" for the CalDAV sync window (com.openexchange.caldav.interval.start/.end). For tests and
+   * embedding that need a server as of another date (the RFC 4791 examples live in 2006).
+   */
+  clock: () => Date;
 }
 
 export const EDGE_OPTIONS = Symbol('EDGE_OPTIONS');
@@ -13,4 +18,5 @@ export const DEFAULT_EDGE_OPTIONS: EdgeOptions = {
   realm: 'davmesh',
   maxXmlBytes: 1024 * 1024,
   authCacheTtlMs: 30_000,
+  clock: () => new Date(),
 };

@@ -30,9 +30,21 @@ export function expandCalendarData(text: string, start: number, end: number): st
     if (recurring && instance.recurrenceId) {
       component.addPropertyWithValue('recurrence-id', utc(instance.recurrenceId.toJSDate().getTime(), instance.recurrenceId.isDate));
     }
+    withoutZones(component);
     expanded.addSubcomponent(component);
   }
   return expanded.toString() + '\r\n';
+}
+
+/** The expanded data has no VTIMEZONE: every TZID'd time (DTSTART, DTEND, DUE, …) becomes UTC. */
+function withoutZones(component: IcalComponent): void {
+  for (const property of component.getAllProperties()) {
+    if (property.getParameter('tzid') === undefined) continue;
+    const values = property.getValues().map((v: unknown) => (v instanceof ICAL.Time && !v.isDate ? v.convertToZone(ICAL.Timezone.utcTimezone) : v));
+    property.removeParameter('tzid');
+    if (values.length === 1) property.setValue(values[0]);
+    else property.setValues(values);
+  }
 }
 
 /** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. */

@@ -74,6 +74,7 @@ describe('reading a calendar object resource', () => {
     ['a METHOD', calendar('METHOD:REQUEST', ...event('a', 'DTSTART:20260101T000000Z')), 'valid-calendar-object-resource'],
     ['no UID', calendar('BEGIN:VEVENT', 'DTSTART:20260101T000000Z', 'END:VEVENT'), 'valid-calendar-object-resource'],
     ['only a time zone', calendar(...BERLIN), 'valid-calendar-object-resource'],
+    ['a VFREEBUSY, valid but not stored', calendar('BEGIN:VFREEBUSY', 'UID:fb', 'DTSTAMP:20260101T000000Z', 'END:VFREEBUSY'), 'supported-calendar-component'],
   ])('refuses %s with %s', (_name, text, condition) => {
     expect(() => readCalendarObject(text)).toThrow(InvalidCalendarObject);
     try {

@@ -7,7 +7,7 @@ export type CalendarComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 export const CALENDAR_COMPONENT_TYPES: readonly CalendarComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
 
 /** RFC 4791 precondition a refused calendar object violates. */
-export type CalendarDataCondition = 'valid-calendar-data' | 'valid-calendar-object-resource';
+export type CalendarDataCondition = 'valid-calendar-data' | 'valid-calendar-object-resource' | 'supported-calendar-component';
 
 export class InvalidCalendarObject extends Error {
   constructor(
@@ -43,7 +43,8 @@ export function readCalendarObject(text: string): CalendarObjectSummary {
   }
   const component = [...types][0] as CalendarComponentType;
   if (!CALENDAR_COMPONENT_TYPES.includes(component)) {
-    throw new InvalidCalendarObject('valid-calendar-object-resource', `${component} is not a calendar component`);
+    // A VFREEBUSY resource is valid (RFC 4791 4.1); no calendar here stores one (5.3.2.1).
+    throw new InvalidCalendarObject('supported-calendar-component', `${component} is not stored, only VEVENT, VTODO and VJOURNAL`);
   }
   const uids = new Set(components.map((c) => c.getFirstPropertyValue('uid')));
   if (uids.size !== 1 || typeof [...uids][0] !== 'string' || ([...uids][0] as string).trim() === '') {

@@ -4,6 +4,7 @@ import { EffectiveConfigCache } from '@davmesh/config-client';
 import { calendarSegment, CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
 import { encodeSyncToken } from '../carddav/sync-token';
 import { unwrap } from '../carddav/reply-errors';
+import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError } from '../http/dav-exchange';
 import { CalendarFolderCache } from './calendar-folder-cache';
 import { syncWindow } from './sync-window';
@@ -39,6 +40,7 @@ export class CaldavScopes {
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
     @Inject(CalendarFolderCache) private readonly folderCache: CalendarFolderCache,
+    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
   /**
@@ -84,7 +86,7 @@ export class CaldavScopes {
       prefix,
       homeHref,
       calendars,
-      window: syncWindow(config),
+      window: syncWindow(config, this.options.clock()),
       find: (segment) => bySegment.get(segment),
       hrefOf: (folderId, name) => {
         const calendar = calendars.find((c) => c.folder.folderId === folderId);
