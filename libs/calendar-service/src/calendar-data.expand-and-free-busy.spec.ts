@@ -1,4 +1,4 @@
-import { CalendarFoldersCreate, CalendarFreeBusy, CalendarObjectsPut, CalendarObjectsQuery, type CompFilter } from '@davmesh/contracts';
+import { CalendarFoldersCreate, CalendarFreeBusy, CalendarObjectsGet, CalendarObjectsPut, CalendarObjectsQuery, type CompFilter } from '@davmesh/contracts';
 import { parseVcalendar } from '@davmesh/ical';
 import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 import { EUROPE_BERLIN, vcalendar, vevent } from '@davmesh/testing';
@@ -55,6 +55,20 @@ describe('calendar-data expand, limit-recurrence-set and free-busy', () => {
     });
     const root = parseVcalendar(objects.find((o) => o.name === 'daily.ics')!.ical);
     expect(root.getAllSubcomponents('vevent').map((e) => String(e.getFirstPropertyValue('summary')))).toEqual(['standup', 'standup moved']);
+  });
+
+  it('selects comps and props after expanding, and keeps the stored ETag for the partial data', async () => {
+    const select = { name: 'VCALENDAR', comps: [{ name: 'VEVENT', props: [{ name: 'RECURRENCE-ID' }, { name: 'SUMMARY', novalue: true }] }] };
+    const { objects } = await harness.bus.call(CalendarObjectsQuery, {
+      userId: USER, folderId, filter: ALL_EVENTS, limit: 10, expand: { start: '2026-03-30T00:00:00Z', end: '2026-03-31T00:00:00Z' }, select,
+    });
+    const daily = objects.find((o) => o.name === 'daily.ics')!;
+    expect(daily.ical).toBe('BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:\r\nRECURRENCE-ID:20260330T080000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
+    const [stored] = (await harness.bus.call(CalendarObjectsGet, { userId: USER, folderId, names: ['daily.ics'] })).objects;
+    const [partial] = (await harness.bus.call(CalendarObjectsGet, { userId: USER, folderId, names: ['daily.ics'], select })).objects;
+    expect(partial.ical).not.toContain('DTSTART');
+    expect(partial.etag).toBe(stored.etag);
+    expect(daily.etag).toBe(stored.etag);
   });
 
   it('answers free-busy with merged busy time, tentative apart, transparent events left out', async () => {

@@ -81,7 +81,7 @@ export class CalendarHandler {
   @HandlesRequest(CalendarObjectsGet)
   getObjects(@Payload() payload: unknown) {
     return handleRequest(CalendarObjectsGet, payload, this.logger, (r) =>
-      this.calendar.getObjects(r.userId, r.folderId, r.names, { expand: r.expand, limitRecurrenceSet: r.limitRecurrenceSet }),
+      this.calendar.getObjects(r.userId, r.folderId, r.names, { expand: r.expand, limitRecurrenceSet: r.limitRecurrenceSet, select: r.select }),
     );
   }
 

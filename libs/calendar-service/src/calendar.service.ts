@@ -34,6 +34,7 @@ import {
   overlaps,
   parseVcalendar,
   readCalendarObject,
+  selectCalendarData,
   type OccurrenceSpan,
 } from '@davmesh/ical';
 import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
@@ -341,11 +342,12 @@ export class CalendarService {
   }
 
   private shape(ical: string, request: CalendarDataShape): string {
-    if (request.expand) return expandCalendarData(ical, Date.parse(request.expand.start), Date.parse(request.expand.end));
-    if (request.limitRecurrenceSet) {
-      return limitRecurrenceSet(ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
+    let shaped = ical;
+    if (request.expand) shaped = expandCalendarData(ical, Date.parse(request.expand.start), Date.parse(request.expand.end));
+    else if (request.limitRecurrenceSet) {
+      shaped = limitRecurrenceSet(ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
     }
-    return ical;
+    return request.select ? selectCalendarData(shaped, request.select) : shaped;
   }
 
   private read(ical: string) {

@@ -185,15 +185,57 @@ export const CalendarObjectsList = defineRequest<
   z.object({ userId, folderId, window: window.optional(), after: z.string().max(255).optional(), limit: z.number().int().min(1).max(1000) }).strict(),
 );
 
-/** Options of calendar-data (RFC 4791 9.6.5, 9.6.6), for multiget and query alike. */
+/** RFC 4791 9.6.4 prop: a property by name; `novalue` returns its name and parameters, not its value. */
+export interface CalendarDataProp {
+  name: string;
+  novalue?: boolean;
+}
+
+/**
+ * RFC 4791 9.6.1 comp: which properties and subcomponents of a component to return; `'all'` is
+ * allprop or allcomp, an absent list selects none. A comp with neither (`<C:comp name="VTIMEZONE"/>`)
+ * returns the whole component, as the example of RFC 4791 7.8.1 shows.
+ */
+export interface CalendarDataComp {
+  name: string;
+  props?: 'all' | CalendarDataProp[];
+  comps?: 'all' | CalendarDataComp[];
+}
+
+/** How deeply comps of a calendar-data selection nest (VCALENDAR is 1), and how many names it may hold in all. */
+export const CALENDAR_DATA_MAX_DEPTH = 4;
+export const CALENDAR_DATA_MAX_NAMES = 256;
+
+/** Options of calendar-data (RFC 4791 9.6), for multiget and query alike. */
 export interface CalendarDataShape {
   /** Recurring objects come back as their instances in this range, in UTC. */
   expand?: { start: string; end: string };
   /** Overrides outside the range are left out. */
   limitRecurrenceSet?: { start: string; end: string };
+  /** Only these parts of each object (after expand or limit-recurrence-set); its top comp is VCALENDAR. */
+  select?: CalendarDataComp;
 }
 
 const range = z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict();
+const icalName = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'an iCalendar name');
+const dataProp = z.object({ name: icalName, novalue: z.boolean().optional() }).strict();
+
+/** A comp with at most `depth` levels of comps, itself included. */
+function dataComp(depth: number): z.ZodType<CalendarDataComp> {
+  const comps = depth > 1 ? z.union([z.literal('all'), z.array(dataComp(depth - 1)).max(CALENDAR_DATA_MAX_NAMES)]) : z.literal('all');
+  return z.object({ name: icalName, props: z.union([z.literal('all'), z.array(dataProp).max(CALENDAR_DATA_MAX_NAMES)]).optional(), comps: comps.optional() }).strict();
+}
+
+/** The names a selection holds: its comps and props, all levels. */
+export function calendarDataNames(comp: CalendarDataComp): number {
+  const props = Array.isArray(comp.props) ? comp.props.length : 0;
+  const comps = Array.isArray(comp.comps) ? comp.comps.reduce((sum, c) => sum + calendarDataNames(c), 0) : 0;
+  return 1 + props + comps;
+}
+
+const select = dataComp(CALENDAR_DATA_MAX_DEPTH)
+  .refine((c) => c.name.toUpperCase() === 'VCALENDAR', 'the top comp is VCALENDAR')
+  .refine((c) => calendarDataNames(c) <= CALENDAR_DATA_MAX_NAMES, `at most ${CALENDAR_DATA_MAX_NAMES} names`);
 
 /** calendar-multiget and GET: the named objects (shaped by calendar-data options); names not found are listed as missing. */
 export const CalendarObjectsGet = defineRequest<
@@ -202,7 +244,14 @@ export const CalendarObjectsGet = defineRequest<
 >(
   'calendar.v1.objects.get',
   z
-    .object({ userId, folderId, names: z.array(objectName).min(1).max(200), expand: range.optional(), limitRecurrenceSet: range.optional() })
+    .object({
+      userId,
+      folderId,
+      names: z.array(objectName).min(1).max(200),
+      expand: range.optional(),
+      limitRecurrenceSet: range.optional(),
+      select: select.optional(),
+    })
     .strict(),
 );
 
@@ -390,6 +439,7 @@ export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: Cale
       window: window.optional(),
       expand: range.optional(),
       limitRecurrenceSet: range.optional(),
+      select: select.optional(),
       after: z.string().max(255).optional(),
       limit: z.number().int().min(1).max(200),
     })

@@ -1,5 +1,6 @@
 import { ALL_CONTRACTS, ADMIN_SUBJECTS } from './registry';
 import { Authenticate, UsersAdd } from './directory.contract';
+import { CALENDAR_DATA_MAX_NAMES, CalendarObjectsGet, type CalendarDataComp } from './calendar.contract';
 import { defineRequest } from './contract';
 import { fail, isReply, ok } from './reply';
 import { z } from 'zod';
@@ -23,6 +24,19 @@ describe('bus contracts', () => {
 
   it('rejects unknown fields instead of ignoring them', () => {
     expect(Authenticate.request.safeParse({ login: 'a', password: 'b', admin: true }).success).toBe(false);
+  });
+
+  it('bounds a calendar-data selection: VCALENDAR at the top, comps four deep, a limited number of names', () => {
+    const get = (select: CalendarDataComp) => CalendarObjectsGet.request.safeParse({ userId: 1, folderId: 1, names: ['a.ics'], select }).success;
+    const alarm = { name: 'VALARM', props: [{ name: 'TRIGGER', novalue: true }] };
+    expect(get({ name: 'VCALENDAR', props: 'all', comps: [{ name: 'VEVENT', comps: [alarm] }, { name: 'VTIMEZONE' }] })).toBe(true);
+    expect(get({ name: 'VEVENT', props: 'all' })).toBe(false);
+    expect(get({ name: 'VCALENDAR', comps: [{ name: 'VEVENT', comps: [{ name: 'PARTICIPANT', comps: [{ name: 'VLOCATION', comps: 'all' }] }] }] })).toBe(true);
+    expect(get({ name: 'VCALENDAR', comps: [{ name: 'VEVENT', comps: [{ name: 'PARTICIPANT', comps: [{ name: 'VLOCATION', comps: [alarm] }] }] }] })).toBe(false);
+    const props = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `X-P${i}` }));
+    expect(get({ name: 'VCALENDAR', comps: [{ name: 'VEVENT', props: props(CALENDAR_DATA_MAX_NAMES - 2) }] })).toBe(true);
+    expect(get({ name: 'VCALENDAR', comps: [{ name: 'VEVENT', props: props(CALENDAR_DATA_MAX_NAMES - 1) }] })).toBe(false);
+    expect(get({ name: 'VCALENDAR', props: [{ name: 'X;Y' }] })).toBe(false);
   });
 
   it('offers the control socket the config service and only the contacts subjects the folder commands need', () => {

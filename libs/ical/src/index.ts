@@ -5,3 +5,4 @@ export * from './calendar-filter';
 export * from './calendar-data';
 export * from './free-busy';
 export * from './simple-event';
+export * from './select-calendar-data';

@@ -100,4 +100,50 @@ describe('calendar-query filters (RFC 4791 9.7) as the contract JSON', () => {
       limitRecurrenceSet: { start: '2006-01-01T00:00:00.000Z', end: '2006-02-01T00:00:00.000Z' },
     });
   });
+
+  describe('calendar-data comp and prop (RFC 4791 9.6.1-9.6.4)', () => {
+    const propsOf = async (calendarData: string) =>
+      calendarReportProps(await parse(`<C:calendar-query xmlns:D="DAV:" xmlns:C="${C}"><D:prop>${calendarData}</D:prop></C:calendar-query>`));
+    const refusalOf = async (calendarData: string): Promise<string> => {
+      try {
+        await propsOf(calendarData);
+      } catch (error) {
+        if (error instanceof DavHttpError) return `${error.status} ${error.body ?? error.message}`;
+      }
+      throw new Error('expected a refusal');
+    };
+
+    it('reads the selection of RFC 4791 7.8.1 with allprop, allcomp and novalue', async () => {
+      const { calendarData } = await propsOf(`<C:calendar-data><C:comp name="VCALENDAR"><C:prop name="VERSION"/>
+        <C:comp name="vevent"><C:prop name="SUMMARY" novalue="yes"/><C:prop name="UID" novalue="no"/><C:allcomp/></C:comp>
+        <C:comp name="VTODO"><C:allprop/><C:comp name="VALARM"/></C:comp><C:comp name="VTIMEZONE"/></C:comp></C:calendar-data>`);
+      expect(calendarData).toEqual({
+        select: {
+          name: 'VCALENDAR',
+          props: [{ name: 'VERSION' }],
+          comps: [
+            { name: 'VEVENT', props: [{ name: 'SUMMARY', novalue: true }, { name: 'UID' }], comps: 'all' },
+            { name: 'VTODO', props: 'all', comps: [{ name: 'VALARM' }] },
+            { name: 'VTIMEZONE' },
+          ],
+        },
+      });
+    });
+
+    it('takes text/calendar 2.0, stated or not, and refuses other media types with supported-calendar-data', async () => {
+      expect((await propsOf('<C:calendar-data content-type="text/calendar" version="2.0"/>')).wantsData).toBe(true);
+      expect(await refusalOf('<C:calendar-data content-type="application/calendar+json"/>')).toMatch(/^403 .*<cal:supported-calendar-data\/>/s);
+      expect(await refusalOf('<C:calendar-data content-type="text/calendar" version="1.0"/>')).toMatch(/^403 .*supported-calendar-data/s);
+    });
+
+    it('refuses a malformed selection with 400', async () => {
+      expect(await refusalOf('<C:calendar-data><C:comp name="VEVENT"/></C:calendar-data>')).toMatch(/^400 the top comp/);
+      expect(await refusalOf('<C:calendar-data><C:comp name="VCALENDAR"><C:prop/></C:comp></C:calendar-data>')).toMatch(/^400 .*needs an iCalendar name/);
+      expect(await refusalOf('<C:calendar-data><C:comp name="VCALENDAR"><C:allprop/><C:prop name="VERSION"/></C:comp></C:calendar-data>')).toMatch(/^400 .*not both/);
+      const deep = '<C:comp name="VCALENDAR"><C:comp name="VEVENT"><C:comp name="PARTICIPANT"><C:comp name="VLOCATION"><C:comp name="X-DEEPER"/></C:comp></C:comp></C:comp></C:comp>';
+      expect(await refusalOf(`<C:calendar-data>${deep}</C:calendar-data>`)).toMatch(/^400 .*at most 4 deep/);
+      const many = Array.from({ length: 300 }, (_, i) => `<C:prop name="X-P${i}"/>`).join('');
+      expect(await refusalOf(`<C:calendar-data><C:comp name="VCALENDAR">${many}</C:comp></C:calendar-data>`)).toMatch(/^400 .*at most 256/);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  type CalendarDataShape,
   type CalendarParamFilter,
   type CalendarPropFilter,
   type CalendarTextMatch,
@@ -7,25 +8,27 @@ import {
 } from '@davmesh/contracts';
 import { caldav, childrenNamed, dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
 import { preconditionError } from '../carddav/reply-errors';
+import { calendarDataSelection } from './calendar-data-selection';
+import { isSupportedCalendarData } from './calendar-media';
 
 const COLLATIONS = new Set(['i;ascii-casemap', 'i;octet', 'i;unicode-casemap']);
 
-/** What a REPORT's CALDAV:calendar-data asks for (RFC 4791 9.6). */
-export interface CalendarDataRequest {
-  expand?: { start: string; end: string };
-  limitRecurrenceSet?: { start: string; end: string };
-}
-
-/** The DAV:prop of a calendar REPORT (allprop when absent) and its calendar-data options. */
-export function calendarReportProps(body: XmlElement): { propfind: PropfindRequest; calendarData: CalendarDataRequest; wantsData: boolean } {
+/**
+ * The DAV:prop of a calendar REPORT (allprop when absent) and what its calendar-data asks for
+ * (RFC 4791 9.6); CALDAV:supported-calendar-data for another media type than iCalendar 2.0.
+ */
+export function calendarReportProps(body: XmlElement): { propfind: PropfindRequest; calendarData: CalendarDataShape; wantsData: boolean } {
   const prop = firstChild(body, dav('prop'));
   if (!prop) return { propfind: { kind: 'allprop', include: [] }, calendarData: {}, wantsData: false };
   const data = firstChild(prop, caldav('calendar-data'));
-  const calendarData: CalendarDataRequest = {};
+  if (data && !isSupportedCalendarData(data)) throw preconditionError(403, caldav('supported-calendar-data'));
+  const calendarData: CalendarDataShape = {};
   const expand = data && firstChild(data, caldav('expand'));
   if (expand) calendarData.expand = closedRange(expand);
   const limit = data && firstChild(data, caldav('limit-recurrence-set'));
   if (limit) calendarData.limitRecurrenceSet = closedRange(limit);
+  const comp = data && firstChild(data, caldav('comp'));
+  if (comp) calendarData.select = calendarDataSelection(comp);
   return { propfind: { kind: 'prop', props: prop.children.map((c) => c.name) }, calendarData, wantsData: data !== undefined };
 }
 

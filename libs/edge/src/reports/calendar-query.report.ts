@@ -16,7 +16,7 @@ const PAGE = 200;
 /**
  * RFC 4791 7.8: the calendar's objects matching the filter, inside the user's sync window,
  * evaluated by the calendar service (recurrence included), page by page; calendar-data
- * `expand` and `limit-recurrence-set` are applied there too.
+ * `expand`, `limit-recurrence-set` and the comp/prop selection are applied there too.
  */
 @Injectable()
 export class CalendarQueryReport implements DavReport {
