@@ -122,6 +122,20 @@ describe('partial calendar-data (RFC 4791 9.6.1-9.6.4) in calendar-query and cal
     expect(data).not.toMatch(/DTSTART|VTIMEZONE|VALARM|SUMMARY/);
   });
 
+  it('answers sync-collection with the same selection', async () => {
+    const response = await send(
+      'REPORT',
+      events,
+      { 'Content-Type': 'application/xml' },
+      `<D:sync-collection ${C}><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/>
+        <C:calendar-data><C:comp name="VCALENDAR"><C:comp name="VEVENT"><C:prop name="UID"/></C:comp></C:comp></C:calendar-data></D:prop></D:sync-collection>`,
+    );
+    expect(response.status).toBe(207);
+    const { data, etag } = await dataOf(response);
+    expect(etag).toBe(storedEtag);
+    expect(data).toBe(['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:planning', 'END:VEVENT', 'END:VCALENDAR', ''].join('\n'));
+  });
+
   it('still serves the whole object to GET and to calendar-data without a selection', async () => {
     const get = await send('GET', `${events}planning.ics`);
     expect(get.text).toBe(stored);
