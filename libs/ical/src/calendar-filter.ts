@@ -1,7 +1,7 @@
 import { textMatches } from '@davmesh/collation';
 import { type CalendarParamFilter, type CalendarPropFilter, type CompFilter, type TimeRange } from '@davmesh/contracts';
 import { type IcalComponent, type IcalTime } from './ical-module';
-import { componentSpan, instancesIn, overlaps, toMs } from './instances';
+import { componentOverlaps, instancesIn, overlaps, toMs } from './instances';
 
 /** RFC 4791 9.7: does this calendar object (its VCALENDAR) satisfy the filter? */
 export function matchesCalendarFilter(root: IcalComponent, filter: CompFilter): boolean {
@@ -29,10 +29,7 @@ function matchesComponent(root: IcalComponent, component: IcalComponent, filter:
 
 function componentInRange(root: IcalComponent, component: IcalComponent, range: { start: number; end: number }): boolean {
   if (component.name === 'valarm') return alarmInRange(root, component, range);
-  if (component.hasProperty('recurrence-id')) {
-    const span = componentSpan(component);
-    return overlaps(span.start, span.end, range.start, range.end);
-  }
+  if (component.hasProperty('recurrence-id')) return componentOverlaps(component, range.start, range.end);
   return instancesIn(root, range.start, range.end).some((instance) => !instance.component.hasProperty('recurrence-id'));
 }
 

@@ -59,11 +59,18 @@ describe('reading a calendar object resource', () => {
     expect(iso(allDay.span.end)).toBe('2026-03-11T14:00:00.000Z');
   });
 
-  it('gives a task without dates every time range, and a task with a due date the time before it', () => {
+  it('gives a task without dates every time range, and a done task with a due date the time before it', () => {
     const open = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'SUMMARY:x', 'END:VTODO'));
     expect(open).toMatchObject({ component: 'VTODO', span: { start: -Infinity, end: Infinity } });
-    const due = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'DUE:20260301T120000Z', 'END:VTODO'));
-    expect(due.span).toEqual({ start: -Infinity, end: Date.parse('2026-03-01T12:00:00Z') });
+    const done = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'DUE:20260301T120000Z', 'STATUS:COMPLETED', 'END:VTODO'));
+    expect(done.span).toEqual({ start: -Infinity, end: Date.parse('2026-03-01T12:00:00Z') });
+  });
+
+  it('keeps a task that is not done current past its due date, so no sync window hides it while overdue', () => {
+    const overdue = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'DUE:20260301T120000Z', 'STATUS:NEEDS-ACTION', 'END:VTODO'));
+    expect(overdue.span).toEqual({ start: -Infinity, end: Infinity });
+    const cancelled = readCalendarObject(calendar('BEGIN:VTODO', 'UID:t', 'DTSTAMP:20260101T000000Z', 'DUE:20260301T120000Z', 'STATUS:CANCELLED', 'END:VTODO'));
+    expect(cancelled.span).toEqual({ start: -Infinity, end: Date.parse('2026-03-01T12:00:00Z') });
   });
 
   it.each([

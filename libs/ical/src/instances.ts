@@ -1,4 +1,5 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
+import { todoOverlaps, todoTimes } from './todo-range';
 
 export interface Instance {
   /** Epoch milliseconds. */
@@ -25,7 +26,7 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
   if (!master || !(master.hasProperty('rrule') || master.hasProperty('rdate')) || !master.hasProperty('dtstart')) {
     for (const component of master ? [master, ...overrides] : overrides) {
       const span = componentSpan(component);
-      if (overlaps(span.start, span.end, rangeStart, rangeEnd)) {
+      if (componentOverlaps(component, rangeStart, rangeEnd)) {
         const recurrenceId = (component.getFirstPropertyValue('recurrence-id') as IcalTime | null) ?? undefined;
         found.push({ ...span, component, recurrenceId });
       }
@@ -35,7 +36,7 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
   // Overrides are instances of their own: checked by their own times, their slots skipped.
   for (const override of overrides) {
     const span = componentSpan(override);
-    if (overlaps(span.start, span.end, rangeStart, rangeEnd)) {
+    if (componentOverlaps(override, rangeStart, rangeEnd)) {
       found.push({ ...span, component: override, recurrenceId: override.getFirstPropertyValue('recurrence-id') as IcalTime });
     }
   }
@@ -50,7 +51,7 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
     if (start >= rangeEnd) break;
     if (overridden.has(slot.toUnixTime())) continue;
     const end = slot.isDate && length === 0 ? start + 86_400_000 : endOfSlot(master, slot, length);
-    if (overlaps(start, end, rangeStart, rangeEnd)) found.push({ start, end, component: master, recurrenceId: slot });
+    if (slotOverlaps(master, start, end, rangeStart, rangeEnd)) found.push({ start, end, component: master, recurrenceId: slot });
   }
   return found.sort((a, b) => a.start - b.start);
 }
@@ -63,6 +64,22 @@ function endOfSlot(master: IcalComponent, slot: IcalTime, fallbackMs: number): n
   const end = slot.clone();
   end.addDuration(dtend.subtractDate(dtstart));
   return toMs(end);
+}
+
+/** One component (not a series) against the range, by RFC 4791 9.9: tasks by their own rows of its table. */
+export function componentOverlaps(component: IcalComponent, rangeStart: number, rangeEnd: number): boolean {
+  if (component.name === 'vtodo') return todoOverlaps(todoTimes(component), rangeStart, rangeEnd);
+  const span = componentSpan(component);
+  return overlaps(span.start, span.end, rangeStart, rangeEnd);
+}
+
+/** One instance of a series: a task's instance ends at its DUE or after its DURATION, as the master does. */
+function slotOverlaps(master: IcalComponent, start: number, end: number, rangeStart: number, rangeEnd: number): boolean {
+  if (master.name !== 'vtodo') return overlaps(start, end, rangeStart, rangeEnd);
+  const own = todoTimes(master);
+  if (own.due !== undefined) return todoOverlaps({ start, due: end }, rangeStart, rangeEnd);
+  if (own.durationEnd !== undefined) return todoOverlaps({ start, durationEnd: end }, rangeStart, rangeEnd);
+  return todoOverlaps({ start }, rangeStart, rangeEnd);
 }
 
 /** RFC 4791 9.9: an instance of zero length overlaps when it starts inside the range. */

@@ -20,7 +20,18 @@ export function occurrenceSpan(master: IcalComponent | undefined, overrides: Ica
     if (masterSpan !== 'none') spans.push(masterSpan);
   }
   if (spans.length === 0) return 'none';
-  return { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) };
+  const end = master && isPendingTask(master) ? Infinity : Math.max(...spans.map((s) => s.end));
+  return { start: Math.min(...spans.map((s) => s.start)), end };
+}
+
+/**
+ * A task not yet done stays current after its due date: the sync window
+ * (com.openexchange.caldav.interval.start) must not hide an overdue task from its owner.
+ */
+function isPendingTask(master: IcalComponent): boolean {
+  if (master.name !== 'vtodo' || master.hasProperty('completed')) return false;
+  const status = String(master.getFirstPropertyValue('status') ?? '').toUpperCase();
+  return status !== 'COMPLETED' && status !== 'CANCELLED';
 }
 
 function seriesSpan(master: IcalComponent, overrides: IcalComponent[]): OccurrenceSpan {

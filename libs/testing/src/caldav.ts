@@ -3,6 +3,12 @@ import { vcalendar, vevent, vtodo } from './icalendar';
 
 export const APPLE_CALENDAR_UA = 'macOS/14.5 (23F79) CalendarAgent/988';
 export const THUNDERBIRD_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Thunderbird/140.0';
+/** evolution-data-server sets this on every WebDAV request (with `Connection: close`). */
+export const EVOLUTION_UA = 'Evolution/3.52.4';
+/** Tasks.org's own CalDAV sync (dav4jvm over okhttp), not through DAVx5. */
+export const TASKS_ORG_UA = 'org.tasks/14.1.1 (okhttp3) Android/14';
+/** Apple Reminders and Calendar on iOS both sync through dataaccessd. */
+export const IOS_DATAACCESSD_UA = 'iOS/18.1.1 (22B91) dataaccessd/1.0';
 
 /** A real CalDAV client (tsdav) that logs in with Basic auth and presents a user agent. */
 export function caldavClient(serverUrl: string, login: string, password: string, userAgent: string) {

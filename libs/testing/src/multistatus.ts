@@ -14,24 +14,25 @@ const DAV = 'DAV:';
 export async function parseMultistatus(body: string): Promise<ParsedResponse[]> {
   const root = await parseXml(body);
   if (root.name.ns !== DAV || root.name.local !== 'multistatus') throw new Error(`not a multistatus: ${body}`);
-  return root.children
-    .filter((c) => c.name.ns === DAV && c.name.local === 'response')
-    .map((response) => {
-      const href = response.children.find((c) => c.name.local === 'href')?.text ?? '';
-      const found = new Map<string, XmlElement>();
-      const missing = new Map<string, number>();
-      for (const propstat of response.children.filter((c) => c.name.local === 'propstat')) {
-        const statusText = propstat.children.find((c) => c.name.local === 'status')?.text ?? '';
-        const status = Number(/HTTP\/1\.1 (\d{3})/.exec(statusText)?.[1]);
-        const props = propstat.children.find((c) => c.name.local === 'prop')?.children ?? [];
-        for (const prop of props) {
-          const key = `{${prop.name.ns}}${prop.name.local}`;
-          if (status === 200) found.set(key, prop);
-          else missing.set(key, status);
-        }
-      }
-      return { href, found, missing };
-    });
+  return root.children.filter((c) => c.name.ns === DAV && c.name.local === 'response').map(readResponse);
+}
+
+/** One DAV:response element (top-level, or nested in an expand-property answer). */
+export function readResponse(response: XmlElement): ParsedResponse {
+  const href = response.children.find((c) => c.name.local === 'href')?.text ?? '';
+  const found = new Map<string, XmlElement>();
+  const missing = new Map<string, number>();
+  for (const propstat of response.children.filter((c) => c.name.local === 'propstat')) {
+    const statusText = propstat.children.find((c) => c.name.local === 'status')?.text ?? '';
+    const status = Number(/HTTP\/1\.1 (\d{3})/.exec(statusText)?.[1]);
+    const props = propstat.children.find((c) => c.name.local === 'prop')?.children ?? [];
+    for (const prop of props) {
+      const key = `{${prop.name.ns}}${prop.name.local}`;
+      if (status === 200) found.set(key, prop);
+      else missing.set(key, status);
+    }
+  }
+  return { href, found, missing };
 }
 
 /** The text of every DAV:href inside a property value. */

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
-import { UsersGet, type User } from '@davmesh/contracts';
+import { type User } from '@davmesh/contracts';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { STATUS_FOR_ERROR } from '../http/error-status';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
 import { startMultistatus } from '../reports/report-request';
+import { visiblePrincipalUser } from '../resources/principal-user';
 import { type Resource } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 import { readPropfindInput } from './propfind-input';
@@ -88,14 +88,9 @@ export class PropfindMethod implements DavMethod {
   }
 
   private async subjectUser(resource: Resource, currentUser: User): Promise<User> {
-    if (resource.kind !== 'principal' || resource.userId === currentUser.userId) return currentUser;
-    const reply = await this.bus.request(UsersGet, { userId: resource.userId });
-    if (!reply.ok) {
-      if (reply.error.code === 'not-found') throw new DavHttpError(404, 'no such principal');
-      throw new DavHttpError(STATUS_FOR_ERROR[reply.error.code], reply.error.message);
-    }
-    // Principals of other contexts do not exist for this user.
-    if (reply.data.contextId !== currentUser.contextId) throw new DavHttpError(404, 'no such principal');
-    return reply.data;
+    if (resource.kind !== 'principal') return currentUser;
+    const user = await visiblePrincipalUser(this.bus, currentUser, resource.userId);
+    if (!user) throw new DavHttpError(404, 'no such principal');
+    return user;
   }
 }

@@ -5,7 +5,8 @@ import { type LiveProperty } from './property';
 const PRINCIPAL_AND_ROOT = ['root', 'principal'] as const;
 
 /**
- * RFC 5397, RFC 3744 principal properties, and the homes of RFC 4791 and RFC 6352.
+ * RFC 5397, RFC 3744 principal properties, and the homes of RFC 4791 and RFC 6352 (only on the
+ * user's own principal: /caldav/ and /carddav/ are always the requester's, never a colleague's).
  * The cheap discovery ones are in allprop too, so a bare PROPFIND (curl, scripts)
  * already answers with the principal and its homes.
  */
@@ -29,6 +30,14 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: dav('current-user-principal'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
+    protected: true,
+    compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
+  },
+  {
+    // RFC 5397 3: on every resource; DAVx5 and Tasks.org ask for it on the URL given and on each collection.
+    name: dav('current-user-principal'),
+    kinds: ['addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object'],
+    inAllprop: false,
     protected: true,
     compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
   },
@@ -58,16 +67,16 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
     protected: true,
-    compute: ({ prefix, config }) =>
-      config.values['com.openexchange.caldav.enabled'].value === true ? [el(dav('href'), `${prefix}/caldav/`)] : undefined,
+    compute: ({ prefix, config, currentUser, subjectUser }) =>
+      subjectUser.userId === currentUser.userId && config.values['com.openexchange.caldav.enabled'].value === true ? [el(dav('href'), `${prefix}/caldav/`)] : undefined,
   },
   {
     name: carddav('addressbook-home-set'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
     protected: true,
-    compute: ({ prefix, config }) =>
-      config.values['com.openexchange.carddav.enabled'].value === true ? [el(dav('href'), `${prefix}/carddav/`)] : undefined,
+    compute: ({ prefix, config, currentUser, subjectUser }) =>
+      subjectUser.userId === currentUser.userId && config.values['com.openexchange.carddav.enabled'].value === true ? [el(dav('href'), `${prefix}/carddav/`)] : undefined,
   },
   {
     name: caldav('calendar-user-address-set'),

@@ -1,11 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { dav, el, responseContent, sameName, type MultistatusResponse, type QName, type XmlContent, type XmlElement, type XmlNode } from '@davmesh/dav';
+import { CaldavScopes } from '../caldav/caldav-scope';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { resolveResource } from '../resources/resource';
 import { type DavReport } from './dav-report';
+import { ExpandTargets } from './expand-targets';
+import { ReportRegistry } from './report-registry';
 import { startMultistatus } from './report-request';
 
 /** One DAV:property of the request, with the properties wanted of the resources its hrefs name. */
@@ -26,49 +31,67 @@ function wantedProperties(element: XmlElement): WantedProperty[] {
 }
 
 /**
- * RFC 3253 3.8 on the user's principal: the properties asked for, where a property holds
- * hrefs of principals, each href replaced by that principal's response with the nested
- * properties (Apple asks this way for proxy and address sets). Hrefs we cannot expand stay.
+ * RFC 3253 3.8 on a principal of the user's context, their calendar home or one of its
+ * calendars: the properties asked for, where a property holds hrefs, each href the user can
+ * see replaced by that resource's response with the nested properties (Apple asks this way
+ * for owners, proxy and address sets). Hrefs we cannot expand stay as they are.
  */
 @Injectable()
 export class ExpandPropertyReport implements DavReport {
   readonly name = dav('expand-property');
-  readonly kinds = ['principal'] as const;
+  readonly kinds = ['principal', 'calendar-home', 'calendar'] as const;
 
   constructor(
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(CaldavScopes) private readonly scopes: CaldavScopes,
+    // The registry is built from the reports, this one included: looked up when a request runs.
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
     const { response, resource, user, prefix } = exchange;
-    if (resource.kind !== 'principal' || resource.userId !== user.userId) throw new DavHttpError(403, 'expand-property is answered on your own principal');
-    const context: PropertyContext = { currentUser: user, subjectUser: user, resource, prefix, config: await this.userConfig.forUser(user.userId), reports: [] };
-    const expanded = this.expand(context, wantedProperties(body), MAX_NESTING);
+    const reports = this.moduleRef.get(ReportRegistry, { strict: false });
+    const targets = new ExpandTargets(user, prefix, await this.userConfig.forUser(user.userId), { bus: this.bus, scopes: this.scopes, reports });
+    const context = await targets.contextOf(resource);
+    if (!context) throw new DavHttpError(404, 'no such resource');
+    const expanded = await this.expand(targets, context, wantedProperties(body), MAX_NESTING);
     const writer = startMultistatus(response);
     await writer.write(writer.response(expanded));
     writer.end();
   }
 
-  private expand(context: PropertyContext, wanted: WantedProperty[], nesting: number): MultistatusResponse {
+  private async expand(targets: ExpandTargets, context: PropertyContext, wanted: WantedProperty[], nesting: number): Promise<MultistatusResponse> {
     const described = this.renderer.describe(context, { kind: 'prop', props: wanted.map((w) => w.name) }, false);
     if (nesting === 0) return described;
     for (const propstat of described.propstats) {
       for (const prop of propstat.props) {
         const nested = wanted.find((w) => sameName(w.name, prop.name))?.nested ?? [];
-        if (nested.length > 0) prop.value = this.expandHrefs(context, prop.value, nested, nesting - 1);
+        if (nested.length > 0) prop.value = await this.expandHrefs(targets, context, prop.value, nested, nesting - 1);
       }
     }
     return described;
   }
 
-  private expandHrefs(context: PropertyContext, value: XmlContent, nested: WantedProperty[], nesting: number): XmlContent {
+  private async expandHrefs(targets: ExpandTargets, context: PropertyContext, value: XmlContent, nested: WantedProperty[], nesting: number): Promise<XmlContent> {
     if (!Array.isArray(value)) return value;
-    return value.map((node): XmlNode => {
-      if (!sameName(node.name, dav('href')) || typeof node.content !== 'string') return node;
-      const target = resolveResource(node.content, context.prefix);
-      if (target?.kind !== 'principal' || target.userId !== context.currentUser.userId) return node;
-      return el(dav('response'), responseContent(this.expand({ ...context, resource: target }, nested, nesting)));
-    });
+    const expanded: XmlNode[] = [];
+    for (const node of value) {
+      const target = sameName(node.name, dav('href')) && typeof node.content === 'string' ? resolveResource(node.content, context.prefix) : undefined;
+      const targetContext = target && (await this.nestedContext(targets, target));
+      expanded.push(targetContext ? el(dav('response'), responseContent(await this.expand(targets, targetContext, nested, nesting))) : node);
+    }
+    return expanded;
+  }
+
+  /** A nested href the user may not see (CalDAV off included) stays an href instead of failing the report. */
+  private async nestedContext(targets: ExpandTargets, target: NonNullable<ReturnType<typeof resolveResource>>): Promise<PropertyContext | undefined> {
+    try {
+      return await targets.contextOf(target);
+    } catch (error) {
+      if (error instanceof DavHttpError && error.status === 403) return undefined;
+      throw error;
+    }
   }
 }
