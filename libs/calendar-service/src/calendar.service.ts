@@ -24,6 +24,7 @@ import {
 import {
   busyTimeOf,
   expandCalendarData,
+  expandsToItself,
   filterTimeRange,
   InvalidCalendarObject,
   limitRecurrenceSet,
@@ -35,6 +36,7 @@ import {
   parseVcalendar,
   readCalendarObject,
   selectCalendarData,
+  type IcalComponent,
   type OccurrenceSpan,
 } from '@davmesh/ical';
 import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
@@ -309,19 +311,19 @@ export class CalendarService {
     const range = filterTimeRange(request.filter);
     // The commonest client query (events in a time range) needs no parsing for single timed events:
     // their indexed span is their one instance.
-    const indexDecides = isPlainEventTimeRange(request.filter) && !request.expand && !request.limitRecurrenceSet;
+    const indexDecides = isPlainEventTimeRange(request.filter);
     const matches: CalendarObject[] = [];
     let after = request.after;
     for (;;) {
       const batch = await this.objects.candidates(request.folderId, after, QUERY_BATCH, range, request.window);
       for (const { object, span } of batch) {
         after = object.name;
-        const matched =
-          indexDecides && isSingleTimedEvent(object.ical)
-            ? overlaps(span.start, span.end, range.start, range.end)
-            : matchesCalendarFilter(parseVcalendar(object.ical), request.filter);
+        const single = indexDecides && isSingleTimedEvent(object.ical);
+        // Parsed once, for the filter and for the shaping of calendar-data alike.
+        const root = single ? undefined : parseVcalendar(object.ical);
+        const matched = root ? matchesCalendarFilter(root, request.filter) : overlaps(span.start, span.end, range.start, range.end);
         if (!matched) continue;
-        matches.push({ ...object, ical: this.shape(object.ical, request) });
+        matches.push({ ...object, ical: this.shape(object.ical, request, root ?? { singleSpan: span }) });
         if (matches.length === request.limit) return { objects: matches, nextCursor: after };
       }
       if (batch.length < QUERY_BATCH) return { objects: matches };
@@ -341,11 +343,20 @@ export class CalendarService {
     }
   }
 
-  private shape(ical: string, request: CalendarDataShape): string {
+  /**
+   * calendar-data options applied to one object. `known` saves work the caller has done: the
+   * parsed object, or the span of a single timed event (whose expansion in range may be itself).
+   */
+  private shape(ical: string, request: CalendarDataShape, known?: IcalComponent | { singleSpan: { start: number; end: number } }): string {
     let shaped = ical;
-    if (request.expand) shaped = expandCalendarData(ical, Date.parse(request.expand.start), Date.parse(request.expand.end));
-    else if (request.limitRecurrenceSet) {
-      shaped = limitRecurrenceSet(ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
+    const parsed = known && !('singleSpan' in known) ? known : undefined;
+    if (request.expand) {
+      const start = Date.parse(request.expand.start);
+      const end = Date.parse(request.expand.end);
+      const span = known && 'singleSpan' in known ? known.singleSpan : undefined;
+      if (!(span && overlaps(span.start, span.end, start, end) && expandsToItself(ical))) shaped = expandCalendarData(parsed ?? ical, start, end);
+    } else if (request.limitRecurrenceSet) {
+      shaped = limitRecurrenceSet(parsed ?? ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
     }
     return request.select ? selectCalendarData(shaped, request.select) : shaped;
   }

@@ -14,8 +14,8 @@ function utc(ms: number, isDate: boolean): IcalTime {
  * calendar-data `expand` (RFC 4791 9.6.5): every instance in [start, end) as a
  * component of its own with a RECURRENCE-ID, no recurrence rules, times in UTC.
  */
-export function expandCalendarData(text: string, start: number, end: number): string {
-  const root = parseVcalendar(text);
+export function expandCalendarData(source: string | IcalComponent, start: number, end: number): string {
+  const root = typeof source === 'string' ? parseVcalendar(source) : source;
   const expanded = new ICAL.Component('vcalendar');
   for (const property of root.getAllProperties()) expanded.addProperty(ICAL.Property.fromString(property.toICALString()));
   const recurring = root.getAllSubcomponents().some((c) => c.hasProperty('rrule') || c.hasProperty('rdate') || c.hasProperty('recurrence-id'));
@@ -48,8 +48,8 @@ function withoutZones(component: IcalComponent): void {
 }
 
 /** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. */
-export function limitRecurrenceSet(text: string, start: number, end: number): string {
-  const root = parseVcalendar(text);
+export function limitRecurrenceSet(source: string | IcalComponent, start: number, end: number): string {
+  const root = typeof source === 'string' ? parseVcalendar(source) : source;
   for (const override of root.getAllSubcomponents().filter((c: IcalComponent) => c.hasProperty('recurrence-id'))) {
     const span = componentSpan(override);
     if (!overlaps(span.start, span.end, start, end)) root.removeSubcomponent(override);

@@ -6,3 +6,4 @@ export * from './calendar-data';
 export * from './free-busy';
 export * from './simple-event';
 export * from './select-calendar-data';
+export type { IcalComponent } from './ical-module';

@@ -1,4 +1,6 @@
-import { isSingleTimedEvent } from './simple-event';
+import { expandCalendarData } from './calendar-data';
+import { parseVcalendar } from './calendar-object';
+import { expandsToItself, isSingleTimedEvent } from './simple-event';
 
 const ics = (...lines: string[]) => ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:x', ...lines, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
@@ -16,5 +18,28 @@ describe('which events the index alone can place in a time range', () => {
     expect(isSingleTimedEvent(ics('DTSTART;VALUE=DATE:20260101'))).toBe(false);
     expect(isSingleTimedEvent(ics('DTSTART:20260101T090000'))).toBe(false);
     expect(isSingleTimedEvent(ics('DTSTART;TZID=Mars/Olympus:20260101T090000'))).toBe(false);
+  });
+});
+
+describe('an event whose expansion is itself', () => {
+  const inRange = (text: string) => expandCalendarData(text, Date.parse('2025-12-01T00:00:00Z'), Date.parse('2026-02-01T00:00:00Z'));
+  const jcal = (text: string) => parseVcalendar(text).toJSON();
+
+  it('is a single UTC event, which expand gives back unchanged', () => {
+    for (const event of [
+      ics('DTSTART:20260101T090000Z', 'DTEND:20260101T100000Z', 'SUMMARY:Plain'),
+      ics('DTSTART:20260101T090000Z', 'DURATION:PT1H', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT5M', 'END:VALARM'),
+    ]) {
+      expect(expandsToItself(event)).toBe(true);
+      expect(jcal(inRange(event))).toEqual(jcal(event));
+    }
+  });
+
+  it('is not one with a zoned time anywhere, or a time zone to drop', () => {
+    expect(expandsToItself(ics('DTSTART;TZID=Europe/Berlin:20260101T090000'))).toBe(false);
+    expect(expandsToItself(ics('DTSTART:20260101T090000Z', 'DTEND;TZID=Europe/Berlin:20260101T110000'))).toBe(false);
+    expect(expandsToItself(ics('DTSTART:20260101T090000Z', 'RRULE:FREQ=DAILY'))).toBe(false);
+    const withZone = ['BEGIN:VCALENDAR', 'BEGIN:VTIMEZONE', 'TZID:UTC', 'END:VTIMEZONE', 'BEGIN:VEVENT', 'UID:x', 'DTSTART:20260101T090000Z', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    expect(expandsToItself(withZone)).toBe(false);
   });
 });

@@ -16,6 +16,14 @@ export function isSingleTimedEvent(ical: string): boolean {
   return /Z$/i.test(dtstart.trim());
 }
 
+/**
+ * True when `expand` (RFC 4791 9.6.5) would give back the event as stored: one timed
+ * instance already in UTC, nothing zoned to convert and no VTIMEZONE to drop.
+ */
+export function expandsToItself(ical: string): boolean {
+  return !/TZID|^BEGIN:VTIMEZONE/im.test(ical) && isSingleTimedEvent(ical);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
