@@ -1,5 +1,5 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
-import { componentSpan, instancesIn, overlaps } from './instances';
+import { componentSpan, forgetInstances, instancesIn, overlaps } from './instances';
 import { parseVcalendar } from './calendar-object';
 
 const RECURRENCE_PROPERTIES = ['rrule', 'rdate', 'exdate', 'exrule'];
@@ -54,5 +54,6 @@ export function limitRecurrenceSet(source: string | IcalComponent, start: number
     const span = componentSpan(override);
     if (!overlaps(span.start, span.end, start, end)) root.removeSubcomponent(override);
   }
+  forgetInstances(root);
   return root.toString() + '\r\n';
 }

@@ -15,10 +15,32 @@ export interface Instance {
 const MAX_INSTANCES = 20_000;
 
 /**
- * The instances of one calendar object (a master and its overrides) that overlap
- * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite.
+ * Instances already computed per parsed object and range: a calendar-query with `expand`
+ * asks for the same ones twice, once to match the filter and once to expand them.
  */
-export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: number): Instance[] {
+const computed = new WeakMap<IcalComponent, Map<string, readonly Instance[]>>();
+
+/**
+ * The instances of one calendar object (a master and its overrides) that overlap
+ * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite. Whoever changes
+ * the parsed object afterwards calls `forgetInstances`.
+ */
+export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: number): readonly Instance[] {
+  const key = `${rangeStart}/${rangeEnd}`;
+  let known = computed.get(root);
+  const hit = known?.get(key);
+  if (hit) return hit;
+  const found = computeInstances(root, rangeStart, rangeEnd);
+  if (!known) computed.set(root, (known = new Map()));
+  known.set(key, found);
+  return found;
+}
+
+export function forgetInstances(root: IcalComponent): void {
+  computed.delete(root);
+}
+
+function computeInstances(root: IcalComponent, rangeStart: number, rangeEnd: number): Instance[] {
   const components = root.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');
   const master = components.find((c) => !c.hasProperty('recurrence-id'));
   const overrides = components.filter((c) => c.hasProperty('recurrence-id'));
@@ -43,6 +65,7 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
   const overridden = new Set(overrides.map((o) => (o.getFirstPropertyValue('recurrence-id') as IcalTime).toUnixTime()));
   const masterSpan = componentSpan(master);
   const length = Math.max(0, masterSpan.end - masterSpan.start);
+  const endOfSlot = slotEnd(master, length);
   const iterator = new ICAL.Event(master).iterator();
   for (let i = 0; i < MAX_INSTANCES; i++) {
     const slot: IcalTime | null = iterator.next();
@@ -50,20 +73,27 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
     const start = toMs(slot);
     if (start >= rangeEnd) break;
     if (overridden.has(slot.toUnixTime())) continue;
-    const end = slot.isDate && length === 0 ? start + 86_400_000 : endOfSlot(master, slot, length);
+    const end = slot.isDate && length === 0 ? start + 86_400_000 : endOfSlot(slot, start);
     if (slotOverlaps(master, start, end, rangeStart, rangeEnd)) found.push({ start, end, component: master, recurrenceId: slot });
   }
   return found.sort((a, b) => a.start - b.start);
 }
 
-/** An instance lasts as long as the master, measured in its own zone so DST shifts keep wall-clock times. */
-function endOfSlot(master: IcalComponent, slot: IcalTime, fallbackMs: number): number {
+/**
+ * How a slot's end follows from its start: the master's length, measured in its own zone so
+ * DST shifts keep wall-clock times (in UTC, plain arithmetic).
+ */
+function slotEnd(master: IcalComponent, fallbackMs: number): (slot: IcalTime, startMs: number) => number {
   const dtstart = master.getFirstPropertyValue('dtstart') as IcalTime;
   const dtend = (master.getFirstPropertyValue('dtend') as IcalTime | null) ?? endByDuration(master, dtstart);
-  if (!dtend) return toMs(slot) + fallbackMs;
-  const end = slot.clone();
-  end.addDuration(dtend.subtractDate(dtstart));
-  return toMs(end);
+  if (!dtend) return (_slot, startMs) => startMs + fallbackMs;
+  const length = dtend.subtractDate(dtstart);
+  if (dtstart.zone === ICAL.Timezone.utcTimezone && dtend.zone === ICAL.Timezone.utcTimezone) return (_slot, startMs) => startMs + fallbackMs;
+  return (slot) => {
+    const end = slot.clone();
+    end.addDuration(length);
+    return toMs(end);
+  };
 }
 
 /** One component (not a series) against the range, by RFC 4791 9.9: tasks by their own rows of its table. */
