@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './storage.module';
 export * from './health';
 export * from './health.handler';
+export * from './json-rows';

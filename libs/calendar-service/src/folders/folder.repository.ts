@@ -79,15 +79,14 @@ export class FolderRepository {
    * it is neither theirs nor shared with them. `lock` holds the folder row to the transaction's end.
    */
   async access(db: Queryable, folderId: number, userId: number, lock = false): Promise<FolderAccess | undefined> {
-    const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
+    // A scalar subquery, not a join: FOR UPDATE then locks the folder row alone, and PGlite plans it faster.
     const rows: FolderRow[] = await db.query(
-      `SELECT ${columns}, CASE WHEN f."owner_user_id" = $2 THEN 'write' ELSE s."rights" END AS "rights"
-         FROM "calendar"."folders" f
-         LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $2
-        WHERE f."folder_id" = $1 AND (f."owner_user_id" = $2 OR s."grantee_user_id" IS NOT NULL)${lock ? ' FOR UPDATE OF f' : ''}`,
+      `SELECT ${COLUMNS}, CASE WHEN "owner_user_id" = $2 THEN 'write'
+                ELSE (SELECT s."rights" FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2) END AS "rights"
+         FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
       [folderId, userId],
     );
-    return rows[0] && toFolder(rows[0], []);
+    return rows[0]?.rights ? toFolder(rows[0], []) : undefined;
   }
 
   /** Grants read or write, or (`none`) takes the grant back. */

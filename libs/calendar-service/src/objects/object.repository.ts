@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
+import { selectJsonRows } from '@davmesh/storage';
 import { type Queryable } from '../folders/folder.repository';
 
 interface MetaRow {
   name: string;
   etag: string;
   size: number;
-  modified_at: Date;
+  /** A Date from the driver, an ISO string from JSON rows. */
+  modified_at: Date | string;
   component: CalendarComponent;
 }
 
@@ -43,28 +45,23 @@ export class ObjectRepository {
     const params: unknown[] = [folderId, after ?? '', limit];
     const inWindow = window ? ` AND "first_start" < $4 AND "last_end" >= $5` : '';
     if (window) params.push(window.end, window.start);
-    const rows: MetaRow[] = await this.dataSource.query(
+    const rows = await selectJsonRows<MetaRow>(
+      this.dataSource,
       `SELECT ${META} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" > $2${inWindow} ORDER BY "name" LIMIT $3`,
       params,
+      'r."name"',
     );
     return rows.map(toMeta);
   }
 
-  /**
-   * The named objects of a folder the user owns or shares, in one statement (GET and multiget
-   * are the hottest reads); undefined when the folder is not theirs to read.
-   */
-  async getManyReadable(folderId: number, userId: number, names: string[]): Promise<CalendarObject[] | undefined> {
-    const rows: (Partial<MetaRow> & { uid: string | null; ical: string | null })[] = await this.dataSource.query(
-      `SELECT o."name", o."etag", o."size", o."modified_at", o."component", o."uid", o."ical"
-         FROM "calendar"."folders" f
-         LEFT JOIN "calendar"."objects" o ON o."folder_id" = f."folder_id" AND o."name" = ANY($3::text[])
-        WHERE f."folder_id" = $1
-          AND (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2))`,
-      [folderId, userId, names],
+  /** The named objects of a folder (GET and multiget, the hottest reads). */
+  async getMany(folderId: number, names: string[]): Promise<CalendarObject[]> {
+    const rows = await selectJsonRows<MetaRow & { uid: string; ical: string }>(
+      this.dataSource,
+      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($2::text[])`,
+      [folderId, names],
     );
-    if (rows.length === 0) return undefined;
-    return rows.filter((row) => row.name != null).map((row) => ({ ...toMeta(row as MetaRow), uid: row.uid!, ical: row.ical! }));
+    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
   }
 
   /**
@@ -89,11 +86,13 @@ export class ObjectRepository {
       params.push(window.end, window.start);
       where += ` AND "first_start" < $${params.length - 1} AND "last_end" >= $${params.length}`;
     }
-    const rows: (MetaRow & { uid: string; ical: string; span_start: string; span_end: string })[] = await this.dataSource.query(
+    const rows = await selectJsonRows<MetaRow & { uid: string; ical: string; span_start: string; span_end: string }>(
+      this.dataSource,
       `SELECT ${META}, "uid", "ical",
               (extract(epoch from "first_start") * 1000)::text AS "span_start", (extract(epoch from "last_end") * 1000)::text AS "span_end"
        FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
       params,
+      'r."name"',
     );
     return rows.map((row) => ({
       object: { ...toMeta(row), uid: row.uid, ical: row.ical },
