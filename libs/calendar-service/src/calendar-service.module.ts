@@ -9,12 +9,13 @@ import { FolderRepository } from './folders/folder.repository';
 import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
 import { CalendarStore1764200000000 } from './migrations/1764200000000-calendar-store';
 import { CalendarShares1766100000000 } from './migrations/1766100000000-calendar-shares';
+import { CalendarTaskSpans1766200000000 } from './migrations/1766200000000-calendar-task-spans';
 import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
   entities: [],
-  migrations: [CalendarSchema1764000000000, CalendarStore1764200000000, CalendarShares1766100000000],
+  migrations: [CalendarSchema1764000000000, CalendarStore1764200000000, CalendarShares1766100000000, CalendarTaskSpans1766200000000],
 };
 
 /** The calendar service. Needs the bus and logger modules. */

@@ -37,11 +37,11 @@ import {
   readCalendarObject,
   selectCalendarData,
   type IcalComponent,
-  type OccurrenceSpan,
 } from '@davmesh/ical';
 import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository } from './objects/object.repository';
+import { spanColumns } from './objects/span-columns';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
@@ -51,12 +51,6 @@ export const MAX_RESOURCE_SIZE = 1024 * 1024;
 
 const refused = (code: 'forbidden' | 'conflict' | 'not-found', condition: string, message: string, extra: Record<string, unknown> = {}) =>
   new DomainException(code, message, { condition, ...extra });
-
-function spanColumns(span: OccurrenceSpan): { firstStart: string; lastEnd: string } {
-  if (span === 'none') return { firstStart: 'infinity', lastEnd: '-infinity' };
-  const instant = (ms: number) => (ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString());
-  return { firstStart: instant(span.start), lastEnd: instant(span.end) };
-}
 
 /**
  * Calendar and task folders and their objects. Every write runs in one transaction

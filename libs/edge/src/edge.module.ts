@@ -38,6 +38,8 @@ import { PropertyRenderer } from './properties/property-renderer';
 import { AddressbookMultigetReport } from './reports/addressbook-multiget.report';
 import { CalendarMultigetReport } from './reports/calendar-multiget.report';
 import { ExpandPropertyReport } from './reports/expand-property.report';
+import { PrincipalPropertySearchReport } from './reports/principal-property-search.report';
+import { PrincipalSearchPropertySetReport } from './reports/principal-search-property-set.report';
 import { CalendarQueryReport } from './reports/calendar-query.report';
 import { CalendarSyncCollectionReport } from './reports/calendar-sync-collection.report';
 import { FreeBusyQueryReport } from './reports/free-busy-query.report';
@@ -67,6 +69,8 @@ const REPORTS = [
   CalendarSyncCollectionReport,
   FreeBusyQueryReport,
   ExpandPropertyReport,
+  PrincipalPropertySearchReport,
+  PrincipalSearchPropertySetReport,
 ];
 
 /** The HTTP face: DAV parsing, auth, URL layout. Needs the bus and logger modules. */

@@ -15,9 +15,16 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
-/** One domain service on in-memory PGlite and the in-process bus, as its specs need it. */
-export async function startServiceHarness(name: string, feature: (storage: StorageTarget) => DynamicModule): Promise<ServiceHarness> {
-  const db = await openPGlite(undefined);
+/**
+ * One domain service on in-memory PGlite and the in-process bus, as its specs need it; on
+ * `options.db` when given (a database prepared beforehand, left open on close).
+ */
+export async function startServiceHarness(
+  name: string,
+  feature: (storage: StorageTarget) => DynamicModule,
+  options: { db?: PGlite } = {},
+): Promise<ServiceHarness> {
+  const db = options.db ?? (await openPGlite(undefined));
   const broker = new InProcessBroker();
   const transport: BusTransport = { kind: 'in-process', broker };
   @Module({
@@ -44,7 +51,7 @@ export async function startServiceHarness(name: string, feature: (storage: Stora
     },
     async close() {
       await app.close();
-      await db.close();
+      if (!options.db) await db.close();
     },
   };
 }

@@ -10,14 +10,14 @@ import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
 import { startMultistatus } from '../reports/report-request';
 import { visiblePrincipalUser } from '../resources/principal-user';
-import { type Resource } from '../resources/resource';
+import { principalCollectionMember, type Resource } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 import { readPropfindInput } from './propfind-input';
 
 @Injectable()
 export class PropfindMethod implements DavMethod {
   readonly method = 'PROPFIND';
-  readonly kinds = ['root', 'principal', 'addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact'] as const;
+  readonly kinds = ['root', 'principal', 'principal-collection', 'addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact'] as const;
 
   constructor(
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
@@ -45,6 +45,14 @@ export class PropfindMethod implements DavMethod {
       const [subjectUser, config] = await Promise.all([this.subjectUser(resource, user), this.userConfig.forUser(user.userId)]);
       const writer = startMultistatus(response);
       await writer.write(writer.response(write(base(resource, subjectUser, config))));
+      writer.end();
+      return;
+    }
+    if (resource.kind === 'principal-collection') {
+      const config = await this.userConfig.forUser(user.userId);
+      const writer = startMultistatus(response);
+      await writer.write(writer.response(write(base(resource, user, config))));
+      if (depth === '1') await writer.write(writer.response(write(base(principalCollectionMember(resource, prefix, user.userId), user, config))));
       writer.end();
       return;
     }

@@ -1,8 +1,10 @@
 import { caldav, calserver, carddav, dav, el } from '@davmesh/dav';
 import { principalPath } from '../resources/resource';
+import { privileges } from './privileges';
 import { type LiveProperty } from './property';
 
 const PRINCIPAL_AND_ROOT = ['root', 'principal'] as const;
+const PRINCIPAL_COLLECTIONS = ['principal-collection'] as const;
 
 /**
  * RFC 5397, RFC 3744 principal properties, and the homes of RFC 4791 and RFC 6352 (only on the
@@ -20,6 +22,35 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
       resource.kind === 'principal' ? [el(dav('collection')), el(dav('principal'))] : [el(dav('collection'))],
   },
   {
+    name: dav('resourcetype'),
+    kinds: PRINCIPAL_COLLECTIONS,
+    inAllprop: true,
+    protected: true,
+    compute: () => [el(dav('collection'))],
+  },
+  {
+    name: dav('displayname'),
+    kinds: PRINCIPAL_COLLECTIONS,
+    inAllprop: true,
+    protected: true,
+    compute: ({ resource }) => (resource.kind === 'principal-collection' && resource.level === 'users' ? 'Users' : 'Principals'),
+  },
+  {
+    // Read only: nobody creates, removes or changes principals over DAV.
+    name: dav('current-user-privilege-set'),
+    kinds: PRINCIPAL_COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: () => privileges(false),
+  },
+  {
+    name: dav('supported-report-set'),
+    kinds: PRINCIPAL_COLLECTIONS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
+  },
+  {
     name: dav('displayname'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
@@ -28,7 +59,7 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
   },
   {
     name: dav('current-user-principal'),
-    kinds: PRINCIPAL_AND_ROOT,
+    kinds: [...PRINCIPAL_AND_ROOT, ...PRINCIPAL_COLLECTIONS],
     inAllprop: true,
     protected: true,
     compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
@@ -50,7 +81,7 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
   },
   {
     name: dav('principal-collection-set'),
-    kinds: PRINCIPAL_AND_ROOT,
+    kinds: [...PRINCIPAL_AND_ROOT, ...PRINCIPAL_COLLECTIONS],
     inAllprop: false,
     protected: true,
     compute: ({ prefix }) => [el(dav('href'), `${prefix}/principals/`)],

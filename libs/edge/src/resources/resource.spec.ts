@@ -12,6 +12,13 @@ describe('resource resolution', () => {
     expect(resolveResource('/dav//principals/users/42/?x=1', '/dav')?.kind).toBe('principal');
   });
 
+  it('knows the principal collection and the users collection under it', () => {
+    expect(resolveResource('/dav/principals', '/dav')).toEqual({ kind: 'principal-collection', path: '/dav/principals/', level: 'principals' });
+    expect(resolveResource('/dav/principals/users', '/dav')).toEqual({ kind: 'principal-collection', path: '/dav/principals/users/', level: 'users' });
+    expect(resolveResource('/principals/', '')).toEqual({ kind: 'principal-collection', path: '/principals/', level: 'principals' });
+    expect(resolveResource('/dav/principals/groups/', '/dav')).toBeUndefined();
+  });
+
   it('sends the well-known paths to discovery', () => {
     expect(resolveResource('/.well-known/caldav', '/dav')).toEqual({ kind: 'well-known', path: '/.well-known/caldav', service: 'caldav' });
   });

@@ -2,6 +2,8 @@
 export type Resource =
   | { kind: 'root'; path: string }
   | { kind: 'principal'; path: string; userId: number }
+  /** DAV:principal-collection-set (`/principals/`) and the users' collection under it; neither lists the directory. */
+  | { kind: 'principal-collection'; path: string; level: 'principals' | 'users' }
   | { kind: 'well-known'; path: string; service: 'caldav' | 'carddav' }
   | { kind: 'addressbook-home'; path: string }
   /** A per-folder address book: the segment is a folder id or the slug its MKCOL chose. */
@@ -32,6 +34,8 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   const rest = stripPrefix(path, prefix) ?? (proxyPrefix ? stripPrefix(path, proxyPrefix) : undefined);
   if (rest === undefined) return undefined;
   if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
+  const collection = /^\/principals(\/users)?\/?$/.exec(rest);
+  if (collection) return principalCollection(prefix, collection[1] ? 'users' : 'principals');
   const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
   if (principal) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
   return resolveCarddav(rest, prefix) ?? resolveCaldav(rest, prefix);
@@ -65,6 +69,19 @@ function stripPrefix(path: string, prefix: string): string | undefined {
   if (prefix === '') return path;
   if (path === prefix) return '';
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
+}
+
+export function principalCollection(prefix: string, level: 'principals' | 'users'): Resource {
+  return { kind: 'principal-collection', path: level === 'users' ? `${prefix}/principals/users/` : `${prefix}/principals/`, level };
+}
+
+/**
+ * The one member a user sees of a principal collection: the users' collection under the
+ * principal collection, their own principal under that.
+ */
+export function principalCollectionMember(collection: Extract<Resource, { kind: 'principal-collection' }>, prefix: string, userId: number): Resource {
+  if (collection.level === 'principals') return principalCollection(prefix, 'users');
+  return { kind: 'principal', path: principalPath(prefix, userId), userId };
 }
 
 export function principalPath(prefix: string, userId: number): string {
