@@ -47,7 +47,11 @@ export function davRequest(target: DavTarget, method: string, path: string, body
         response.on('error', reject);
       },
     );
-    outgoing.on('error', reject);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      // The server closed an idle kept-alive connection just as we reused it: Node's documented retry.
+      if (outgoing.reusedSocket && error.code === 'ECONNRESET') davRequest(target, method, path, body, headers).then(resolve, reject);
+      else reject(error);
+    });
     outgoing.end(body);
   });
 }
