@@ -32,9 +32,10 @@ export class SyncCollectionReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const { request, response, resource, user } = exchange;
     const { since, limit } = readSyncRequest(body, PAGE);
-    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const wantsData = propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data');
