@@ -298,10 +298,14 @@ export interface ContactFolderChangedEvent {
   contextId: number;
   folderId: number;
   revision: number;
+  /** Set when the folder itself was made, changed, shared or deleted: whose it is. */
+  ownerUserId?: number;
+  /** Set when a share changed: the user it was granted to or taken from. */
+  granteeUserId?: number;
 }
 
-/** Published after a commit that changed a folder's contents or properties. */
+/** Published after a commit that changed a folder, its contents or its shares, made it or deleted it. */
 export const ContactFolderChanged = defineEvent<ContactFolderChangedEvent>(
   'contacts.v1.events.folder-changed',
-  z.object({ contextId, folderId, revision: z.number().int().nonnegative() }),
+  z.object({ contextId, folderId, revision: z.number().int().nonnegative(), ownerUserId: userId.optional(), granteeUserId: userId.optional() }),
 );

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
+import { ContactFolderCache } from './carddav/contact-folder-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 
 /**
@@ -15,6 +16,7 @@ export class EdgeCaches {
     @Inject(EffectiveConfigCache) private readonly config: EffectiveConfigCache,
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
     @Inject(CalendarFolderCache) private readonly calendarFolders: CalendarFolderCache,
+    @Inject(ContactFolderCache) private readonly contactFolders: ContactFolderCache,
   ) {}
 
   flush(): void {
@@ -22,5 +24,6 @@ export class EdgeCaches {
     this.config.clear();
     this.serverSettings.clear();
     this.calendarFolders.clear();
+    this.contactFolders.clear();
   }
 }

@@ -8,6 +8,8 @@ import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
+import { ContactEventsHandler } from './carddav/contact-events.handler';
+import { ContactFolderCache } from './carddav/contact-folder-cache';
 import { ConfigEventsHandler } from './config/config-events.handler';
 import { ServerSettingsService } from './config/server-settings.service';
 import { EdgeCaches } from './edge-caches';
@@ -80,13 +82,14 @@ export class EdgeModule {
     return {
       module: EdgeModule,
       imports: [ConfigClientModule],
-      controllers: [DirectoryEventsHandler, ConfigEventsHandler, CalendarEventsHandler],
+      controllers: [DirectoryEventsHandler, ConfigEventsHandler, CalendarEventsHandler, ContactEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES]) },
         PropertyRenderer,
         Authenticator,
         ServerSettingsService,
+        { provide: ContactFolderCache, useFactory: () => new ContactFolderCache() },
         CarddavScopes,
         CarddavResources,
         { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainException, GAL_FOLDER_ID, type ContactFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
-import { ContactsRepository, toFolder } from '../contacts.repository';
+import { BusClient } from '@davmesh/bus';
+import { ContactFolderChanged, DomainException, GAL_FOLDER_ID, type ContactFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
+import { ContactsRepository, toFolder, type FolderAccessRecord } from '../contacts.repository';
 import { GalService } from '../gal/gal.service';
 
 /** Folders: the personal one made on first use, custom ones, shares, and the context's global address list. */
@@ -9,6 +10,7 @@ export class FoldersService {
   constructor(
     @Inject(ContactsRepository) private readonly repository: ContactsRepository,
     @Inject(GalService) private readonly gal: GalService,
+    @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
   async list(contextId: number, userId: number): Promise<ContactFolder[]> {
@@ -23,10 +25,19 @@ export class FoldersService {
     return rows.map((r) => toFolder(r, r.rights));
   }
 
+  /** The folders as the caller may use them, in the order asked, in one statement; `not-found` for one they cannot see. */
+  async visible(contextId: number, userId: number, folderIds: number[]): Promise<FolderAccessRecord[]> {
+    const found = new Map((await this.repository.access(contextId, userId, folderIds)).map((f) => [f.folder_id, f]));
+    return folderIds.map((id) => {
+      const folder = found.get(id);
+      if (!folder) throw new DomainException('not-found', `no contact folder ${id}`);
+      return folder;
+    });
+  }
+
   /** The caller's rights on one folder; `not-found` when they cannot see it. */
   async rights(contextId: number, userId: number, folderId: number): Promise<FolderRights> {
-    const folder = (await this.repository.visibleFolders(contextId, userId)).find((f) => f.folder_id === folderId);
-    if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
+    const [folder] = await this.visible(contextId, userId, [folderId]);
     return folder.rights;
   }
 
@@ -52,6 +63,7 @@ export class FoldersService {
       return this.repository.folderWithDead(tx, contextId, inserted.folder_id);
     });
     if (!row) throw new DomainException('conflict', `an address book "${slug}" exists already`);
+    await this.announce(row.context_id, row.folder_id, Number(row.revision), { ownerUserId: userId });
     return toFolder(row, 'write');
   }
 
@@ -70,6 +82,7 @@ export class FoldersService {
       return this.repository.folderWithDead(tx, contextId, folderId);
     });
     if (!row) throw new DomainException('not-found', `no contact folder ${folderId}`);
+    await this.announce(contextId, folderId, Number(row.revision), { ownerUserId: userId });
     return toFolder(row, 'write');
   }
 
@@ -77,12 +90,15 @@ export class FoldersService {
     const folder = await this.requireOwner(contextId, userId, folderId);
     if (folder.kind !== 'custom') throw new DomainException('forbidden', 'the personal contacts folder cannot be deleted', { condition: 'need-privileges' });
     await this.repository.deleteFolder(contextId, folderId);
+    // Edges drop their listings that hold it: a book made again under the name is a new folder.
+    await this.announce(contextId, folderId, Number(folder.revision), { ownerUserId: userId });
     return { deleted: true };
   }
 
   async share(contextId: number, userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
-    await this.requireOwner(contextId, userId, folderId);
+    const folder = await this.requireOwner(contextId, userId, folderId);
     await this.repository.setShare(contextId, folderId, granteeUserId, rights);
+    await this.announce(contextId, folderId, Number(folder.revision), { ownerUserId: userId, granteeUserId });
     return { folderId, granteeUserId, rights };
   }
 
@@ -96,6 +112,10 @@ export class FoldersService {
     if (folder.owner_user_id === granteeUserId) throw new DomainException('bad-request', `folder ${folderId} belongs to user ${granteeUserId} already`);
     const grant = await this.share(contextId, folder.owner_user_id, folderId, granteeUserId, rights);
     return { ...grant, ownerUserId: folder.owner_user_id };
+  }
+
+  private announce(contextId: number, folderId: number, revision: number, whose: { ownerUserId: number; granteeUserId?: number }): Promise<void> {
+    return this.bus.emit(ContactFolderChanged, { contextId, folderId, revision, ...whose });
   }
 
   private async requireOwner(contextId: number, userId: number, folderId: number) {

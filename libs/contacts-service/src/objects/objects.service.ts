@@ -58,8 +58,10 @@ export class ObjectsService {
 
   /** At most a reply's worth; names left out for size come back in `cursor` order on the next call. */
   async get(contextId: number, userId: number, folderIds: number[], names: string[]): Promise<ContactObject[]> {
-    const visible = await this.visible(contextId, userId, folderIds);
-    return withinBudget(await this.repository.getByNames(contextId, visible, names)).map((r) => toObject(r, true));
+    const { visible, contacts } = await this.repository.getVisibleByNames(contextId, userId, folderIds, names);
+    const unknown = folderIds.find((id) => !visible.has(id));
+    if (unknown !== undefined) throw new DomainException('not-found', `no contact folder ${unknown}`);
+    return withinBudget(contacts).map((r) => toObject(r, true));
   }
 
   async query(contextId: number, userId: number, folderIds: number[], filter: AddressbookFilter, cursor?: string, limit = DEFAULT_PAGE) {
@@ -182,7 +184,7 @@ export class ObjectsService {
         });
       }
       await this.repository.deleteContact(tx, contextId, name);
-      await this.repository.recordChange(tx, contextId, sourceFolderId, name, true);
+      const sourceRevision = await this.repository.recordChange(tx, contextId, sourceFolderId, name, true);
       if (target) await this.repository.deleteContact(tx, contextId, targetName);
       const revision = await this.repository.recordChange(tx, contextId, targetFolderId, targetName, false);
       await this.repository.upsertContact(
@@ -200,17 +202,17 @@ export class ObjectsService {
         },
         revision,
       );
-      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision };
+      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision, sourceRevision };
     });
-    await this.bus.emit(ContactFolderChanged, { contextId, folderId: targetFolderId, revision: result.revision });
-    return result;
+    const { sourceRevision, ...moved } = result;
+    if (sourceFolderId !== targetFolderId) await this.bus.emit(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
+    await this.bus.emit(ContactFolderChanged, { contextId, folderId: targetFolderId, revision: moved.revision });
+    return moved;
   }
 
   /** The requested folders the user can see; `not-found` for any other. */
   private async visible(contextId: number, userId: number, folderIds: number[]): Promise<number[]> {
-    const visible = new Set((await this.folders.list(contextId, userId)).map((f) => f.folderId));
-    const unknown = folderIds.find((id) => !visible.has(id));
-    if (unknown !== undefined) throw new DomainException('not-found', `no contact folder ${unknown}`);
+    await this.folders.visible(contextId, userId, folderIds);
     return folderIds;
   }
 

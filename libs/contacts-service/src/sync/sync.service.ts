@@ -21,18 +21,17 @@ export class SyncService {
   ) {}
 
   async changes(contextId: number, userId: number, folderIds: number[], since: SyncPosition | undefined, limit = DEFAULT_LIMIT) {
-    const visible = new Map((await this.folders.list(contextId, userId)).map((f) => [f.folderId, f]));
     for (const folderId of Object.keys(since ?? {})) {
       if (!folderIds.includes(Number(folderId))) throw invalidToken(`folder ${folderId} is no longer part of this collection`);
     }
+    const revisions = new Map((await this.folders.visible(contextId, userId, folderIds)).map((f) => [f.folder_id, Number(f.revision)]));
     const changes: ContactChange[] = [];
     const position: SyncPosition = {};
     let truncated = false;
     for (const folderId of [...folderIds].sort((a, b) => a - b)) {
-      const folder = visible.get(folderId);
-      if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
+      const revision = revisions.get(folderId)!;
       const from = since?.[folderId];
-      if (from !== undefined && from > folder.revision) throw invalidToken(`folder ${folderId} never reached revision ${from}`);
+      if (from !== undefined && from > revision) throw invalidToken(`folder ${folderId} never reached revision ${from}`);
       const budget = limit - changes.length;
       if (budget <= 0) {
         truncated = true;
@@ -48,7 +47,7 @@ export class SyncService {
         truncated = true;
         position[folderId] = Number(taken[taken.length - 1].revision);
       } else {
-        position[folderId] = folder.revision;
+        position[folderId] = revision;
       }
       const latest = new Map<string, ContactChange>();
       for (const row of taken) latest.set(row.name, row.etag ? { folderId, name: row.name, etag: row.etag } : { folderId, name: row.name });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactObjectsGet, ContactObjectsList, type ContactObject, type User } from '@davmesh/contracts';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { type Resource } from '../resources/resource';
+import { AGGREGATED_SEGMENT, type Resource } from '../resources/resource';
 import { CarddavScopes, type AddressbookView, type CarddavScope } from './carddav-scope';
 import { unwrap } from './reply-errors';
 
@@ -16,14 +16,24 @@ export class CarddavResources {
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
+  /** Opens the user's CardDAV scope (403 when disabled) with every address book listed afresh: for answers that show revisions. */
+  open(exchange: DavExchange): Promise<CarddavScope> {
+    return this.scopes.open(exchange.request, exchange.user, exchange.prefix);
+  }
+
+  /**
+   * Opens the scope for a request on the address book of `resources` (the request's own by default),
+   * from this node's folder cache when it knows them: the answer shows no revision, and the
+   * contacts service checks access again.
+   */
+  openFor(exchange: DavExchange, resources: Resource[] = [exchange.resource]): Promise<CarddavScope> {
+    const segments = resources.map(segmentOf);
+    return this.scopes.open(exchange.request, exchange.user, exchange.prefix, segments.every((s) => s !== undefined) ? segments : undefined);
+  }
+
   /** The collection a resource is, or is in; 404 when this user does not see it. */
   collection(scope: CarddavScope, resource: Resource): AddressbookView {
-    const segment =
-      resource.kind === 'aggregated-addressbook'
-        ? 'Contacts'
-        : resource.kind === 'addressbook' || resource.kind === 'contact'
-          ? resource.segment
-          : undefined;
+    const segment = segmentOf(resource);
     const view = segment === undefined ? undefined : scope.find(segment);
     if (!view) throw new DavHttpError(404, 'no such address book');
     return view;
@@ -65,4 +75,9 @@ export class CarddavResources {
       cursor = page.cursor;
     } while (cursor);
   }
+}
+
+function segmentOf(resource: Resource): string | undefined {
+  if (resource.kind === 'aggregated-addressbook') return AGGREGATED_SEGMENT;
+  return resource.kind === 'addressbook' || resource.kind === 'contact' ? resource.segment : undefined;
 }

@@ -5,6 +5,7 @@ import { EffectiveConfigCache } from '@davmesh/config-client';
 import { ContactFoldersList, GAL_FOLDER_ID, type ContactFolder, type EffectiveConfig, type User } from '@davmesh/contracts';
 import { DavHttpError } from '../http/dav-exchange';
 import { AGGREGATED_SEGMENT } from '../resources/resource';
+import { ContactFolderCache } from './contact-folder-cache';
 import { unwrap } from './reply-errors';
 import { encodeSyncToken } from './sync-token';
 
@@ -50,19 +51,38 @@ function folderSegment(user: User, folder: ContactFolder): string {
 
 /**
  * Applies com.openexchange.carddav.*: enabled (403), ignoreFolders, exposedCollections
- * with the user-agent pattern, reducedAggregatedCollection.
+ * with the user-agent pattern, reducedAggregatedCollection. The rules apply on every request
+ * to the folders as the contacts service listed them, cached or not.
  */
 @Injectable()
 export class CarddavScopes {
   constructor(
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(ContactFolderCache) private readonly folderCache: ContactFolderCache,
   ) {}
 
-  /** `prefix`: com.openexchange.dav.prefixPath as hrefs are written for this request. */
-  async open(request: IncomingMessage, user: User, prefix: string): Promise<CarddavScope> {
+  /**
+   * Lists the user's address books afresh, or, with `reuse`, answers from this node's folder cache
+   * when the scope built from it shows every segment named there. Only requests whose answer does
+   * not show a revision (getctag, sync-token) may reuse: the contacts service checks access again
+   * on each of them. `prefix`: com.openexchange.dav.prefixPath as hrefs are written for this request.
+   */
+  async open(request: IncomingMessage, user: User, prefix: string, reuse?: string[]): Promise<CarddavScope> {
     const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.carddav.enabled'].value !== true) throw new DavHttpError(403, 'CardDAV is disabled for this user');
+    const cached = reuse && this.folderCache.get(user.userId);
+    if (cached) {
+      const scope = this.scopeOf(request, user, config, prefix, cached);
+      if (reuse.every((segment) => scope.find(segment))) return scope;
+    }
+    const listedAt = this.folderCache.mark();
+    const all = unwrap(await this.bus.request(ContactFoldersList, { userId: user.userId, contextId: user.contextId }));
+    this.folderCache.put(user.userId, all, listedAt);
+    return this.scopeOf(request, user, config, prefix, all);
+  }
+
+  private scopeOf(request: IncomingMessage, user: User, config: EffectiveConfig, prefix: string, all: ContactFolder[]): CarddavScope {
     const homeHref = `${prefix}/carddav/`;
     const ignored = new Set(
       String(config.values['com.openexchange.carddav.ignoreFolders'].value)
@@ -70,7 +90,6 @@ export class CarddavScopes {
         .map((id) => Number(id.trim()))
         .filter((id) => Number.isInteger(id) && id > 0),
     );
-    const all = unwrap(await this.bus.request(ContactFoldersList, { userId: user.userId, contextId: user.contextId }));
     const folders = all.filter((f) => !ignored.has(f.folderId));
     const personal = all.find((f) => f.kind === 'personal' && f.ownerUserId === user.userId);
     if (!personal) throw new DavHttpError(500, 'the personal contacts folder is missing');

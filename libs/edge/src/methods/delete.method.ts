@@ -18,8 +18,10 @@ export class DeleteMethod implements DavMethod {
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
-  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user, prefix);
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    // Deleting an address book lists afresh: the folder id it names must be the current one.
+    const scope = resource.kind === 'contact' ? await this.carddav.openFor(exchange) : await this.carddav.open(exchange);
     const view = this.carddav.collection(scope, resource);
     const caller = { userId: user.userId, contextId: user.contextId };
     if (resource.kind === 'contact') {

@@ -15,7 +15,7 @@ export class GetMethod implements DavMethod {
   constructor(@Inject(CarddavResources) private readonly carddav: CarddavResources) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const scope = await this.carddav.scopes.open(exchange.request, exchange.user, exchange.prefix);
+    const scope = await this.carddav.openFor(exchange);
     const { object } = await this.carddav.object(exchange, scope);
     if (!object?.vcard) throw new DavHttpError(404, 'no such contact');
     const version = acceptedVersion(exchange.request);

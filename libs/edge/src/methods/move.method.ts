@@ -21,13 +21,14 @@ export class MoveMethod implements DavMethod {
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
-  async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
+  async handle(exchange: DavExchange): Promise<void> {
+    const { request, response, resource, user } = exchange;
     if (resource.kind !== 'contact') return;
     const destinationHeader = String(request.headers['destination'] ?? '');
     const settings = await this.serverSettings.current();
     const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== 'contact') throw new DavHttpError(400, 'Destination must name a contact resource');
-    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const scope = await this.carddav.openFor(exchange, [resource, destination]);
     const source = this.carddav.collection(scope, resource);
     const target = this.carddav.collection(scope, destination);
     const overwrite = String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F';

@@ -22,9 +22,9 @@ export class PutMethod implements DavMethod {
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const { request, response, resource, user, prefix } = exchange;
+    const { request, response, resource, user } = exchange;
     if (resource.kind !== 'contact') return;
-    const scope = await this.carddav.scopes.open(request, user, prefix);
+    const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
     if (!isVCardMediaType(request)) throw preconditionError(403, carddav('supported-address-data'));
     let vcard: string;

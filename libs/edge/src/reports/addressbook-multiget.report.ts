@@ -21,8 +21,9 @@ export class AddressbookMultigetReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
-    const scope = await this.carddav.scopes.open(request, user, prefix);
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const { request, response, resource, user } = exchange;
+    const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());

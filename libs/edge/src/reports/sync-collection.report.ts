@@ -32,10 +32,16 @@ export class SyncCollectionReport implements DavReport {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  async run({ request, response, resource, user, prefix }: DavExchange, body: XmlElement): Promise<void> {
+  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+    const { request, response, resource, user } = exchange;
     const { since, limit } = readSyncRequest(body, PAGE);
-    const scope = await this.carddav.scopes.open(request, user, prefix);
-    const view = this.carddav.collection(scope, resource);
+    let scope = await this.carddav.openFor(exchange);
+    let view = this.carddav.collection(scope, resource);
+    // A token naming a folder the (maybe cached) aggregated book lacks is checked against a fresh listing.
+    if (Object.keys(since ?? {}).some((id) => !view.folderIds.includes(Number(id)))) {
+      scope = await this.carddav.open(exchange);
+      view = this.carddav.collection(scope, resource);
+    }
     const { propfind, addressDataVersion } = reportProps(body);
     const wantsData = propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data');
     const result = unwrap(
