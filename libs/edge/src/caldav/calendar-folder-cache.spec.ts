@@ -54,4 +54,17 @@ describe('the edge calendar folder cache', () => {
     cache.clear();
     expect(cache.get(1)).toBeUndefined();
   });
+
+  it('keeps at most its bound of users, dropping the one listed longest ago', () => {
+    const cache = new CalendarFolderCache(Date.now, 2);
+    cache.put(1, [folder(10, 1)], cache.mark());
+    cache.put(2, [folder(20, 2)], cache.mark());
+    cache.put(1, [folder(10, 1)], cache.mark());
+    cache.put(3, [folder(10, 1), folder(30, 3)], cache.mark());
+    expect(cache.get(2)).toBeUndefined();
+    expect(cache.get(1)).toHaveLength(1);
+    expect(cache.get(3)).toHaveLength(2);
+    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2 });
+    expect(cache.get(3)).toBeUndefined();
+  });
 });

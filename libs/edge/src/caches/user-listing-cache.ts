@@ -1,0 +1,82 @@
+const MAX_AGE_MS = 30_000;
+const MAX_USERS = 10_000;
+
+interface Entry<F> {
+  folders: F[];
+  fetchedAt: number;
+}
+
+/**
+ * The folders each user saw listed last on this node, for requests that name one collection:
+ * the owning service checks access again on each of them, so an entry only saves the listing
+ * round trip. Subclasses drop entries on their service's change events; an entry lives 30 s at
+ * most, and the least recently listed users go first beyond 10,000.
+ */
+export class UserListingCache<F> {
+  private readonly entries = new Map<number, Entry<F>>();
+  /** A folder's holder key → users whose entry holds it. */
+  private readonly holders = new Map<string, Set<number>>();
+  /** Bumped by every change event: a listing begun before one may be stale and is not kept. */
+  private generation = 0;
+
+  constructor(
+    private readonly holderKey: (folder: F) => string,
+    private readonly now: () => number = Date.now,
+    private readonly maxUsers = MAX_USERS,
+  ) {}
+
+  get(userId: number): F[] | undefined {
+    const entry = this.entries.get(userId);
+    if (!entry) return undefined;
+    if (this.now() - entry.fetchedAt > MAX_AGE_MS) {
+      this.forget(userId);
+      return undefined;
+    }
+    return entry.folders;
+  }
+
+  /** Where a listing begins: pass it to `put` when it is done. */
+  mark(): number {
+    return this.generation;
+  }
+
+  put(userId: number, folders: F[], listedAt: number): void {
+    if (listedAt !== this.generation) return;
+    this.forget(userId);
+    this.entries.set(userId, { folders, fetchedAt: this.now() });
+    for (const folder of folders) {
+      const key = this.holderKey(folder);
+      let users = this.holders.get(key);
+      if (!users) this.holders.set(key, (users = new Set()));
+      users.add(userId);
+    }
+    if (this.entries.size > this.maxUsers) this.forget(this.entries.keys().next().value!);
+  }
+
+  forget(userId: number): void {
+    const entry = this.entries.get(userId);
+    if (!entry) return;
+    this.entries.delete(userId);
+    for (const folder of entry.folders) {
+      const key = this.holderKey(folder);
+      const users = this.holders.get(key);
+      users?.delete(userId);
+      if (users?.size === 0) this.holders.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.changed();
+    this.entries.clear();
+    this.holders.clear();
+  }
+
+  /** Call on every change event, before forgetting what it touches. */
+  protected changed(): void {
+    this.generation++;
+  }
+
+  protected forgetHolders(key: string): void {
+    for (const userId of [...(this.holders.get(key) ?? [])]) this.forget(userId);
+  }
+}
