@@ -4,6 +4,7 @@ import { CalendarHealth } from '@davmesh/contracts';
 import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from './schema';
 import { CalendarHandler } from './calendar.handler';
+import { ParsedObjects } from './objects/parsed-objects';
 import { CalendarService } from './calendar.service';
 import { FolderRepository } from './folders/folder.repository';
 import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
@@ -26,7 +27,7 @@ export class CalendarServiceModule {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
       controllers: [CalendarHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
-      providers: [FolderRepository, ObjectRepository, CalendarService],
+      providers: [FolderRepository, ObjectRepository, { provide: ParsedObjects, useFactory: () => new ParsedObjects() }, CalendarService],
     };
   }
 }

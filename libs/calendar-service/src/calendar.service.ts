@@ -33,7 +33,6 @@ import {
   isPlainEventTimeRange,
   isSingleTimedEvent,
   overlaps,
-  parseVcalendar,
   readCalendarObject,
   selectCalendarData,
   type IcalComponent,
@@ -41,6 +40,7 @@ import {
 import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository } from './objects/object.repository';
+import { ParsedObjects } from './objects/parsed-objects';
 import { spanColumns } from './objects/span-columns';
 
 /** Candidates read from the index per round while evaluating a query. */
@@ -63,6 +63,7 @@ export class CalendarService {
     @Inject(FolderRepository) private readonly folders: FolderRepository,
     @Inject(ObjectRepository) private readonly objects: ObjectRepository,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(ParsedObjects) private readonly parsed: ParsedObjects,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -313,7 +314,7 @@ export class CalendarService {
         after = object.name;
         const single = indexDecides && isSingleTimedEvent(object.ical);
         // Parsed once, for the filter and for the shaping of calendar-data alike.
-        const root = single ? undefined : parseVcalendar(object.ical);
+        const root = single ? undefined : this.parsed.get(object.etag, object.ical);
         const matched = root ? matchesCalendarFilter(root, request.filter) : overlaps(span.start, span.end, range.start, range.end);
         if (!matched) continue;
         matches.push({ ...object, ical: this.shape(object.ical, request, root ?? { singleSpan: span }) });

@@ -1,5 +1,5 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
-import { componentSpan, forgetInstances, instancesIn, overlaps } from './instances';
+import { componentSpan, instancesIn, overlaps } from './instances';
 import { parseVcalendar } from './calendar-object';
 
 const RECURRENCE_PROPERTIES = ['rrule', 'rdate', 'exdate', 'exrule'];
@@ -47,13 +47,12 @@ function withoutZones(component: IcalComponent): void {
   }
 }
 
-/** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. */
+/** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. The source is left as it was. */
 export function limitRecurrenceSet(source: string | IcalComponent, start: number, end: number): string {
-  const root = typeof source === 'string' ? parseVcalendar(source) : source;
+  const root = typeof source === 'string' ? parseVcalendar(source) : new ICAL.Component(structuredClone(source.toJSON()));
   for (const override of root.getAllSubcomponents().filter((c: IcalComponent) => c.hasProperty('recurrence-id'))) {
     const span = componentSpan(override);
     if (!overlaps(span.start, span.end, start, end)) root.removeSubcomponent(override);
   }
-  forgetInstances(root);
   return root.toString() + '\r\n';
 }

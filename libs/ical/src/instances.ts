@@ -15,15 +15,17 @@ export interface Instance {
 const MAX_INSTANCES = 20_000;
 
 /**
- * Instances already computed per parsed object and range: a calendar-query with `expand`
- * asks for the same ones twice, once to match the filter and once to expand them.
+ * Instances already computed per parsed object and range, the last few ranges of each: a
+ * calendar-query with `expand` asks for the same ones twice (to match, to expand), and a
+ * parsed object kept across requests meets the ranges clients poll again.
  */
 const computed = new WeakMap<IcalComponent, Map<string, readonly Instance[]>>();
+const RANGES_KEPT = 4;
 
 /**
  * The instances of one calendar object (a master and its overrides) that overlap
- * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite. Whoever changes
- * the parsed object afterwards calls `forgetInstances`.
+ * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite. The parsed
+ * object must not change afterwards.
  */
 export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: number): readonly Instance[] {
   const key = `${rangeStart}/${rangeEnd}`;
@@ -32,12 +34,9 @@ export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: n
   if (hit) return hit;
   const found = computeInstances(root, rangeStart, rangeEnd);
   if (!known) computed.set(root, (known = new Map()));
+  if (known.size >= RANGES_KEPT) known.delete(known.keys().next().value!);
   known.set(key, found);
   return found;
-}
-
-export function forgetInstances(root: IcalComponent): void {
-  computed.delete(root);
 }
 
 function computeInstances(root: IcalComponent, rangeStart: number, rangeEnd: number): Instance[] {

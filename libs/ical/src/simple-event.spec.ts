@@ -1,4 +1,4 @@
-import { expandCalendarData } from './calendar-data';
+import { expandCalendarData, limitRecurrenceSet } from './calendar-data';
 import { parseVcalendar } from './calendar-object';
 import { expandsToItself, isSingleTimedEvent } from './simple-event';
 
@@ -41,5 +41,16 @@ describe('an event whose expansion is itself', () => {
     expect(expandsToItself(ics('DTSTART:20260101T090000Z', 'RRULE:FREQ=DAILY'))).toBe(false);
     const withZone = ['BEGIN:VCALENDAR', 'BEGIN:VTIMEZONE', 'TZID:UTC', 'END:VTIMEZONE', 'BEGIN:VEVENT', 'UID:x', 'DTSTART:20260101T090000Z', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
     expect(expandsToItself(withZone)).toBe(false);
+  });
+});
+
+describe('limit-recurrence-set on a parsed object', () => {
+  it('leaves the parsed object as it was, for the next request that reads it', () => {
+    const series = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:s', 'DTSTART:20260101T090000Z', 'RRULE:FREQ=DAILY;COUNT=5', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:s', 'RECURRENCE-ID:20260104T090000Z', 'DTSTART:20260104T100000Z', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const root = parseVcalendar(series);
+    const limited = limitRecurrenceSet(root, Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-02T00:00:00Z'));
+    expect(limited).not.toContain('RECURRENCE-ID');
+    expect(root.getAllSubcomponents('vevent')).toHaveLength(2);
   });
 });
