@@ -15,7 +15,23 @@ function utc(ms: number, isDate: boolean): IcalTime {
  * component of its own with a RECURRENCE-ID, no recurrence rules, times in UTC.
  */
 export function expandCalendarData(source: string | IcalComponent, start: number, end: number): string {
-  const root = typeof source === 'string' ? parseVcalendar(source) : source;
+  if (typeof source === 'string') return expand(parseVcalendar(source), start, end);
+  const key = `${start}/${end}`;
+  let known = expansions.get(source);
+  const hit = known?.get(key);
+  if (hit !== undefined) return hit;
+  const text = expand(source, start, end);
+  if (!known) expansions.set(source, (known = new Map()));
+  if (known.size >= RANGES_KEPT) known.delete(known.keys().next().value!);
+  known.set(key, text);
+  return text;
+}
+
+/** Expansions of a parsed object kept across requests, the last few ranges of each (as its instances are). */
+const expansions = new WeakMap<IcalComponent, Map<string, string>>();
+const RANGES_KEPT = 4;
+
+function expand(root: IcalComponent, start: number, end: number): string {
   const expanded = new ICAL.Component('vcalendar');
   for (const property of root.getAllProperties()) expanded.addProperty(ICAL.Property.fromString(property.toICALString()));
   const recurring = root.getAllSubcomponents().some((c) => c.hasProperty('rrule') || c.hasProperty('rdate') || c.hasProperty('recurrence-id'));
