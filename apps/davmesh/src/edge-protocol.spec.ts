@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { HEALTHZ_PATH } from '@davmesh/edge';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
@@ -46,6 +47,15 @@ describe('the edge speaking WebDAV (embedded)', () => {
       expect(response.status).toBe(301);
       expect(response.headers['location']).toBe('/dav/');
     }
+  });
+
+  it('answers the health path without credentials, for load balancer and Kubernetes probes', async () => {
+    const response = await request(url).get(HEALTHZ_PATH);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('ok\n');
+    expect((await request(url).head(HEALTHZ_PATH)).status).toBe(200);
+    // Only GET and HEAD: anything else there is an ordinary request that needs credentials.
+    expect((await request(url).propfind(HEALTHZ_PATH)).status).toBe(401);
   });
 
   it('answers PROPFIND on / with the current user principal (macOS does not follow the redirect)', async () => {

@@ -14,6 +14,13 @@ import { BodyTooLargeError } from './request-body';
 
 const RETRY_AFTER_SECONDS = '5';
 
+/**
+ * Liveness and readiness of an edge process for load balancers and Kubernetes probes:
+ * answered before authentication and without the bus, so it only says that this
+ * process serves HTTP. No DAV resource lives there, under any prefix.
+ */
+export const HEALTHZ_PATH = '/healthz';
+
 /** Resolve the path, authenticate, pick the method handler, map failures to HTTP. */
 @Injectable()
 export class DavDispatcher {
@@ -40,6 +47,11 @@ export class DavDispatcher {
 
   private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
+    if ((method === 'GET' || method === 'HEAD') && request.url?.split('?')[0] === HEALTHZ_PATH) {
+      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '3', 'Cache-Control': 'no-store' });
+      response.end(method === 'HEAD' ? undefined : 'ok\n');
+      return;
+    }
     const { prefix, proxyPrefix } = await this.serverSettings.current();
     const resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
     if (resource?.kind === 'well-known') {
