@@ -5,6 +5,7 @@ import { openAdminChannel } from './admin-connection';
 import { registerConfigCommands, UsageError } from './commands/config.commands';
 import { registerDirectoryCommands } from './commands/directory.commands';
 import { registerFolderCommands } from './commands/folder.commands';
+import { registerHealthCommand } from './commands/health.commands';
 
 export type Print = (line: string) => void;
 
@@ -36,6 +37,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
   registerDirectoryCommands(program, withChannel, print);
   registerConfigCommands(program, withChannel, print);
   registerFolderCommands(program, channelTo(true), print);
+  registerHealthCommand(program, env, print);
   return program;
 }
 

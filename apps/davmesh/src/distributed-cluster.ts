@@ -7,6 +7,8 @@ import { createTestDatabase, randomSubjectPrefix, TEST_NATS_URL, type TestDataba
 export interface DistributedCluster {
   database: TestDatabase;
   bus: BusClient;
+  /** DAVMESH_SUBJECT_PREFIX of the cluster's nodes. */
+  prefix: string;
   start(role: string): Promise<RunningNode>;
 }
 
@@ -27,7 +29,7 @@ export function distributedClusterPerSuite(setup: (cluster: DistributedCluster) 
       nodes.push(node);
       return node;
     };
-    cluster = { database, bus, start };
+    cluster = { database, bus, prefix, start };
     await setup(cluster);
   }, 60_000);
   afterAll(async () => {
