@@ -101,7 +101,8 @@ describeWithKubectl('Kubernetes manifests (kubectl kustomize)', () => {
       expect(d.spec.replicas).toBe(2);
       expect(container(d).command).toBeUndefined(); // the image's ENTRYPOINT runs davmesh
       expect(container(d).args).toEqual(['serve', '--role', role]);
-      expect(container(d).image).toMatch(/^davmesh:\S+$/);
+      // The base deploys the release this checkout is.
+      expect(container(d).image).toBe(`davmesh:${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);
     }
   });
 
