@@ -33,10 +33,13 @@ describeRequiring('CalDAV through Python caldav 0.11 (python3-caldav)', python ?
     return JSON.parse(stdout) as T;
   }
 
-  it('discovers the principal from /dav/ and lists the default calendars with their components', async () => {
-    const found = await flow('py-discover', 'discover');
+  it('discovers the principal from /dav/, the host, the well-known path or the home, and lists the default calendars', async () => {
+    const found = await flow<{ principal: string }>('py-discover', 'discover');
+    expect(found.principal).toMatch(/^\/dav\/principals\/users\/\d+\/$/);
     expect(found).toEqual({
-      principal: expect.stringMatching(/^\/dav\/principals\/users\/\d+\/$/),
+      principalFrom: { '/': found.principal, '/.well-known/caldav': found.principal, '/dav/caldav/': found.principal },
+      wrongPassword: 'AuthorizationError',
+      principal: found.principal,
       home: '/dav/caldav/',
       calendars: [
         { name: 'Calendar', path: expect.stringMatching(/^\/dav\/caldav\/\d+\/$/), components: ['VEVENT'] },
@@ -75,6 +78,7 @@ describeRequiring('CalDAV through Python caldav 0.11 (python3-caldav)', python ?
       searchSecondDay: ['Standup'],
       searchBySummary: ['Dentist (moved)'],
       eventByUid: { path: '/dav/caldav/python-events/py-daily.ics', summary: 'Standup' },
+      clientSideExpansions: [],
       freebusy: [
         `${day(1)}T090000Z/${day(1)}T100000Z`,
         `${day(2)}T090000Z/${day(2)}T100000Z`,

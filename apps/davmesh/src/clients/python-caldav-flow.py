@@ -10,7 +10,7 @@ ends the run with a traceback and a non-zero exit, so the caller sees what broke
 """
 import json
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import caldav
 from caldav.elements import cdav, dav
@@ -67,6 +67,20 @@ def rrules(objects):
     return sum(1 for obj in objects for component in obj.icalendar_instance.walk("VEVENT") if component.get("RRULE") is not None)
 
 
+# search(expand=True) falls back to expanding on the client when the answer still has an
+# RRULE; counted, so a server that does not expand cannot pass unnoticed.
+CLIENT_EXPANSIONS = []
+_expand_rrule = caldav.objects.CalendarObjectResource.expand_rrule
+
+
+def _counted_expand_rrule(self, start, end):
+    CLIENT_EXPANSIONS.append(str(self.url.path))
+    return _expand_rrule(self, start, end)
+
+
+caldav.objects.CalendarObjectResource.expand_rrule = _counted_expand_rrule
+
+
 def path(obj):
     return str(obj.url.path)
 
@@ -83,7 +97,16 @@ def fresh_calendar(principal, cal_id, name, components=None):
 def discover(principal, _):
     home = principal.calendar_home_set
     calendars = principal.calendars()
+    # What people paste into Home Assistant or a script: the host, or the well-known path.
+    from_elsewhere = {start: str(connect(start, PASSWORD).principal().url.path) for start in ("/", "/.well-known/caldav", "/dav/caldav/")}
+    try:
+        connect("/dav/", PASSWORD + "-wrong").principal()
+        wrong_password = "accepted"
+    except error.AuthorizationError:
+        wrong_password = "AuthorizationError"
     return {
+        "principalFrom": from_elsewhere,
+        "wrongPassword": wrong_password,
         "principal": str(principal.url.path),
         "home": str(home.url.path),
         "calendars": sorted(
@@ -143,6 +166,7 @@ def events(principal, cal_id):
         "searchSecondDay": summaries(cal.search(event=True, start=DAY1 + timedelta(days=1), end=DAY1 + timedelta(days=2), expand=True)),
         "searchBySummary": summaries(cal.search(event=True, summary="Dentist")),
         "eventByUid": {"path": path(by_uid), "summary": str(by_uid.icalendar_component["SUMMARY"])},
+        "clientSideExpansions": list(CLIENT_EXPANSIONS),
     }
 
     busy = cal.freebusy_request(*window)
@@ -220,15 +244,23 @@ def sync(principal, cal_id):
     return result
 
 
+BASE = USER = PASSWORD = ""
+
+
+def connect(start, password):
+    return caldav.DAVClient(url=BASE.rstrip("/") + start, username=USER, password=password)
+
+
 FLOWS = {"discover": discover, "calendar": calendar, "events": events, "todos": todos, "sync": sync}
 
 
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in FLOWS:
         sys.exit(__doc__)
-    base, user, password, flow = sys.argv[1:5]
+    global BASE, USER, PASSWORD
+    BASE, USER, PASSWORD, flow = sys.argv[1:5]
     cal_id = sys.argv[5] if len(sys.argv) > 5 else f"python-{flow}"
-    with caldav.DAVClient(url=base.rstrip("/") + "/dav/", username=user, password=password) as client:
+    with connect("/dav/", PASSWORD) as client:
         result = FLOWS[flow](client.principal(), cal_id)
     print(json.dumps(result, default=str))
 
