@@ -48,8 +48,8 @@ describe('multistatus rendering', () => {
     expect(el(dav('x')).content).toBeUndefined();
   });
 
-  it('encodes each href segment once', () => {
+  it('encodes each href segment, a % in a name included', () => {
     expect(encodeHref('/dav/caldav/Team Cal/ä.ics')).toBe('/dav/caldav/Team%20Cal/%C3%A4.ics');
-    expect(encodeHref('/dav/caldav/a%20b/')).toBe('/dav/caldav/a%20b/');
+    expect(encodeHref('/dav/caldav/a%2Fb c.ics')).toBe('/dav/caldav/a%252Fb%20c.ics');
   });
 });

@@ -82,19 +82,12 @@ export function responseContent(response: MultistatusResponse): XmlNode[] {
   return [el(dav('href'), response.href), ...propstats];
 }
 
-/** Encodes each path segment of an href, keeping the slashes. */
+/**
+ * Encodes each segment of a decoded server path, keeping the slashes. A `%` in a
+ * resource name is part of the name (python-caldav PUTs `a%252Fb.ics` for UID `a/b`), so
+ * nothing is decoded first.
+ */
 export function encodeHref(path: string): string {
-  return path
-    .split('/')
-    .map((segment) => encodeURIComponent(decodeURIComponentSafe(segment)))
-    .join('/');
-}
-
-function decodeURIComponentSafe(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 

@@ -1,5 +1,5 @@
 import { type DomainError, type Reply } from '@davmesh/contracts';
-import { caldav, carddav, dav, el, renderDocument, type QName } from '@davmesh/dav';
+import { caldav, carddav, dav, el, encodeHref, renderDocument, type QName } from '@davmesh/dav';
 import { DavHttpError } from '../http/dav-exchange';
 import { STATUS_FOR_ERROR } from '../http/error-status';
 
@@ -43,7 +43,7 @@ export function errorFromReply(
   if (!key || !condition) return new DavHttpError(STATUS_FOR_ERROR[error.code], error.message);
   const { folderId, name } = error.details ?? {};
   const href = typeof folderId === 'number' && typeof name === 'string' ? hrefOf?.(folderId, name) : undefined;
-  const body = renderDocument(el(dav('error'), [el(conditionName(key, condition.ns, protocol), href ? [el(dav('href'), href)] : undefined)]));
+  const body = renderDocument(el(dav('error'), [el(conditionName(key, condition.ns, protocol), href ? [el(dav('href'), encodeHref(href))] : undefined)]));
   return new DavHttpError(condition.status, error.message, body);
 }
 

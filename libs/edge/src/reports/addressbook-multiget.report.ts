@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { carddav, childrenNamed, dav, encodeHref, type XmlElement } from '@davmesh/dav';
+import { carddav, childrenNamed, dav, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
@@ -31,12 +31,13 @@ export class AddressbookMultigetReport implements DavReport {
     const found = new Map((await this.carddav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
+    // A missing object's href goes back as the client wrote it, so it can match the answer.
     for (const href of hrefs) {
       const name = names.get(href);
       const contact = name === undefined ? undefined : found.get(name);
       const chunk = contact
         ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
-        : writer.status(encodeHref(href), 404);
+        : writer.status(href, 404);
       await writer.write(chunk);
     }
     writer.end();

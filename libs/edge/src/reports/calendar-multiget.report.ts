@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caldav, childrenNamed, dav, encodeHref, type XmlElement } from '@davmesh/dav';
+import { caldav, childrenNamed, dav, type XmlElement } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { calendarObjectContext } from '../caldav/calendar-context';
 import { calendarReportProps } from '../caldav/calendar-query-request';
@@ -31,12 +31,13 @@ export class CalendarMultigetReport implements DavReport {
     const found = new Map((await this.caldav.getMany(user, view, [...new Set(names.values())], calendarData)).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
+    // A missing object's href goes back as the client wrote it, so it can match the answer.
     for (const href of hrefs) {
       const name = names.get(href);
       const object = name === undefined ? undefined : found.get(name);
       const chunk = object
         ? writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal))
-        : writer.status(encodeHref(href), 404);
+        : writer.status(href, 404);
       await writer.write(chunk);
     }
     writer.end();
