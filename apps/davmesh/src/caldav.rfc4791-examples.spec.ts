@@ -1,5 +1,4 @@
-import { parseMultistatus, type ParsedResponse } from '@davmesh/testing';
-import { APPENDIX_B, ABCD1, ABCD2, ABCD3, ABCD5, ABCD8 } from './caldav.rfc4791-appendix-b.fixture';
+import { ABCD1, ABCD2, ABCD3, ABCD5, ABCD8, APPENDIX_B, parseMultistatus, type ParsedResponse } from '@davmesh/testing';
 import { dav, embeddedServerPerSuite } from './caldav-test-server';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

@@ -1,82 +1,8 @@
 import { type CalendarDataComp } from '@davmesh/contracts';
+import { ABCD2, ABCD3, US_EASTERN } from '@davmesh/testing';
 import { selectCalendarData } from './select-calendar-data';
 
 const ics = (...lines: string[]) => [...lines, ''].join('\r\n');
-
-const US_EASTERN = [
-  'BEGIN:VTIMEZONE',
-  'LAST-MODIFIED:20040110T032845Z',
-  'TZID:US/Eastern',
-  'BEGIN:DAYLIGHT',
-  'DTSTART:20000404T020000',
-  'RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4',
-  'TZNAME:EDT',
-  'TZOFFSETFROM:-0500',
-  'TZOFFSETTO:-0400',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'DTSTART:20001026T020000',
-  'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
-  'TZNAME:EST',
-  'TZOFFSETFROM:-0400',
-  'TZOFFSETTO:-0500',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-// RFC 4791 Appendix B; abcd2 with the second override ("bis bis") that the answer of 7.8.1 shows.
-const ABCD2 = ics(
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'PRODID:-//Example Corp.//CalDAV Client//EN',
-  ...US_EASTERN,
-  'BEGIN:VEVENT',
-  'DTSTAMP:20060206T001121Z',
-  'DTSTART;TZID=US/Eastern:20060102T120000',
-  'DURATION:PT1H',
-  'RRULE:FREQ=DAILY;COUNT=5',
-  'SUMMARY:Event #2',
-  'UID:00959BC664CA650E933C892C@example.com',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'DTSTAMP:20060206T001121Z',
-  'DTSTART;TZID=US/Eastern:20060104T140000',
-  'DURATION:PT1H',
-  'RECURRENCE-ID;TZID=US/Eastern:20060104T120000',
-  'SUMMARY:Event #2 bis',
-  'UID:00959BC664CA650E933C892C@example.com',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'DTSTAMP:20060206T001121Z',
-  'DTSTART;TZID=US/Eastern:20060106T140000',
-  'DURATION:PT1H',
-  'RECURRENCE-ID;TZID=US/Eastern:20060106T120000',
-  'SUMMARY:Event #2 bis bis',
-  'UID:00959BC664CA650E933C892C@example.com',
-  'END:VEVENT',
-  'END:VCALENDAR',
-);
-
-const ABCD3 = ics(
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'PRODID:-//Example Corp.//CalDAV Client//EN',
-  ...US_EASTERN,
-  'BEGIN:VEVENT',
-  'ATTENDEE;PARTSTAT=ACCEPTED;ROLE=CHAIR:mailto:cyrus@example.com',
-  'ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:lisa@example.com',
-  'DTSTAMP:20060206T001220Z',
-  'DTSTART;TZID=US/Eastern:20060104T100000',
-  'DURATION:PT1H',
-  'LAST-MODIFIED:20060206T001330Z',
-  'ORGANIZER:mailto:cyrus@example.com',
-  'SEQUENCE:1',
-  'STATUS:TENTATIVE',
-  'SUMMARY:Event #3',
-  'UID:DC6C50A017428C5216A2F1CD@example.com',
-  'END:VEVENT',
-  'END:VCALENDAR',
-);
 
 /** The calendar-data of RFC 4791 7.8.1. */
 const RFC_7_8_1: CalendarDataComp = {

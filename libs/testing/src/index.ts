@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './icalendar';
 export * from './caldav';
 export * from './user-agent-proxy';
+export * from './rfc4791-appendix-b';

@@ -31,40 +31,4 @@ describe('the edge calendar folder cache', () => {
     cache.onFolderChanged({ folderId: 99, ownerUserId: 3, revision: 1 });
     expect(cache.get(3)).toBeUndefined();
   });
-
-  it('does not keep a listing that began before a change it may have missed', () => {
-    const cache = new CalendarFolderCache();
-    const listedAt = cache.mark();
-    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2 });
-    cache.put(2, [folder(10, 1)], listedAt);
-    expect(cache.get(2)).toBeUndefined();
-    cache.put(2, [folder(10, 1)], cache.mark());
-    expect(cache.get(2)).toHaveLength(1);
-  });
-
-  it('lets entries age out after 30 s, and drops all on clear', () => {
-    let now = 0;
-    const cache = new CalendarFolderCache(() => now);
-    cache.put(1, [folder(10, 1)], cache.mark());
-    now = 29_000;
-    expect(cache.get(1)).toHaveLength(1);
-    now = 31_000;
-    expect(cache.get(1)).toBeUndefined();
-    cache.put(1, [folder(10, 1)], cache.mark());
-    cache.clear();
-    expect(cache.get(1)).toBeUndefined();
-  });
-
-  it('keeps at most its bound of users, dropping the one listed longest ago', () => {
-    const cache = new CalendarFolderCache(Date.now, 2);
-    cache.put(1, [folder(10, 1)], cache.mark());
-    cache.put(2, [folder(20, 2)], cache.mark());
-    cache.put(1, [folder(10, 1)], cache.mark());
-    cache.put(3, [folder(10, 1), folder(30, 3)], cache.mark());
-    expect(cache.get(2)).toBeUndefined();
-    expect(cache.get(1)).toHaveLength(1);
-    expect(cache.get(3)).toHaveLength(2);
-    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2 });
-    expect(cache.get(3)).toBeUndefined();
-  });
 });

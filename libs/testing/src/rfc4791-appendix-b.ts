@@ -18,7 +18,8 @@ const ics = (...lines: string[]) => [...lines, ''].join('\r\n');
 
 const HEADER = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example Corp.//CalDAV Client//EN'];
 
-const US_EASTERN = [
+/** The VTIMEZONE of Appendix B's collection. */
+export const US_EASTERN = [
   'BEGIN:VTIMEZONE',
   'LAST-MODIFIED:20040110T032845Z',
   'TZID:US/Eastern',
