@@ -73,6 +73,13 @@ describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the c
     expect((await send('PROPFIND', '/dav/caldav/bad-comp/', { Depth: '0' }, '')).status).toBe(404);
   });
 
+  it('refuses a name of digits only, which could hide a calendar shared under its folder id', async () => {
+    const numeric = await send('MKCALENDAR', '/dav/caldav/4711/', {}, '');
+    expect(numeric.status).toBe(409);
+    expect((await send('PROPFIND', '/dav/caldav/4711/', { Depth: '0' }, '')).status).toBe(404);
+    expect((await send('MKCALENDAR', '/dav/caldav/4711-b/', {}, '')).status).toBe(201);
+  });
+
   it('makes a calendar for events and tasks from an empty MKCALENDAR, and deletes a calendar with its objects', async () => {
     expect((await send('MKCALENDAR', '/dav/caldav/work/', {}, '')).status).toBe(201);
     const set = await send('PROPFIND', '/dav/caldav/work/', { Depth: '0' }, PROPS);

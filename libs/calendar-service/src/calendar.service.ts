@@ -103,6 +103,8 @@ export class CalendarService {
   }
 
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
+    // Calendars shared with a user are addressed by their folder id: a name of digits could hide one.
+    if (/^\d+$/.test(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is reserved for calendars addressed by their id`);
     const folder = await this.folders.dataSource.transaction(async (db) => {
       const folderId = await this.folders.insert(db, {
         ownerUserId: request.userId,

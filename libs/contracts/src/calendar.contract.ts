@@ -89,7 +89,7 @@ export interface CalendarFolderCreate {
   dead?: DeadProperty[];
 }
 
-/** MKCALENDAR: `conflict` when the user has a collection of that name. */
+/** MKCALENDAR: `conflict` when the user has a collection of that name, or the name is digits only (reserved: shared calendars are addressed by their folder id). */
 export const CalendarFoldersCreate = defineRequest<CalendarFolderCreate, CalendarFolder>(
   'calendar.v1.folders.create',
   z
