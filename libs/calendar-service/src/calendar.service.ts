@@ -172,8 +172,9 @@ export class CalendarService {
     names: string[],
     shape: CalendarDataShape = {},
   ): Promise<{ objects: CalendarObject[]; missing: string[] }> {
-    await this.usableFolder(this.folders.dataSource, folderId, userId);
-    const objects = (await this.objects.getMany(folderId, names)).map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
+    const stored = await this.objects.getManyReadable(folderId, userId, names);
+    if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
+    const objects = stored.map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
     const found = new Set(objects.map((o) => o.name));
     return { objects, missing: names.filter((n) => !found.has(n)) };
   }

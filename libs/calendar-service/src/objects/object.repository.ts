@@ -54,14 +54,20 @@ export class ObjectRepository {
     return rows.map(toMeta);
   }
 
-  /** The named objects of a folder (GET and multiget, the hottest reads). */
-  async getMany(folderId: number, names: string[]): Promise<CalendarObject[]> {
-    const rows = await selectJsonRows<MetaRow & { uid: string; ical: string }>(
-      this.dataSource,
-      `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($2::text[])`,
-      [folderId, names],
+  /**
+   * The named objects of a folder the user owns or shares, with the access check in the same
+   * statement (GET and multiget are the hottest reads); undefined when the folder is not theirs to read.
+   */
+  async getManyReadable(folderId: number, userId: number, names: string[]): Promise<CalendarObject[] | undefined> {
+    const [row]: { readable: boolean; rows: string | null }[] = await this.dataSource.query(
+      `SELECT (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2)) AS "readable",
+              (SELECT json_agg(r)::text FROM (SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($3::text[])) r) AS "rows"
+         FROM "calendar"."folders" f WHERE f."folder_id" = $1`,
+      [folderId, userId, names],
     );
-    return rows.map((row) => ({ ...toMeta(row), uid: row.uid, ical: row.ical }));
+    if (!row?.readable) return undefined;
+    const rows: (MetaRow & { uid: string; ical: string })[] = row.rows ? JSON.parse(row.rows) : [];
+    return rows.map((object) => ({ ...toMeta(object), uid: object.uid, ical: object.ical }));
   }
 
   /**
