@@ -91,4 +91,31 @@ describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the c
     expect((await send('PROPFIND', '/dav/caldav/work/', { Depth: '0' }, '')).status).toBe(404);
     expect((await send('GET', '/dav/caldav/work/a.ics')).status).toBe(404);
   });
+
+  it('makes a calendar from an extended MKCOL whose resourcetype says calendar (RFC 5689, as vdirsyncer sends it), and no plain collection', async () => {
+    const mkcol = (resourcetype: string, more = '') =>
+      `<mkcol xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><set><prop><resourcetype><collection/>${resourcetype}</resourcetype>${more}</prop></set></mkcol>`;
+    // vdirsyncer names the collection after the local folder, without a trailing slash.
+    expect((await send('MKCOL', '/dav/caldav/from-laptop', { 'Content-Type': 'application/xml; charset=UTF-8' }, mkcol('<C:calendar/>'))).status).toBe(201);
+    const [made] = await parseMultistatus((await send('PROPFIND', '/dav/caldav/from-laptop/', { Depth: '0' }, PROPS)).text);
+    expect(made.found.get('{DAV:}resourcetype')?.children.map((c) => c.name.local).sort()).toEqual(['calendar', 'collection']);
+    expect(made.found.get('{urn:ietf:params:xml:ns:caldav}supported-calendar-component-set')?.children.map((c) => c.attributes['name'])).toEqual(['VEVENT', 'VTODO']);
+    expect((await send('PUT', '/dav/caldav/from-laptop/a.ics', { 'Content-Type': 'text/calendar' }, eventIcs('laptop-a', 'A'))).status).toBe(201);
+    expect((await send('MKCOL', '/dav/caldav/from-laptop/', {}, mkcol('<C:calendar/>'))).status).toBe(405);
+
+    const named = mkcol('<C:calendar/>', '<displayname>Named</displayname><C:supported-calendar-component-set><C:comp name="VTODO"/></C:supported-calendar-component-set>');
+    expect((await send('MKCOL', '/dav/caldav/named/', {}, named)).status).toBe(201);
+    const [namedProps] = await parseMultistatus((await send('PROPFIND', '/dav/caldav/named/', { Depth: '0' }, PROPS)).text);
+    expect(namedProps.found.get('{DAV:}displayname')?.text).toBe('Named');
+    expect(namedProps.found.get('{urn:ietf:params:xml:ns:caldav}supported-calendar-component-set')?.children.map((c) => c.attributes['name'])).toEqual(['VTODO']);
+
+    const plain = await send('MKCOL', '/dav/caldav/plain/', {}, mkcol(''));
+    expect(plain.status).toBe(403);
+    expect(plain.text).toContain('valid-resourcetype');
+    expect((await send('MKCOL', '/dav/caldav/bare/')).status).toBe(403);
+    const refused = await send('MKCOL', '/dav/caldav/refused/', {}, mkcol('<C:calendar/>', '<C:calendar-data/>'));
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('mkcol-response');
+    for (const path of ['/dav/caldav/plain/', '/dav/caldav/bare/', '/dav/caldav/refused/']) expect((await send('PROPFIND', path, { Depth: '0' }, '')).status).toBe(404);
+  });
 });

@@ -27,6 +27,19 @@ describe('multistatus rendering', () => {
     expect(missingProp.children[1].text).toBe('HTTP/1.1 404 Not Found');
   });
 
+  it('keeps the CRLF line endings of calendar and address data: an XML parser reads back the bytes stored', async () => {
+    const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+    const writer = new MultistatusWriter([]);
+    const body =
+      writer.open() +
+      writer.response({ href: '/dav/caldav/1/a.ics', propstats: [{ status: 200, props: [{ name: { ns: 'urn:ietf:params:xml:ns:caldav', local: 'calendar-data' }, value: ics }] }] }) +
+      writer.close();
+    // A literal CR would be read as a line feed (XML 1.0 2.11), so the client would hold other bytes than the ETag names.
+    expect(body).not.toContain('\r');
+    const root = await parseXml(body);
+    expect(root.children[0].children[1].children[0].children[0].text).toBe(ics);
+  });
+
   it('declares a namespace first met after the root on the element that uses it, and puts stored markup back as is', async () => {
     const stored = await parseXml('<x:colour xmlns:x="http://example.org/ns/"><y:shade xmlns:y="urn:y" tone="dark">red &amp; blue</y:shade></x:colour>');
     const writer = new MultistatusWriter();

@@ -20,10 +20,12 @@ export function el(name: QName, content?: XmlContent, attributes?: Record<string
   return attributes ? { name, content, attributes } : { name, content };
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// A carriage return as a character reference: a literal one would reach the client as a line feed (XML 1.0 2.11
+// end-of-line handling), so calendar-data and address-data would lose iCalendar's and vCard's CRLF line endings.
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
 }
 
 /**

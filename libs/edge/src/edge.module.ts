@@ -31,7 +31,7 @@ import { CaldavMoveMethod } from './methods/caldav-move.method';
 import { CaldavPropfindMethod } from './methods/caldav-propfind.method';
 import { CaldavProppatchMethod } from './methods/caldav-proppatch.method';
 import { CaldavPutMethod } from './methods/caldav-put.method';
-import { MkcalendarMethod } from './methods/mkcalendar.method';
+import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.method';
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
 import { PRINCIPAL_PROPERTIES } from './properties/principal.properties';
@@ -60,6 +60,7 @@ const CALDAV_METHODS = [
   CaldavDeleteMethod,
   CaldavMoveMethod,
   MkcalendarMethod,
+  CalendarMkcolMethod,
 ];
 const METHODS = [OptionsMethod, ...CARDDAV_METHODS, ...CALDAV_METHODS];
 const REPORTS = [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersCreate } from '@davmesh/contracts';
-import { caldav, dav, el, renderDocument, statusLine } from '@davmesh/dav';
+import { caldav, childrenNamed, dav, el, firstChild, renderDocument, sameName, statusLine, type QName, type XmlElement } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 import { preconditionError } from '../carddav/reply-errors';
@@ -10,11 +10,19 @@ import { readXmlBody } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
-/** RFC 4791 5.3.1: a calendar at the client's name, with the initial properties of the body, or nothing at all. */
-@Injectable()
-export class MkcalendarMethod implements DavMethod {
-  readonly method = 'MKCALENDAR';
+/** What tells MKCALENDAR (RFC 4791 5.3.1) from an extended MKCOL making a calendar (RFC 5689 3). */
+interface CalendarCreation {
+  request: QName;
+  response: QName;
+  /** Extended MKCOL makes a calendar only when its DAV:resourcetype says so. */
+  needsCalendarResourcetype: boolean;
+}
+
+/** A calendar at the client's name, with the initial properties of the body, or nothing at all. */
+abstract class CalendarCreationMethod implements DavMethod {
+  abstract readonly method: string;
   readonly kinds = ['calendar'] as const;
+  protected abstract readonly creation: CalendarCreation;
 
   constructor(
     @Inject(CaldavResources) private readonly caldav: CaldavResources,
@@ -27,14 +35,18 @@ export class MkcalendarMethod implements DavMethod {
     if (resource.kind !== 'calendar') return;
     const scope = await this.caldav.open(exchange);
     if (scope.find(resource.segment)) throw preconditionError(405, dav('resource-must-be-null'));
-    const root = await readXmlBody(request, this.options.maxXmlBytes, caldav('mkcalendar'));
-    const update = readCalendarPropertyUpdate(root?.children ?? [], this.properties, true);
+    const root = await readXmlBody(request, this.options.maxXmlBytes, this.creation.request);
+    const instructions = root?.children ?? [];
+    if (this.creation.needsCalendarResourcetype && !asksForCalendar(instructions)) {
+      // A calendar home holds calendars only: no plain collections (RFC 5689 3.3 valid-resourcetype).
+      throw preconditionError(403, dav('valid-resourcetype'));
+    }
+    const update = readCalendarPropertyUpdate(instructions, this.properties, true);
     if (update.refused.length > 0) {
-      const propstat = (status: number, names: { ns: string; local: string }[]) =>
-        el(dav('propstat'), [el(dav('prop'), names.map((name) => el(name))), el(dav('status'), statusLine(status))]);
+      const propstat = (status: number, names: QName[]) => el(dav('propstat'), [el(dav('prop'), names.map((name) => el(name))), el(dav('status'), statusLine(status))]);
       const statuses = [...new Set(update.refused.map((r) => r.status))];
       const body = renderDocument(
-        el(caldav('mkcalendar-response'), [
+        el(this.creation.response, [
           ...statuses.map((status) => propstat(status, update.refused.filter((r) => r.status === status).map((r) => r.name))),
           ...(update.accepted.length > 0 ? [propstat(424, update.accepted)] : []),
         ]),
@@ -53,4 +65,29 @@ export class MkcalendarMethod implements DavMethod {
     response.setHeader('Content-Length', '0');
     response.end();
   }
+}
+
+/** Whether an extended MKCOL's DAV:set gives a DAV:resourcetype with CALDAV:calendar. */
+function asksForCalendar(instructions: XmlElement[]): boolean {
+  return instructions
+    .filter((instruction) => sameName(instruction.name, dav('set')))
+    .flatMap((set) => childrenNamed(set, dav('prop')))
+    .some((prop) => {
+      const resourcetype = firstChild(prop, dav('resourcetype'));
+      return !!resourcetype && !!firstChild(resourcetype, caldav('calendar'));
+    });
+}
+
+/** RFC 4791 5.3.1 MKCALENDAR. */
+@Injectable()
+export class MkcalendarMethod extends CalendarCreationMethod {
+  readonly method = 'MKCALENDAR';
+  protected readonly creation = { request: caldav('mkcalendar'), response: caldav('mkcalendar-response'), needsCalendarResourcetype: false };
+}
+
+/** RFC 5689 extended MKCOL of a calendar, as vdirsyncer makes one. */
+@Injectable()
+export class CalendarMkcolMethod extends CalendarCreationMethod {
+  readonly method = 'MKCOL';
+  protected readonly creation = { request: dav('mkcol'), response: dav('mkcol-response'), needsCalendarResourcetype: true };
 }
