@@ -24,11 +24,11 @@ import {
 import {
   busyTimeOf,
   expandCalendarData,
-  expandsToItself,
   filterTimeRange,
   InvalidCalendarObject,
   limitRecurrenceSet,
   matchesCalendarFilter,
+  mentionsZones,
   mergeBusy,
   isPlainEventTimeRange,
   isSingleTimedEvent,
@@ -320,7 +320,7 @@ export class CalendarService {
         const root = single ? undefined : this.parsed.get(object.etag, object.ical);
         const matched = root ? matchesCalendarFilter(root, request.filter) : overlaps(span.start, span.end, range.start, range.end);
         if (!matched) continue;
-        matches.push({ ...object, ical: this.shape(object.ical, request, root ?? { singleSpan: span }) });
+        matches.push({ ...object, ical: this.shape(object.ical, request, root ? { root } : { singleSpan: span }) });
         if (matches.length === request.limit) return { objects: matches, nextCursor: after };
       }
       if (batch.length < QUERY_BATCH) return { objects: matches };
@@ -342,18 +342,18 @@ export class CalendarService {
 
   /**
    * calendar-data options applied to one object. `known` saves work the caller has done: the
-   * parsed object, or the span of a single timed event (whose expansion in range may be itself).
+   * parsed object, or the span of a single timed event (which, without zones, expands to itself).
    */
-  private shape(ical: string, request: CalendarDataShape, known?: IcalComponent | { singleSpan: { start: number; end: number } }): string {
+  private shape(ical: string, request: CalendarDataShape, known: { root?: IcalComponent; singleSpan?: { start: number; end: number } } = {}): string {
+    const { root, singleSpan } = known;
     let shaped = ical;
-    const parsed = known && !('singleSpan' in known) ? known : undefined;
     if (request.expand) {
       const start = Date.parse(request.expand.start);
       const end = Date.parse(request.expand.end);
-      const span = known && 'singleSpan' in known ? known.singleSpan : undefined;
-      if (!(span && overlaps(span.start, span.end, start, end) && expandsToItself(ical))) shaped = expandCalendarData(parsed ?? ical, start, end);
+      const asStored = singleSpan && overlaps(singleSpan.start, singleSpan.end, start, end) && !mentionsZones(ical);
+      if (!asStored) shaped = expandCalendarData(root ?? ical, start, end);
     } else if (request.limitRecurrenceSet) {
-      shaped = limitRecurrenceSet(parsed ?? ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
+      shaped = limitRecurrenceSet(root ?? ical, Date.parse(request.limitRecurrenceSet.start), Date.parse(request.limitRecurrenceSet.end));
     }
     return request.select ? selectCalendarData(shaped, request.select) : shaped;
   }

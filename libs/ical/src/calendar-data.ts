@@ -1,6 +1,7 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
 import { componentSpan, instancesIn, overlaps } from './instances';
 import { parseVcalendar } from './calendar-object';
+import { rangeMemo } from './range-memo';
 
 const RECURRENCE_PROPERTIES = ['rrule', 'rdate', 'exdate', 'exrule'];
 
@@ -15,21 +16,11 @@ function utc(ms: number, isDate: boolean): IcalTime {
  * component of its own with a RECURRENCE-ID, no recurrence rules, times in UTC.
  */
 export function expandCalendarData(source: string | IcalComponent, start: number, end: number): string {
-  if (typeof source === 'string') return expand(parseVcalendar(source), start, end);
-  const key = `${start}/${end}`;
-  let known = expansions.get(source);
-  const hit = known?.get(key);
-  if (hit !== undefined) return hit;
-  const text = expand(source, start, end);
-  if (!known) expansions.set(source, (known = new Map()));
-  if (known.size >= RANGES_KEPT) known.delete(known.keys().next().value!);
-  known.set(key, text);
-  return text;
+  return typeof source === 'string' ? expand(parseVcalendar(source), start, end) : expandKept(source, start, end);
 }
 
-/** Expansions of a parsed object kept across requests, the last few ranges of each (as its instances are). */
-const expansions = new WeakMap<IcalComponent, Map<string, string>>();
-const RANGES_KEPT = 4;
+/** Expansions of a parsed object kept across requests, as its instances are. */
+const expandKept = rangeMemo(expand);
 
 function expand(root: IcalComponent, start: number, end: number): string {
   const expanded = new ICAL.Component('vcalendar');

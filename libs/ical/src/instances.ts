@@ -1,4 +1,5 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
+import { rangeMemo } from './range-memo';
 import { todoOverlaps, todoTimes } from './todo-range';
 
 export interface Instance {
@@ -15,29 +16,11 @@ export interface Instance {
 const MAX_INSTANCES = 20_000;
 
 /**
- * Instances already computed per parsed object and range, the last few ranges of each: a
- * calendar-query with `expand` asks for the same ones twice (to match, to expand), and a
- * parsed object kept across requests meets the ranges clients poll again.
- */
-const computed = new WeakMap<IcalComponent, Map<string, readonly Instance[]>>();
-const RANGES_KEPT = 4;
-
-/**
  * The instances of one calendar object (a master and its overrides) that overlap
- * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite. The parsed
- * object must not change afterwards.
+ * [rangeStart, rangeEnd), per RFC 4791 9.9; both bounds may be infinite. Kept with the
+ * parsed object (see rangeMemo), which must not change afterwards.
  */
-export function instancesIn(root: IcalComponent, rangeStart: number, rangeEnd: number): readonly Instance[] {
-  const key = `${rangeStart}/${rangeEnd}`;
-  let known = computed.get(root);
-  const hit = known?.get(key);
-  if (hit) return hit;
-  const found = computeInstances(root, rangeStart, rangeEnd);
-  if (!known) computed.set(root, (known = new Map()));
-  if (known.size >= RANGES_KEPT) known.delete(known.keys().next().value!);
-  known.set(key, found);
-  return found;
-}
+export const instancesIn: (root: IcalComponent, rangeStart: number, rangeEnd: number) => readonly Instance[] = rangeMemo(computeInstances);
 
 function computeInstances(root: IcalComponent, rangeStart: number, rangeEnd: number): Instance[] {
   const components = root.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');

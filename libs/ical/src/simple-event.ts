@@ -21,7 +21,12 @@ export function isSingleTimedEvent(ical: string): boolean {
  * instance already in UTC, nothing zoned to convert and no VTIMEZONE to drop.
  */
 export function expandsToItself(ical: string): boolean {
-  return !/TZID|^BEGIN:VTIMEZONE/im.test(ical) && isSingleTimedEvent(ical);
+  return !mentionsZones(ical) && isSingleTimedEvent(ical);
+}
+
+/** A TZID anywhere, or a VTIMEZONE: what `expand` would convert or drop. */
+export function mentionsZones(ical: string): boolean {
+  return /TZID|^BEGIN:VTIMEZONE/im.test(ical);
 }
 
 function escapeRegExp(text: string): string {
