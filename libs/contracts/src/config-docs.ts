@@ -17,7 +17,7 @@ export function renderConfigReference(): string {
   ];
   for (const key of Object.keys(CONFIG_KEYS).sort() as ConfigKey[]) {
     const d = CONFIG_KEYS[key];
-    const allowed = 'allowed' in d ? d.allowed.map((v) => `\`${v}\``).join(', ') : describeType(d.type);
+    const allowed = 'allowed' in d ? d.allowed.map((v) => `\`${v}\``).join(', ') : 'min' in d ? `${d.min} to ${d.max}` : describeType(d.type);
     const cell = (text: string) => text.replace(/\|/g, '\\|');
     lines.push(
       `| \`${key}\` | ${d.type} | \`${cell(String(d.default))}\` | ${cell(allowed)} | ${d.levels.join(', ')} | ${cell(d.help)} |`,

@@ -9,13 +9,16 @@ export type ConfigValue = string | number | boolean;
 export const CONFIG_LEVELS = ['default', 'server', 'context-set', 'context', 'user'] as const;
 export type ConfigLevel = (typeof CONFIG_LEVELS)[number];
 
-export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path';
+export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer';
 
 export interface ConfigKeyDefinition {
   type: ConfigKeyType;
   default: ConfigValue;
   /** For `enum`: the only values accepted. */
   allowed?: readonly string[];
+  /** For `integer`: the smallest and largest values accepted. */
+  min?: number;
+  max?: number;
   /** Levels above `default` where the key may be set. */
   levels: readonly Exclude<ConfigLevel, 'default'>[];
   help: string;
@@ -107,6 +110,142 @@ export const CONFIG_KEYS = {
     default: '/',
     levels: SERVER_ONLY,
     help: 'Path a reverse proxy forwards DAV requests to, when it differs from prefixPath; such requests are answered as if they came under prefixPath. / means none.',
+  },
+  'davmesh.http.headersTimeoutMs': {
+    type: 'integer',
+    default: 20000,
+    min: 1000,
+    max: 600000,
+    levels: SERVER_ONLY,
+    help: 'Milliseconds a client has to send the headers of a request; a slower one is answered 408 and disconnected.',
+  },
+  'davmesh.http.requestTimeoutMs': {
+    type: 'integer',
+    default: 120000,
+    min: 1000,
+    max: 3600000,
+    levels: SERVER_ONLY,
+    help: 'Milliseconds a client has to send a whole request, body included; a slower one is answered 408 and disconnected.',
+  },
+  'davmesh.limits.xml.bodyBytes': {
+    type: 'integer',
+    default: 1048576,
+    min: 1024,
+    max: 67108864,
+    levels: SERVER_ONLY,
+    help: 'Largest XML request body (PROPFIND, PROPPATCH, REPORT, MKCOL, MKCALENDAR) in bytes; more is answered 413.',
+  },
+  'davmesh.limits.xml.depth': {
+    type: 'integer',
+    default: 64,
+    min: 8,
+    max: 1024,
+    levels: SERVER_ONLY,
+    help: 'Deepest element nesting accepted in an XML request body (filters, dead property values); deeper is answered 400.',
+  },
+  'davmesh.limits.xml.elements': {
+    type: 'integer',
+    default: 50000,
+    min: 100,
+    max: 1000000,
+    levels: SERVER_ONLY,
+    help: 'Most elements accepted in one XML request body; more is answered 400.',
+  },
+  'davmesh.limits.xml.attributes': {
+    type: 'integer',
+    default: 10000,
+    min: 10,
+    max: 1000000,
+    levels: SERVER_ONLY,
+    help: 'Most attributes (namespace declarations included) accepted in one XML request body; more is answered 400.',
+  },
+  'davmesh.limits.xml.namespaces': {
+    type: 'integer',
+    default: 200,
+    min: 4,
+    max: 100000,
+    levels: SERVER_ONLY,
+    help: 'Most namespace declarations accepted in one XML request body; more is answered 400.',
+  },
+  'davmesh.limits.deadPropertyBytes': {
+    type: 'integer',
+    default: 65536,
+    min: 256,
+    max: 1048576,
+    levels: SERVER_ONLY,
+    help: 'Largest value of one dead property (PROPPATCH, MKCOL, MKCALENDAR), as serialized XML, in bytes.',
+  },
+  'davmesh.limits.parameterLength': {
+    type: 'integer',
+    default: 1024,
+    min: 64,
+    max: 65536,
+    levels: SERVER_ONLY,
+    help: 'Longest iCalendar or vCard parameter value (a TZID, a CN), in characters; a longer one is refused as invalid data.',
+  },
+  'davmesh.limits.propertyLength': {
+    type: 'integer',
+    default: 262144,
+    min: 1024,
+    max: 16777216,
+    levels: SERVER_ONLY,
+    help: 'Longest iCalendar or vCard property value other than inline binary data (bounded by max-resource-size), in characters.',
+  },
+  'davmesh.limits.maxInstances': {
+    type: 'integer',
+    default: 20000,
+    min: 100,
+    max: 10000000,
+    levels: SERVER_ONLY,
+    help: 'CALDAV:max-instances: most recurrence instances a calendar object may have; a series with more is refused at PUT (403).',
+  },
+  'davmesh.limits.recurrenceSteps': {
+    type: 'integer',
+    default: 2000000,
+    min: 10000,
+    max: 1000000000,
+    levels: SERVER_ONLY,
+    help: 'Most recurrence-rule iterations spent on one calendar object for one answer (expansion, time-range, free-busy); beyond it the request is refused with number-of-matches-within-limits.',
+  },
+  'davmesh.limits.queryResults': {
+    type: 'integer',
+    default: 10000,
+    min: 10,
+    max: 1000000,
+    levels: SERVER_ONLY,
+    help: 'Most results one REPORT returns (matches, expanded instances, free-busy periods); more is answered 507 with number-of-matches-within-limits.',
+  },
+  'davmesh.limits.multigetHrefs': {
+    type: 'integer',
+    default: 1000,
+    min: 10,
+    max: 100000,
+    levels: SERVER_ONLY,
+    help: 'Most hrefs in one calendar-multiget or addressbook-multiget; more is answered 403 with number-of-matches-within-limits.',
+  },
+  'davmesh.auth.failedLogins.perLogin': {
+    type: 'integer',
+    default: 10,
+    min: 1,
+    max: 1000000,
+    levels: SERVER_ONLY,
+    help: 'Failed logins allowed per login name within the window before further attempts are answered 429 with Retry-After.',
+  },
+  'davmesh.auth.failedLogins.perAddress': {
+    type: 'integer',
+    default: 50,
+    min: 1,
+    max: 1000000,
+    levels: SERVER_ONLY,
+    help: 'Failed logins allowed per client address within the window before further attempts from it are answered 429 with Retry-After.',
+  },
+  'davmesh.auth.failedLogins.windowSeconds': {
+    type: 'integer',
+    default: 300,
+    min: 1,
+    max: 86400,
+    levels: SERVER_ONLY,
+    help: 'Window over which failed logins are counted, in seconds; also the longest Retry-After.',
   },
 } as const satisfies Record<string, ConfigKeyDefinition>;
 

@@ -44,5 +44,12 @@ export function checkSetting(key: string, raw: unknown, level: Exclude<ConfigLev
       return { ok: false, message: `${key} must be an absolute path such as /dav, not "${text}"` };
     case 'string':
       return { ok: true, key, value: text };
+    case 'integer': {
+      const number = /^-?[0-9]{1,15}$/.test(text) ? Number(text) : NaN;
+      const min = 'min' in definition ? definition.min : Number.MIN_SAFE_INTEGER;
+      const max = 'max' in definition ? definition.max : Number.MAX_SAFE_INTEGER;
+      if (Number.isSafeInteger(number) && number >= min && number <= max) return { ok: true, key, value: number };
+      return { ok: false, message: `${key} must be a whole number from ${min} to ${max}, not "${text}"` };
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ConfigServerValues, type ConfigChangedEvent } from '@davmesh/contracts';
+import { CONFIG_KEYS, ConfigServerValues, type ConfigChangedEvent, type ConfigKey } from '@davmesh/contracts';
 import { DavHttpError } from '../http/dav-exchange';
 import { STATUS_FOR_ERROR } from '../http/error-status';
 
@@ -10,7 +10,14 @@ export interface ServerSettings {
   prefix: string;
   /** A path a reverse proxy forwards DAV requests to (com.openexchange.dav.proxyPrefixPath); undefined when it is /. */
   proxyPrefix?: string;
+  /** Every server-wide limit of the registry (`davmesh.limits.*`, `davmesh.http.*`, `davmesh.auth.*`), by key. */
+  limits: Record<LimitKey, number>;
 }
+
+/** The registry's integer keys: the server-wide limits. */
+export type LimitKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K]['type'] extends 'integer' ? K : never }[ConfigKey];
+
+export const LIMIT_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((key): key is LimitKey => CONFIG_KEYS[key].type === 'integer');
 
 const MAX_AGE_MS = 60_000;
 
@@ -31,6 +38,7 @@ export class ServerSettingsService {
       revision: reply.data.revision,
       prefix: prefix === '/' ? '' : prefix,
       proxyPrefix: proxyPrefix === '/' ? undefined : proxyPrefix,
+      limits: Object.fromEntries(LIMIT_KEYS.map((key) => [key, Number(reply.data.values[key].value)])) as Record<LimitKey, number>,
     };
     this.cached = { settings, fetchedAt: Date.now() };
     return settings;
