@@ -2,6 +2,7 @@ import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
 import { componentSpan, instancesIn, overlaps } from './instances';
 import { parseVcalendar } from './calendar-object';
 import { rangeMemo } from './range-memo';
+import { bindZones, componentWithZonesOf } from './zone-definitions';
 
 const RECURRENCE_PROPERTIES = ['rrule', 'rdate', 'exdate', 'exrule'];
 
@@ -28,7 +29,8 @@ function expand(root: IcalComponent, start: number, end: number): string {
   const recurring = root.getAllSubcomponents().some((c) => c.hasProperty('rrule') || c.hasProperty('rdate') || c.hasProperty('recurrence-id'));
   for (const instance of instancesIn(root, start, end)) {
     // toJSON() is the live jCal array: copy it, or every instance of the master would share one.
-    const component = new ICAL.Component(structuredClone(instance.component.toJSON()));
+    // The copy reads its times with the object's own zones.
+    const component = componentWithZonesOf(root, structuredClone(instance.component.toJSON()));
     for (const name of [...RECURRENCE_PROPERTIES, 'recurrence-id']) component.removeAllProperties(name);
     const dtstart = instance.component.getFirstPropertyValue('dtstart') as IcalTime | null;
     const isDate = dtstart?.isDate ?? false;
@@ -56,10 +58,16 @@ function withoutZones(component: IcalComponent): void {
 
 /** calendar-data `limit-recurrence-set` (RFC 4791 9.6.6): the master, and only the overrides in range. The source is left as it was. */
 export function limitRecurrenceSet(source: string | IcalComponent, start: number, end: number): string {
-  const root = typeof source === 'string' ? parseVcalendar(source) : new ICAL.Component(structuredClone(source.toJSON()));
+  const root = typeof source === 'string' ? parseVcalendar(source) : copyOf(source);
   for (const override of root.getAllSubcomponents().filter((c: IcalComponent) => c.hasProperty('recurrence-id'))) {
     const span = componentSpan(override);
     if (!overlaps(span.start, span.end, start, end)) root.removeSubcomponent(override);
   }
   return root.toString() + '\r\n';
+}
+
+function copyOf(source: IcalComponent): IcalComponent {
+  const root = new ICAL.Component(structuredClone(source.toJSON()));
+  bindZones(root);
+  return root;
 }

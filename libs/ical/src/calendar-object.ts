@@ -1,23 +1,16 @@
 import ICAL, { type IcalComponent } from './ical-module';
 import { occurrenceSpan, type OccurrenceSpan } from './occurrence-span';
-import { registerZones } from './zone-definitions';
+import { checkCalendarText, checkCalendarValues } from './calendar-validation';
+import { DEFAULT_ICAL_LIMITS, type IcalLimits } from './ical-limits';
+import { InvalidCalendarObject } from './invalid-calendar-object';
+import { RecurrenceLimitExceeded, withinRecurrenceBudget } from './recurrence-budget';
+import { bindZones } from './zone-definitions';
+
+export { InvalidCalendarObject, type CalendarDataCondition } from './invalid-calendar-object';
 
 export type CalendarComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
 export const CALENDAR_COMPONENT_TYPES: readonly CalendarComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
-
-/** RFC 4791 precondition a refused calendar object violates. */
-export type CalendarDataCondition = 'valid-calendar-data' | 'valid-calendar-object-resource' | 'supported-calendar-component';
-
-export class InvalidCalendarObject extends Error {
-  constructor(
-    readonly condition: CalendarDataCondition,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InvalidCalendarObject';
-  }
-}
 
 export interface CalendarObjectSummary {
   uid: string;
@@ -30,8 +23,21 @@ export interface CalendarObjectSummary {
  * Parses and checks one calendar object resource (RFC 4791 4.1): a VCALENDAR with
  * components of one type sharing one UID (a master and its overrides), no METHOD.
  */
-export function readCalendarObject(text: string): CalendarObjectSummary {
+export function readCalendarObject(text: string, limits: IcalLimits = DEFAULT_ICAL_LIMITS): CalendarObjectSummary {
+  checkCalendarText(text);
   const root = parseVcalendar(text);
+  try {
+    return withinRecurrenceBudget({ steps: limits.recurrenceSteps }, () => summarize(root, limits));
+  } catch (error) {
+    if (error instanceof InvalidCalendarObject) throw error;
+    if (error instanceof RecurrenceLimitExceeded) throw new InvalidCalendarObject('max-instances', `its recurrence needs more than ${limits.recurrenceSteps} steps to evaluate`);
+    // ical.js throws plain errors on values it cannot read: the data's fault, not ours.
+    throw new InvalidCalendarObject('valid-calendar-data', `unreadable iCalendar: ${(error as Error).message}`);
+  }
+}
+
+function summarize(root: IcalComponent, limits: IcalLimits): CalendarObjectSummary {
+  checkCalendarValues(root, limits);
   if (root.hasProperty('method')) {
     throw new InvalidCalendarObject('valid-calendar-object-resource', 'a calendar object resource must not have a METHOD');
   }
@@ -52,7 +58,7 @@ export function readCalendarObject(text: string): CalendarObjectSummary {
   }
   const masters = components.filter((c) => !c.hasProperty('recurrence-id'));
   if (masters.length > 1) throw new InvalidCalendarObject('valid-calendar-object-resource', 'more than one master component');
-  return { uid: [...uids][0] as string, component, span: occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id'))) };
+  return { uid: [...uids][0] as string, component, span: occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id')), limits.maxInstances) };
 }
 
 export function parseVcalendar(text: string): IcalComponent {
@@ -64,6 +70,6 @@ export function parseVcalendar(text: string): IcalComponent {
   }
   if (root.name !== 'vcalendar') throw new InvalidCalendarObject('valid-calendar-data', `the root is ${root.name.toUpperCase()}, not VCALENDAR`);
   // Before any time value is read: ical.js resolves a TZID when it decodes the value.
-  registerZones(root);
+  bindZones(root);
   return root;
 }

@@ -7,3 +7,6 @@ export * from './free-busy';
 export * from './simple-event';
 export * from './select-calendar-data';
 export type { IcalComponent } from './ical-module';
+export * from './ical-limits';
+export * from './recurrence-budget';
+export { ianaZoneFor } from './zone-definitions';

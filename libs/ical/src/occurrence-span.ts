@@ -1,4 +1,5 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
+import { InvalidCalendarObject } from './invalid-calendar-object';
 
 /**
  * From the start of the first occurrence to the end of the last. `start` may be
@@ -10,13 +11,19 @@ export type OccurrenceSpan = { start: number; end: number } | 'none';
 
 /** Floating times belong to whatever zone the client is in: widen them by the largest UTC offsets. */
 const FLOATING_SLACK_MS = 14 * 3600_000;
-/** Enough to walk any finite series a person keeps; beyond it the series counts as unbounded. */
-const MAX_INSTANCES = 20_000;
+const DEFAULT_MAX_INSTANCES = 20_000;
+/**
+ * A series without end is sampled this far: more instances than this within DENSEST_SAMPLE_MS
+ * (more than four a day) make every query from its start walk too many to answer.
+ */
+const DENSITY_SAMPLE = 400;
+const DENSEST_SAMPLE_MS = 100 * 86_400_000;
 
-export function occurrenceSpan(master: IcalComponent | undefined, overrides: IcalComponent[]): OccurrenceSpan {
+/** Throws InvalidCalendarObject (max-instances) for a series beyond `maxInstances` (CALDAV:max-instances). */
+export function occurrenceSpan(master: IcalComponent | undefined, overrides: IcalComponent[], maxInstances = DEFAULT_MAX_INSTANCES): OccurrenceSpan {
   const spans: { start: number; end: number }[] = overrides.map((o) => instanceSpan(o, startOf(o), endOf(o)));
   if (master) {
-    const masterSpan = seriesSpan(master, overrides);
+    const masterSpan = seriesSpan(master, overrides, maxInstances);
     if (masterSpan !== 'none') spans.push(masterSpan);
   }
   if (spans.length === 0) return 'none';
@@ -34,35 +41,46 @@ function isPendingTask(master: IcalComponent): boolean {
   return status !== 'COMPLETED' && status !== 'CANCELLED';
 }
 
-function seriesSpan(master: IcalComponent, overrides: IcalComponent[]): OccurrenceSpan {
+function seriesSpan(master: IcalComponent, overrides: IcalComponent[], maxInstances: number): OccurrenceSpan {
   const start = startOf(master);
   if (!start) return instanceSpan(master, undefined, endOf(master));
   const isRecurring = master.hasProperty('rrule') || master.hasProperty('rdate');
   if (!isRecurring) return instanceSpan(master, start, endOf(master));
 
+  const rules = master.getAllProperties('rrule').map((p) => p.getFirstValue() as { count?: number; until?: unknown });
+  const unbounded = rules.some((rule) => !rule.count && !rule.until);
+  const counted = rules.reduce((sum, rule) => sum + (rule.count ?? 0), 0);
+  if (counted > maxInstances) throw tooMany(`COUNT ${counted}`, maxInstances);
+
   const event = new ICAL.Event(master, { exceptions: overrides });
   const overridden = new Set(overrides.map((o) => (o.getFirstPropertyValue('recurrence-id') as IcalTime).toUnixTime()));
   const durationMs = durationOf(master, start);
-  const unbounded = master.getAllProperties('rrule').some((p) => {
-    const rule = p.getFirstValue() as { count?: number; until?: unknown };
-    return !rule.count && !rule.until;
-  });
   const iterator = event.iterator();
+  const walk = unbounded ? DENSITY_SAMPLE : maxInstances + 1;
   let first: number | undefined;
   let last: number | undefined;
-  for (let i = 0; i < MAX_INSTANCES; i++) {
+  let sampleStart: number | undefined;
+  let walked = 0;
+  for (; walked < walk; walked++) {
     const next: IcalTime | null = iterator.next();
     if (!next) break;
-    if (overridden.has(next.toUnixTime())) continue;
     const at = toMs(next);
+    sampleStart ??= at;
+    if (overridden.has(next.toUnixTime())) continue;
     first ??= at;
     last = at;
-    if (unbounded && i > 0) break;
+  }
+  if (!unbounded && walked > maxInstances) throw tooMany('its rules', maxInstances);
+  if (unbounded && walked === DENSITY_SAMPLE && last !== undefined && sampleStart !== undefined && last - sampleStart < DENSEST_SAMPLE_MS) {
+    throw new InvalidCalendarObject('max-instances', `a series without end may have at most ${DENSITY_SAMPLE} instances in ${DENSEST_SAMPLE_MS / 86_400_000} days`);
   }
   if (first === undefined || last === undefined) return 'none';
   const slack = start.isDate || start.zone === ICAL.Timezone.localTimezone ? FLOATING_SLACK_MS : 0;
-  const reachedEnd = !unbounded && iterator.complete;
-  return { start: first - slack, end: unbounded || !reachedEnd ? Infinity : last + durationMs + slack };
+  return { start: first - slack, end: unbounded ? Infinity : last + durationMs + slack };
+}
+
+function tooMany(what: string, maxInstances: number): InvalidCalendarObject {
+  return new InvalidCalendarObject('max-instances', `${what} make more recurrence instances than max-instances (${maxInstances})`);
 }
 
 /** RFC 4791 9.9: the time range a single instance occupies. */

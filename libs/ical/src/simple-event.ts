@@ -12,7 +12,7 @@ export function isSingleTimedEvent(ical: string): boolean {
   if (!dtstart || /VALUE=DATE(?!-)/i.test(dtstart)) return false;
   const tzid = /TZID=("[^"]*"|[^;:]*)/i.exec(dtstart)?.[1]?.replace(/"/g, '');
   // A zone nobody can resolve is floating, and the index widened it.
-  if (tzid) return ianaZoneFor(tzid) !== undefined || new RegExp(`^TZID:${escapeRegExp(tzid)}\\r?$`, 'im').test(ical);
+  if (tzid) return ianaZoneFor(tzid) !== undefined || definesZone(ical, tzid);
   return /Z$/i.test(dtstart.trim());
 }
 
@@ -29,8 +29,9 @@ export function mentionsZones(ical: string): boolean {
   return /TZID|^BEGIN:VTIMEZONE/im.test(ical);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function definesZone(ical: string, tzid: string): boolean {
+  for (const match of ical.matchAll(/^TZID:([^\r\n]*)\r?$/gim)) if (match[1] === tzid) return true;
+  return false;
 }
 
 /** A calendar-query filter that asks only whether an event has an instance in one time range. */

@@ -1,5 +1,5 @@
+import { findIana } from 'windows-iana';
 import ICAL, { type IcalComponent } from './ical-module';
-import { WINDOWS_TO_IANA } from './windows-zones';
 
 /** Years for which a generated zone carries its transitions. */
 const FIRST_YEAR = 1970;
@@ -8,12 +8,18 @@ const HOUR = 3600_000;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The IANA zone a TZID names: itself, a Windows name, or undefined when unknown. */
+/** No IANA or Windows zone name is longer; longer TZIDs are nobody's zone. */
+const LONGEST_ZONE_NAME = 128;
+
+/**
+ * The IANA zone a TZID names, as the platform spells it: itself, a Windows name (CLDR's
+ * windowsZones, territory 001), a Mozilla-prefixed name, or undefined when unknown.
+ */
 export function ianaZoneFor(tzid: string): string | undefined {
-  const candidate = WINDOWS_TO_IANA[tzid] ?? tzid.replace(/^\/(mozilla\.org\/[^/]+\/)?/, '');
+  if (tzid.length > LONGEST_ZONE_NAME) return undefined;
+  const candidate = findIana(tzid)[0] ?? tzid.replace(/^\/(mozilla\.org\/[^/]+\/)?/, '');
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: candidate });
-    return candidate;
+    return new Intl.DateTimeFormat('en-US', { timeZone: candidate }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
@@ -66,7 +72,7 @@ function localStamp(at: number, offset: number): string {
 }
 
 /** A VTIMEZONE for an IANA zone, built from the platform's time-zone data, one observance per transition. */
-export function vtimezoneFor(tzid: string, zone: string): IcalComponent {
+function vtimezoneFor(tzid: string, zone: string): IcalComponent {
   const lines = ['BEGIN:VTIMEZONE', `TZID:${tzid}`];
   const changes = transitions(zone);
   const initial = offsetMinutes(zone, Date.UTC(FIRST_YEAR, 0, 1));
@@ -80,20 +86,44 @@ export function vtimezoneFor(tzid: string, zone: string): IcalComponent {
 }
 
 /**
- * Makes every TZID the object uses known to ical.js: its own VTIMEZONE when it has
- * one, else the platform's rules for the IANA or Windows zone the name stands for.
- * An unknown TZID stays floating.
+ * Zones built from the platform's data, by IANA name: the same for every user and object, so
+ * shared; bounded by the number of IANA zones.
  */
-export function registerZones(root: IcalComponent): void {
-  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
-    const tzid = vtimezone.getFirstPropertyValue('tzid');
-    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
+const platformZones = new Map<string, InstanceType<typeof ICAL.Timezone>>();
+
+function platformZone(zone: string): InstanceType<typeof ICAL.Timezone> {
+  let timezone = platformZones.get(zone);
+  if (!timezone) {
+    timezone = new ICAL.Timezone({ component: vtimezoneFor(zone, zone), tzid: zone });
+    platformZones.set(zone, timezone);
   }
+  return timezone;
+}
+
+interface ZoneCache {
+  _timezoneCache: Map<string, InstanceType<typeof ICAL.Timezone>> | null;
+}
+
+/**
+ * Lets the object's TZIDs resolve inside the object alone (RFC 5545 3.6.5): its own
+ * VTIMEZONEs first (ical.js finds them in the root), else the platform's rules for the
+ * IANA or Windows zone the name stands for, else floating. Nothing goes into ical.js'
+ * process-wide TimezoneService, so no object's zones reach another's.
+ */
+export function bindZones(root: IcalComponent): void {
+  const cache = (root as unknown as ZoneCache)._timezoneCache;
+  if (!cache) return;
+  const own = new Set(root.getAllSubcomponents('vtimezone').map((zone) => String(zone.getFirstPropertyValue('tzid') ?? '')));
   for (const tzid of referencedTzids(root)) {
-    if (ICAL.TimezoneService.has(tzid)) continue;
+    if (own.has(tzid) || cache.has(tzid)) continue;
     const zone = ianaZoneFor(tzid);
-    if (zone) ICAL.TimezoneService.register(new ICAL.Timezone(vtimezoneFor(tzid, zone)));
+    if (zone) cache.set(tzid, platformZone(zone));
   }
+}
+
+/** A component cut from `root` that still finds the root's zones when its times are read. */
+export function componentWithZonesOf(root: IcalComponent, jcal: unknown): IcalComponent {
+  return new ICAL.Component(jcal as unknown[], root);
 }
 
 function referencedTzids(root: IcalComponent): Set<string> {
