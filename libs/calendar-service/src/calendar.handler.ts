@@ -81,7 +81,7 @@ export class CalendarHandler {
   @HandlesRequest(CalendarObjectsGet)
   getObjects(@Payload() payload: unknown) {
     return handleRequest(CalendarObjectsGet, payload, this.logger, (r) =>
-      this.calendar.getObjects(r.userId, r.folderId, r.names, { expand: r.expand, limitRecurrenceSet: r.limitRecurrenceSet, select: r.select }),
+      this.calendar.getObjects(r.userId, r.folderId, r.names, { expand: r.expand, limitRecurrenceSet: r.limitRecurrenceSet, select: r.select, limits: r.limits }),
     );
   }
 
@@ -109,7 +109,7 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarFreeBusy)
   freeBusy(@Payload() payload: unknown) {
-    return handleRequest(CalendarFreeBusy, payload, this.logger, (r) => this.calendar.freeBusy(r.userId, r.folderId, r.start, r.end));
+    return handleRequest(CalendarFreeBusy, payload, this.logger, (r) => this.calendar.freeBusy(r.userId, r.folderId, r.start, r.end, r.limits));
   }
 
   @HandlesRequest(CalendarSyncChanges)

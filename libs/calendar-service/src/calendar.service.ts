@@ -11,6 +11,7 @@ import {
   type FolderRights,
   type CalendarChanges,
   type CalendarDataShape,
+  type CalendarLimits,
   type CalendarFolder,
   type CalendarFolderCreate,
   type CalendarFolderUpdate,
@@ -33,7 +34,12 @@ import {
   isPlainEventTimeRange,
   isSingleTimedEvent,
   overlaps,
+  DEFAULT_ICAL_LIMITS,
   readCalendarObject,
+  RecurrenceLimitExceeded,
+  withinRecurrenceBudget,
+  type IcalLimits,
+  type RecurrenceBudget,
   selectCalendarData,
   type IcalComponent,
 } from '@davmesh/ical';
@@ -170,11 +176,12 @@ export class CalendarService {
     userId: number,
     folderId: number,
     names: string[],
-    shape: CalendarDataShape = {},
+    shape: CalendarDataShape & { limits?: CalendarLimits } = {},
   ): Promise<{ objects: CalendarObject[]; missing: string[] }> {
     const stored = await this.objects.getManyReadable(folderId, userId, names);
     if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
-    const objects = stored.map((o) => ({ ...o, ical: this.shape(o.ical, shape) }));
+    const budget = this.recurrenceBudget(shape.limits);
+    const objects = stored.map((o) => ({ ...o, ical: this.bounded(budget, () => this.shape(o.ical, shape)) }));
     const found = new Set(objects.map((o) => o.name));
     return { objects, missing: names.filter((n) => !found.has(n)) };
   }
@@ -183,7 +190,7 @@ export class CalendarService {
     if (Buffer.byteLength(request.ical) > MAX_RESOURCE_SIZE) {
       throw refused('forbidden', 'max-resource-size', `a calendar object may have at most ${MAX_RESOURCE_SIZE} bytes`);
     }
-    const summary = this.read(request.ical);
+    const summary = this.read(request.ical, request.limits ?? DEFAULT_ICAL_LIMITS);
     if (summary.span !== 'none') {
       if (Number.isFinite(summary.span.start) && summary.span.start < Date.parse(CALENDAR_MIN_DATE_TIME)) {
         throw refused('forbidden', 'min-date-time', `occurrences before ${CALENDAR_MIN_DATE_TIME} are not accepted`);
@@ -310,6 +317,7 @@ export class CalendarService {
     // their indexed span is their one instance.
     const indexDecides = isPlainEventTimeRange(request.filter);
     const matches: CalendarObject[] = [];
+    const budget = this.recurrenceBudget(request.limits);
     let after = request.after;
     for (;;) {
       const batch = await this.objects.candidates(request.folderId, after, QUERY_BATCH, range, request.window);
@@ -317,24 +325,28 @@ export class CalendarService {
         after = object.name;
         const single = indexDecides && isSingleTimedEvent(object.ical);
         // Parsed once, for the filter and for the shaping of calendar-data alike.
-        const root = single ? undefined : this.parsed.get(object.etag, object.ical);
-        const matched = root ? matchesCalendarFilter(root, request.filter) : overlaps(span.start, span.end, range.start, range.end);
-        if (!matched) continue;
-        matches.push({ ...object, ical: this.shape(object.ical, request, root ? { root } : { singleSpan: span }) });
+        const shaped = this.bounded(budget, () => {
+          const root = single ? undefined : this.parsed.get(object.etag, object.ical);
+          const matched = root ? matchesCalendarFilter(root, request.filter) : overlaps(span.start, span.end, range.start, range.end);
+          return matched ? this.shape(object.ical, request, root ? { root } : { singleSpan: span }) : undefined;
+        });
+        if (shaped === undefined) continue;
+        matches.push({ ...object, ical: shaped });
         if (matches.length === request.limit) return { objects: matches, nextCursor: after };
       }
       if (batch.length < QUERY_BATCH) return { objects: matches };
     }
   }
 
-  async freeBusy(userId: number, folderId: number, start: string, end: string): Promise<{ busy: BusyPeriod[] }> {
+  async freeBusy(userId: number, folderId: number, start: string, end: string, limits?: CalendarLimits): Promise<{ busy: BusyPeriod[] }> {
     await this.usableFolder(this.folders.dataSource, folderId, userId);
     const range = { start: Date.parse(start), end: Date.parse(end), component: 'VEVENT' };
     const periods: ReturnType<typeof busyTimeOf> = [];
+    const budget = this.recurrenceBudget(limits);
     let after: string | undefined;
     for (;;) {
       const batch = await this.objects.candidates(folderId, after, QUERY_BATCH, range);
-      for (const { object } of batch) periods.push(...busyTimeOf(object.ical, range.start, range.end));
+      for (const { object } of batch) periods.push(...this.bounded(budget, () => busyTimeOf(object.ical, range.start, range.end)));
       if (batch.length < QUERY_BATCH) return { busy: mergeBusy(periods) };
       after = batch[batch.length - 1].object.name;
     }
@@ -358,9 +370,26 @@ export class CalendarService {
     return request.select ? selectCalendarData(shaped, request.select) : shaped;
   }
 
-  private read(ical: string) {
+  /** One request's recurrence work, shared by every object it evaluates. */
+  private recurrenceBudget(limits: CalendarLimits | undefined): RecurrenceBudget {
+    return { steps: (limits ?? DEFAULT_ICAL_LIMITS).recurrenceSteps };
+  }
+
+  /** An evaluation on the request's budget; out of steps, the request is refused, never truncated. */
+  private bounded<T>(budget: RecurrenceBudget, evaluate: () => T): T {
     try {
-      return readCalendarObject(ical);
+      return withinRecurrenceBudget(budget, evaluate);
+    } catch (error) {
+      if (error instanceof RecurrenceLimitExceeded) {
+        throw refused('forbidden', 'number-of-matches-within-limits', 'the recurrences in range need more work than davmesh.limits.recurrenceSteps allows');
+      }
+      throw error;
+    }
+  }
+
+  private read(ical: string, limits: IcalLimits) {
+    try {
+      return readCalendarObject(ical, limits);
     } catch (error) {
       if (error instanceof InvalidCalendarObject) throw refused('forbidden', error.condition, error.message);
       throw error;

@@ -217,6 +217,26 @@ export interface CalendarDataShape {
 }
 
 const range = z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict();
+
+/** The davmesh.limits.* that bound one request's iCalendar work, as they hold for the user; defaults when absent. */
+export interface CalendarLimits {
+  /** CALDAV:max-instances. */
+  maxInstances: number;
+  /** Recurrence-rule steps the whole request may take. */
+  recurrenceSteps: number;
+  parameterLength: number;
+  propertyLength: number;
+}
+
+const calendarLimits = z
+  .object({
+    maxInstances: z.number().int().min(1).max(10_000_000),
+    recurrenceSteps: z.number().int().min(1).max(1_000_000_000),
+    parameterLength: z.number().int().min(1).max(65_536),
+    propertyLength: z.number().int().min(1).max(16_777_216),
+  })
+  .strict();
+
 const icalName = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'an iCalendar name');
 const dataProp = z.object({ name: icalName, novalue: z.boolean().optional() }).strict();
 
@@ -239,7 +259,7 @@ const select = dataComp(CALENDAR_DATA_MAX_DEPTH)
 
 /** calendar-multiget and GET: the named objects (shaped by calendar-data options); names not found are listed as missing. */
 export const CalendarObjectsGet = defineRequest<
-  { userId: number; folderId: number; names: string[] } & CalendarDataShape,
+  { userId: number; folderId: number; names: string[]; limits?: CalendarLimits } & CalendarDataShape,
   { objects: CalendarObject[]; missing: string[] }
 >(
   'calendar.v1.objects.get',
@@ -248,6 +268,7 @@ export const CalendarObjectsGet = defineRequest<
       userId,
       folderId,
       names: z.array(objectName).min(1).max(200),
+      limits: calendarLimits.optional(),
       expand: range.optional(),
       limitRecurrenceSet: range.optional(),
       select: select.optional(),
@@ -256,6 +277,7 @@ export const CalendarObjectsGet = defineRequest<
 );
 
 export interface CalendarObjectPut {
+  limits?: CalendarLimits;
   userId: number;
   folderId: number;
   name: string;
@@ -269,7 +291,7 @@ export interface CalendarObjectPut {
 /**
  * PUT. Refusals carry `details.condition`: `valid-calendar-data`,
  * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`,
- * `min-date-time`, `max-date-time` (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
+ * `min-date-time`, `max-date-time`, `max-instances` (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
  * ifMatch/ifNoneMatch is `precondition-failed`. Nothing is stored on refusal.
  */
 export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: string; created: boolean; revision: number }>(
@@ -282,6 +304,7 @@ export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: strin
       ical: z.string().max(2 * 1024 * 1024),
       ifMatch: etag.optional(),
       ifNoneMatch: z.boolean().optional(),
+      limits: calendarLimits.optional(),
     })
     .strict(),
 );
@@ -422,6 +445,7 @@ export interface CalendarQuery extends CalendarDataShape {
   /** Cursor from a previous page. */
   after?: string;
   limit: number;
+  limits?: CalendarLimits;
 }
 
 /**
@@ -442,6 +466,7 @@ export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: Cale
       select: select.optional(),
       after: z.string().max(255).optional(),
       limit: z.number().int().min(1).max(200),
+      limits: calendarLimits.optional(),
     })
     .strict(),
 );
@@ -453,9 +478,9 @@ export interface BusyPeriod {
 }
 
 /** free-busy-query (RFC 4791 7.10): busy time of the folder's events in the range, merged. */
-export const CalendarFreeBusy = defineRequest<{ userId: number; folderId: number; start: string; end: string }, { busy: BusyPeriod[] }>(
+export const CalendarFreeBusy = defineRequest<{ userId: number; folderId: number; start: string; end: string; limits?: CalendarLimits }, { busy: BusyPeriod[] }>(
   'calendar.v1.freebusy',
-  z.object({ userId, folderId, start: z.iso.datetime(), end: z.iso.datetime() }).strict(),
+  z.object({ userId, folderId, start: z.iso.datetime(), end: z.iso.datetime(), limits: calendarLimits.optional() }).strict(),
 );
 
 export interface CalendarFolderUrl {

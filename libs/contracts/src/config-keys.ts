@@ -26,6 +26,8 @@ export interface ConfigKeyDefinition {
 
 const ALL_LEVELS = ['server', 'context-set', 'context', 'user'] as const;
 const SERVER_ONLY = ['server'] as const;
+/** Limits read once the user is known: an operator may give a context other ones. */
+const UP_TO_CONTEXT = ['server', 'context-set', 'context'] as const;
 
 export const CONFIG_KEYS = {
   'com.openexchange.caldav.enabled': {
@@ -180,7 +182,7 @@ export const CONFIG_KEYS = {
     default: 1024,
     min: 64,
     max: 65536,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'Longest iCalendar or vCard parameter value (a TZID, a CN), in characters; a longer one is refused as invalid data.',
   },
   'davmesh.limits.propertyLength': {
@@ -188,7 +190,7 @@ export const CONFIG_KEYS = {
     default: 262144,
     min: 1024,
     max: 16777216,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'Longest iCalendar or vCard property value other than inline binary data (bounded by max-resource-size), in characters.',
   },
   'davmesh.limits.maxInstances': {
@@ -196,7 +198,7 @@ export const CONFIG_KEYS = {
     default: 20000,
     min: 100,
     max: 10000000,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'CALDAV:max-instances: most recurrence instances a calendar object may have; a series with more is refused at PUT (403).',
   },
   'davmesh.limits.recurrenceSteps': {
@@ -204,7 +206,7 @@ export const CONFIG_KEYS = {
     default: 2000000,
     min: 10000,
     max: 1000000000,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'Most recurrence-rule iterations spent on one calendar object for one answer (expansion, time-range, free-busy); beyond it the request is refused with number-of-matches-within-limits.',
   },
   'davmesh.limits.queryResults': {
@@ -212,7 +214,7 @@ export const CONFIG_KEYS = {
     default: 10000,
     min: 10,
     max: 1000000,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'Most results one REPORT returns (matches, expanded instances, free-busy periods); more is answered 507 with number-of-matches-within-limits.',
   },
   'davmesh.limits.multigetHrefs': {
@@ -220,7 +222,7 @@ export const CONFIG_KEYS = {
     default: 1000,
     min: 10,
     max: 100000,
-    levels: SERVER_ONLY,
+    levels: UP_TO_CONTEXT,
     help: 'Most hrefs in one calendar-multiget or addressbook-multiget; more is answered 403 with number-of-matches-within-limits.',
   },
   'davmesh.auth.failedLogins.perLogin': {

@@ -20,6 +20,8 @@ const invalid = (message: string) => new InvalidCalendarObject('valid-calendar-d
 /** What PostgreSQL cannot store and no iCalendar may hold (RFC 5545 3.1: no control characters but HTAB). */
 export function checkCalendarText(text: string): void {
   if (text.includes('\u0000')) throw invalid('iCalendar data must not contain NUL characters');
+  // ical.js reads INTERVAL=0 as 1; RFC 5545 3.3.10 allows only positive intervals.
+  if (/^RRULE[;:](?:[^\r\n]*;)?INTERVAL=0*(?:;|\r?$)/im.test(text)) throw invalid('RRULE INTERVAL must be positive');
 }
 
 /**

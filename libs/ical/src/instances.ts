@@ -1,5 +1,6 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
 import { rangeMemo } from './range-memo';
+import { RecurrenceLimitExceeded } from './recurrence-budget';
 import { todoOverlaps, todoTimes } from './todo-range';
 
 export interface Instance {
@@ -12,8 +13,8 @@ export interface Instance {
   recurrenceId?: IcalTime;
 }
 
-/** Beyond this many instances in one query window the rest are not examined. */
-const MAX_INSTANCES = 20_000;
+/** More instances than this in one range are refused, not cut: the answer would be incomplete. */
+const MAX_INSTANCES_IN_RANGE = 20_000;
 
 /**
  * The instances of one calendar object (a master and its overrides) that overlap
@@ -49,14 +50,17 @@ function computeInstances(root: IcalComponent, rangeStart: number, rangeEnd: num
   const length = Math.max(0, masterSpan.end - masterSpan.start);
   const endOfSlot = slotEnd(master, length);
   const iterator = new ICAL.Event(master).iterator();
-  for (let i = 0; i < MAX_INSTANCES; i++) {
+  // The walk from DTSTART to the range is bounded by the request's recurrence budget.
+  for (;;) {
     const slot: IcalTime | null = iterator.next();
     if (!slot) break;
     const start = toMs(slot);
     if (start >= rangeEnd) break;
     if (overridden.has(slot.toUnixTime())) continue;
     const end = slot.isDate && length === 0 ? start + 86_400_000 : endOfSlot(slot, start);
-    if (slotOverlaps(master, start, end, rangeStart, rangeEnd)) found.push({ start, end, component: master, recurrenceId: slot });
+    if (!slotOverlaps(master, start, end, rangeStart, rangeEnd)) continue;
+    if (found.length >= MAX_INSTANCES_IN_RANGE) throw new RecurrenceLimitExceeded();
+    found.push({ start, end, component: master, recurrenceId: slot });
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -1,3 +1,4 @@
+import { calendarLimits } from './calendar-limits';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import {
@@ -59,16 +60,17 @@ export class CaldavResources {
   async object(scope: CaldavScope, resource: Resource): Promise<{ view: CalendarView; object: CalendarObject | undefined }> {
     const view = this.collection(scope, resource);
     const name = resource.kind === 'calendar-object' ? resource.name : '';
-    const [object] = await this.getMany(scope.user, view, [name]);
+    const [object] = await this.getMany(scope, view, [name]);
     return { view, object };
   }
 
   /** The named objects with their iCalendar data, in batches the bus accepts. */
-  async getMany(user: User, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
+  async getMany(scope: CaldavScope, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
+    const limits = calendarLimits(scope.config);
     const found: CalendarObject[] = [];
     for (let i = 0; i < names.length; i += GET_BATCH) {
       const batch = names.slice(i, i + GET_BATCH);
-      const reply = await this.call(CalendarObjectsGet, { userId: user.userId, folderId: view.folder.folderId, names: batch, ...shape });
+      const reply = await this.call(CalendarObjectsGet, { userId: scope.user.userId, folderId: view.folder.folderId, names: batch, ...shape, limits });
       found.push(...reply.objects);
     }
     return found;

@@ -23,6 +23,8 @@ const CONDITIONS: Record<string, { status: number; ns: 'dav' | 'carddav' | 'cald
   'supported-calendar-data': { status: 403, ns: 'caldav' },
   'min-date-time': { status: 403, ns: 'caldav' },
   'max-date-time': { status: 403, ns: 'caldav' },
+  'max-instances': { status: 403, ns: 'caldav' },
+  'number-of-matches-within-limits': { status: 507, ns: 'dav' },
   'max-resource-size': { status: 403, ns: 'protocol' },
   'no-uid-conflict': { status: 409, ns: 'protocol' },
 };

@@ -1,3 +1,4 @@
+import { calendarLimits } from '../caldav/calendar-limits';
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsPut } from '@davmesh/contracts';
 import { caldav } from '@davmesh/dav';
@@ -32,7 +33,7 @@ export class CaldavPutMethod implements DavMethod {
       if (error instanceof BodyTooLargeError) throw preconditionError(403, caldav('max-resource-size'));
       throw error;
     }
-    const result = await this.caldav.call(CalendarObjectsPut, { userId: user.userId, folderId: view.folder.folderId, name: resource.name, ical, ...calendarWriteConditions(request) }, scope.hrefOf);
+    const result = await this.caldav.call(CalendarObjectsPut, { userId: user.userId, folderId: view.folder.folderId, name: resource.name, ical, ...calendarWriteConditions(request), limits: calendarLimits(scope.config) }, scope.hrefOf);
     // The body is stored byte for byte, so its ETag is the one a GET will answer.
     response.statusCode = result.created ? 201 : 204;
     response.setHeader('ETag', quoteEtag(result.etag));

@@ -93,6 +93,13 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     protected: true,
     compute: () => String(MAX_ICALENDAR_BYTES),
   },
+  {
+    name: caldav('max-instances'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    protected: true,
+    compute: ({ config }) => String(config.values['davmesh.limits.maxInstances'].value),
+  },
   { name: caldav('min-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MIN_DATE_TIME },
   { name: caldav('max-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MAX_DATE_TIME },
   {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { carddav, childrenNamed, dav, type XmlElement } from '@davmesh/dav';
+import { carddav, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { hrefNames } from './href-names';
+import { hrefNames, multigetHrefs } from './href-names';
 import { objectContext, reportProps, startMultistatus } from './report-request';
 
 /** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold. */
@@ -26,7 +26,7 @@ export class AddressbookMultigetReport implements DavReport {
     const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
-    const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
+    const hrefs = multigetHrefs(body, scope.config);
     const names = hrefNames(view.href, hrefs);
     const found = new Map((await this.carddav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caldav, childrenNamed, dav, type XmlElement } from '@davmesh/dav';
+import { caldav, type XmlElement } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { calendarObjectContext } from '../caldav/calendar-context';
 import { calendarReportProps } from '../caldav/calendar-query-request';
@@ -7,7 +7,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
-import { hrefNames } from './href-names';
+import { hrefNames, multigetHrefs } from './href-names';
 import { startMultistatus } from './report-request';
 
 /** RFC 4791 7.9: the named objects of the calendar, 404 for each href it does not hold. */
@@ -22,13 +22,13 @@ export class CalendarMultigetReport implements DavReport {
   ) {}
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
-    const { request, response, resource, user } = exchange;
+    const { request, response, resource } = exchange;
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const { propfind, calendarData } = calendarReportProps(body);
-    const hrefs = childrenNamed(body, dav('href')).map((h) => h.text.trim());
+    const hrefs = multigetHrefs(body, scope.config);
     const names = hrefNames(view.href, hrefs);
-    const found = new Map((await this.caldav.getMany(user, view, [...new Set(names.values())], calendarData)).map((o) => [o.name, o]));
+    const found = new Map((await this.caldav.getMany(scope, view, [...new Set(names.values())], calendarData)).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
     // A missing object's href goes back as the client wrote it, so it can match the answer.

@@ -1,17 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsQuery } from '@davmesh/contracts';
-import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
+import { caldav, dav, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { calendarLimits } from '../caldav/calendar-limits';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { calendarObjectContext } from '../caldav/calendar-context';
 import { calendarReportProps, parseCalendarFilter } from '../caldav/calendar-query-request';
-
-import { type DavExchange } from '../http/dav-exchange';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { startMultistatus } from './report-request';
 
 const PAGE = 200;
+
+/** A later page refused for its cost ends the answer as a limit reached; the 207 has gone out already. */
+function beyondLimits(error: unknown): undefined {
+  if (error instanceof DavHttpError && error.status === 507) return undefined;
+  throw error;
+}
 
 /**
  * RFC 4791 7.8: the calendar's objects matching the filter, inside the user's sync window,
@@ -34,16 +40,26 @@ export class CalendarQueryReport implements DavReport {
     const { propfind, calendarData } = calendarReportProps(body);
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
-    const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, ...calendarData };
+    const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, limits: calendarLimits(scope.config), ...calendarData };
     // The first page before the 207 goes out, so a refusal still answers with its own status.
     let page = await this.caldav.call(CalendarObjectsQuery, query);
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
+    // More matches than the limit end with a 507 for the collection (RFC 5323 5.3-style), never silently.
+    let room = Number(scope.config.values['davmesh.limits.queryResults'].value);
     for (;;) {
-      const chunk = page.objects.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+      const shown = page.objects.slice(0, room);
+      room -= shown.length;
+      const chunk = shown.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
       await writer.write(chunk.join(''));
-      if (!page.nextCursor) break;
-      page = await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor });
+      const more = page.nextCursor !== undefined || shown.length < page.objects.length;
+      if (!more) break;
+      const next = room > 0 ? await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor }).catch(beyondLimits) : undefined;
+      if (!next) {
+        await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+        break;
+      }
+      page = next;
     }
     writer.end();
   }

@@ -42,7 +42,7 @@ export class CalendarSyncCollectionReport implements DavReport {
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
     const { propfind, wantsData, calendarData } = calendarReportProps(body);
     const changes = await this.caldav.call(CalendarSyncChanges, { userId: user.userId, folderId, limit, window: scope.window, ...(since ? { sinceRevision: since[folderId] } : {}) });
-    const data = wantsData ? new Map((await this.caldav.getMany(user, view, changes.changed.map((c) => c.name), calendarData)).map((o) => [o.name, o])) : undefined;
+    const data = wantsData ? new Map((await this.caldav.getMany(scope, view, changes.changed.map((c) => c.name), calendarData)).map((o) => [o.name, o])) : undefined;
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
     for (const change of changes.changed) {

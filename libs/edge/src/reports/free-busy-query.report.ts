@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFreeBusy } from '@davmesh/contracts';
 import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
+import { calendarLimits } from '../caldav/calendar-limits';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { closedRange } from '../caldav/calendar-query-request';
 import { renderFreeBusy } from '../caldav/free-busy-body';
@@ -24,7 +25,7 @@ export class FreeBusyQueryReport implements DavReport {
     const { start, end } = closedRange(range);
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, exchange.resource);
-    const { busy } = await this.caldav.call(CalendarFreeBusy, { userId: exchange.user.userId, folderId: view.folder.folderId, start, end });
+    const { busy } = await this.caldav.call(CalendarFreeBusy, { userId: exchange.user.userId, folderId: view.folder.folderId, start, end, limits: calendarLimits(scope.config) });
     const text = renderFreeBusy(start, end, busy);
     exchange.response.statusCode = 200;
     exchange.response.setHeader('Content-Type', 'text/calendar; charset=utf-8');

@@ -1,3 +1,14 @@
+import { type EffectiveConfig } from '@davmesh/contracts';
+import { dav, type XmlElement, childrenNamed } from '@davmesh/dav';
+import { preconditionError } from '../carddav/reply-errors';
+
+/** A multiget's hrefs as written, refused whole (403 number-of-matches-within-limits) beyond davmesh.limits.multigetHrefs. */
+export function multigetHrefs(body: XmlElement, config: EffectiveConfig): string[] {
+  const hrefs = childrenNamed(body, dav('href'));
+  if (hrefs.length > Number(config.values['davmesh.limits.multigetHrefs'].value)) throw preconditionError(403, dav('number-of-matches-within-limits'));
+  return hrefs.map((h) => h.text.trim());
+}
+
 /** Of a multiget's hrefs, those naming a member of `collectionHref`: href → member name. */
 export function hrefNames(collectionHref: string, hrefs: string[]): Map<string, string> {
   const names = new Map<string, string>();
