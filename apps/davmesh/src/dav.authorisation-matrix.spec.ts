@@ -2,7 +2,7 @@ import { APPLE_CONTACTS_UA } from '@davmesh/testing';
 import { embeddedServerPerSuite } from './caldav-test-server';
 import { allowedEffect, invisibleTo, snapshot, targetSecrets } from './dav.authorisation-matrix.checks';
 import { attempt, multigetBody, prepare, syncBody } from './dav.authorisation-matrix.requests';
-import { MATRIX, type Answer } from './dav.authorisation-matrix.table';
+import { MATRIX, type Answer, type Cell } from './dav.authorisation-matrix.table';
 import { buildWorld, type World } from './dav.authorisation-matrix.world';
 
 const XML = { 'Content-Type': 'application/xml; charset=utf-8' };
@@ -75,6 +75,18 @@ describe('authorisation matrix: who may do what to which resource, over CalDAV a
       }
     });
 
+    it('expand-property answers 404 on the principal of another context and on a calendar not shared with bob, with no data', async () => {
+      const body = '<D:expand-property xmlns:D="DAV:"><D:property name="owner"><D:property name="displayname"/></D:property><D:property name="displayname"/></D:expand-property>';
+      for (const target of [world.principal('dave'), world.folders.caldav["another user's folder"]!.path, world.folders.caldav["another context's folder"]!.path]) {
+        const response = await world.as.bob('REPORT', target, { ...XML, Depth: '0' }, body);
+        expect([target, response.status]).toEqual([target, 404]);
+        expect(leaked(response.text, invisibleTo(world, 'bob'))).toEqual([]);
+      }
+      const shared = await world.as.bob('REPORT', world.folders.caldav['shared read-only']!.path, { ...XML, Depth: '0' }, body);
+      expect(shared.status).toBe(207);
+      expect(shared.text).toContain('Alice Anderson');
+    });
+
     it('a folder of another user or context answers exactly as a folder that does not exist', async () => {
       for (const area of ['caldav', 'carddav'] as const) {
         for (const kind of ["another user's folder", "another context's folder"] as const) {
@@ -91,7 +103,8 @@ describe('authorisation matrix: who may do what to which resource, over CalDAV a
   });
 
   describe('the matrix', () => {
-    it.each(MATRIX.map((cell) => [`${cell.area}, ${cell.who} → ${cell.kind}: ${cell.method} answers ${cell.answer}`, cell] as const))('%s', async (_name, cell) => {
+    const title = (cell: Cell) => `${cell.area}, ${cell.who} → ${cell.kind}: ${cell.method} ${cell.note ? `is disputed (${cell.note})` : `answers ${cell.answer}`}`;
+    it.each(MATRIX.map((cell) => [title(cell), cell] as const))('%s', async (_name, cell) => {
       const { area, who, kind, method, answer } = cell;
       await prepare(world, area, kind, method, who);
       const before = await snapshot(world, area, kind, method, who);
