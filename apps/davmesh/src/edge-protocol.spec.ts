@@ -18,10 +18,7 @@ describe('the edge speaking WebDAV (embedded)', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'davmesh-edge-'));
-    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), {
-      seedDemo: true,
-      edge: { maxXmlBytes: 4096 },
-    });
+    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     url = node.url!;
     colleague = await node.bus.call(UsersAdd, { login: 'colleague', password: 'x', contextId: 1, displayName: 'Col League' });
     await node.bus.call(ContextsAdd, { contextId: 2 });
@@ -130,7 +127,7 @@ describe('the edge speaking WebDAV (embedded)', () => {
       .propfind('/dav/')
       .set('Authorization', demo)
       .set('Depth', '0')
-      .send(`<propfind xmlns="DAV:"><prop>${'<displayname/>'.repeat(500)}</prop></propfind>`);
+      .send(`<propfind xmlns="DAV:"><prop>${'<displayname/>'.repeat(80_000)}</prop></propfind>`);
     expect(big.status).toBe(413);
   });
 

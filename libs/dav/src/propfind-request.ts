@@ -1,5 +1,5 @@
 import { dav, sameName, type QName } from './names';
-import { firstChild, parseXml, XmlParseError, type XmlElement } from './xml-parse';
+import { DEFAULT_XML_LIMITS, firstChild, parseXml, XmlParseError, type XmlElement, type XmlLimits } from './xml-parse';
 
 export type PropfindRequest =
   | { kind: 'prop'; props: QName[] }
@@ -7,9 +7,9 @@ export type PropfindRequest =
   | { kind: 'propname' };
 
 /** RFC 4918 9.1: an empty body means allprop. */
-export async function parsePropfind(body: string): Promise<PropfindRequest> {
+export async function parsePropfind(body: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Promise<PropfindRequest> {
   if (body.trim() === '') return { kind: 'allprop', include: [] };
-  const root = await parseXml(body);
+  const root = await parseXml(body, limits);
   if (!sameName(root.name, dav('propfind'))) throw new XmlParseError('the root element must be DAV:propfind');
   if (firstChild(root, dav('propname'))) return { kind: 'propname' };
   if (firstChild(root, dav('allprop'))) {

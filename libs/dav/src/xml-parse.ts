@@ -1,5 +1,8 @@
 import { Parser } from 'xml2js';
 import { type QName } from './names';
+import { DEFAULT_XML_LIMITS, scanXml, XmlParseError, type XmlLimits } from './xml-scan';
+
+export { DEFAULT_XML_LIMITS, XmlLimitError, XmlParseError, type XmlLimits } from './xml-scan';
 
 export interface XmlElement {
   name: QName;
@@ -7,13 +10,6 @@ export interface XmlElement {
   text: string;
   /** Attributes without a namespace, by local name (`name`, `collation`, `match-type`, ...). */
   attributes: Record<string, string>;
-}
-
-export class XmlParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'XmlParseError';
-  }
 }
 
 interface RawNode {
@@ -24,11 +20,12 @@ interface RawNode {
 }
 
 /**
- * Parses a request body into namespaced elements. Documents with a DTD are refused
- * outright: no entity is ever declared, expanded or fetched.
+ * Parses a request body into namespaced elements, once it has passed the limits (see
+ * scanXml): documents with a DTD are refused outright, no entity is ever declared,
+ * expanded or fetched.
  */
-export async function parseXml(body: string): Promise<XmlElement> {
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new XmlParseError('DTDs and entity declarations are not accepted');
+export async function parseXml(body: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Promise<XmlElement> {
+  scanXml(body, limits);
   const parser = new Parser({
     xmlns: true,
     explicitChildren: true,

@@ -1,8 +1,6 @@
 export interface EdgeOptions {
   /** Basic auth realm shown by clients. */
   realm: string;
-  /** Largest XML request body accepted, in bytes. */
-  maxXmlBytes: number;
   /** How long a successful login is remembered on this node. */
   authCacheTtlMs: number;
   /**
@@ -16,7 +14,6 @@ export const EDGE_OPTIONS = Symbol('EDGE_OPTIONS');
 
 export const DEFAULT_EDGE_OPTIONS: EdgeOptions = {
   realm: 'davmesh',
-  maxXmlBytes: 1024 * 1024,
   authCacheTtlMs: 30_000,
   clock: () => new Date(),
 };

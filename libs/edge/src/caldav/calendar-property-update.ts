@@ -12,7 +12,7 @@ export interface CalendarPropertyUpdate {
   removeDead: { ns: string; name: string }[];
   /** Properties that can be set. */
   accepted: QName[];
-  /** Properties refused, with the propstat status (403 protected, 409 a value we cannot take). */
+  /** Properties refused, with the propstat status (403 protected, 409 a value we cannot take, 507 a dead value over davmesh.limits.deadPropertyBytes). */
   refused: { name: QName; status: number }[];
 }
 
@@ -33,10 +33,11 @@ const WRITABLE: Record<string, (value: string | undefined) => FolderProps | unde
 
 /**
  * Reads DAV:set / DAV:remove instructions (PROPPATCH's DAV:propertyupdate, MKCALENDAR's
- * DAV:set) into one folder change. Unknown properties are dead and stored as given;
- * MKCALENDAR may also choose the supported-calendar-component-set.
+ * DAV:set) into one folder change. Unknown properties are dead and stored as given, up to
+ * `deadPropertyBytes` of serialized XML each; MKCALENDAR may also choose the
+ * supported-calendar-component-set.
  */
-export function readCalendarPropertyUpdate(instructions: XmlElement[], registry: PropertyRegistry, creating: boolean): CalendarPropertyUpdate {
+export function readCalendarPropertyUpdate(instructions: XmlElement[], registry: PropertyRegistry, creating: boolean, deadPropertyBytes: number): CalendarPropertyUpdate {
   const update: CalendarPropertyUpdate = { props: {}, setDead: [], removeDead: [], accepted: [], refused: [] };
   for (const instruction of instructions) {
     const remove = sameName(instruction.name, dav('remove'));
@@ -63,10 +64,17 @@ export function readCalendarPropertyUpdate(instructions: XmlElement[], registry:
       } else if (registry.isLive(name) || name.ns === NS.DAV || name.ns === NS.CALDAV) {
         // A live property, or a name in a namespace the specifications own: never stored as dead.
         update.refused.push({ name, status: 403 });
-      } else {
-        if (remove) update.removeDead.push({ ns: name.ns, name: name.local });
-        else update.setDead.push({ ns: name.ns, name: name.local, xml: innerXml(prop) });
+      } else if (remove) {
+        update.removeDead.push({ ns: name.ns, name: name.local });
         update.accepted.push(name);
+      } else {
+        const xml = innerXml(prop);
+        // RFC 4918 9.2.1: 507 (Insufficient Storage) for a value the server will not hold.
+        if (Buffer.byteLength(xml) > deadPropertyBytes) update.refused.push({ name, status: 507 });
+        else {
+          update.setDead.push({ ns: name.ns, name: name.local, xml });
+          update.accepted.push(name);
+        }
       }
     }
   }

@@ -1,36 +1,73 @@
 import { type IncomingMessage } from 'node:http';
-import { parseXml, sameName, XmlParseError, type QName, type XmlElement } from '@davmesh/dav';
+import { parseXml, sameName, XmlParseError, type QName, type XmlElement, type XmlLimits } from '@davmesh/dav';
+import { type ServerSettings } from '../config/server-settings.service';
+import { decodeXmlBody } from './xml-body-charset';
 
 export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
+  constructor(
+    readonly limit: number,
+    setting?: string,
+  ) {
+    super(`request body exceeds ${limit} bytes${setting ? ` (${setting})` : ''}`);
     this.name = 'BodyTooLargeError';
   }
 }
 
-/** Reads the body as UTF-8, refusing more than `limit` bytes before buffering them. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+/** What bounds an XML request body: its size in bytes and its shape. */
+export interface XmlBodyLimits extends XmlLimits {
+  bodyBytes: number;
+}
+
+/** The davmesh.limits.xml.* keys of the server's settings. */
+export function xmlBodyLimits({ limits }: ServerSettings): XmlBodyLimits {
+  return {
+    bodyBytes: limits['davmesh.limits.xml.bodyBytes'],
+    depth: limits['davmesh.limits.xml.depth'],
+    elements: limits['davmesh.limits.xml.elements'],
+    attributes: limits['davmesh.limits.xml.attributes'],
+    namespaces: limits['davmesh.limits.xml.namespaces'],
+  };
+}
+
+/** Reads the body's bytes, refusing more than `limit` before buffering them. */
+export async function readBodyBytes(request: IncomingMessage, limit: number, setting?: string): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit, setting);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
+    if (size > limit) throw new BodyTooLargeError(limit, setting);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads the body as UTF-8, refusing more than `limit` bytes before buffering them. */
+export async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return (await readBodyBytes(request, limit)).toString('utf8');
+}
+
+/** Reads an XML body as text, decoded by its declared charset and bounded by davmesh.limits.xml.bodyBytes. */
+export async function readXmlText(request: IncomingMessage, limits: XmlBodyLimits): Promise<string> {
+  const bytes = await readBodyBytes(request, limits.bodyBytes, 'davmesh.limits.xml.bodyBytes');
+  return decodeXmlBody(bytes, request.headers['content-type']);
+}
+
+/** Reads and parses an XML body that must be there (REPORT). */
+export async function readXmlDocument(request: IncomingMessage, limits: XmlBodyLimits): Promise<XmlElement> {
+  return parseXml(await readXmlText(request, limits), limits);
 }
 
 /**
  * Reads an XML request body and checks its root element; an empty body is undefined
  * (allowed for MKCOL and MKCALENDAR, refused by callers that need one).
  */
-export async function readXmlBody(request: IncomingMessage, limit: number, root: QName): Promise<XmlElement | undefined> {
-  const text = await readBody(request, limit);
+export async function readXmlBody(request: IncomingMessage, limits: XmlBodyLimits, root: QName): Promise<XmlElement | undefined> {
+  const text = await readXmlText(request, limits);
   if (text.trim() === '') return undefined;
-  const element = await parseXml(text);
+  const element = await parseXml(text, limits);
   if (!sameName(element.name, root)) throw new XmlParseError(`the root element must be {${root.ns}}${root.local}`);
   return element;
 }

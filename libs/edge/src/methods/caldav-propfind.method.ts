@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { calendarObjectContext, collectionContext } from '../caldav/calendar-context';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { xmlBodyLimits } from '../http/request-body';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
 import { startMultistatus } from '../reports/report-request';
@@ -22,13 +23,13 @@ export class CaldavPropfindMethod implements DavMethod {
     @Inject(CaldavResources) private readonly caldav: CaldavResources,
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user } = exchange;
     const scope = await this.caldav.open(exchange);
-    const { depth, propfind, minimal } = await readPropfindInput(request, this.options.maxXmlBytes);
+    const { depth, propfind, minimal } = await readPropfindInput(request, xmlBodyLimits(await this.serverSettings.current()));
     if (resource.kind === 'calendar-object') {
       const { view, object } = await this.caldav.object(scope, resource);
       if (!object) throw new DavHttpError(404, 'no such calendar object');

@@ -4,9 +4,9 @@ import { dav, encodeHref, XmlParseError } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
-import { readXmlBody } from '../http/request-body';
+import { readXmlBody, xmlBodyLimits } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
@@ -23,16 +23,17 @@ export class CaldavProppatchMethod implements DavMethod {
   constructor(
     @Inject(CaldavResources) private readonly caldav: CaldavResources,
     @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user } = exchange;
     const scope = await this.caldav.open(exchange);
     const view = this.caldav.collection(scope, resource);
-    const root = await readXmlBody(request, this.options.maxXmlBytes, dav('propertyupdate'));
+    const settings = await this.serverSettings.current();
+    const root = await readXmlBody(request, xmlBodyLimits(settings), dav('propertyupdate'));
     if (!root) throw new XmlParseError('PROPPATCH needs a DAV:propertyupdate body');
-    const update = readCalendarPropertyUpdate(root.children, this.properties, false);
+    const update = readCalendarPropertyUpdate(root.children, this.properties, false, settings.limits['davmesh.limits.deadPropertyBytes']);
     const failed = update.refused.length > 0;
     if (!failed && update.accepted.length > 0) {
       await this.caldav.call(CalendarFoldersUpdate, {
@@ -52,6 +53,7 @@ export class CaldavProppatchMethod implements DavMethod {
           { status: failed ? 424 : 200, props: update.accepted.map((name) => ({ name })) },
           { status: 403, props: refusedWith(403) },
           { status: 409, props: refusedWith(409) },
+          { status: 507, props: refusedWith(507) },
         ],
       }),
     );

@@ -4,9 +4,9 @@ import { caldav, childrenNamed, dav, el, firstChild, renderDocument, sameName, s
 import { CaldavResources } from '../caldav/caldav-resources';
 import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 import { preconditionError } from '../carddav/reply-errors';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readXmlBody } from '../http/request-body';
+import { readXmlBody, xmlBodyLimits } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -27,7 +27,7 @@ abstract class CalendarCreationMethod implements DavMethod {
   constructor(
     @Inject(CaldavResources) private readonly caldav: CaldavResources,
     @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
@@ -35,13 +35,14 @@ abstract class CalendarCreationMethod implements DavMethod {
     if (resource.kind !== 'calendar') return;
     const scope = await this.caldav.open(exchange);
     if (scope.find(resource.segment)) throw preconditionError(405, dav('resource-must-be-null'));
-    const root = await readXmlBody(request, this.options.maxXmlBytes, this.creation.request);
+    const settings = await this.serverSettings.current();
+    const root = await readXmlBody(request, xmlBodyLimits(settings), this.creation.request);
     const instructions = root?.children ?? [];
     if (this.creation.needsCalendarResourcetype && !asksForCalendar(instructions)) {
       // A calendar home holds calendars only: no plain collections (RFC 5689 3.3 valid-resourcetype).
       throw preconditionError(403, dav('valid-resourcetype'));
     }
-    const update = readCalendarPropertyUpdate(instructions, this.properties, true);
+    const update = readCalendarPropertyUpdate(instructions, this.properties, true, settings.limits['davmesh.limits.deadPropertyBytes']);
     if (update.refused.length > 0) {
       const propstat = (status: number, names: QName[]) => el(dav('propstat'), [el(dav('prop'), names.map((name) => el(name))), el(dav('status'), statusLine(status))]);
       const statuses = [...new Set(update.refused.map((r) => r.status))];

@@ -5,9 +5,9 @@ import { carddav, dav, el, firstChild, renderDocument, sameName, statusLine } fr
 import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readXmlBody } from '../http/request-body';
+import { readXmlBody, xmlBodyLimits } from '../http/request-body';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -25,20 +25,21 @@ export class MkcolMethod implements DavMethod {
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
     @Inject(PropertyRegistry) private readonly properties: PropertyRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle({ request, response, resource, user, prefix }: DavExchange): Promise<void> {
     if (resource.kind !== 'addressbook') return;
     const scope = await this.carddav.scopes.open(request, user, prefix);
     if (scope.find(resource.segment)) throw new DavHttpError(405, 'the address book exists already');
-    const root = await readXmlBody(request, this.options.maxXmlBytes, dav('mkcol'));
+    const settings = await this.serverSettings.current();
+    const root = await readXmlBody(request, xmlBodyLimits(settings), dav('mkcol'));
     const sets = root?.children.filter((c) => sameName(c.name, dav('set'))) ?? [];
     for (const prop of sets.flatMap((s) => s.children.filter((c) => sameName(c.name, dav('prop'))))) {
       const resourcetype = firstChild(prop, dav('resourcetype'));
       if (resourcetype && !firstChild(resourcetype, carddav('addressbook'))) throw preconditionError(403, dav('valid-resourcetype'));
     }
-    const update = readPropertyUpdate(sets, this.properties);
+    const update = readPropertyUpdate(sets, this.properties, settings.limits['davmesh.limits.deadPropertyBytes']);
     if (update.refused.length > 0) {
       const propstats = propertyUpdateStatus(update)
         .filter((p) => p.props.length > 0)

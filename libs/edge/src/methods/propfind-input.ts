@@ -2,7 +2,7 @@ import { type IncomingMessage } from 'node:http';
 import { dav, parsePropfind, renderDavError, type PropfindRequest } from '@davmesh/dav';
 import { DavHttpError } from '../http/dav-exchange';
 import { parseDepth, wantsMinimal } from '../http/dav-headers';
-import { readBody } from '../http/request-body';
+import { readXmlText, type XmlBodyLimits } from '../http/request-body';
 
 /** What a PROPFIND asks: Depth 0 or 1, the properties, and whether 404 propstats may be left out. */
 export interface PropfindInput {
@@ -16,12 +16,12 @@ export interface PropfindInput {
  * `curl -X PROPFIND` or a sloppy client gets an answer instead of a 403. An explicit
  * infinity is refused with DAV:propfind-finite-depth.
  */
-export async function readPropfindInput(request: IncomingMessage, maxXmlBytes: number): Promise<PropfindInput> {
+export async function readPropfindInput(request: IncomingMessage, limits: XmlBodyLimits): Promise<PropfindInput> {
   const depth = parseDepth(request.headers['depth'], '1');
   if (depth === undefined) throw new DavHttpError(400, 'Depth must be 0, 1 or infinity');
   if (depth === 'infinity') {
     throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
   }
-  const propfind = await parsePropfind(await readBody(request, maxXmlBytes));
+  const propfind = await parsePropfind(await readXmlText(request, limits), limits);
   return { depth, propfind, minimal: wantsMinimal(request) };
 }

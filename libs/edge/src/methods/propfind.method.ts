@@ -3,8 +3,9 @@ import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { type User } from '@davmesh/contracts';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { xmlBodyLimits } from '../http/request-body';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { ReportRegistry } from '../reports/report-registry';
@@ -23,14 +24,14 @@ export class PropfindMethod implements DavMethod {
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user, prefix } = exchange;
-    const { depth, propfind, minimal } = await readPropfindInput(request, this.options.maxXmlBytes);
+    const { depth, propfind, minimal } = await readPropfindInput(request, xmlBodyLimits(await this.serverSettings.current()));
     const base = (target: Resource, subjectUser: User, config: PropertyContext['config']): PropertyContext => ({
       currentUser: user,
       subjectUser,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { dav, parseXml } from '@davmesh/dav';
+import { dav } from '@davmesh/dav';
 import { preconditionError } from '../carddav/reply-errors';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
-import { readBody } from '../http/request-body';
+import { readXmlDocument, xmlBodyLimits } from '../http/request-body';
 import { ReportRegistry } from '../reports/report-registry';
 import { type DavMethod } from './dav-method';
 
@@ -15,11 +15,11 @@ export class ReportMethod implements DavMethod {
 
   constructor(
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const body = await parseXml(await readBody(exchange.request, this.options.maxXmlBytes));
+    const body = await readXmlDocument(exchange.request, xmlBodyLimits(await this.serverSettings.current()));
     const report = this.reports.find(body.name, exchange.resource.kind);
     if (!report) throw preconditionError(403, dav('supported-report'));
     await report.run(exchange, body);
