@@ -97,7 +97,7 @@ export class FuzzSession {
     if (outcome.violations.some((v) => v.invariant === 'hang' || v.invariant === 'no-response' || v.invariant === 'state-unreadable')) await this.healthy();
     else if (outcome.changed) {
       if (['DELETE', 'MOVE'].includes(fuzzCase.request.method.toUpperCase())) await this.resetLane(laneIndex);
-      else await this.lanes[laneIndex].refreshSeedEtags();
+      else this.lanes[laneIndex].seedsMayHaveChanged();
     }
     return outcome;
   }

@@ -128,6 +128,7 @@ function statePath(lane: Lane, raw: RawRequest): string | undefined {
 
 /** Runs one case on a lane and checks every invariant. */
 export async function runCase(lane: Lane, fuzzCase: FuzzCase): Promise<CaseOutcome & { changed: boolean }> {
+  await lane.prepare(fuzzCase.request);
   const raw = lane.resolve(fuzzCase.request);
   const sent = { method: raw.method, path: raw.path.length > 300 ? `${raw.path.slice(0, 300)}…(${raw.path.length})` : raw.path, headers: Object.fromEntries(Object.entries(raw.headers).map(([n, v]) => [n, v.length > 300 ? `${v.slice(0, 300)}…(${v.length})` : v])), bodyBytes: raw.body?.length ?? 0 };
   const objectPath = statePath(lane, raw);

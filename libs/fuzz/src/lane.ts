@@ -93,8 +93,20 @@ export class Lane {
     }
   }
 
-  /** The seed ETags may have changed after a successful write; read them again. */
-  async refreshSeedEtags(): Promise<void> {
+  private seedEtagsStale = false;
+
+  /** The seed ETags may have changed after a successful write; read again when an input next needs one. */
+  seedsMayHaveChanged(): void {
+    this.seedEtagsStale = true;
+  }
+
+  /** Brings what the request's placeholders need up to date. */
+  async prepare(request: FuzzRequest): Promise<void> {
+    if (this.seedEtagsStale && JSON.stringify(request.headers).includes('{seed-etag}')) await this.refreshSeedEtags();
+  }
+
+  private async refreshSeedEtags(): Promise<void> {
+    this.seedEtagsStale = false;
     for (const role of Object.keys(this.collections) as LaneCollection[]) {
       const head = await this.send('HEAD', this.seeds[role]);
       this.seedEtags[role] = String(head.headers['etag'] ?? '"gone"');
