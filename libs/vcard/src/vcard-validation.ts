@@ -37,7 +37,7 @@ export function validateVCard(text: string, limits: VCardLimits = DEFAULT_VCARD_
 
 function checkLine(line: ContentLine, limits: VCardLimits): void {
   for (const param of line.params) {
-    if (param.value.length > limits.parameterLength) {
+    if (unquotedLength(param.value) > limits.parameterLength) {
       throw new VCardError(`a ${param.name.toUpperCase()} parameter is longer than ${limits.parameterLength} characters`);
     }
     if (!holdableKey(param.name)) throw new VCardError(`a parameter named ${param.name} cannot be kept`);
@@ -45,6 +45,13 @@ function checkLine(line: ContentLine, limits: VCardLimits): void {
   if (line.value.length > limits.propertyLength && !isInlineBinary(line)) {
     throw new VCardError(`a ${line.name.toUpperCase()} value is longer than ${limits.propertyLength} characters`);
   }
+}
+
+/** A parameter value's length as read: the double quotes around it (or around each of a list's values) not counted. */
+function unquotedLength(raw: string): number {
+  let quotes = 0;
+  for (const c of raw) if (c === '"') quotes++;
+  return raw.length - quotes;
 }
 
 /**
