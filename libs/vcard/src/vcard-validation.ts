@@ -1,7 +1,7 @@
 import { CONFIG_KEYS } from '@davmesh/contracts';
 import { contentLines, type ContentLine } from './vcard-content-lines';
 import { convertVCard } from './vcard-convert';
-import { parseVCard, VCARD_VERSIONS, VCardError, type ParsedVCard } from './vcard';
+import { parseVCard, VCARD_VERSIONS, vcardVersionOf, VCardError, type ParsedVCard } from './vcard';
 
 /** Longest values accepted, in characters (davmesh.limits.parameterLength, davmesh.limits.propertyLength). */
 export interface VCardLimits {
@@ -26,6 +26,8 @@ export function validateVCard(text: string, limits: VCardLimits = DEFAULT_VCARD_
   for (const line of contentLines(text)) checkLine(line, limits);
   const parsed = parseVCard(text);
   for (const version of VCARD_VERSIONS) {
+    // The stored version is served as the bytes just parsed.
+    if (version === parsed.summary.version || version === vcardVersionOf(text)) continue;
     try {
       parseVCard(convertVCard(text, version));
     } catch (error) {
