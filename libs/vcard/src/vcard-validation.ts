@@ -28,10 +28,14 @@ export function validateVCard(text: string, limits: VCardLimits = DEFAULT_VCARD_
   for (const version of VCARD_VERSIONS) {
     // The stored version is served as the bytes just parsed.
     if (version === parsed.summary.version || version === vcardVersionOf(text)) continue;
+    let served: ParsedVCard;
     try {
-      parseVCard(convertVCard(text, version));
+      served = parseVCard(convertVCard(text, version));
     } catch (error) {
       throw new VCardError(`the vCard cannot be served as vCard ${version}: ${(error as Error).message}`);
+    }
+    if (served.summary.uid !== parsed.summary.uid || served.summary.fn !== parsed.summary.fn) {
+      throw new VCardError(`the vCard would change its UID or FN served as vCard ${version}`);
     }
   }
   return parsed;

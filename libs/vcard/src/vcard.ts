@@ -46,7 +46,12 @@ export function parseVCard(text: string): ParsedVCard {
   if (jcard[2].length > 0) throw new VCardError('a vCard holds no nested components');
   // `END;X=1:…` parses as a property, but is written back as the END of the card.
   if (jcard[1].some((p) => p[0] === 'begin' || p[0] === 'end')) throw new VCardError('BEGIN and END delimit a vCard, they are no properties');
-  for (const property of jcard[1]) property[1] = flatParams(property[1]);
+  for (const property of jcard[1]) {
+    property[1] = flatParams(property[1]);
+    const group = property[1]['group'];
+    // Written in front of the name: a space or separator there (a GROUP=" " parameter) would break the line.
+    if (group !== undefined && !GROUP_NAME.test(String(group))) throw new VCardError(`${String(group)} is no group name`);
+  }
   const version = firstValue(jcard, 'version');
   if (version !== '3.0' && version !== '4.0') throw new VCardError(`VERSION must be 3.0 or 4.0, not ${version ?? 'missing'}`);
   const uid = firstValue(jcard, 'uid');
@@ -56,6 +61,9 @@ export function parseVCard(text: string): ParsedVCard {
   const emails = propertiesNamed(jcard, 'email').map((p) => String(p[3]));
   return { jcard, summary: { version, uid, fn, emails } };
 }
+
+/** RFC 6350 3.3 group = 1*(ALPHA / DIGIT / "-"); underscores tolerated. */
+const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Parameter values as flat strings: ical.js nests a repeated list-valued parameter

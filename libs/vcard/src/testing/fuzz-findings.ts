@@ -26,4 +26,5 @@ export const REFUSED_FUZZ_FINDINGS: Record<string, string> = {
   'a nested component': card('3.0', 'BEGIN:X-INNER', 'X-A:1', 'END:X-INNER'),
   'a GROUP parameter of separators (written in front of the name)': card('3.0', 'X-G;GROUP=";;;;":x'),
   'a NUL character': card('4.0', 'NOTE:a\0b'),
+  'a GROUP parameter of one space (written as a folded line, joining the FN)': card('3.0', 'GEO;PREF=1;GROUP= :52.52;13.405'),
 };
