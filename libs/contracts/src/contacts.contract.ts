@@ -235,6 +235,8 @@ export interface ContactPutRequest {
   ifNoneMatch?: boolean;
   /** Refuse vCards larger than this many bytes. */
   maxBytes?: number;
+  /** Refuse longer parameter or property values (server-wide davmesh.limits.*; their defaults when left out). */
+  limits?: { parameterLength: number; propertyLength: number };
 }
 
 export interface ContactPutResult {
@@ -262,6 +264,7 @@ export const ContactObjectsPut = defineRequest<ContactPutRequest, ContactPutResu
       ifMatch: z.string().max(256).optional(),
       ifNoneMatch: z.boolean().optional(),
       maxBytes: z.number().int().positive().optional(),
+      limits: z.object({ parameterLength: z.number().int().positive(), propertyLength: z.number().int().positive() }).strict().optional(),
     })
     .strict(),
 );

@@ -1,3 +1,4 @@
 export * from './vcard';
 export * from './vcard-convert';
 export * from './vcard-filter';
+export * from './vcard-validation';

@@ -25,7 +25,10 @@ function matchesPropFilter(jcard: JCard, filter: PropFilter): boolean {
 }
 
 function matchesParamFilter(property: JCardProperty, filter: ParamFilter): boolean {
-  const value = property[1][filter.name.toLowerCase()];
+  const params = property[1];
+  const name = filter.name.toLowerCase();
+  // A client's param-filter name (`constructor`) must not find Object.prototype's members.
+  const value = Object.hasOwn(params, name) ? params[name] : undefined;
   if (filter.isNotDefined) return value === undefined;
   if (value === undefined) return false;
   if (!filter.textMatch) return true;

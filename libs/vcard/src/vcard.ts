@@ -43,6 +43,15 @@ export function parseVCard(text: string): ParsedVCard {
   if (cards.length !== 1 || !isJCard(cards[0])) throw new VCardError('an address object holds exactly one vCard');
   const jcard = cards[0];
   if (jcard[0] !== 'vcard') throw new VCardError('the component is not a VCARD');
+  if (jcard[2].length > 0) throw new VCardError('a vCard holds no nested components');
+  // `END;X=1:…` parses as a property, but is written back as the END of the card.
+  if (jcard[1].some((p) => p[0] === 'begin' || p[0] === 'end')) throw new VCardError('BEGIN and END delimit a vCard, they are no properties');
+  for (const property of jcard[1]) {
+    property[1] = flatParams(property[1]);
+    const group = property[1]['group'];
+    // Written in front of the name: a space or separator there (a GROUP=" " parameter) would break the line.
+    if (group !== undefined && !GROUP_NAME.test(String(group))) throw new VCardError(`${String(group)} is no group name`);
+  }
   const version = firstValue(jcard, 'version');
   if (version !== '3.0' && version !== '4.0') throw new VCardError(`VERSION must be 3.0 or 4.0, not ${version ?? 'missing'}`);
   const uid = firstValue(jcard, 'uid');
@@ -53,15 +62,50 @@ export function parseVCard(text: string): ParsedVCard {
   return { jcard, summary: { version, uid, fn, emails } };
 }
 
+/** RFC 6350 3.3 group = 1*(ALPHA / DIGIT / "-"); underscores tolerated. */
+const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Parameter values as flat strings: ical.js nests a repeated list-valued parameter
+ * (`TYPE=HOME,PREF;TYPE=WORK` gives [['home','pref'],'work']), which nothing downstream expects.
+ */
+function flatParams(params: Record<string, unknown>): Record<string, string | string[]> {
+  const flat: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(params)) {
+    flat[name] = Array.isArray(value) ? (value.flat(Infinity) as unknown[]).map(String) : String(value);
+  }
+  return flat;
+}
+
+interface ValueType {
+  toICAL?(value: string, structuredEscape?: string): string;
+}
+
 interface DesignSet {
-  value: Record<string, unknown>;
-  property: Record<string, { defaultType: string; allowedTypes?: string[] } | undefined>;
+  value: Record<string, ValueType | undefined>;
+  param: Record<string, { multiValue?: string } | undefined>;
+  property: Record<string, { defaultType: string; allowedTypes?: string[]; structuredValue?: string; multiValue?: string } | undefined>;
+}
+
+/**
+ * ical.js looks property, parameter and value-type names up with `in` and `[]` on plain objects,
+ * so a vCard property named `constructor` or `__proto__` found Object.prototype's members there
+ * (a design entry without a default type) and broke the serializer. Its vCard design maps get no
+ * prototype, in place, since ICAL.parse and ICAL.stringify take them from ICAL.design.
+ */
+function withoutPrototype<T extends object>(map: T): T {
+  return Object.assign(Object.create(null) as T, map);
+}
+for (const set of [ICAL.design.vcard, ICAL.design.vcard3] as unknown as DesignSet[]) {
+  set.property = withoutPrototype(set.property);
+  set.param = withoutPrototype(set.param);
+  set.value = withoutPrototype(set.value);
 }
 
 const V4_DESIGN = ICAL.design.getDesignSet('vcard') as unknown as DesignSet;
 const V3_DESIGN = ICAL.design.getDesignSet('vcard3') as unknown as DesignSet;
 /** ical.js escapes commas in vCard 4 URIs (data: URIs included); RFC 6350 leaves URIs unescaped. */
-const V4_WRITE_DESIGN: DesignSet = { ...V4_DESIGN, value: { ...V4_DESIGN.value, uri: {} } };
+const V4_WRITE_DESIGN: DesignSet = { ...V4_DESIGN, value: withoutPrototype({ ...V4_DESIGN.value, uri: {} }) };
 
 interface TextType {
   fromICAL(value: string, structuredEscape?: string): string;
@@ -80,10 +124,10 @@ vcardText.fromICAL = (value, structuredEscape) =>
 /** vCard 3.0 text escapes semicolons too (RFC 2426 5.8.4), so 3.0 readers do not take them for separators. */
 const V3_WRITE_DESIGN: DesignSet = {
   ...V3_DESIGN,
-  value: {
+  value: withoutPrototype({
     ...V3_DESIGN.value,
     text: { ...vcardText, toICAL: (value: string, structuredEscape?: string) => escapeText(value, structuredEscape || ';') },
-  },
+  }),
 };
 
 export function designFor(version: VCardVersion): DesignSet {
@@ -91,9 +135,47 @@ export function designFor(version: VCardVersion): DesignSet {
 }
 
 export function serializeJCard(jcard: JCard): string {
-  const version = firstValue(jcard, 'version');
+  const design = firstValue(jcard, 'version') === '4.0' ? V4_WRITE_DESIGN : V3_WRITE_DESIGN;
   const stringify = ICAL.stringify as unknown as { component(component: unknown, design?: unknown): string };
-  return stringify.component(jcard, version === '4.0' ? V4_WRITE_DESIGN : V3_WRITE_DESIGN) + '\r\n';
+  return stringify.component([jcard[0], jcard[1].map((p) => writable(p, design)), []], design) + '\r\n';
+}
+
+const VALUE_TYPE_TOKEN = /^[a-z0-9-]+$/;
+const LINE_BREAK = /\r\n|\r|\n/g;
+
+/**
+ * A property as ical.js's serializer can write it in the target design; any parsed vCard, however
+ * odd, must serialize to one that parses back:
+ * - a VALUE type that is no token (a quoted `VALUE="a\nb"`) would break the line: the default type instead;
+ * - a structured value (an array) where the target has no structure is joined, as its text reads;
+ * - a number or boolean parsed for one type and written as another (VALUE=integer on a TZ) becomes its text;
+ * - a line break in a value written without escaping (URIs, unknown types) is written `\n`.
+ */
+function writable(property: JCardProperty, design: DesignSet): JCardProperty {
+  const [name, params, parsedType, ...values] = property;
+  const details = design.property[name];
+  const type = VALUE_TYPE_TOKEN.test(parsedType) ? parsedType : (details?.defaultType ?? 'unknown');
+  const structured = details?.structuredValue !== undefined;
+  const escapesBreaks = breaksEscaped(design.value[type]);
+  const scalar = (value: unknown): unknown => {
+    if ((typeof value === 'boolean' && type === 'boolean') || (typeof value === 'number' && (type === 'float' || type === 'integer'))) return value;
+    const text = String(value);
+    return escapesBreaks ? text : text.replace(LINE_BREAK, '\\n');
+  };
+  const written = values.map((value) => {
+    if (!Array.isArray(value)) return scalar(value);
+    if (structured) return value.map((part) => (Array.isArray(part) ? part.map(scalar) : scalar(part)));
+    return scalar(value.map((part) => (Array.isArray(part) ? part.join(',') : String(part))).join(';'));
+  });
+  return [name, params, type, ...written] as JCardProperty;
+}
+
+function breaksEscaped(type: ValueType | undefined): boolean {
+  try {
+    return typeof type?.toICAL === 'function' && type.toICAL('\n') !== '\n';
+  } catch {
+    return false;
+  }
 }
 
 function isJCard(value: unknown): value is JCard {

@@ -9,7 +9,7 @@ import {
   type ContactPutResult,
   type Page,
 } from '@davmesh/contracts';
-import { matchesFilter, parseVCard, VCardError, type ParsedVCard } from '@davmesh/vcard';
+import { matchesFilter, parseVCard, validateVCard, VCardError, type ParsedVCard, type VCardLimits } from '@davmesh/vcard';
 import { ContactsRepository, type ContactRecord } from '../contacts.repository';
 import { FoldersService } from '../folders/folders.service';
 import { etagOf } from '../gal/gal.service';
@@ -87,7 +87,7 @@ export class ObjectsService {
 
   async put(request: ContactPutRequest): Promise<ContactPutResult> {
     const { contextId, userId, name } = request;
-    const parsed = validate(request.vcard, Math.min(request.maxBytes ?? MAX_VCARD_BYTES, MAX_VCARD_BYTES));
+    const parsed = validate(request.vcard, Math.min(request.maxBytes ?? MAX_VCARD_BYTES, MAX_VCARD_BYTES), request.limits);
     const existing = await this.repository.findByName(this.repository.manager, contextId, name);
     const inReplaceable = existing && (existing.folder_id === request.folderId || (request.replaceIn ?? []).includes(existing.folder_id));
     const folderId = inReplaceable ? existing.folder_id : request.folderId;
@@ -231,13 +231,13 @@ function matches(vcard: string, filter: AddressbookFilter): boolean {
   }
 }
 
-/** RFC 6352 6.3.2.1 preconditions, checked before anything is stored. */
-function validate(vcard: string, maxBytes: number): ParsedVCard {
+/** RFC 6352 6.3.2.1 preconditions, checked before anything is stored: what passes can be served in both versions. */
+function validate(vcard: string, maxBytes: number, limits?: VCardLimits): ParsedVCard {
   if (Buffer.byteLength(vcard) > maxBytes) {
     throw new DomainException('bad-request', `the vCard exceeds ${maxBytes} bytes`, { condition: 'max-resource-size' });
   }
   try {
-    return parseVCard(vcard);
+    return validateVCard(vcard, limits);
   } catch (error) {
     if (!(error instanceof VCardError)) throw error;
     const condition = /VERSION/.test(error.message) ? 'supported-address-data' : 'valid-address-data';

@@ -3,6 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactObjectsPut } from '@davmesh/contracts';
 import { carddav } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
+import { ServerSettingsService } from '../config/server-settings.service';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
 import { isVCardMediaType, MAX_VCARD_BYTES } from '../carddav/vcard-media';
 import { type DavExchange } from '../http/dav-exchange';
@@ -19,6 +20,7 @@ export class PutMethod implements DavMethod {
   constructor(
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
@@ -34,6 +36,7 @@ export class PutMethod implements DavMethod {
       if (error instanceof BodyTooLargeError) throw preconditionError(403, carddav('max-resource-size'));
       throw error;
     }
+    const { limits } = await this.serverSettings.current();
     const result = unwrap(
       await this.bus.request(ContactObjectsPut, {
         userId: user.userId,
@@ -44,6 +47,7 @@ export class PutMethod implements DavMethod {
         ...(view.kind === 'aggregated' ? { replaceIn: view.folderIds } : {}),
         ...writeConditions(request),
         maxBytes: MAX_VCARD_BYTES,
+        limits: { parameterLength: limits['davmesh.limits.parameterLength'], propertyLength: limits['davmesh.limits.propertyLength'] },
       }),
       scope.hrefOf,
     );
