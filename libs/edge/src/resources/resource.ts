@@ -88,7 +88,10 @@ export function principalPath(prefix: string, userId: number): string {
   return `${prefix}/principals/users/${userId}/`;
 }
 
-/** Decodes %-escapes and collapses duplicate slashes; refuses dot segments. */
+/** C0 controls and DEL: no resource name holds one (PostgreSQL cannot even store NUL). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Decodes %-escapes and collapses duplicate slashes; refuses dot segments and control characters. */
 function normalisePath(rawPath: string): string | undefined {
   let decoded: string;
   try {
@@ -96,6 +99,7 @@ function normalisePath(rawPath: string): string | undefined {
   } catch {
     return undefined;
   }
+  if (CONTROL_CHARACTER.test(decoded)) return undefined;
   const collapsed = decoded.replace(/\/{2,}/g, '/');
   if (collapsed.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
   return collapsed.startsWith('/') ? collapsed : `/${collapsed}`;
