@@ -29,11 +29,11 @@ export async function startServerWithConfig(properties: Record<string, string | 
   };
 }
 
-/** A TCP connection to the server at `url`, once connected. */
-export function openSocket(url: string): Promise<Socket> {
+/** A TCP connection to the server at `url`, once connected; `localAddress` picks the client's address (127.0.0.2 on loopback). */
+export function openSocket(url: string, localAddress?: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => resolve(socket));
+    const socket = connect({ port: Number(port), host: hostname, localAddress }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
@@ -47,8 +47,8 @@ export function untilClosed(socket: Socket): Promise<{ text: string; closedAt: n
 }
 
 /** Sends `head` and `body` as one raw request (with `Connection: close`); the whole answer as text. */
-export async function rawRequest(url: string, head: string[], body = ''): Promise<{ status: number; text: string }> {
-  const socket = await openSocket(url);
+export async function rawRequest(url: string, head: string[], body = '', localAddress?: string): Promise<{ status: number; text: string }> {
+  const socket = await openSocket(url, localAddress);
   const closed = untilClosed(socket);
   const lines = [...head, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];
   socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
