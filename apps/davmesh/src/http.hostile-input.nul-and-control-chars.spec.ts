@@ -44,6 +44,10 @@ describe('NUL and other control characters in logins and paths', () => {
     expect((await request(server().url).get('/dav/%zz')).status).toBe(400);
   });
 
+  it('answers 404 for a principal id beyond the directory\'s integers', async () => {
+    expect((await send()('PROPFIND', '/dav/principals/users/9999999999/', { Depth: '0' })).status).toBe(404);
+  });
+
   it('refuses a MOVE whose Destination holds a NUL, moving nothing', async () => {
     const calendar = (await calendarHrefs(send()))['Calendar'];
     expect((await send()('PUT', `${calendar}nul-move.ics`, { 'Content-Type': 'text/calendar' }, eventIcs('nul-move', 'stays'))).status).toBe(201);
