@@ -79,6 +79,7 @@ export async function startEdge(
     caches.flush();
   });
   const dispatcher = app.get(DavDispatcher);
+  await dispatcher.serveOn(app.getHttpServer());
   app.use(dispatcher.handle);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   await app.listen(port, host);

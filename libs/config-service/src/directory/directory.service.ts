@@ -84,6 +84,8 @@ export class DirectoryService {
 
   /** Wrong password, unknown login and disabled user all fail alike, in about the same time. */
   async authenticate(login: string, password: string): Promise<User> {
+    // PostgreSQL refuses NUL in text, and scrypt's HMAC would ignore trailing NULs of a password.
+    if (`${login}${password}`.includes('\u0000')) throw new DomainException('unauthenticated', BAD_CREDENTIALS);
     const row = await this.repository.findUserByLogin(login);
     const valid = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!row || !valid || !row.enabled) throw new DomainException('unauthenticated', BAD_CREDENTIALS);

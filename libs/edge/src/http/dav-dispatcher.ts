@@ -1,15 +1,17 @@
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainException } from '@davmesh/contracts';
 import { XmlParseError } from '@davmesh/dav';
 import { LOGGER, type Logger } from '@davmesh/logging';
-import { Authenticator } from '../auth/authenticator';
-import { ServerSettingsService } from '../config/server-settings.service';
+import { Authenticator, type AuthClient } from '../auth/authenticator';
+import { ServerSettingsService, type ServerSettings } from '../config/server-settings.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DAV_METHODS, type DavMethod } from '../methods/dav-method';
 import { resolveResource } from '../resources/resource';
 import { DavHttpError } from './dav-exchange';
 import { STATUS_FOR_ERROR } from './error-status';
+import { HttpTimeouts } from './http-timeouts';
+import { assertDecodablePath, toOriginForm } from './request-target';
 import { BodyTooLargeError } from './request-body';
 
 const RETRY_AFTER_SECONDS = '5';
@@ -26,6 +28,7 @@ export const HEALTHZ_PATH = '/healthz';
 export class DavDispatcher {
   /** Per HTTP method, its handlers; each serves its own resource kinds (CardDAV's, CalDAV's). */
   private readonly methods = new Map<string, DavMethod[]>();
+  private timeouts?: HttpTimeouts;
 
   constructor(
     @Inject(Authenticator) private readonly authenticator: Authenticator,
@@ -37,6 +40,16 @@ export class DavDispatcher {
     for (const method of methods) this.methods.set(method.method, [...(this.methods.get(method.method) ?? []), method]);
   }
 
+  /** The server this dispatcher answers on, before it listens: its timeouts follow the server settings. */
+  async serveOn(server: Server): Promise<void> {
+    this.timeouts = new HttpTimeouts(server);
+    try {
+      this.timeouts.apply(await this.serverSettings.current());
+    } catch (error) {
+      this.logger.warn({ err: error }, 'server settings unavailable at start: default HTTP timeouts until the first request');
+    }
+  }
+
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       await this.dispatch(request, response);
@@ -46,13 +59,17 @@ export class DavDispatcher {
   };
 
   private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    toOriginForm(request);
     const method = (request.method ?? 'GET').toUpperCase();
     if ((method === 'GET' || method === 'HEAD') && request.url?.split('?')[0] === HEALTHZ_PATH) {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '3', 'Cache-Control': 'no-store' });
       response.end(method === 'HEAD' ? undefined : 'ok\n');
       return;
     }
-    const { prefix, proxyPrefix } = await this.serverSettings.current();
+    const settings = await this.serverSettings.current();
+    this.timeouts?.apply(settings);
+    const { prefix, proxyPrefix } = settings;
+    assertDecodablePath(request.url ?? '/');
     const resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
     if (resource?.kind === 'well-known') {
       // RFC 6764 5: the context path, reachable without credentials.
@@ -60,7 +77,7 @@ export class DavDispatcher {
       response.end();
       return;
     }
-    const auth = await this.authenticator.authenticate(request.headers.authorization);
+    const auth = await this.authenticator.authenticate(request.headers.authorization, authClient(request, settings));
     if (auth.kind === 'unauthenticated') {
       this.logger.info({ method, url: request.url }, 'unauthenticated request');
       response.writeHead(401, {
@@ -68,6 +85,13 @@ export class DavDispatcher {
         'Content-Type': 'text/plain; charset=utf-8',
       });
       response.end('Authentication required\n');
+      return;
+    }
+    if (auth.kind === 'throttled') {
+      // Logged once per window and key by the limiter, not per request.
+      this.logger.debug({ method, url: request.url, retryAfter: auth.retryAfterSeconds }, 'login attempt refused: too many failures');
+      response.writeHead(429, { 'Retry-After': String(auth.retryAfterSeconds), 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('Too many failed logins; try again later\n');
       return;
     }
     if (auth.kind === 'error') {
@@ -89,7 +113,7 @@ export class DavDispatcher {
   }
 
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
-    const { status, body, headers, message } = this.describeFailure(error);
+    const { status, body, headers, message } = this.describeFailure(request, error);
     const log = { method: request.method, url: request.url, status, reason: message };
     if (status >= 500) this.logger.error({ ...log, err: error }, 'request failed');
     else this.logger.warn(log, 'request rejected');
@@ -105,11 +129,27 @@ export class DavDispatcher {
     response.end(body ?? `${message}\n`);
   }
 
-  private describeFailure(error: unknown): { status: number; body?: string; headers: Record<string, string>; message: string } {
+  private describeFailure(request: IncomingMessage, error: unknown): { status: number; body?: string; headers: Record<string, string>; message: string } {
+    // The client went away, or Node cut a slow one (408, davmesh.http.*TimeoutMs), while its body was being read.
+    if (!request.complete && request.socket.destroyed) return { status: 400, headers: {}, message: 'the connection closed before the request was complete' };
     if (error instanceof DavHttpError) return { status: error.status, body: error.body, headers: { ...error.headers }, message: error.message };
     if (error instanceof XmlParseError) return { status: 400, headers: {}, message: error.message };
     if (error instanceof BodyTooLargeError) return { status: 413, headers: {}, message: error.message };
     if (error instanceof DomainException) return { status: STATUS_FOR_ERROR[error.code], headers: {}, message: error.message };
+    if (error instanceof URIError) return { status: 400, headers: {}, message: 'malformed percent-encoding' };
     return { status: 500, headers: {}, message: 'internal error' };
   }
+}
+
+function authClient(request: IncomingMessage, settings: ServerSettings): AuthClient {
+  const { limits } = settings;
+  return {
+    // The socket's peer: X-Forwarded-For is not trusted.
+    address: (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
+    limits: {
+      perLogin: limits['davmesh.auth.failedLogins.perLogin'],
+      perAddress: limits['davmesh.auth.failedLogins.perAddress'],
+      windowMs: limits['davmesh.auth.failedLogins.windowSeconds'] * 1000,
+    },
+  };
 }

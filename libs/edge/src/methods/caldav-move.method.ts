@@ -5,7 +5,7 @@ import { calendarWriteConditions, quoteEtag } from '../caldav/calendar-etag';
 
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { resolveResource } from '../resources/resource';
+import { resolveDestination } from '../resources/destination';
 import { type DavMethod } from './dav-method';
 
 /** MOVE a calendar object to another of the user's calendars, or rename it. */
@@ -23,8 +23,7 @@ export class CaldavMoveMethod implements DavMethod {
     const { request, response, resource, user } = exchange;
     if (resource.kind !== 'calendar-object') return;
     const settings = await this.serverSettings.current();
-    const destinationHeader = String(request.headers['destination'] ?? '');
-    const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
+    const destination = resolveDestination(request, settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== 'calendar-object') throw new DavHttpError(400, 'Destination must name a calendar object');
     const scope = await this.caldav.openFor(exchange, [resource, destination]);
     const source = this.caldav.collection(scope, resource);

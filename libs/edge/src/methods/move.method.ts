@@ -6,7 +6,7 @@ import { unwrap } from '../carddav/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { writeConditions } from '../http/conditional-headers';
-import { resolveResource } from '../resources/resource';
+import { resolveDestination } from '../resources/destination';
 import { type DavMethod } from './dav-method';
 
 /** MOVE a contact to another address book (or name) of the same user. */
@@ -24,9 +24,8 @@ export class MoveMethod implements DavMethod {
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response, resource, user } = exchange;
     if (resource.kind !== 'contact') return;
-    const destinationHeader = String(request.headers['destination'] ?? '');
     const settings = await this.serverSettings.current();
-    const destination = resolveResource(destinationHeader.replace(/^https?:\/\/[^/]+/, ''), settings.prefix, settings.proxyPrefix);
+    const destination = resolveDestination(request, settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== 'contact') throw new DavHttpError(400, 'Destination must name a contact resource');
     const scope = await this.carddav.openFor(exchange, [resource, destination]);
     const source = this.carddav.collection(scope, resource);

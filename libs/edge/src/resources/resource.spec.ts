@@ -28,6 +28,11 @@ describe('resource resolution', () => {
     expect(resolveResource('/dav/%E0%A4%A', '/dav')).toBeUndefined();
     expect(resolveResource('/other/', '/dav')).toBeUndefined();
     expect(resolveResource('/dav/principals/users/0/', '/dav')).toBeUndefined();
+    expect(resolveResource('/dav/principals/users/2147483648/', '/dav')).toBeUndefined();
+    expect(resolveResource('/dav/principals/users/2147483647/', '/dav')?.kind).toBe('principal');
+    expect(resolveResource('/dav/caldav/x/%00.ics', '/dav')).toBeUndefined();
+    expect(resolveResource('/dav/carddav/%1F/', '/dav')).toBeUndefined();
+    expect(resolveResource('/dav/caldav/x/a%7Fb.ics', '/dav')).toBeUndefined();
   });
 });
 

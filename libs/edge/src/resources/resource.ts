@@ -15,6 +15,9 @@ export type Resource =
   | { kind: 'calendar'; path: string; segment: string }
   | { kind: 'calendar-object'; path: string; segment: string; name: string };
 
+/** User ids are PostgreSQL integers. */
+const MAX_USER_ID = 2_147_483_647;
+
 /** The aggregated address book's segment under the home. */
 export const AGGREGATED_SEGMENT = 'Contacts';
 
@@ -37,7 +40,7 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   const collection = /^\/principals(\/users)?\/?$/.exec(rest);
   if (collection) return principalCollection(prefix, collection[1] ? 'users' : 'principals');
   const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
-  if (principal) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
+  if (principal && Number(principal[1]) <= MAX_USER_ID) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
   return resolveCarddav(rest, prefix) ?? resolveCaldav(rest, prefix);
 }
 
@@ -88,7 +91,10 @@ export function principalPath(prefix: string, userId: number): string {
   return `${prefix}/principals/users/${userId}/`;
 }
 
-/** Decodes %-escapes and collapses duplicate slashes; refuses dot segments. */
+/** C0 controls and DEL: no resource name holds one (PostgreSQL cannot even store NUL). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Decodes %-escapes and collapses duplicate slashes; refuses dot segments and control characters. */
 function normalisePath(rawPath: string): string | undefined {
   let decoded: string;
   try {
@@ -96,6 +102,7 @@ function normalisePath(rawPath: string): string | undefined {
   } catch {
     return undefined;
   }
+  if (CONTROL_CHARACTER.test(decoded)) return undefined;
   const collapsed = decoded.replace(/\/{2,}/g, '/');
   if (collapsed.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
   return collapsed.startsWith('/') ? collapsed : `/${collapsed}`;
