@@ -124,4 +124,25 @@ describe('CalDAV hostile input: calendar data that would freeze, poison or break
     expect(response.status).toBe(403);
     expect(response.text).toContain('number-of-matches-within-limits');
   });
+
+  it.each([
+    ['an empty body', ''],
+    ['two VCALENDARs', vcalendar(...vevent('one', `DTSTART:${day}T100000Z`)) + vcalendar(...vevent('two', `DTSTART:${day}T100000Z`))],
+    ['an END line twice', vcalendar(...vevent('twice', `DTSTART:${day}T100000Z`)).replace('END:VEVENT\r\n', 'END:VEVENT\r\nEND:VEVENT\r\n')],
+  ])('refuses %s with valid-calendar-data (was 500) and stores nothing', async (_, body) => {
+    const response = await put(demo, `${events}broken.ics`, body);
+    expect(response.status).toBe(403);
+    expect(response.text).toContain('<cal:valid-calendar-data/>');
+    expect((await demo('GET', `${events}broken.ics`)).status).toBe(404);
+  });
+
+  it('serves an object whose property and component names are those of Object.prototype, expanded too (was 500 on expand)', async () => {
+    const body = vcalendar('constructor:VTODO', ...vevent('proto-names', `DTSTART:${day}T100000Z`, 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=2', 'constructor:x', '__proto__:y', 'hasOwnProperty;VALUE=toString:z'));
+    expect((await put(demo, `${events}proto-names.ics`, body)).status).toBe(201);
+    const expanded = await demo('REPORT', events, { Depth: '1' }, expandQuery(`${day}T000000Z`, `${day}T235959Z`));
+    expect(expanded.status).toBe(207);
+    expect(expanded.text).toMatch(/constructor:x/i);
+    expect((await demo('GET', `${events}proto-names.ics`)).text).toMatch(/__proto__:y/i);
+    expect((await demo('DELETE', `${events}proto-names.ics`)).status).toBe(204);
+  });
 });

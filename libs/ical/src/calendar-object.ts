@@ -62,12 +62,18 @@ function summarize(root: IcalComponent, limits: IcalLimits): CalendarObjectSumma
 }
 
 export function parseVcalendar(text: string): IcalComponent {
-  let root: IcalComponent;
+  let parsed: unknown;
   try {
-    root = new ICAL.Component(ICAL.parse(text));
+    parsed = ICAL.parse(text);
   } catch (error) {
     throw new InvalidCalendarObject('valid-calendar-data', `not iCalendar: ${(error as Error).message}`);
   }
+  // ical.js answers an empty body with [] and several top-level components with a list of them.
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') {
+    const count = Array.isArray(parsed) ? parsed.length : 0;
+    throw new InvalidCalendarObject('valid-calendar-data', count === 0 ? 'no iCalendar object' : `${count} top-level components, one VCALENDAR expected`);
+  }
+  const root = new ICAL.Component(parsed as unknown[]);
   if (root.name !== 'vcalendar') throw new InvalidCalendarObject('valid-calendar-data', `the root is ${root.name.toUpperCase()}, not VCALENDAR`);
   // Before any time value is read: ical.js resolves a TZID when it decodes the value.
   bindZones(root);

@@ -22,6 +22,20 @@ export function checkCalendarText(text: string): void {
   if (text.includes('\u0000')) throw invalid('iCalendar data must not contain NUL characters');
   // ical.js reads INTERVAL=0 as 1; RFC 5545 3.3.10 allows only positive intervals.
   if (/^RRULE[;:](?:[^\r\n]*;)?INTERVAL=0*(?:;|\r?$)/im.test(text)) throw invalid('RRULE INTERVAL must be positive');
+  checkNesting(text);
+}
+
+/** ical.js closes whatever component is open at any END line: each END must name the BEGIN it closes. */
+function checkNesting(text: string): void {
+  const open: string[] = [];
+  for (const line of text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
+    const boundary = /^(BEGIN|END):(.*)$/i.exec(line);
+    if (!boundary) continue;
+    const name = boundary[2].trim().toUpperCase();
+    if (boundary[1].toUpperCase() === 'BEGIN') open.push(name);
+    else if (open.pop() !== name) throw invalid(`END:${name.slice(0, 40)} closes no open ${name.slice(0, 40)}`);
+  }
+  if (open.length > 0) throw invalid(`BEGIN:${open[open.length - 1].slice(0, 40)} is never closed`);
 }
 
 /**

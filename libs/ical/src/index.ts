@@ -10,3 +10,4 @@ export type { IcalComponent } from './ical-module';
 export * from './ical-limits';
 export * from './recurrence-budget';
 export { ianaZoneFor } from './zone-definitions';
+export { default as ICAL, withoutPrototype } from './ical-module';

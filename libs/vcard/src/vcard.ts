@@ -1,4 +1,4 @@
-import ICAL from 'ical.js';
+import { ICAL, withoutPrototype } from '@davmesh/ical';
 
 export type VCardVersion = '3.0' | '4.0';
 export const VCARD_VERSIONS: readonly VCardVersion[] = ['3.0', '4.0'];
@@ -85,21 +85,6 @@ interface DesignSet {
   value: Record<string, ValueType | undefined>;
   param: Record<string, { multiValue?: string } | undefined>;
   property: Record<string, { defaultType: string; allowedTypes?: string[]; structuredValue?: string; multiValue?: string } | undefined>;
-}
-
-/**
- * ical.js looks property, parameter and value-type names up with `in` and `[]` on plain objects,
- * so a vCard property named `constructor` or `__proto__` found Object.prototype's members there
- * (a design entry without a default type) and broke the serializer. Its vCard design maps get no
- * prototype, in place, since ICAL.parse and ICAL.stringify take them from ICAL.design.
- */
-function withoutPrototype<T extends object>(map: T): T {
-  return Object.assign(Object.create(null) as T, map);
-}
-for (const set of [ICAL.design.vcard, ICAL.design.vcard3] as unknown as DesignSet[]) {
-  set.property = withoutPrototype(set.property);
-  set.param = withoutPrototype(set.param);
-  set.value = withoutPrototype(set.value);
 }
 
 const V4_DESIGN = ICAL.design.getDesignSet('vcard') as unknown as DesignSet;
