@@ -128,6 +128,7 @@ describe('CalDAV hostile input: calendar data that would freeze, poison or break
   it.each([
     ['an empty body', ''],
     ['two VCALENDARs', vcalendar(...vevent('one', `DTSTART:${day}T100000Z`)) + vcalendar(...vevent('two', `DTSTART:${day}T100000Z`))],
+    ['a DURATION beyond any representable date', vcalendar(...vevent('forever', `DTSTART;VALUE=DATE:${day}`, 'DURATION:P99999999W'))],
     ['an END line twice', vcalendar(...vevent('twice', `DTSTART:${day}T100000Z`)).replace('END:VEVENT\r\n', 'END:VEVENT\r\nEND:VEVENT\r\n')],
   ])('refuses %s with valid-calendar-data (was 500) and stores nothing', async (_, body) => {
     const response = await put(demo, `${events}broken.ics`, body);

@@ -58,7 +58,12 @@ function summarize(root: IcalComponent, limits: IcalLimits): CalendarObjectSumma
   }
   const masters = components.filter((c) => !c.hasProperty('recurrence-id'));
   if (masters.length > 1) throw new InvalidCalendarObject('valid-calendar-object-resource', 'more than one master component');
-  return { uid: [...uids][0] as string, component, span: occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id')), limits.maxInstances) };
+  const span = occurrenceSpan(masters[0], components.filter((c) => c.hasProperty('recurrence-id')), limits.maxInstances);
+  if (span !== 'none' && (Number.isNaN(span.start) || Number.isNaN(span.end))) {
+    // ical.js computes such times (DURATION:P99999999W) beyond what a JavaScript Date holds.
+    throw new InvalidCalendarObject('valid-calendar-data', 'its occurrences start or end beyond any representable date');
+  }
+  return { uid: [...uids][0] as string, component, span };
 }
 
 export function parseVcalendar(text: string): IcalComponent {
