@@ -1,14 +1,15 @@
 /**
  * `npm run fuzz`: hostile inputs (iCalendar, vCard, XML bodies, headers) against an embedded server
- * in a child process, checking the invariants of libs/fuzz on every answer.
+ * in child processes (one per core by default, each server single-threaded), checking the invariants
+ * of libs/fuzz on every answer.
  *
- *   npm run fuzz -- [--runs 100000] [--seed S] [--out fuzz-failures] [--lanes 4]
+ *   npm run fuzz -- [--runs 100000] [--seed S] [--out fuzz-failures] [--lanes 4] [--servers 2]
  *                   [--bound-ms 5000] [--hang-ms 15000] [--reset-every 200] [--no-minimise]
  *   npm run fuzz -- --replay fuzz-failures     (each saved failure again; non-zero while any still fails)
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FuzzInputs, FuzzSession, minimise, readFailures, ServerProcess, writeFailure, type CaseOutcome, type FuzzFailure, type FuzzStats, type Invariant } from '@davmesh/fuzz';
+import { FuzzInputs, FuzzSession, inputIndexes, minimise, readFailures, ServerProcess, writeFailure, type CaseOutcome, type FuzzFailure, type FuzzStats, type Invariant } from '@davmesh/fuzz';
 
 /**
  * Invariants an earlier input can break too (a frozen or dying server, a poisoned object in the
@@ -36,24 +37,41 @@ async function fuzz(values: Record<string, string | boolean | undefined>): Promi
   const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
   const out = String(values.out);
   const lanes = Number(values.lanes);
-  const session = new FuzzSession(serverProcess(lanes), { lanes, boundMs: Number(values['bound-ms']), hangMs: Number(values['hang-ms']), resetEvery: Number(values['reset-every']) });
-  process.stdout.write(`fuzz: seed ${seed}, ${runs} inputs, ${lanes} lanes, failures to ${out}/\n`);
-  await session.open();
+  const servers = Math.max(1, Number(values.servers));
+  const options = { lanes, boundMs: Number(values['bound-ms']), hangMs: Number(values['hang-ms']), resetEvery: Number(values['reset-every']) };
+  const sessions = Array.from({ length: servers }, () => new FuzzSession(serverProcess(lanes), options));
+  const session = sessions[0];
+  process.stdout.write(`fuzz: seed ${seed}, ${runs} inputs, ${servers} servers of ${lanes} lanes, failures to ${out}/\n`);
+  await Promise.all(sessions.map((s) => s.open()));
   const inputs = new FuzzInputs(seed);
   const suspects: FuzzFailure[] = [];
+  const claim = inputIndexes(runs);
+  const total = (): FuzzStats => {
+    const sum = { inputs: 0, unsendable: 0, elapsedMs: 0, suspects: 0, serverErrors: 0, hangs: 0, restarts: 0 };
+    for (const { stats } of sessions) {
+      for (const key of Object.keys(sum) as (keyof FuzzStats)[]) sum[key] = key === 'elapsedMs' ? Math.max(sum[key], stats[key]) : sum[key] + stats[key];
+    }
+    return sum;
+  };
   let printed = 0;
-  const stats = await session.run(
-    runs,
-    (i) => inputs.at(i),
-    (failure) => suspects.push(failure),
-    (current) => {
-      if (current.elapsedMs - printed >= 5_000) {
-        printed = current.elapsedMs;
-        process.stdout.write(`${line(current, runs)}\n`);
-      }
-    },
+  await Promise.all(
+    sessions.map((s) =>
+      s.run(
+        claim,
+        (i) => inputs.at(i),
+        (failure) => suspects.push(failure),
+        (current) => {
+          if (current.elapsedMs - printed >= 5_000) {
+            printed = current.elapsedMs;
+            process.stdout.write(`${line(total(), runs)}\n`);
+          }
+        },
+      ),
+    ),
   );
+  const stats = total();
   process.stdout.write(`${line(stats, runs)}\n`);
+  await Promise.all(sessions.slice(1).map((s) => s.close()));
 
   let notReproduced = 0;
   const confirmed: FuzzFailure[] = [];
@@ -128,6 +146,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       out: { type: 'string', default: 'fuzz-failures' },
       lanes: { type: 'string', default: '4' },
+      servers: { type: 'string', default: '2' },
       'bound-ms': { type: 'string', default: '5000' },
       'hang-ms': { type: 'string', default: '15000' },
       'reset-every': { type: 'string', default: '200' },

@@ -57,13 +57,14 @@ export class FuzzSession {
     await this.server.stop();
   }
 
-  /** Runs `count` inputs, `source(i)` for each i, on all lanes at once; `onFailure` hears of each suspect. */
-  async run(count: number, source: (index: number) => FuzzCase, onFailure: (failure: FuzzFailure) => void, onProgress?: (stats: FuzzStats) => void): Promise<FuzzStats> {
+  /**
+   * Runs inputs `source(i)` on all lanes at once, for each i that `claim` hands out until it has
+   * none (sessions on several servers share one claim); `onFailure` hears of each suspect.
+   */
+  async run(claim: () => number | undefined, source: (index: number) => FuzzCase, onFailure: (failure: FuzzFailure) => void, onProgress?: (stats: FuzzStats) => void): Promise<FuzzStats> {
     const started = performance.now();
-    let next = 0;
     const worker = async (laneIndex: number) => {
-      while (next < count) {
-        const index = next++;
+      for (let index = claim(); index !== undefined; index = claim()) {
         const outcome = await this.runOnLane(laneIndex, source(index));
         this.stats.elapsedMs = Math.round(performance.now() - started);
         if (outcome.unsendable) this.stats.unsendable += 1;
@@ -126,4 +127,10 @@ export class FuzzSession {
     });
     return this.healing;
   }
+}
+
+/** Hands out 0 … count-1 once each, to one session or to several sharing the run. */
+export function inputIndexes(count: number): () => number | undefined {
+  let next = 0;
+  return () => (next < count ? next++ : undefined);
 }
