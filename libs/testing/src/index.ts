@@ -6,3 +6,4 @@ export * from './icalendar';
 export * from './caldav';
 export * from './user-agent-proxy';
 export * from './rfc4791-appendix-b';
+export * from './cluster/index';

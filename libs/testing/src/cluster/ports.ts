@@ -1,0 +1,44 @@
+import { createServer } from 'node:net';
+
+/** Whether nothing listens on the loopback port (a bind succeeds). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+const taken = new Set<number>();
+
+/**
+ * A free loopback port for a private server. DAVMESH_CLUSTER_PORTS ("14240-14259") confines
+ * the choice to a range, for machines where each user of the harness owns some ports;
+ * otherwise the kernel picks an ephemeral one.
+ */
+export async function freePort(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(env.DAVMESH_CLUSTER_PORTS?.trim() ?? '');
+  if (range) {
+    for (let port = Number(range[1]); port <= Number(range[2]); port++) {
+      if (taken.has(port)) continue;
+      if (await bindable(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new Error(`no free port in DAVMESH_CLUSTER_PORTS ${range[0]}`);
+  }
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Gives a port back to the range (a stopped server's). */
+export function releasePort(port: number): void {
+  taken.delete(port);
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
+
+export type ClusterRole = 'edge' | 'calendar' | 'contacts' | 'config';
+
+/** One line a role process logged (pino JSON); lines that are not JSON keep only `msg`. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** pino's level numbers. */
+export const LOG_LEVEL = { info: 30, warn: 40, error: 50, fatal: 60 } as const;
+
+/**
+ * One davmesh role as a child process (`davmesh serve --role <role>`), started the way an
+ * operator starts it, with its log lines kept for the test. Killed with SIGKILL, it can be
+ * started again with the same environment (an edge then gets a new port).
+ */
+export class RoleProcess {
+  readonly logs: LogLine[] = [];
+  private child?: ChildProcess;
+  private edgeUrl?: string;
+  /** How many times it started. */
+  starts = 0;
+
+  constructor(
+    readonly role: ClusterRole,
+    readonly name: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
+  /** The edge's base URL (no trailing slash) while it runs. */
+  get url(): string | undefined {
+    return this.running ? this.edgeUrl : undefined;
+  }
+
+  /** Starts the process and resolves once it serves (an edge listens; a service answers on the bus). */
+  async start(timeoutMs = 90_000): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is running already`);
+    this.edgeUrl = undefined;
+    this.starts++;
+    const child = spawn(process.execPath, ['-r', './tools/register.cjs', 'apps/davmesh/src/main.ts', 'serve', '--role', this.role], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} did not start within ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
+      const onLine = (line: string) => {
+        const entry = parseLine(line);
+        this.logs.push({ ...entry, process: this.name });
+        if (entry.msg === 'edge listening' && typeof entry.url === 'string') this.edgeUrl = entry.url;
+        if (entry.msg === 'edge listening' || entry.msg === 'service ready') {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      createInterface({ input: child.stdout! }).on('line', onLine);
+      createInterface({ input: child.stderr! }).on('line', (line) => onLine(line));
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name} exited (${signal ?? code}) before it served:\n${this.tail()}`));
+      });
+    });
+    await ready;
+  }
+
+  /** kill -9: no drain, no goodbye; in-flight requests are lost to it. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Sends a signal and waits for the process to exit. */
+  async signal(signal: NodeJS.Signals, timeoutMs = 30_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** The last lines it logged, for failure messages. */
+  tail(lines = 20): string {
+    return this.logs
+      .slice(-lines)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+  }
+}
+
+function parseLine(line: string): LogLine {
+  if (line.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(line) as LogLine;
+      if (typeof parsed.msg === 'string') return parsed;
+    } catch {
+      // not JSON after all
+    }
+  }
+  return { level: LOG_LEVEL.info, msg: line };
+}
