@@ -203,7 +203,7 @@ describeWithKubectl('Kubernetes manifests (kubectl kustomize)', () => {
     }
   });
 
-  it('runs every pod as a non-root uid on a read-only root file system, with /tmp writable, resources and a grace period', () => {
+  it('runs every pod as a non-root uid on a read-only root file system, with /tmp writable, resources and a grace period beyond the shutdown grace', () => {
     const imageUser = /^USER\s+(\S+)$/m.exec(dockerfile)![1];
     expect(imageUser).toBe('node'); // uid 1000 in the node images
     for (const role of ROLES) {
@@ -211,7 +211,10 @@ describeWithKubectl('Kubernetes manifests (kubectl kustomize)', () => {
       expect(pod.securityContext.runAsNonRoot).toBe(true);
       // runAsNonRoot cannot check a user name: without a numeric uid the kubelet refuses to start it.
       expect(pod.securityContext.runAsUser).toBe(1000);
-      expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(10);
+      // The kubelet's SIGKILL comes after the preStop pause and the process's own shutdown grace.
+      const preStopSeconds = Number(container(deployment(base, role)).lifecycle?.preStop?.exec?.command?.[1] ?? 0);
+      const { shutdownGraceSeconds } = loadSettings(environmentOf(base, deployment(base, role), 'postgres://db/davmesh'), role);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + shutdownGraceSeconds + 5);
       const c = container(deployment(base, role));
       expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       expect(c.securityContext.allowPrivilegeEscalation).toBe(false);

@@ -1,10 +1,16 @@
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { InFlight } from './in-flight';
 import { type InProcessBroker } from './in-process-broker';
 import { decodeRequestPacket, prefixed, type ReplyPacket } from './wire';
 
-/** Nest transport strategy over the in-process broker: same handlers, same packets as NATS. */
+/**
+ * Nest transport strategy over the in-process broker: same handlers, same packets as NATS,
+ * and the same graceful stop (requests first, then events, each waiting for what was taken).
+ */
 export class InProcessServer extends Server implements CustomTransportStrategy {
-  private unsubscribers: (() => void)[] = [];
+  private requestUnsubscribers: (() => void)[] = [];
+  private eventUnsubscribers: (() => void)[] = [];
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly broker: InProcessBroker,
@@ -16,18 +22,20 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   listen(callback: () => void): void {
     for (const [pattern, handler] of this.messageHandlers) {
       const queue = handler.extras?.queue as string | undefined;
-      this.unsubscribers.push(
+      (queue ? this.requestUnsubscribers : this.eventUnsubscribers).push(
         this.broker.subscribe(prefixed(this.prefix, pattern), queue, (raw, respond) => {
-          void this.onMessage(pattern, raw, respond);
+          void this.onMessage(pattern, raw, respond, this.inFlight.begin());
         }),
       );
     }
     callback();
   }
 
-  close(): void {
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    this.unsubscribers = [];
+  async close(): Promise<void> {
+    for (const unsubscribe of this.requestUnsubscribers.splice(0)) unsubscribe();
+    await this.inFlight.idle();
+    for (const unsubscribe of this.eventUnsubscribers.splice(0)) unsubscribe();
+    await this.inFlight.idle();
   }
 
   on(): void {
@@ -38,19 +46,33 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     return this.broker as T;
   }
 
-  private async onMessage(pattern: string, raw: string, respond?: (raw: string) => void): Promise<void> {
+  /** `end` marks the message handled: after the event's handler, or once the request's last reply packet is out. */
+  private async onMessage(pattern: string, raw: string, respond: ((raw: string) => void) | undefined, end: () => void): Promise<void> {
     const packet = decodeRequestPacket(raw, pattern, respond !== undefined);
     if (packet.id === undefined || respond === undefined) {
-      await this.handleEvent(pattern, { pattern, data: packet.data }, new BaseRpcContext([pattern]));
+      try {
+        await this.handleEvent(pattern, { pattern, data: packet.data }, new BaseRpcContext([pattern]));
+      } finally {
+        end();
+      }
       return;
     }
     const id = packet.id;
     const handler = this.getHandlerByPattern(pattern);
     if (!handler) {
       respond(JSON.stringify({ id, err: `no handler for ${pattern}`, isDisposed: true } satisfies ReplyPacket));
+      end();
       return;
     }
-    const response$ = this.transformToObservable(await handler(packet.data, new BaseRpcContext([pattern])));
-    this.send(response$, (reply: ReplyPacket) => respond(JSON.stringify({ ...reply, id })));
+    try {
+      const response$ = this.transformToObservable(await handler(packet.data, new BaseRpcContext([pattern])));
+      this.send(response$, (reply: ReplyPacket) => {
+        respond(JSON.stringify({ ...reply, id }));
+        if (reply.isDisposed || reply.err !== undefined) end();
+      });
+    } catch (error) {
+      end();
+      throw error;
+    }
   }
 }

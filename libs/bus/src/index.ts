@@ -4,6 +4,7 @@ export * from './in-process.server';
 export * from './nats.server';
 export * from './bus-client';
 export * from './nats-bus.client';
+export * from './shared-nats-connection';
 export * from './in-process-bus.client';
 export * from './handler';
 export * from './transport';

@@ -1,20 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { SharedNatsConnection } from './shared-nats-connection';
 import { encodePacket, prefixed } from './wire';
 
 export class NatsBusClient extends BusClient {
   private constructor(
     private readonly connection: NatsConnection,
     private readonly prefix: string,
+    /** Set when this client opened its connection (and so closes it). */
+    private readonly own?: SharedNatsConnection,
   ) {
     super();
   }
 
+  /** A client on a connection of its own, closed by `close()`. */
   static async connect(servers: string, prefix: string, name: string): Promise<NatsBusClient> {
-    const connection = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-    return new NatsBusClient(connection, prefix);
+    const own = new SharedNatsConnection(servers, name);
+    return new NatsBusClient(await own.connection(), prefix, own);
+  }
+
+  /** A client on the process's shared connection: `close()` leaves it to its owner. */
+  static async over(shared: SharedNatsConnection, prefix: string): Promise<NatsBusClient> {
+    return new NatsBusClient(await shared.connection(), prefix);
   }
 
   async request<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Reply<Res>> {
@@ -40,6 +49,6 @@ export class NatsBusClient extends BusClient {
   }
 
   async close(): Promise<void> {
-    if (!this.connection.isClosed()) await this.connection.drain();
+    await this.own?.close();
   }
 }

@@ -1,5 +1,7 @@
-import { type ConsumerDeserializer, type IncomingRequest, ServerNats } from '@nestjs/microservices';
-import { type NatsConnection, type Subscription } from 'nats';
+import { type ConsumerDeserializer, type IncomingRequest, type NatsContext, ServerNats } from '@nestjs/microservices';
+import { type Msg, type NatsConnection, type Subscription } from 'nats';
+import { InFlight } from './in-flight';
+import { SharedNatsConnection } from './shared-nats-connection';
 import { decodeRequestPacket, prefixed } from './wire';
 
 const tolerantDeserializer: ConsumerDeserializer = {
@@ -10,30 +12,81 @@ const tolerantDeserializer: ConsumerDeserializer = {
 };
 
 /**
- * Nest's NATS transport with two changes: subjects carry a deployment prefix (tests and
- * tenants share one NATS), and a message that is not JSON is answered with `bad-request`
- * instead of rejecting inside the subscription callback and killing the process.
+ * Nest's NATS transport with these changes: subjects carry a deployment prefix (tests and
+ * tenants share one NATS); a message that is not JSON is answered with `bad-request`
+ * instead of rejecting inside the subscription callback and killing the process; it runs
+ * on the process's shared connection when given one (and then never closes it); and it
+ * stops gracefully: `close()` drains the request subscriptions (this replica takes no new
+ * request, its queue group's others do), waits until every request taken is answered,
+ * then drains the event subscriptions the same way.
  * Queue groups come from each handler (`{ queue }` extras); events subscribe without one.
  */
 export class DavmeshNatsServer extends ServerNats {
-  constructor(
-    servers: string,
-    private readonly prefix: string,
-    name: string,
-  ) {
-    super({ servers, name, deserializer: tolerantDeserializer, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  private readonly connection: SharedNatsConnection;
+  private readonly ownsConnection: boolean;
+  private readonly requestSubscriptions: Subscription[] = [];
+  private readonly eventSubscriptions: Subscription[] = [];
+  private readonly inFlight = new InFlight();
+  /** Requests whose reply publisher is not made yet, with the end of their in-flight mark. */
+  private readonly awaitingPublisher = new WeakMap<Msg, () => void>();
+
+  constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection) {
+    super({ servers, name, deserializer: tolerantDeserializer });
+    this.connection = shared ?? new SharedNatsConnection(servers, name);
+    this.ownsConnection = shared === undefined;
+  }
+
+  override createNatsClient(): Promise<NatsConnection> {
+    return this.connection.connection();
   }
 
   override bindEvents(client: NatsConnection): void {
-    const subscriptions = (this as unknown as { subscriptions: Subscription[] }).subscriptions;
     for (const [channel, handler] of this.messageHandlers) {
       const queue = handler.extras?.queue as string | undefined;
-      subscriptions.push(
-        client.subscribe(prefixed(this.prefix, channel), {
-          queue,
-          callback: this.getMessageHandler(channel).bind(this) as (err: Error | null, msg: unknown) => void,
-        }),
-      );
+      const subscription = client.subscribe(prefixed(this.prefix, channel), {
+        queue,
+        callback: this.getMessageHandler(channel).bind(this) as (err: Error | null, msg: unknown) => void,
+      });
+      (queue ? this.requestSubscriptions : this.eventSubscriptions).push(subscription);
     }
   }
+
+  override async handleMessage(channel: string, message: Msg): Promise<unknown> {
+    const end = this.inFlight.begin();
+    if (message.reply) this.awaitingPublisher.set(message, end);
+    try {
+      return await super.handleMessage(channel, message);
+    } finally {
+      // No reply publisher was made (an event, or a message that failed before): done now.
+      if (!message.reply || this.awaitingPublisher.delete(message)) end();
+    }
+  }
+
+  override getPublisher(message: Msg, id: string, context: NatsContext): (response: { isDisposed?: boolean; err?: unknown }) => unknown {
+    const publish = super.getPublisher(message, id, context);
+    const end = this.awaitingPublisher.get(message);
+    this.awaitingPublisher.delete(message);
+    return (response) => {
+      try {
+        return publish(response);
+      } finally {
+        if (response.isDisposed || response.err !== undefined) end?.();
+      }
+    };
+  }
+
+  override async close(): Promise<void> {
+    await drain(this.requestSubscriptions);
+    await this.inFlight.idle();
+    await drain(this.eventSubscriptions);
+    await this.inFlight.idle();
+    this.statusEventEmitter.removeAllListeners();
+    if (this.ownsConnection) await this.connection.close();
+  }
+}
+
+/** Unsubscribes and resolves once the messages already delivered have been handed to the handlers. */
+async function drain(subscriptions: Subscription[]): Promise<void> {
+  const open = subscriptions.splice(0).filter((s) => !s.isClosed());
+  await Promise.all(open.map((s) => s.drain().catch(() => undefined)));
 }

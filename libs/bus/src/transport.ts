@@ -5,9 +5,11 @@ import { type InProcessBroker } from './in-process-broker';
 import { InProcessServer } from './in-process.server';
 import { NatsBusClient } from './nats-bus.client';
 import { DavmeshNatsServer } from './nats.server';
+import { type SharedNatsConnection } from './shared-nats-connection';
 
 export type BusTransport =
-  | { kind: 'nats'; servers: string; prefix: string }
+  /** `connection`: the process's one connection, which servers and clients then share and never close. */
+  | { kind: 'nats'; servers: string; prefix: string; connection?: SharedNatsConnection }
   | { kind: 'in-process'; broker: InProcessBroker; prefix?: string };
 
 export interface BusServerStrategy extends CustomTransportStrategy {
@@ -18,7 +20,7 @@ export interface BusServerStrategy extends CustomTransportStrategy {
 export function createServerStrategy(transport: BusTransport, name: string): BusServerStrategy {
   switch (transport.kind) {
     case 'nats':
-      return new DavmeshNatsServer(transport.servers, transport.prefix, name);
+      return new DavmeshNatsServer(transport.servers, transport.prefix, name, transport.connection);
     case 'in-process':
       return new InProcessServer(transport.broker, transport.prefix);
   }
@@ -27,7 +29,9 @@ export function createServerStrategy(transport: BusTransport, name: string): Bus
 export async function createBusClient(transport: BusTransport, name: string): Promise<BusClient> {
   switch (transport.kind) {
     case 'nats':
-      return NatsBusClient.connect(transport.servers, transport.prefix, name);
+      return transport.connection
+        ? NatsBusClient.over(transport.connection, transport.prefix)
+        : NatsBusClient.connect(transport.servers, transport.prefix, name);
     case 'in-process':
       return new InProcessBusClient(transport.broker, transport.prefix);
   }

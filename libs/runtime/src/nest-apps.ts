@@ -8,6 +8,7 @@ import { ContactsServiceModule } from '@davmesh/contacts-service';
 import { DavDispatcher, EdgeCaches, EdgeModule, type EdgeOptions } from '@davmesh/edge';
 import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
+import { HttpDrain } from './http-drain';
 import { type DomainRole } from './settings';
 
 @Module({})
@@ -44,7 +45,7 @@ export async function startDomainService(
     RootModule.for(featureModule(role, storage, config), transport, role, roleLogger),
     { strategy: createServerStrategy(transport, role), logger: new NestPinoLogger(roleLogger), abortOnError: false },
   );
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: the process stops its apps itself, in order (node-stop.ts).
   await app.listen();
   roleLogger.info('service ready');
   return app;
@@ -53,6 +54,8 @@ export async function startDomainService(
 export interface StartedEdge {
   app: INestApplication;
   url: string;
+  dispatcher: DavDispatcher;
+  drain: HttpDrain;
 }
 
 /** The HTTP edge, listening for DAV and for the events that invalidate its caches. */
@@ -79,6 +82,7 @@ export async function startEdge(
     caches.flush();
   });
   const dispatcher = app.get(DavDispatcher);
+  const drain = new HttpDrain(app.getHttpServer());
   await dispatcher.serveOn(app.getHttpServer());
   app.use(dispatcher.handle);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
@@ -86,5 +90,5 @@ export async function startEdge(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   edgeLogger.info({ url }, 'edge listening');
-  return { app, url };
+  return { app, url, dispatcher, drain };
 }

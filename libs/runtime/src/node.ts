@@ -1,8 +1,8 @@
 import { type Server } from 'node:net';
 import { join } from 'node:path';
-import { type INestApplicationContext } from '@nestjs/common';
+import { type INestMicroservice } from '@nestjs/common';
 import { type PGlite } from '@electric-sql/pglite';
-import { createBusClient, InProcessBroker, type BusClient, type BusTransport } from '@davmesh/bus';
+import { createBusClient, InProcessBroker, SharedNatsConnection, type BusClient, type BusTransport } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
 import { openPGlite, type StorageTarget } from '@davmesh/storage';
 import { type EdgeOptions } from '@davmesh/edge';
@@ -11,6 +11,7 @@ import { lockDataDir } from './data-dir-lock';
 import { seedDemoDirectory } from './demo-seed';
 import { startDomainService, startEdge } from './nest-apps';
 import { type DomainRole, type Role, type RuntimeSettings } from './settings';
+import { stopNode, type NodeParts } from './node-stop';
 
 export interface RunningNode {
   /** Base URL of the edge, when this node runs it. */
@@ -19,6 +20,11 @@ export interface RunningNode {
   bus: BusClient;
   /** Whether this start created the demo user. */
   seededDemo: boolean;
+  /**
+   * Stops in order, within the settings' shutdown grace: readiness false, HTTP intake
+   * stopped, requests in flight answered, bus subscriptions drained, the NATS connection
+   * and the databases closed. Calling it again waits for the same stop.
+   */
   close(): Promise<void>;
 }
 
@@ -30,65 +36,53 @@ export interface NodeOptions {
   controlSocket?: boolean;
 }
 
+/** Services that ask the config service stop before it does. */
 const DOMAIN_ROLES: DomainRole[] = ['config', 'calendar', 'contacts'];
 
 /** Starts the roles the settings name; on any failure, stops what started and rethrows. */
 export async function startNode(settings: RuntimeSettings, logger: Logger, options: NodeOptions = {}): Promise<RunningNode> {
-  const closers: (() => Promise<void> | void)[] = [];
-  const close = async () => {
-    for (const closer of closers.reverse()) {
-      try {
-        await closer();
-      } catch (error) {
-        logger.warn({ err: error }, 'error while stopping');
-      }
-    }
-  };
+  const parts: NodeParts = { domainApps: [], releases: [] };
+  let stopping: Promise<void> | undefined;
+  const close = () => (stopping ??= stopNode(parts, settings.shutdownGraceSeconds * 1000, logger));
   try {
-    const { transport, storage } = await openInfrastructure(settings, closers);
-    const apps: INestApplicationContext[] = [];
-    closers.push(() => Promise.all(apps.map((app) => app.close())).then(() => undefined));
+    const { transport, storage } = await openInfrastructure(settings, parts);
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
-      apps.push(
-        await startDomainService(role, transport, requireStorage(storage, role), logger, {
-          configDir: settings.configDir,
-          pollMs: settings.configPollMs,
-        }),
-      );
+      const app: INestMicroservice = await startDomainService(role, transport, requireStorage(storage, role), logger, {
+        configDir: settings.configDir,
+        pollMs: settings.configPollMs,
+      });
+      parts.domainApps.push({ role, app });
     }
     const bus = await createBusClient(transport, 'node');
-    closers.push(() => bus.close());
+    parts.bus = bus;
     const seededDemo = options.seedDemo && settings.roles.includes('config') ? await seedDemoDirectory(bus) : false;
-    let url: string | undefined;
     if (settings.roles.includes('edge')) {
-      const edge = await startEdge(transport, settings.host, settings.port, logger, options.edge);
-      apps.push(edge.app);
-      url = edge.url;
+      parts.edge = await startEdge(transport, settings.host, settings.port, logger, options.edge);
     }
     if (options.controlSocket && settings.mode === 'embedded') {
       const server: Server = await serveControlSocket(settings.dataDir, bus);
-      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      parts.controlSocket = server;
     }
-    return { url, bus, seededDemo, close };
+    return { url: parts.edge?.url, bus, seededDemo, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-async function openInfrastructure(
-  settings: RuntimeSettings,
-  closers: (() => Promise<void> | void)[],
-): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
+async function openInfrastructure(settings: RuntimeSettings, parts: NodeParts): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
+    // One connection per process, whatever its roles: servers and clients share it.
+    const connection = new SharedNatsConnection(settings.natsUrl, `davmesh-${settings.roles.join('+')}`);
+    parts.nats = connection;
     return {
-      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix },
+      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection },
       storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : undefined,
     };
   }
-  closers.push(lockDataDir(settings.dataDir));
+  parts.releases.push(lockDataDir(settings.dataDir));
   const db: PGlite = await openPGlite(join(settings.dataDir, 'pgdata'));
-  closers.push(() => db.close());
+  parts.releases.push(() => db.close());
   return { transport: { kind: 'in-process', broker: new InProcessBroker() }, storage: { kind: 'pglite', db } };
 }
 

@@ -1,7 +1,7 @@
 import { createLogger } from '@davmesh/logging';
 import { DEMO_LOGIN, DEMO_PASSWORD } from './demo-seed';
 import { startNode, type RunningNode } from './node';
-import { loadSettings } from './settings';
+import { loadSettings, type RuntimeSettings } from './settings';
 
 /**
  * `davmesh serve`: start the roles, print where to connect, stop cleanly on a signal.
@@ -9,9 +9,10 @@ import { loadSettings } from './settings';
  */
 export async function serve(role: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningNode | undefined> {
   let node: RunningNode;
+  let settings: RuntimeSettings;
   const logger = createLogger();
   try {
-    const settings = loadSettings(env, role);
+    settings = loadSettings(env, role);
     node = await startNode(settings, logger, { seedDemo: settings.mode === 'embedded', controlSocket: true });
     if (node.url) {
       const lines = [`davmesh is serving CalDAV and CardDAV at ${node.url}/dav/`];
@@ -26,11 +27,29 @@ export async function serve(role: string, env: NodeJS.ProcessEnv = process.env):
     logger.flush();
     process.exit(1);
   }
+  let stopping = false;
   const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    void node.close().then(() => process.exit(0));
+    if (stopping) {
+      logger.info({ signal }, 'already stopping');
+      return;
+    }
+    stopping = true;
+    const graceSeconds = settings.shutdownGraceSeconds;
+    const startedAt = Date.now();
+    logger.info({ signal, graceSeconds }, 'stopping');
+    const overdue = setTimeout(() => {
+      logger.error({ graceSeconds }, 'not stopped within the shutdown grace: exiting with work unfinished');
+      logger.flush();
+      process.exit(1);
+    }, graceSeconds * 1000);
+    void node.close().then(() => {
+      clearTimeout(overdue);
+      logger.info({ ms: Date.now() - startedAt }, 'stopped');
+      logger.flush();
+      process.exit(0);
+    });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return node;
 }

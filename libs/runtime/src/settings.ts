@@ -12,6 +12,8 @@ export type RuntimeSettings = {
   /** `*.properties` and `contextSets/*.yml` of the config cascade. */
   configDir: string;
   configPollMs: number;
+  /** SIGTERM to exit: how long requests in flight may take to finish (DAVMESH_SHUTDOWN_GRACE_SECONDS). */
+  shutdownGraceSeconds: number;
 } & (
   | { mode: 'embedded'; dataDir: string }
   | { mode: 'distributed'; natsUrl: string; databaseUrl: string | undefined }
@@ -38,6 +40,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   }
   const configDir = resolve(env.DAVMESH_CONFIG_DIR?.trim() || './config');
   const configPollMs = parsePositive(env.DAVMESH_CONFIG_POLL_MS, 2000, 'DAVMESH_CONFIG_POLL_MS');
+  const shutdownGraceSeconds = parsePositive(env.DAVMESH_SHUTDOWN_GRACE_SECONDS, 25, 'DAVMESH_SHUTDOWN_GRACE_SECONDS');
   const natsUrl = env.NATS_URL?.trim();
   if (!natsUrl) {
     if (roles.length !== ROLES.length) {
@@ -51,6 +54,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
       subjectPrefix,
       configDir,
       configPollMs,
+      shutdownGraceSeconds,
       dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'),
     };
   }
@@ -58,7 +62,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   if (roles.some((r) => r !== 'edge') && !databaseUrl) {
     throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
   }
-  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, natsUrl, databaseUrl };
+  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, natsUrl, databaseUrl };
 }
 
 function parseRoles(role: string): Role[] {

@@ -19,7 +19,8 @@ const RETRY_AFTER_SECONDS = '5';
 /**
  * Liveness and readiness of an edge process for load balancers and Kubernetes probes:
  * answered before authentication and without the bus, so it only says that this
- * process serves HTTP. No DAV resource lives there, under any prefix.
+ * process serves HTTP (200), or that it is stopping (503). No DAV resource lives there,
+ * under any prefix.
  */
 export const HEALTHZ_PATH = '/healthz';
 
@@ -29,6 +30,7 @@ export class DavDispatcher {
   /** Per HTTP method, its handlers; each serves its own resource kinds (CardDAV's, CalDAV's). */
   private readonly methods = new Map<string, DavMethod[]>();
   private timeouts?: HttpTimeouts;
+  private stopping = false;
 
   constructor(
     @Inject(Authenticator) private readonly authenticator: Authenticator,
@@ -50,6 +52,11 @@ export class DavDispatcher {
     }
   }
 
+  /** Readiness false: from now on the health path answers 503, so balancers send nothing new here. */
+  markStopping(): void {
+    this.stopping = true;
+  }
+
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       await this.dispatch(request, response);
@@ -62,8 +69,13 @@ export class DavDispatcher {
     toOriginForm(request);
     const method = (request.method ?? 'GET').toUpperCase();
     if ((method === 'GET' || method === 'HEAD') && request.url?.split('?')[0] === HEALTHZ_PATH) {
-      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '3', 'Cache-Control': 'no-store' });
-      response.end(method === 'HEAD' ? undefined : 'ok\n');
+      const body = this.stopping ? 'stopping\n' : 'ok\n';
+      response.writeHead(this.stopping ? 503 : 200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': String(body.length),
+        'Cache-Control': 'no-store',
+      });
+      response.end(method === 'HEAD' ? undefined : body);
       return;
     }
     const settings = await this.serverSettings.current();

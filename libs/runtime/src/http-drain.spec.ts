@@ -1,0 +1,88 @@
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { waitFor } from '@davmesh/testing';
+import { HttpDrain } from './http-drain';
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+}
+
+function get(port: number, path: string, agent: Agent): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('HttpDrain: stopping an HTTP server without failing a client', () => {
+  let server: Server;
+  let drain: HttpDrain;
+  let port: number;
+  let releases: (() => void)[];
+  let held: number;
+  const agents: Agent[] = [];
+  const keepAlive = () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    agents.push(agent);
+    return agent;
+  };
+
+  beforeEach(async () => {
+    releases = [];
+    held = 0;
+    server = createServer((request, response) => {
+      const answer = () => response.writeHead(200, { 'Content-Length': '2' }).end('ok');
+      if (request.url !== '/slow') return answer();
+      held++;
+      releases.push(answer);
+    });
+    drain = new HttpDrain(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) agent.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('answers the requests on open connections with Connection: close, refuses new connections, and ends when they are closed', async () => {
+    const idleAgent = keepAlive();
+    const busyAgent = keepAlive();
+    expect((await get(port, '/fast', idleAgent)).headers.connection).toBe('keep-alive');
+    const slow = get(port, '/slow', busyAgent);
+    await waitFor(() => held === 1);
+
+    const drained = drain.drain(Date.now() + 20_000);
+
+    await expect(get(port, '/fast', keepAlive())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    // The idle keep-alive connection is still served: a client may be sending on it right now.
+    const onIdle = await get(port, '/fast', idleAgent);
+    expect(onIdle).toMatchObject({ status: 200, headers: { connection: 'close' } });
+    releases.forEach((release) => release());
+    expect(await slow).toMatchObject({ status: 200, headers: { connection: 'close' } });
+    expect(await drained).toEqual({ cut: 0, unfinished: 0 });
+  });
+
+  it('lets a connection the client keeps idle end by the keep-alive timeout', async () => {
+    server.keepAliveTimeout = 300;
+    const idleAgent = keepAlive();
+    await get(port, '/fast', idleAgent);
+    const started = Date.now();
+    expect(await drain.drain(Date.now() + 20_000)).toEqual({ cut: 0, unfinished: 0 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('cuts the connections still open at the deadline', async () => {
+    const slow = get(port, '/slow', keepAlive());
+    await waitFor(() => held === 1);
+    expect(await drain.drain(Date.now() + 300)).toEqual({ cut: 1, unfinished: 1 });
+    await expect(slow).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+});

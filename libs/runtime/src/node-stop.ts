@@ -1,0 +1,60 @@
+import { type Server } from 'node:net';
+import { type INestMicroservice } from '@nestjs/common';
+import { type BusClient, type SharedNatsConnection } from '@davmesh/bus';
+import { type Logger } from '@davmesh/logging';
+import { type StartedEdge } from './nest-apps';
+import { type DomainRole } from './settings';
+
+/** What a node started, filled in as it starts, so a failed start stops what there is. */
+export interface NodeParts {
+  edge?: StartedEdge;
+  controlSocket?: Server;
+  domainApps: { role: DomainRole; app: INestMicroservice }[];
+  bus?: BusClient;
+  nats?: SharedNatsConnection;
+  /** Databases and the data directory lock, released last, in reverse order. */
+  releases: (() => Promise<void> | void)[];
+}
+
+/** Of the grace, what HTTP may use before open connections are cut: the rest is for the bus and the pools. */
+const HTTP_SHARE_OF_GRACE = 0.8;
+
+/**
+ * The one ordered stop of a process: readiness false; no new HTTP connection; the requests
+ * on open ones answered (with `Connection: close`); the edge's event subscriptions drained;
+ * each domain service's request subscriptions drained, its requests in flight answered,
+ * then its event subscriptions, then its database pool closed (Nest's shutdown hooks); the
+ * process's NATS connection flushed and closed, once; the embedded database closed.
+ */
+export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger): Promise<void> {
+  const startedAt = Date.now();
+  const step = async (what: string, run: () => Promise<unknown> | unknown) => {
+    try {
+      await run();
+    } catch (error) {
+      logger.warn({ err: error, step: what }, 'error while stopping');
+    }
+  };
+  const { edge } = parts;
+  edge?.dispatcher.markStopping();
+  await Promise.all([
+    step('control socket', () => parts.controlSocket && closeNetServer(parts.controlSocket)),
+    step('http', async () => {
+      if (!edge) return;
+      const result = await edge.drain.drain(startedAt + graceMs * HTTP_SHARE_OF_GRACE);
+      // Idle keep-alive connections cut are no loss; unfinished responses are.
+      if (result.unfinished > 0) logger.error(result, 'HTTP requests cut: they took longer than the shutdown grace');
+    }),
+  ]);
+  await step('edge', () => edge?.app.close());
+  const dependents = parts.domainApps.filter((d) => d.role !== 'config');
+  await Promise.all(dependents.map((d) => step(d.role, () => d.app.close())));
+  await Promise.all(parts.domainApps.filter((d) => d.role === 'config').map((d) => step(d.role, () => d.app.close())));
+  await step('bus client', () => parts.bus?.close());
+  await step('nats', () => parts.nats?.close());
+  for (const release of parts.releases.reverse()) await step('storage', release);
+}
+
+function closeNetServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
