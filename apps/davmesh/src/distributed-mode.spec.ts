@@ -83,8 +83,8 @@ describeWithInfrastructure('distributed mode: each service on its own, over real
     const instances = new Set<string>();
     for (let i = 0; i < 20; i++) instances.add((await bus.call(ConfigHealth, {})).instanceId);
     expect(instances.size).toBe(2);
-    expect((await bus.call(CalendarHealth, {})).schemaVersion).toBe('CalendarTaskSpans1766200000000');
-    expect((await bus.call(ContactsHealth, {})).schemaVersion).toBe('ContactsDeadProperties1766000000000');
+    expect((await bus.call(CalendarHealth, {})).schemaVersion).toBe('CalendarOutbox1766300000000');
+    expect((await bus.call(ContactsHealth, {})).schemaVersion).toBe('ContactsOutbox1766300000000');
   });
 
   it('gives a wrong password, an unknown user and a disabled user the same 401', async () => {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigClientModule } from '@davmesh/config-client';
 import { CalendarHealth } from '@davmesh/contracts';
-import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
+import { healthHandlerFor, outboxProviders, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from './schema';
 import { CalendarHandler } from './calendar.handler';
 import { ParsedObjects } from './objects/parsed-objects';
@@ -11,12 +11,19 @@ import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar
 import { CalendarStore1764200000000 } from './migrations/1764200000000-calendar-store';
 import { CalendarShares1766100000000 } from './migrations/1766100000000-calendar-shares';
 import { CalendarTaskSpans1766200000000 } from './migrations/1766200000000-calendar-task-spans';
+import { CalendarOutbox1766300000000 } from './migrations/1766300000000-calendar-outbox';
 import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
   entities: [],
-  migrations: [CalendarSchema1764000000000, CalendarStore1764200000000, CalendarShares1766100000000, CalendarTaskSpans1766200000000],
+  migrations: [
+    CalendarSchema1764000000000,
+    CalendarStore1764200000000,
+    CalendarShares1766100000000,
+    CalendarTaskSpans1766200000000,
+    CalendarOutbox1766300000000,
+  ],
 };
 
 /** The calendar service. Needs the bus and logger modules. */
@@ -27,7 +34,13 @@ export class CalendarServiceModule {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
       controllers: [CalendarHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
-      providers: [FolderRepository, ObjectRepository, { provide: ParsedObjects, useFactory: () => new ParsedObjects() }, CalendarService],
+      providers: [
+        ...outboxProviders({ schema: CALENDAR_SCHEMA }),
+        FolderRepository,
+        ObjectRepository,
+        { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
+        CalendarService,
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { Outbox, type Announce } from '@davmesh/storage';
 import {
   CALENDAR_MAX_DATE_TIME,
   CALENDAR_MIN_DATE_TIME,
@@ -70,6 +71,7 @@ export class CalendarService {
     @Inject(ObjectRepository) private readonly objects: ObjectRepository,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(ParsedObjects) private readonly parsed: ParsedObjects,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -96,8 +98,10 @@ export class CalendarService {
     if (contextId !== undefined && owner.contextId !== contextId) throw new DomainException('not-found', `no calendar ${folderId} in context ${contextId}`);
     const grantee = await this.bus.call(UsersGet, { userId: granteeUserId });
     if (grantee.contextId !== owner.contextId) throw new DomainException('not-found', `no user ${granteeUserId} in context ${owner.contextId}`);
-    await this.folders.setShare(folderId, granteeUserId, rights);
-    await this.announce(folderId, userId, folder.revision);
+    await this.outbox.transaction(async (db, announce) => {
+      await this.folders.setShare(db, folderId, granteeUserId, rights);
+      announceChange(announce, folderId, userId, folder.revision);
+    });
     return { folderId, ownerUserId: userId, granteeUserId, rights };
   }
 
@@ -111,7 +115,7 @@ export class CalendarService {
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
     // Calendars shared with a user are addressed by their folder id: a name of digits could hide one.
     if (/^\d+$/.test(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is reserved for calendars addressed by their id`);
-    const folder = await this.folders.dataSource.transaction(async (db) => {
+    return this.outbox.transaction(async (db, announce) => {
       const folderId = await this.folders.insert(db, {
         ownerUserId: request.userId,
         collectionName: request.collectionName,
@@ -124,23 +128,23 @@ export class CalendarService {
       });
       if (folderId === undefined) throw new DomainException('conflict', `a collection named "${request.collectionName}" exists`);
       for (const property of request.dead ?? []) await this.folders.setDead(db, folderId, property);
-      return (await this.folders.find(db, folderId))!;
+      const folder = (await this.folders.find(db, folderId))!;
+      announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);
+      return folder;
     });
-    await this.announce(folder.folderId, folder.ownerUserId, folder.revision);
-    return folder;
   }
 
   async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
-    const folder = await this.folders.dataSource.transaction(async (db) => {
+    return this.outbox.transaction(async (db, announce) => {
       await this.usableFolder(db, request.folderId, request.userId, 'write', true);
       await this.folders.updateProps(db, request.folderId, request.props ?? {});
       for (const property of request.setDead ?? []) await this.folders.setDead(db, request.folderId, property);
       for (const { ns, name } of request.removeDead ?? []) await this.folders.removeDead(db, request.folderId, ns, name);
       await this.folders.bumpRevision(db, request.folderId);
-      return (await this.folders.find(db, request.folderId))!;
+      const folder = (await this.folders.find(db, request.folderId))!;
+      announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);
+      return folder;
     });
-    await this.announce(folder.folderId, folder.ownerUserId, folder.revision);
-    return folder;
   }
 
   /** `com.openexchange.caldav.url` of the user, resolved for each of their calendars. */
@@ -155,14 +159,13 @@ export class CalendarService {
 
   /** Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`. */
   async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
-    const deleted = await this.folders.dataSource.transaction(async (db) => {
+    await this.outbox.transaction(async (db, announce) => {
       const folder = await this.usableFolder(db, folderId, userId, 'write', true);
       if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
       await this.folders.delete(db, folderId);
-      return folder;
+      // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
+      announceChange(announce, folderId, userId, folder.revision);
     });
-    // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
-    await this.announce(folderId, userId, deleted.revision);
     return { deleted: true };
   }
 
@@ -200,7 +203,7 @@ export class CalendarService {
       }
     }
     const etag = etagOf(request.ical);
-    const result = await this.folders.dataSource.transaction(async (db) => {
+    return this.outbox.transaction(async (db, announce) => {
       const folder = await this.usableFolder(db, request.folderId, request.userId, 'write', true);
       if (!folder.components.includes(summary.component)) {
         throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
@@ -215,14 +218,13 @@ export class CalendarService {
       await this.objects.upsert(db, request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical: request.ical, ...spanColumns(summary.span) });
       const revision = await this.folders.bumpRevision(db, request.folderId);
       await this.objects.recordChange(db, request.folderId, request.name, revision, false);
-      return { etag, created: !existing, revision, owner: folder.ownerUserId };
+      announceChange(announce, request.folderId, folder.ownerUserId, revision);
+      return { etag, created: !existing, revision };
     });
-    await this.announce(request.folderId, result.owner, result.revision);
-    return { etag: result.etag, created: result.created, revision: result.revision };
   }
 
   async deleteObject(userId: number, folderId: number, name: string, ifMatch?: string): Promise<{ revision: number }> {
-    const result = await this.folders.dataSource.transaction(async (db) => {
+    return this.outbox.transaction(async (db, announce) => {
       const folder = await this.usableFolder(db, folderId, userId, 'write', true);
       const existing = await this.objects.findForUpdate(db, folderId, name);
       if (!existing) throw new DomainException('not-found', `no resource ${name}`);
@@ -230,10 +232,9 @@ export class CalendarService {
       await this.objects.delete(db, folderId, name);
       const revision = await this.folders.bumpRevision(db, folderId);
       await this.objects.recordChange(db, folderId, name, revision, true);
-      return { revision, owner: folder.ownerUserId };
+      announceChange(announce, folderId, folder.ownerUserId, revision);
+      return { revision };
     });
-    await this.announce(folderId, result.owner, result.revision);
-    return { revision: result.revision };
   }
 
   async moveObject(request: {
@@ -247,7 +248,7 @@ export class CalendarService {
   }): Promise<{ etag: string; created: boolean }> {
     const { userId, folderId, name, toFolderId, toName } = request;
     if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
-    const revisions = await this.folders.dataSource.transaction(async (db) => {
+    return this.outbox.transaction(async (db, announce) => {
       // Lock both folders in id order, so two opposite moves cannot deadlock.
       const owners = new Map<number, number>();
       for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
@@ -272,11 +273,10 @@ export class CalendarService {
       await this.objects.recordChange(db, folderId, name, sourceRevision, true);
       const targetRevision = toFolderId === folderId ? sourceRevision : await this.folders.bumpRevision(db, toFolderId);
       await this.objects.recordChange(db, toFolderId, toName, targetRevision, false);
-      return { sourceRevision, targetRevision, etag: source.etag, created: !occupied, owners };
+      announceChange(announce, folderId, owners.get(folderId)!, sourceRevision);
+      if (toFolderId !== folderId) announceChange(announce, toFolderId, owners.get(toFolderId)!, targetRevision);
+      return { etag: source.etag, created: !occupied };
     });
-    await this.announce(folderId, revisions.owners.get(folderId)!, revisions.sourceRevision);
-    if (toFolderId !== folderId) await this.announce(toFolderId, revisions.owners.get(toFolderId)!, revisions.targetRevision);
-    return { etag: revisions.etag, created: revisions.created };
   }
 
   async syncChanges(
@@ -406,8 +406,9 @@ export class CalendarService {
     if (need === 'write' && folder.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
     return folder;
   }
+}
 
-  private async announce(folderId: number, ownerUserId: number, revision: number): Promise<void> {
-    await this.bus.emit(CalendarFolderChanged, { folderId, ownerUserId, revision });
-  }
+/** Stored with the change, published after its commit (at least once: consumers go by revision). */
+function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
+  announce(CalendarFolderChanged, { folderId, ownerUserId, revision });
 }

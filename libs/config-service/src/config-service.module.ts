@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigHealth } from '@davmesh/contracts';
-import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
+import { healthHandlerFor, outboxProviders, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CascadeHandler } from './cascade/cascade.handler';
 import { CascadeService } from './cascade/cascade.service';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './cascade/config-service-options';
@@ -12,11 +12,12 @@ import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
 import { Directory1764000000000 } from './migrations/1764000000000-directory';
 import { ConfigValues1764100000000 } from './migrations/1764100000000-config-values';
+import { ConfigOutbox1766300000000 } from './migrations/1766300000000-config-outbox';
 
 export const CONFIG_SERVICE_SCHEMA = {
   schema: CONFIG_SCHEMA,
   entities: [ContextRow, UserRow],
-  migrations: [Directory1764000000000, ConfigValues1764100000000],
+  migrations: [Directory1764000000000, ConfigValues1764100000000, ConfigOutbox1766300000000],
 };
 
 /** The config service: the directory and the config cascade. Needs the bus and logger modules. */
@@ -29,6 +30,7 @@ export class ConfigServiceModule {
       controllers: [DirectoryHandler, CascadeHandler, healthHandlerFor(ConfigHealth, 'config', CONFIG_SCHEMA)],
       providers: [
         { provide: CONFIG_SERVICE_OPTIONS, useValue: options },
+        ...outboxProviders({ schema: CONFIG_SCHEMA }),
         DirectoryRepository,
         DirectoryService,
         StoredValuesRepository,

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ContactsHealth } from '@davmesh/contracts';
-import { healthHandlerFor, StorageModule, type StorageTarget } from '@davmesh/storage';
+import { healthHandlerFor, outboxProviders, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CONTACTS_SCHEMA } from './schema';
 import { ContactsRepository } from './contacts.repository';
 import { ChangeRow, ContactRow, FolderRow, ShareRow } from './folders/folder.entities';
@@ -11,6 +11,7 @@ import { GalService } from './gal/gal.service';
 import { ContactsSchema1764000000000 } from './migrations/1764000000000-contacts-schema';
 import { ContactsDeadProperties1766000000000 } from './migrations/1766000000000-contacts-dead-properties';
 import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts-tables';
+import { ContactsOutbox1766300000000 } from './migrations/1766300000000-contacts-outbox';
 import { ObjectsHandler } from './objects/objects.handler';
 import { ObjectsService } from './objects/objects.service';
 import { SyncService } from './sync/sync.service';
@@ -18,7 +19,7 @@ import { SyncService } from './sync/sync.service';
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
   entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
-  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000],
+  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000],
 };
 
 /** The contacts service: folders, vCards, the global address list, sync. Needs the bus and logger modules. */
@@ -29,7 +30,7 @@ export class ContactsServiceModule {
       module: ContactsServiceModule,
       imports: [StorageModule.forService(storage, CONTACTS_SERVICE_SCHEMA)],
       controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA), FoldersHandler, ObjectsHandler, DirectoryEventsHandler],
-      providers: [ContactsRepository, FoldersService, GalService, ObjectsService, SyncService],
+      providers: [...outboxProviders({ schema: CONTACTS_SCHEMA }), ContactsRepository, FoldersService, GalService, ObjectsService, SyncService],
     };
   }
 }

@@ -62,10 +62,6 @@ const DEAD_OF_F = `COALESCE((SELECT json_agg(json_build_object('ns', d.ns, 'name
 export class ContactsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
   get manager(): EntityManager {
     return this.dataSource.manager;
   }
@@ -161,20 +157,20 @@ export class ContactsRepository {
     ]);
   }
 
-  async deleteFolder(contextId: number, folderId: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${S}."folders" WHERE context_id = $1 AND folder_id = $2`, [contextId, folderId]);
+  async deleteFolder(tx: EntityManager, contextId: number, folderId: number): Promise<void> {
+    await tx.query(`DELETE FROM ${S}."folders" WHERE context_id = $1 AND folder_id = $2`, [contextId, folderId]);
   }
 
-  async setShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
+  async setShare(tx: EntityManager, contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
     if (rights === 'none') {
-      await this.dataSource.query(`DELETE FROM ${S}."shares" WHERE context_id = $1 AND folder_id = $2 AND grantee_user_id = $3`, [
+      await tx.query(`DELETE FROM ${S}."shares" WHERE context_id = $1 AND folder_id = $2 AND grantee_user_id = $3`, [
         contextId,
         folderId,
         granteeUserId,
       ]);
       return;
     }
-    await this.dataSource.query(
+    await tx.query(
       `INSERT INTO ${S}."shares" (context_id, folder_id, grantee_user_id, rights) VALUES ($1, $2, $3, $4)
        ON CONFLICT (context_id, folder_id, grantee_user_id) DO UPDATE SET rights = EXCLUDED.rights`,
       [contextId, folderId, granteeUserId, rights],

@@ -5,3 +5,4 @@ export * from './storage.module';
 export * from './health';
 export * from './health.handler';
 export * from './json-rows';
+export * from './outbox';

@@ -90,12 +90,12 @@ export class FolderRepository {
   }
 
   /** Grants read or write, or (`none`) takes the grant back. */
-  async setShare(folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
+  async setShare(db: Queryable, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
     if (rights === 'none') {
-      await this.dataSource.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
+      await db.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
       return;
     }
-    await this.dataSource.query(
+    await db.query(
       `INSERT INTO "calendar"."shares" ("folder_id", "grantee_user_id", "rights") VALUES ($1, $2, $3)
        ON CONFLICT ("folder_id", "grantee_user_id") DO UPDATE SET "rights" = EXCLUDED."rights"`,
       [folderId, granteeUserId, rights],

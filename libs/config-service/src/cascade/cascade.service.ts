@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
 import {
   CONFIG_KEYS,
   ConfigChanged,
@@ -13,6 +12,7 @@ import {
   type ServerValues,
   type StoredValue,
 } from '@davmesh/contracts';
+import { Outbox, type Announce } from '@davmesh/storage';
 import { type UserRow } from '../directory/directory.entities';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ServerConfigHolder } from './server-config.holder';
@@ -41,7 +41,7 @@ export class CascadeService {
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
     @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
     @Inject(ServerConfigHolder) private readonly server: ServerConfigHolder,
-    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   async resolve(userId: number): Promise<EffectiveConfig> {
@@ -79,17 +79,21 @@ export class CascadeService {
     const checked = checkSetting(key, raw, scope);
     if (!checked.ok) throw new DomainException('bad-request', checked.message);
     const contextId = await this.requireScope(scope, scopeId);
-    const revision = await this.stored.set(scope, scopeId, checked.key, checked.value);
-    await this.announce(scope, scopeId, contextId, revision);
-    return { revision };
+    return this.outbox.transaction(async (db, announce) => {
+      const revision = await this.stored.set(db, scope, scopeId, checked.key, checked.value);
+      announceChange(announce, scope, scopeId, contextId, revision);
+      return { revision };
+    });
   }
 
   async unset(scope: StoredScope, scopeId: number, key: string): Promise<{ revision: number; removed: boolean }> {
     const checkedKey = this.requireKey(key);
     const contextId = await this.requireScope(scope, scopeId);
-    const result = await this.stored.unset(scope, scopeId, checkedKey);
-    if (result.removed) await this.announce(scope, scopeId, contextId, result.revision);
-    return result;
+    return this.outbox.transaction(async (db, announce) => {
+      const result = await this.stored.unset(db, scope, scopeId, checkedKey);
+      if (result.removed) announceChange(announce, scope, scopeId, contextId, result.revision);
+      return result;
+    });
   }
 
   private async layersFor(userId: number): Promise<UserLayers> {
@@ -153,11 +157,8 @@ export class CascadeService {
     if (!user) throw new DomainException('not-found', `no user ${scopeId}`);
     return user.contextId;
   }
+}
 
-  private async announce(scope: StoredScope, scopeId: number, contextId: number, revision: number): Promise<void> {
-    await this.bus.emit(
-      ConfigChanged,
-      scope === 'context' ? { revision, scope, contextId } : { revision, scope, userId: scopeId, contextId },
-    );
-  }
+function announceChange(announce: Announce, scope: StoredScope, scopeId: number, contextId: number, revision: number): void {
+  announce(ConfigChanged, scope === 'context' ? { revision, scope, contextId } : { revision, scope, userId: scopeId, contextId });
 }

@@ -1,9 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
 import { ConfigChanged } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
+import { Outbox } from '@davmesh/storage';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './config-service-options';
 import { fingerprintServerConfig, loadServerConfig, type ConfigProblem, type ServerConfig } from './server-config';
 import { StoredValuesRepository } from './stored-values.repository';
@@ -32,7 +32,7 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(CONFIG_SERVICE_OPTIONS) private readonly options: ConfigServiceOptions,
     @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
-    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -93,8 +93,11 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.current = config;
-    const revision = await this.stored.bumpRevision();
+    const revision = await this.outbox.transaction(async (db, announce) => {
+      const bumped = await this.stored.bumpRevision(db);
+      announce(ConfigChanged, { revision: bumped, scope: 'server' });
+      return bumped;
+    });
     this.logger.info({ revision }, 'server configuration reloaded');
-    await this.bus.emit(ConfigChanged, { revision, scope: 'server' });
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isConfigKey, type ConfigKey, type ConfigValue } from '@davmesh/contracts';
 
 export type StoredScope = 'context' | 'user';
@@ -27,8 +27,8 @@ export class StoredValuesRepository {
     return Number(rows[0].revision);
   }
 
-  async bumpRevision(): Promise<number> {
-    const rows: { revision: string }[] = await this.dataSource.query(BUMP_REVISION);
+  async bumpRevision(db: EntityManager): Promise<number> {
+    const rows: { revision: string }[] = await db.query(BUMP_REVISION);
     return Number(rows[0].revision);
   }
 
@@ -50,34 +50,28 @@ export class StoredValuesRepository {
     return rows.filter((r) => isConfigKey(r.key)).map((r) => ({ scope, scopeId, key: r.key as ConfigKey, value: r.value }));
   }
 
-  /** Stores the value and bumps the revision in one transaction; returns the new revision. */
-  async set(scope: StoredScope, scopeId: number, key: ConfigKey, value: ConfigValue): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO "config"."stored_values" ("scope", "scope_id", "key", "value") VALUES ($1, $2, $3, $4::jsonb)
-         ON CONFLICT ("scope", "scope_id", "key") DO UPDATE SET "value" = EXCLUDED."value", "updated_at" = now()`,
-        [scope, scopeId, key, JSON.stringify(value)],
-      );
-      const rows: { revision: string }[] = await manager.query(BUMP_REVISION);
-      return Number(rows[0].revision);
-    });
+  /** Stores the value and bumps the revision, in the caller's transaction; returns the new revision. */
+  async set(manager: EntityManager, scope: StoredScope, scopeId: number, key: ConfigKey, value: ConfigValue): Promise<number> {
+    await manager.query(
+      `INSERT INTO "config"."stored_values" ("scope", "scope_id", "key", "value") VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT ("scope", "scope_id", "key") DO UPDATE SET "value" = EXCLUDED."value", "updated_at" = now()`,
+      [scope, scopeId, key, JSON.stringify(value)],
+    );
+    return this.bumpRevision(manager);
   }
 
-  /** Removes the value; bumps the revision only when something was removed. */
-  async unset(scope: StoredScope, scopeId: number, key: ConfigKey): Promise<{ revision: number; removed: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const deleted: unknown[] = await manager.query(
-        `WITH gone AS (
-           DELETE FROM "config"."stored_values" WHERE "scope" = $1 AND "scope_id" = $2 AND "key" = $3 RETURNING "key"
-         ) SELECT "key" FROM gone`,
-        [scope, scopeId, key],
-      );
-      if (deleted.length === 0) {
-        const rows: { revision: string }[] = await manager.query(`SELECT "revision" FROM "config"."revision" WHERE "id" = 1`);
-        return { revision: Number(rows[0].revision), removed: false };
-      }
-      const rows: { revision: string }[] = await manager.query(BUMP_REVISION);
-      return { revision: Number(rows[0].revision), removed: true };
-    });
+  /** Removes the value, in the caller's transaction; bumps the revision only when something was removed. */
+  async unset(manager: EntityManager, scope: StoredScope, scopeId: number, key: ConfigKey): Promise<{ revision: number; removed: boolean }> {
+    const deleted: unknown[] = await manager.query(
+      `WITH gone AS (
+         DELETE FROM "config"."stored_values" WHERE "scope" = $1 AND "scope_id" = $2 AND "key" = $3 RETURNING "key"
+       ) SELECT "key" FROM gone`,
+      [scope, scopeId, key],
+    );
+    if (deleted.length === 0) {
+      const rows: { revision: string }[] = await manager.query(`SELECT "revision" FROM "config"."revision" WHERE "id" = 1`);
+      return { revision: Number(rows[0].revision), removed: false };
+    }
+    return { revision: await this.bumpRevision(manager), removed: true };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ContextRow, UserRow } from './directory.entities';
 
 export interface NewUserRow {
@@ -39,9 +39,9 @@ export class DirectoryRepository {
     return this.contexts.find({ order: { contextId: 'ASC' } });
   }
 
-  /** Inserts the user, or returns undefined when the login (case-insensitively) is taken. */
-  async insertUser(row: NewUserRow): Promise<UserRow | undefined> {
-    const rows: { user_id: number }[] = await this.users.query(
+  /** Inserts the user in the caller's transaction, or returns undefined when the login (case-insensitively) is taken. */
+  async insertUser(db: EntityManager, row: NewUserRow): Promise<UserRow | undefined> {
+    const rows: { user_id: number }[] = await db.query(
       `INSERT INTO "config"."users" ("context_id", "login", "display_name", "email", "password_hash")
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (lower("login")) DO NOTHING
@@ -49,7 +49,7 @@ export class DirectoryRepository {
       [row.contextId, row.login, row.displayName, row.email, row.passwordHash],
     );
     const userId = rows[0]?.user_id;
-    return userId === undefined ? undefined : ((await this.findUserById(userId)) ?? undefined);
+    return userId === undefined ? undefined : ((await db.getRepository(UserRow).findOneBy({ userId })) ?? undefined);
   }
 
   findUserById(userId: number): Promise<UserRow | null> {
@@ -67,15 +67,20 @@ export class DirectoryRepository {
     return this.users.find({ where: contextId === undefined ? {} : { contextId }, order: { userId: 'ASC' } });
   }
 
-  /** Applies the change and bumps the version in one statement; undefined when no such user. */
-  async updateUser(userId: number, change: Partial<Pick<UserRow, 'passwordHash' | 'enabled' | 'displayName' | 'email'>>): Promise<UserRow | undefined> {
-    const result = await this.users
+  /** Applies the change and bumps the version in one statement, in the caller's transaction; undefined when no such user. */
+  async updateUser(
+    db: EntityManager,
+    userId: number,
+    change: Partial<Pick<UserRow, 'passwordHash' | 'enabled' | 'displayName' | 'email'>>,
+  ): Promise<UserRow | undefined> {
+    const users = db.getRepository(UserRow);
+    const result = await users
       .createQueryBuilder()
       .update()
       .set({ ...change, version: () => '"version" + 1' })
       .where('user_id = :userId', { userId })
       .execute();
     if (!result.affected) return undefined;
-    return (await this.findUserById(userId)) ?? undefined;
+    return (await users.findOneBy({ userId })) ?? undefined;
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
 import {
   DomainException,
   UserChanged,
@@ -8,6 +7,8 @@ import {
   type UserChange,
   type UsersAddRequest,
 } from '@davmesh/contracts';
+import { Outbox } from '@davmesh/storage';
+import { type EntityManager } from 'typeorm';
 import { type ContextRow, type UserRow } from './directory.entities';
 import { DirectoryRepository } from './directory.repository';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
@@ -19,7 +20,7 @@ export const BAD_CREDENTIALS = 'invalid credentials';
 export class DirectoryService {
   constructor(
     @Inject(DirectoryRepository) private readonly repository: DirectoryRepository,
-    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   async addContext(contextId: number, name: string | undefined, tags: string[] | undefined): Promise<Context> {
@@ -36,15 +37,18 @@ export class DirectoryService {
     if (!(await this.repository.findContext(request.contextId))) {
       throw new DomainException('not-found', `context ${request.contextId} does not exist`);
     }
-    const row = await this.repository.insertUser({
-      contextId: request.contextId,
-      login: request.login,
-      displayName: request.displayName ?? request.login,
-      email: request.email ?? null,
-      passwordHash: await hashPassword(request.password),
+    const passwordHash = await hashPassword(request.password);
+    return this.changed('added', async (db) => {
+      const row = await this.repository.insertUser(db, {
+        contextId: request.contextId,
+        login: request.login,
+        displayName: request.displayName ?? request.login,
+        email: request.email ?? null,
+        passwordHash,
+      });
+      if (!row) throw new DomainException('conflict', `login "${request.login}" is taken`);
+      return row;
     });
-    if (!row) throw new DomainException('conflict', `login "${request.login}" is taken`);
-    return this.published(row, 'added');
   }
 
   async getUser(userId: number): Promise<User> {
@@ -63,23 +67,18 @@ export class DirectoryService {
 
   async setPassword(login: string, password: string): Promise<User> {
     const row = await this.requireLogin(login);
-    const updated = await this.repository.updateUser(row.userId, { passwordHash: await hashPassword(password) });
-    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
-    return this.published(updated, 'password-changed');
+    const passwordHash = await hashPassword(password);
+    return this.changed('password-changed', (db) => this.update(db, login, row.userId, { passwordHash }));
   }
 
   async updateProfile(login: string, change: { displayName?: string; email?: string | null }): Promise<User> {
     const row = await this.requireLogin(login);
-    const updated = await this.repository.updateUser(row.userId, change);
-    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
-    return this.published(updated, 'updated');
+    return this.changed('updated', (db) => this.update(db, login, row.userId, change));
   }
 
   async setEnabled(login: string, enabled: boolean): Promise<User> {
     const row = await this.requireLogin(login);
-    const updated = await this.repository.updateUser(row.userId, { enabled });
-    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
-    return this.published(updated, enabled ? 'enabled' : 'disabled');
+    return this.changed(enabled ? 'enabled' : 'disabled', (db) => this.update(db, login, row.userId, { enabled }));
   }
 
   /** Wrong password, unknown login and disabled user all fail alike, in about the same time. */
@@ -98,17 +97,19 @@ export class DirectoryService {
     return row;
   }
 
-  /** The row is committed; now every node hears of it. */
-  private async published(row: UserRow, change: UserChange): Promise<User> {
-    const user = toUser(row);
-    await this.bus.emit(UserChanged, {
-      userId: user.userId,
-      contextId: user.contextId,
-      login: user.login,
-      change,
-      version: user.version,
+  private async update(db: EntityManager, login: string, userId: number, change: Parameters<DirectoryRepository['updateUser']>[2]): Promise<UserRow> {
+    const updated = await this.repository.updateUser(db, userId, change);
+    if (!updated) throw new DomainException('not-found', `no user "${login}"`);
+    return updated;
+  }
+
+  /** Writes the user and, in the same transaction, the event every node hears of it by. */
+  private changed(change: UserChange, write: (db: EntityManager) => Promise<UserRow>): Promise<User> {
+    return this.outbox.transaction(async (db, announce) => {
+      const user = toUser(await write(db));
+      announce(UserChanged, { userId: user.userId, contextId: user.contextId, login: user.login, change, version: user.version });
+      return user;
     });
-    return user;
   }
 }
 

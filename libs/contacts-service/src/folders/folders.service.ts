@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
 import { ContactFolderChanged, DomainException, GAL_FOLDER_ID, type ContactFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
+import { Outbox, type Announce } from '@davmesh/storage';
 import { ContactsRepository, toFolder, type FolderAccessRecord } from '../contacts.repository';
 import { GalService } from '../gal/gal.service';
 
@@ -10,7 +10,7 @@ export class FoldersService {
   constructor(
     @Inject(ContactsRepository) private readonly repository: ContactsRepository,
     @Inject(GalService) private readonly gal: GalService,
-    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   async list(contextId: number, userId: number): Promise<ContactFolder[]> {
@@ -56,14 +56,15 @@ export class FoldersService {
     dead: DeadProperty[] = [],
   ): Promise<ContactFolder> {
     if (/^\d+$/.test(slug) || slug === 'Contacts') throw new DomainException('conflict', `"${slug}" is reserved`);
-    const row = await this.repository.transaction(async (tx) => {
+    const row = await this.outbox.transaction(async (tx, announce) => {
       const inserted = await this.repository.insertCustom(tx, contextId, userId, slug, displayName ?? slug, description ?? null);
       if (!inserted) return undefined;
       for (const property of dead) await this.repository.setDead(tx, contextId, inserted.folder_id, property);
-      return this.repository.folderWithDead(tx, contextId, inserted.folder_id);
+      const folder = await this.repository.folderWithDead(tx, contextId, inserted.folder_id);
+      if (folder) announceChange(announce, folder.context_id, folder.folder_id, Number(folder.revision), { ownerUserId: userId });
+      return folder;
     });
     if (!row) throw new DomainException('conflict', `an address book "${slug}" exists already`);
-    await this.announce(row.context_id, row.folder_id, Number(row.revision), { ownerUserId: userId });
     return toFolder(row, 'write');
   }
 
@@ -75,30 +76,35 @@ export class FoldersService {
     change: { displayName?: string; description?: string | null; setDead?: DeadProperty[]; removeDead?: { ns: string; name: string }[] },
   ) {
     await this.requireOwner(contextId, userId, folderId);
-    const row = await this.repository.transaction(async (tx) => {
+    const row = await this.outbox.transaction(async (tx, announce) => {
       await this.repository.updateFolder(tx, contextId, folderId, change.displayName, change.description);
       for (const property of change.setDead ?? []) await this.repository.setDead(tx, contextId, folderId, property);
       for (const property of change.removeDead ?? []) await this.repository.removeDead(tx, contextId, folderId, property);
-      return this.repository.folderWithDead(tx, contextId, folderId);
+      const folder = await this.repository.folderWithDead(tx, contextId, folderId);
+      if (folder) announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId });
+      return folder;
     });
     if (!row) throw new DomainException('not-found', `no contact folder ${folderId}`);
-    await this.announce(contextId, folderId, Number(row.revision), { ownerUserId: userId });
     return toFolder(row, 'write');
   }
 
   async delete(contextId: number, userId: number, folderId: number): Promise<{ deleted: true }> {
     const folder = await this.requireOwner(contextId, userId, folderId);
     if (folder.kind !== 'custom') throw new DomainException('forbidden', 'the personal contacts folder cannot be deleted', { condition: 'need-privileges' });
-    await this.repository.deleteFolder(contextId, folderId);
-    // Edges drop their listings that hold it: a book made again under the name is a new folder.
-    await this.announce(contextId, folderId, Number(folder.revision), { ownerUserId: userId });
+    await this.outbox.transaction(async (tx, announce) => {
+      await this.repository.deleteFolder(tx, contextId, folderId);
+      // Edges drop their listings that hold it: a book made again under the name is a new folder.
+      announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId });
+    });
     return { deleted: true };
   }
 
   async share(contextId: number, userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
     const folder = await this.requireOwner(contextId, userId, folderId);
-    await this.repository.setShare(contextId, folderId, granteeUserId, rights);
-    await this.announce(contextId, folderId, Number(folder.revision), { ownerUserId: userId, granteeUserId });
+    await this.outbox.transaction(async (tx, announce) => {
+      await this.repository.setShare(tx, contextId, folderId, granteeUserId, rights);
+      announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId, granteeUserId });
+    });
     return { folderId, granteeUserId, rights };
   }
 
@@ -114,10 +120,6 @@ export class FoldersService {
     return { ...grant, ownerUserId: folder.owner_user_id };
   }
 
-  private announce(contextId: number, folderId: number, revision: number, whose: { ownerUserId: number; granteeUserId?: number }): Promise<void> {
-    return this.bus.emit(ContactFolderChanged, { contextId, folderId, revision, ...whose });
-  }
-
   private async requireOwner(contextId: number, userId: number, folderId: number) {
     const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
     if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
@@ -126,4 +128,14 @@ export class FoldersService {
     }
     return folder;
   }
+}
+
+function announceChange(
+  announce: Announce,
+  contextId: number,
+  folderId: number,
+  revision: number,
+  whose: { ownerUserId: number; granteeUserId?: number },
+): void {
+  announce(ContactFolderChanged, { contextId, folderId, revision, ...whose });
 }

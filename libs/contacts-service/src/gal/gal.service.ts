@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFolderChanged, GAL_FOLDER_ID, UsersGet, UsersList, type User, type UserChangedEvent } from '@davmesh/contracts';
+import { Outbox, type Announce } from '@davmesh/storage';
 import { type EntityManager } from 'typeorm';
 import { ContactsRepository } from '../contacts.repository';
 
@@ -30,20 +31,20 @@ export class GalService {
   constructor(
     @Inject(ContactsRepository) private readonly repository: ContactsRepository,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   /** Creates and fills the context's list the first time it is needed. The directory is read before the transaction. */
   async ensure(contextId: number): Promise<void> {
     if (await this.repository.findFolder(this.repository.manager, contextId, GAL_FOLDER_ID)) return;
     const users = await this.bus.call(UsersList, { contextId });
-    const revision = await this.repository.transaction(async (tx) => {
-      if (!(await this.repository.insertGal(tx, contextId))) return undefined;
+    await this.outbox.transaction(async (tx, announce) => {
+      if (!(await this.repository.insertGal(tx, contextId))) return;
       await this.repository.findFolder(tx, contextId, GAL_FOLDER_ID, true);
       let last = 0;
       for (const user of users) last = (await this.apply(tx, user)) ?? last;
-      return last;
+      announceGal(announce, contextId, last);
     });
-    if (revision !== undefined) await this.publish(contextId, revision);
   }
 
   /** Every replica hears every directory change; the row lock and the version make repeats harmless. */
@@ -54,11 +55,11 @@ export class GalService {
       return;
     }
     const user = await this.bus.call(UsersGet, { userId: event.userId });
-    const revision = await this.repository.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx, announce) => {
       await this.repository.findFolder(tx, event.contextId, GAL_FOLDER_ID, true);
-      return this.apply(tx, user);
+      const revision = await this.apply(tx, user);
+      if (revision !== undefined) announceGal(announce, event.contextId, revision);
     });
-    if (revision !== undefined) await this.publish(event.contextId, revision);
   }
 
   /** Brings one user's entry up to date; answers the new folder revision if anything changed. */
@@ -95,8 +96,8 @@ export class GalService {
     );
     return changed ? revision : undefined;
   }
+}
 
-  private publish(contextId: number, revision: number): Promise<void> {
-    return this.bus.emit(ContactFolderChanged, { contextId, folderId: GAL_FOLDER_ID, revision });
-  }
+function announceGal(announce: Announce, contextId: number, revision: number): void {
+  announce(ContactFolderChanged, { contextId, folderId: GAL_FOLDER_ID, revision });
 }

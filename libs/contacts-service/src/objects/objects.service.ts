@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
 import {
   ContactFolderChanged,
   DomainException,
@@ -9,6 +8,7 @@ import {
   type ContactPutResult,
   type Page,
 } from '@davmesh/contracts';
+import { Outbox } from '@davmesh/storage';
 import { matchesFilter, parseVCard, validateVCard, VCardError, type ParsedVCard, type VCardLimits } from '@davmesh/vcard';
 import { ContactsRepository, type ContactRecord } from '../contacts.repository';
 import { FoldersService } from '../folders/folders.service';
@@ -46,7 +46,7 @@ export class ObjectsService {
   constructor(
     @Inject(ContactsRepository) private readonly repository: ContactsRepository,
     @Inject(FoldersService) private readonly folders: FoldersService,
-    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   async list(contextId: number, userId: number, folderIds: number[], withData: boolean, cursor?: string, limit = DEFAULT_PAGE) {
@@ -93,7 +93,7 @@ export class ObjectsService {
     const folderId = inReplaceable ? existing.folder_id : request.folderId;
     await this.folders.requireWrite(contextId, userId, folderId);
     const etag = etagOf(request.vcard);
-    const result = await this.repository.transaction(async (tx) => {
+    return this.outbox.transaction(async (tx, announce) => {
       await this.repository.findFolder(tx, contextId, folderId, true);
       const current = await this.repository.findByName(tx, contextId, name, true);
       if (current && current.folder_id !== folderId) throw new DomainException('conflict', `the name ${name} is taken in another folder`);
@@ -125,10 +125,9 @@ export class ObjectsService {
         },
         revision,
       );
+      announce(ContactFolderChanged, { contextId, folderId, revision });
       return { folderId, name, etag, created: !current, revision };
     });
-    await this.bus.emit(ContactFolderChanged, { contextId, folderId, revision: result.revision });
-    return result;
   }
 
   async delete(contextId: number, userId: number, folderIds: number[], name: string, ifMatch?: string) {
@@ -137,16 +136,16 @@ export class ObjectsService {
     if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
     const folderId = existing.folder_id;
     await this.folders.requireWrite(contextId, userId, folderId);
-    const revision = await this.repository.transaction(async (tx) => {
+    return this.outbox.transaction(async (tx, announce) => {
       await this.repository.findFolder(tx, contextId, folderId, true);
       const current = await this.repository.findByName(tx, contextId, name, true);
       if (!current || current.folder_id !== folderId) throw new DomainException('not-found', `no object ${name}`);
       if (ifMatch !== undefined && current.etag !== ifMatch) throw new DomainException('precondition-failed', 'the resource has changed');
       await this.repository.deleteContact(tx, contextId, name);
-      return this.repository.recordChange(tx, contextId, folderId, name, true);
+      const revision = await this.repository.recordChange(tx, contextId, folderId, name, true);
+      announce(ContactFolderChanged, { contextId, folderId, revision });
+      return { folderId, revision };
     });
-    await this.bus.emit(ContactFolderChanged, { contextId, folderId, revision });
-    return { folderId, revision };
   }
 
   async move(
@@ -165,7 +164,7 @@ export class ObjectsService {
     const sourceFolderId = existing.folder_id;
     await this.folders.requireWrite(contextId, userId, sourceFolderId);
     await this.folders.requireWrite(contextId, userId, targetFolderId);
-    const result = await this.repository.transaction(async (tx) => {
+    return this.outbox.transaction(async (tx, announce) => {
       for (const id of [...new Set([sourceFolderId, targetFolderId])].sort((a, b) => a - b)) {
         await this.repository.findFolder(tx, contextId, id, true);
       }
@@ -202,12 +201,10 @@ export class ObjectsService {
         },
         revision,
       );
-      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision, sourceRevision };
+      if (sourceFolderId !== targetFolderId) announce(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
+      announce(ContactFolderChanged, { contextId, folderId: targetFolderId, revision });
+      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision };
     });
-    const { sourceRevision, ...moved } = result;
-    if (sourceFolderId !== targetFolderId) await this.bus.emit(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
-    await this.bus.emit(ContactFolderChanged, { contextId, folderId: targetFolderId, revision: moved.revision });
-    return moved;
   }
 
   /** The requested folders the user can see; `not-found` for any other. */

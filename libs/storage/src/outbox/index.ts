@@ -1,0 +1,5 @@
+export * from './outbox';
+export * from './outbox-relay';
+export * from './outbox-store';
+export * from './outbox-table';
+export * from './outbox.providers';

@@ -1,0 +1,174 @@
+import { type PGlite } from '@electric-sql/pglite';
+import { type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { InProcessBroker, InProcessBusClient } from '@davmesh/bus';
+import { CalendarFolderChanged, type CalendarFolderChangedEvent, type EventContract } from '@davmesh/contracts';
+import { createLogger } from '@davmesh/logging';
+import { createTestDatabase, describeWithInfrastructure, eventually, type TestDatabase } from '@davmesh/testing';
+import { openServiceDataSource, type StorageTarget } from '../data-source';
+import { openPGlite } from '../pglite';
+import { Outbox, type OutboxOptions } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { createOutboxTable } from './outbox-table';
+
+const SCHEMA = 'outbox_spec';
+const logger = createLogger({ level: 'silent' });
+
+class NotesAndOutbox1700000000000 implements MigrationInterface {
+  name = 'NotesAndOutbox1700000000000';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "${SCHEMA}"."notes" ("revision" integer PRIMARY KEY)`);
+    await createOutboxTable(queryRunner, SCHEMA);
+  }
+  async down(): Promise<void> {}
+}
+
+/**
+ * The in-process bus with a switch: while it is down, a publish is never confirmed, as over a
+ * NATS connection that is trying to reconnect.
+ */
+class SwitchableBus extends InProcessBusClient {
+  down = false;
+
+  override async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {
+    if (this.down) return new Promise<void>(() => undefined);
+    return super.emit(contract, payload);
+  }
+}
+
+interface Node {
+  dataSource: DataSource;
+  outbox: Outbox;
+  relay: OutboxRelay;
+}
+
+function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTarget; close(): Promise<void> }>): void {
+  describe(name, () => {
+    let target: StorageTarget;
+    let close: () => Promise<void>;
+    let broker: InProcessBroker;
+    let bus: SwitchableBus;
+    let received: CalendarFolderChangedEvent[];
+    const nodes: Node[] = [];
+
+    const startNode = async (options: Partial<OutboxOptions> = {}): Promise<Node> => {
+      const dataSource = await openServiceDataSource(target, { schema: SCHEMA, entities: [], migrations: [NotesAndOutbox1700000000000] });
+      const outbox = new Outbox(dataSource, bus, logger, { schema: SCHEMA, relayAfterMs: 0, ...options });
+      const node = { dataSource, outbox, relay: new OutboxRelay(outbox, logger) };
+      nodes.push(node);
+      return node;
+    };
+
+    /** Stores note `revision` and announces it in the same transaction. */
+    const write = (node: Node, revision: number) =>
+      node.outbox.transaction(async (db, announce) => {
+        await db.query(`INSERT INTO "${SCHEMA}"."notes" ("revision") VALUES ($1)`, [revision]);
+        announce(CalendarFolderChanged, { folderId: 1, ownerUserId: 1, revision });
+        return revision;
+      });
+
+    const stored = async (node: Node) =>
+      ((await node.dataSource.query(`SELECT "revision" FROM "${SCHEMA}"."notes" ORDER BY "revision"`)) as { revision: number }[]).map((r) => r.revision);
+
+    beforeEach(async () => {
+      ({ target, close } = await openTarget());
+      broker = new InProcessBroker();
+      bus = new SwitchableBus(broker);
+      received = [];
+      broker.subscribe(CalendarFolderChanged.subject, undefined, (raw) => received.push((JSON.parse(raw) as { data: CalendarFolderChangedEvent }).data));
+    });
+
+    afterEach(async () => {
+      for (const node of nodes.splice(0)) {
+        await node.relay.stop();
+        await node.dataSource.destroy();
+      }
+      await close();
+    });
+
+    it('publishes an event right after its commit and keeps nothing once it is out', async () => {
+      const node = await startNode();
+      expect(await write(node, 1)).toBe(1);
+      await eventually(() => expect(received).toEqual([{ folderId: 1, ownerUserId: 1, revision: 1 }]));
+      await node.outbox.settled();
+      expect(await node.outbox.store.pending()).toBe(0);
+    });
+
+    it('announces nothing for a transaction that rolls back', async () => {
+      const node = await startNode();
+      await expect(
+        node.outbox.transaction(async (db, announce) => {
+          await db.query(`INSERT INTO "${SCHEMA}"."notes" ("revision") VALUES (1)`);
+          announce(CalendarFolderChanged, { folderId: 1, ownerUserId: 1, revision: 1 });
+          throw new Error('refused after the announcement');
+        }),
+      ).rejects.toThrow('refused after the announcement');
+      await write(node, 2);
+      await eventually(() => expect(received.length).toBeGreaterThan(0));
+      expect(received.map((e) => e.revision)).toEqual([2]);
+      expect(await stored(node)).toEqual([2]);
+    });
+
+    it('commits and answers a write within its bound while the bus is down, and the relay publishes every event once it is back', async () => {
+      const node = await startNode({ publishWithinMs: 50 });
+      bus.down = true;
+      const started = Date.now();
+      for (let revision = 1; revision <= 10; revision++) expect(await write(node, revision)).toBe(revision);
+      // Ten writes at 50 ms each; generous for a loaded machine, far below a bus timeout.
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(await stored(node)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await node.relay.relayOnce()).toBe(0);
+      expect(await node.outbox.store.pending()).toBe(10);
+
+      bus.down = false;
+      expect(await node.relay.relayOnce()).toBe(10);
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+      expect(await node.outbox.store.pending()).toBe(0);
+    });
+
+    it('lets the relays of several replicas share the table: every event published exactly once', async () => {
+      const a = await startNode({ publishWithinMs: 10, relayBatch: 7 });
+      const b = await startNode({ publishWithinMs: 10, relayBatch: 7 });
+      bus.down = true;
+      for (let revision = 1; revision <= 60; revision++) await write(revision % 2 ? a : b, revision);
+      bus.down = false;
+      while ((await a.outbox.store.pending()) > 0) await Promise.all([a.relay.relayOnce(), b.relay.relayOnce()]);
+      await eventually(() => expect(received).toHaveLength(60));
+      const revisions = received.map((e) => e.revision).sort((x, y) => x - y);
+      expect(revisions).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    });
+
+    it('takes over the events a relay leased and never finished (its replica died)', async () => {
+      const node = await startNode({ publishWithinMs: 10 });
+      bus.down = true;
+      await write(node, 1);
+      bus.down = false;
+      // A replica leases the row and dies before publishing it.
+      expect(await node.outbox.store.claimDue(0, 300, 10)).toHaveLength(1);
+      expect(await node.outbox.store.claimDue(0, 300, 10)).toHaveLength(0);
+      await eventually(async () => expect(await node.relay.relayOnce()).toBe(1));
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([1]));
+    });
+
+    it('runs on its own once started: an event the writer could not publish goes out without any call', async () => {
+      const node = await startNode({ publishWithinMs: 10, relayIntervalMs: 50, relayAfterMs: 100 });
+      bus.down = true;
+      await write(node, 1);
+      bus.down = false;
+      node.relay.start();
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([1]));
+      await eventually(async () => expect(await node.outbox.store.pending()).toBe(0));
+    });
+  });
+}
+
+outboxSuite('the outbox on PGlite', async () => {
+  const db: PGlite = await openPGlite(undefined);
+  return { target: { kind: 'pglite', db }, close: () => db.close() };
+});
+
+describeWithInfrastructure('the outbox on PostgreSQL', () => {
+  outboxSuite('with replicas on one database', async () => {
+    const database: TestDatabase = await createTestDatabase();
+    return { target: { kind: 'postgres', url: database.url }, close: () => database.drop() };
+  });
+});
