@@ -52,6 +52,8 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
 
     const startNode = async (options: Partial<OutboxOptions> = {}): Promise<Node> => {
       const dataSource = await openServiceDataSource(target, { schema: SCHEMA, entities: [], migrations: [NotesAndOutbox1700000000000] });
+      // One database per suite: each test starts from empty tables.
+      if (nodes.length === 0) await dataSource.query(`TRUNCATE "${SCHEMA}"."notes", "${SCHEMA}"."outbox"`);
       const outbox = new Outbox(dataSource, bus, logger, { schema: SCHEMA, relayAfterMs: 0, ...options });
       const node = { dataSource, outbox, relay: new OutboxRelay(outbox, logger) };
       nodes.push(node);
@@ -69,8 +71,15 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
     const stored = async (node: Node) =>
       ((await node.dataSource.query(`SELECT "revision" FROM "${SCHEMA}"."notes" ORDER BY "revision"`)) as { revision: number }[]).map((r) => r.revision);
 
-    beforeEach(async () => {
+    beforeAll(async () => {
       ({ target, close } = await openTarget());
+    }, 60_000);
+
+    afterAll(async () => {
+      await close();
+    });
+
+    beforeEach(() => {
       broker = new InProcessBroker();
       bus = new SwitchableBus(broker);
       received = [];
@@ -82,7 +91,6 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
         await node.relay.stop();
         await node.dataSource.destroy();
       }
-      await close();
     });
 
     it('publishes an event right after its commit and keeps nothing once it is out', async () => {
