@@ -66,6 +66,8 @@ describe('CalDAV hostile input: calendar data that would freeze, poison or break
   it.each([
     ['a rule every second without end', ['RRULE:FREQ=SECONDLY']],
     ['COUNT=999999999', ['RRULE:FREQ=DAILY;COUNT=999999999']],
+    // ical.js walks such a rule until the budget ends it: 2 million steps were 70 s of one thread.
+    ['a rule that never yields, FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', ['RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30']],
     ['21,000 EXDATE values', ['RRULE:FREQ=DAILY', `EXDATE:${Array.from({ length: 21_000 }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().replace(/[-:]|\.\d+/g, '')).join(',')}`]],
   ])('refuses %s at PUT with CALDAV:max-instances', async (_name, rules) => {
     const response = await put(demo, `${events}dense.ics`, vcalendar(...vevent('dense', `DTSTART:${day}T100000Z`, 'DURATION:PT1S', ...rules)));
@@ -85,6 +87,9 @@ describe('CalDAV hostile input: calendar data that would freeze, poison or break
     ['DURATION:1 hour', [`DTSTART:${day}T100000Z`, 'DURATION:1 hour']],
     ['EXDATE:garbage', [`DTSTART:${day}T100000Z`, 'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:garbage']],
     ['INTERVAL=0', [`DTSTART:${day}T100000Z`, 'RRULE:FREQ=DAILY;INTERVAL=0']],
+    ['BYMONTHDAY=0, a rule part no day matches', [`DTSTART:${day}T100000Z`, 'RRULE:FREQ=HOURLY;COUNT=52;BYDAY=-1SU;BYMONTH=1;BYMONTHDAY=0;BYSETPOS=-1']],
+    ['BYDAY=60MO', [`DTSTART:${day}T100000Z`, 'RRULE:FREQ=YEARLY;BYDAY=60MO']],
+    ['VALARMs nested 9 deep', [`DTSTART:${day}T100000Z`, ...Array.from({ length: 7 }, () => 'BEGIN:VALARM'), 'ACTION:DISPLAY', 'TRIGGER:-PT5M', ...Array.from({ length: 7 }, () => 'END:VALARM')]],
     ['a NUL in SUMMARY', [`DTSTART:${day}T100000Z`, 'SUMMARY:a\u0000b']],
     ['a TZID of 100,000 characters', [`DTSTART;TZID=${'Z'.repeat(100_000)}:${day}T100000`]],
   ])('refuses %s with CALDAV:valid-calendar-data, storing nothing', async (_name, props) => {

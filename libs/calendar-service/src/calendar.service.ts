@@ -39,6 +39,7 @@ import {
   readCalendarObject,
   RecurrenceLimitExceeded,
   withinRecurrenceBudget,
+  recurrenceBudget,
   type IcalLimits,
   type RecurrenceBudget,
   selectCalendarData,
@@ -193,7 +194,7 @@ export class CalendarService {
     if (Buffer.byteLength(request.ical) > MAX_RESOURCE_SIZE) {
       throw refused('forbidden', 'max-resource-size', `a calendar object may have at most ${MAX_RESOURCE_SIZE} bytes`);
     }
-    const summary = this.read(request.ical, request.limits ?? DEFAULT_ICAL_LIMITS);
+    const summary = this.read(request.ical, { ...DEFAULT_ICAL_LIMITS, ...request.limits });
     if (summary.span !== 'none') {
       if (Number.isFinite(summary.span.start) && summary.span.start < Date.parse(CALENDAR_MIN_DATE_TIME)) {
         throw refused('forbidden', 'min-date-time', `occurrences before ${CALENDAR_MIN_DATE_TIME} are not accepted`);
@@ -372,7 +373,8 @@ export class CalendarService {
 
   /** One request's recurrence work, shared by every object it evaluates. */
   private recurrenceBudget(limits: CalendarLimits | undefined): RecurrenceBudget {
-    return { steps: (limits ?? DEFAULT_ICAL_LIMITS).recurrenceSteps };
+    const { recurrenceSteps, recurrenceMillis } = { ...DEFAULT_ICAL_LIMITS, ...limits };
+    return recurrenceBudget(recurrenceSteps, recurrenceMillis);
   }
 
   /** An evaluation on the request's budget; out of steps, the request is refused, never truncated. */
@@ -381,7 +383,7 @@ export class CalendarService {
       return withinRecurrenceBudget(budget, evaluate);
     } catch (error) {
       if (error instanceof RecurrenceLimitExceeded) {
-        throw refused('forbidden', 'number-of-matches-within-limits', 'the recurrences in range need more work than davmesh.limits.recurrenceSteps allows');
+        throw refused('forbidden', 'number-of-matches-within-limits', 'the recurrences in range need more work than davmesh.limits.recurrenceSteps and recurrenceMillis allow');
       }
       throw error;
     }

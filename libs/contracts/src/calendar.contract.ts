@@ -224,6 +224,8 @@ export interface CalendarLimits {
   maxInstances: number;
   /** Recurrence-rule steps the whole request may take. */
   recurrenceSteps: number;
+  /** Milliseconds of recurrence-rule work the whole request may take; absent (an older edge), the default. */
+  recurrenceMillis?: number;
   parameterLength: number;
   propertyLength: number;
 }
@@ -232,6 +234,7 @@ const calendarLimits = z
   .object({
     maxInstances: z.number().int().min(1).max(10_000_000),
     recurrenceSteps: z.number().int().min(1).max(1_000_000_000),
+    recurrenceMillis: z.number().int().min(1).max(600_000).optional(),
     parameterLength: z.number().int().min(1).max(65_536),
     propertyLength: z.number().int().min(1).max(16_777_216),
   })

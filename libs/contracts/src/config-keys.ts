@@ -209,6 +209,14 @@ export const CONFIG_KEYS = {
     levels: UP_TO_CONTEXT,
     help: 'Most recurrence-rule iterations spent on one calendar object for one answer (expansion, time-range, free-busy); beyond it the request is refused with number-of-matches-within-limits.',
   },
+  'davmesh.limits.recurrenceMillis': {
+    type: 'integer',
+    default: 2000,
+    min: 100,
+    max: 600000,
+    levels: UP_TO_CONTEXT,
+    help: 'Most milliseconds of recurrence-rule work for one answer or one PUT (a rule that never yields, FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, costs its full step budget otherwise); beyond it a PUT is refused with max-instances and a query with number-of-matches-within-limits.',
+  },
   'davmesh.limits.queryResults': {
     type: 'integer',
     default: 10000,

@@ -1,5 +1,6 @@
 import { EUROPE_BERLIN as BERLIN } from '@davmesh/testing';
 import { InvalidCalendarObject, readCalendarObject } from './calendar-object';
+import { DEFAULT_ICAL_LIMITS } from './ical-limits';
 
 
 function calendar(...lines: string[]): string {
@@ -43,6 +44,12 @@ describe('reading a calendar object resource', () => {
   it('leaves an unbounded series open-ended', () => {
     const summary = readCalendarObject(calendar(...event('daily', 'DTSTART:20260101T080000Z', 'DURATION:PT30M', 'RRULE:FREQ=DAILY')));
     expect(summary.span).toEqual({ start: Date.parse('2026-01-01T08:00:00Z'), end: Infinity });
+  });
+
+  it('refuses a rule that never yields when its time runs out, however many steps it may take', () => {
+    const limits = { ...DEFAULT_ICAL_LIMITS, recurrenceSteps: 1_000_000_000, recurrenceMillis: 100 };
+    const never = calendar(...event('never', 'DTSTART:20260101T080000Z', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30'));
+    expect(() => readCalendarObject(never, limits)).toThrow(expect.objectContaining({ condition: 'max-instances', message: expect.stringContaining('100 ms') }));
   });
 
   it('keeps a series whose every instance is excluded, with no occurrences', () => {

@@ -3,7 +3,7 @@ import { occurrenceSpan, type OccurrenceSpan } from './occurrence-span';
 import { checkCalendarText, checkCalendarValues } from './calendar-validation';
 import { DEFAULT_ICAL_LIMITS, type IcalLimits } from './ical-limits';
 import { InvalidCalendarObject } from './invalid-calendar-object';
-import { RecurrenceLimitExceeded, withinRecurrenceBudget } from './recurrence-budget';
+import { RecurrenceLimitExceeded, recurrenceBudget, withinRecurrenceBudget } from './recurrence-budget';
 import { bindZones } from './zone-definitions';
 
 export { InvalidCalendarObject, type CalendarDataCondition } from './invalid-calendar-object';
@@ -27,10 +27,10 @@ export function readCalendarObject(text: string, limits: IcalLimits = DEFAULT_IC
   checkCalendarText(text);
   const root = parseVcalendar(text);
   try {
-    return withinRecurrenceBudget({ steps: limits.recurrenceSteps }, () => summarize(root, limits));
+    return withinRecurrenceBudget(recurrenceBudget(limits.recurrenceSteps, limits.recurrenceMillis), () => summarize(root, limits));
   } catch (error) {
     if (error instanceof InvalidCalendarObject) throw error;
-    if (error instanceof RecurrenceLimitExceeded) throw new InvalidCalendarObject('max-instances', `its recurrence needs more than ${limits.recurrenceSteps} steps to evaluate`);
+    if (error instanceof RecurrenceLimitExceeded) throw new InvalidCalendarObject('max-instances', `its recurrence needs more than ${limits.recurrenceSteps} steps or ${limits.recurrenceMillis} ms to evaluate`);
     // ical.js throws plain errors on values it cannot read: the data's fault, not ours.
     throw new InvalidCalendarObject('valid-calendar-data', `unreadable iCalendar: ${(error as Error).message}`);
   }

@@ -11,6 +11,21 @@ const MAX_ZONE_YEAR = 2100;
 /** Rule parts a zone's observance may use; none of them can make more than a few changes a year. */
 const OBSERVANCE_RULE_PARTS = new Set(['freq', 'interval', 'until', 'count', 'bymonth', 'byday', 'bymonthday', 'bysetpos', 'wkst']);
 
+/** VCALENDAR > VEVENT > VALARM is 3; RFC 9073's PARTICIPANT > VLOCATION makes 4. Deeper is no iCalendar, and recursion over it overflows the stack. */
+const MAX_COMPONENT_DEPTH = 8;
+/** RFC 5545 3.3.10: the values each BYxxx rule part may take; `signed` parts count from either end and never take 0. */
+const RULE_PART_RANGES: Record<string, { max: number; min?: number; signed?: true }> = {
+  BYSECOND: { min: 0, max: 60 },
+  BYMINUTE: { min: 0, max: 59 },
+  BYHOUR: { min: 0, max: 23 },
+  BYMONTH: { min: 1, max: 12 },
+  BYMONTHDAY: { max: 31, signed: true },
+  BYYEARDAY: { max: 366, signed: true },
+  BYWEEKNO: { max: 53, signed: true },
+  BYSETPOS: { max: 366, signed: true },
+};
+const WEEKDAY = /^([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z?$/;
 const BINARY_PROPERTIES = new Set(['attach']);
@@ -32,8 +47,9 @@ function checkNesting(text: string): void {
     const boundary = /^(BEGIN|END):(.*)$/i.exec(line);
     if (!boundary) continue;
     const name = boundary[2].trim().toUpperCase();
-    if (boundary[1].toUpperCase() === 'BEGIN') open.push(name);
-    else if (open.pop() !== name) throw invalid(`END:${name.slice(0, 40)} closes no open ${name.slice(0, 40)}`);
+    if (boundary[1].toUpperCase() === 'BEGIN') {
+      if (open.push(name) > MAX_COMPONENT_DEPTH) throw invalid(`components are nested more than ${MAX_COMPONENT_DEPTH} deep`);
+    } else if (open.pop() !== name) throw invalid(`END:${name.slice(0, 40)} closes no open ${name.slice(0, 40)}`);
   }
   if (open.length > 0) throw invalid(`BEGIN:${open[open.length - 1].slice(0, 40)} is never closed`);
 }
@@ -86,6 +102,28 @@ function checkProperty(property: IcalProperty, limits: IcalLimits): void {
   if (type === 'recur') {
     for (const rule of decoded as { count?: number; until?: unknown }[]) {
       if (rule.count != null && !(rule.count >= 1)) throw invalid(`${name.toUpperCase()} has COUNT ${rule.count}; it must be positive`);
+      checkRuleParts(name.toUpperCase(), (rule as { parts?: Record<string, unknown[]> }).parts ?? {});
+    }
+  }
+}
+
+/** ical.js iterates a rule part it cannot satisfy (BYMONTHDAY=0) until the budget ends it: refuse it up front. */
+function checkRuleParts(name: string, parts: Record<string, unknown[]>): void {
+  for (const [part, values] of Object.entries(parts)) {
+    for (const value of values) {
+      if (part === 'BYDAY') {
+        const match = WEEKDAY.exec(String(value));
+        const ordinal = match?.[2] === undefined ? 1 : Number(match[2]);
+        if (!match || ordinal < 1 || ordinal > 53) throw invalid(`${name} has BYDAY=${String(value).slice(0, 20)}, not a weekday with an ordinal of 1 to 53`);
+        continue;
+      }
+      const range = RULE_PART_RANGES[part];
+      if (!range) continue;
+      const number = Number(value);
+      const magnitude = range.signed ? Math.abs(number) : number;
+      if (!Number.isInteger(number) || magnitude < (range.min ?? 1) || magnitude > range.max) {
+        throw invalid(`${name} has ${part}=${String(value).slice(0, 20)}, outside ${range.signed ? `±1..${range.max}` : `${range.min}..${range.max}`}`);
+      }
     }
   }
 }

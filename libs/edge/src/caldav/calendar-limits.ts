@@ -5,6 +5,7 @@ export function calendarLimits(config: EffectiveConfig): CalendarLimits {
   return {
     maxInstances: Number(config.values['davmesh.limits.maxInstances'].value),
     recurrenceSteps: Number(config.values['davmesh.limits.recurrenceSteps'].value),
+    recurrenceMillis: Number(config.values['davmesh.limits.recurrenceMillis'].value),
     parameterLength: Number(config.values['davmesh.limits.parameterLength'].value),
     propertyLength: Number(config.values['davmesh.limits.propertyLength'].value),
   };
