@@ -1,6 +1,7 @@
 import { type ConsumerDeserializer, type IncomingRequest, type NatsContext, ServerNats } from '@nestjs/microservices';
 import { type Msg, type NatsConnection, type Subscription } from 'nats';
 import { InFlight } from './in-flight';
+import { ReplyHold } from './reply-hold';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { decodeRequestPacket, prefixed } from './wire';
 
@@ -18,7 +19,8 @@ const tolerantDeserializer: ConsumerDeserializer = {
  * on the process's shared connection when given one (and then never closes it); and it
  * stops gracefully: `close()` drains the request subscriptions (this replica takes no new
  * request, its queue group's others do), waits until every request taken is answered,
- * then drains the event subscriptions the same way.
+ * then drains the event subscriptions the same way. A reply made as the connection drops is
+ * sent again when it is back (ReplyHold).
  * Queue groups come from each handler (`{ queue }` extras); events subscribe without one.
  */
 export class DavmeshNatsServer extends ServerNats {
@@ -29,6 +31,7 @@ export class DavmeshNatsServer extends ServerNats {
   private readonly inFlight = new InFlight();
   /** Requests whose reply publisher is not made yet, with the end of their in-flight mark. */
   private readonly awaitingPublisher = new WeakMap<Msg, () => void>();
+  private replyHold?: ReplyHold;
 
   constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection) {
     super({ servers, name, deserializer: tolerantDeserializer });
@@ -41,6 +44,7 @@ export class DavmeshNatsServer extends ServerNats {
   }
 
   override bindEvents(client: NatsConnection): void {
+    this.replyHold = new ReplyHold(client);
     for (const [channel, handler] of this.messageHandlers) {
       const queue = handler.extras?.queue as string | undefined;
       const subscription = client.subscribe(prefixed(this.prefix, channel), {
@@ -68,7 +72,8 @@ export class DavmeshNatsServer extends ServerNats {
     this.awaitingPublisher.delete(message);
     return (response) => {
       try {
-        return publish(response);
+        if (this.replyHold) this.replyHold.send(() => publish(response));
+        else publish(response);
       } finally {
         if (response.isDisposed || response.err !== undefined) end?.();
       }

@@ -49,9 +49,13 @@ export class PrivateNats {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** kill -9 and a start on the same port: every client is cut off and must reconnect. */
-  async restart(): Promise<void> {
+  /**
+   * kill -9 and a start on the same port: every client is cut off and must reconnect.
+   * `whileDown` runs between the two (an outage of a given length, or work done meanwhile).
+   */
+  async restart(whileDown?: () => Promise<void>): Promise<void> {
     await this.kill();
+    await whileDown?.();
     await this.launch();
   }
 
