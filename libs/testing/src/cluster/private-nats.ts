@@ -28,16 +28,36 @@ async function waitForPort(port: number, open: boolean, timeoutMs: number): Prom
   }
 }
 
-/** A nats-server of one test's own on loopback, which the test may kill and start again on the same port. */
+/** One client connection as the server's monitoring lists it (`/connz`). */
+export interface NatsClientConnection {
+  /** The name the client gave; davmesh processes give `davmesh-<roles>:<pid>`. */
+  name?: string;
+  num_subs: number;
+}
+
+/**
+ * A nats-server of one test's own on loopback, which the test may kill and start again on the
+ * same port, with its monitoring endpoint on a second port.
+ */
 export class PrivateNats {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    readonly monitorPort: number,
+  ) {}
 
   static async start(port?: number): Promise<PrivateNats> {
-    const nats = new PrivateNats(port ?? (await freePort()));
+    const nats = new PrivateNats(port ?? (await freePort()), await freePort());
     await nats.launch();
     return nats;
+  }
+
+  /** The client connections open now. */
+  async connections(): Promise<NatsClientConnection[]> {
+    const response = await fetch(`http://127.0.0.1:${this.monitorPort}/connz?limit=10000`);
+    if (!response.ok) throw new Error(`nats-server monitoring answered ${response.status}`);
+    return ((await response.json()) as { connections: NatsClientConnection[] | null }).connections ?? [];
   }
 
   /** The server's process id while it runs. */
@@ -62,14 +82,15 @@ export class PrivateNats {
   async stop(): Promise<void> {
     await this.kill();
     releasePort(this.port);
+    releasePort(this.monitorPort);
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port)], { stdio: 'ignore' });
+    const child = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)], { stdio: 'ignore' });
     this.child = child;
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nats-server exited (${code}) at start`))));
     exited.catch(() => undefined);
-    await Promise.race([waitForPort(this.port, true, 20_000), exited]);
+    await Promise.race([Promise.all([waitForPort(this.port, true, 20_000), waitForPort(this.monitorPort, true, 20_000)]), exited]);
   }
 
   private async kill(): Promise<void> {

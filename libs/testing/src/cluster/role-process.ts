@@ -5,6 +5,14 @@ import { createInterface } from 'node:readline';
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
 export type ClusterRole = 'edge' | 'calendar' | 'contacts' | 'config';
+/** What `serve --role` takes here: one role, or `all` (embedded mode when NATS_URL is empty, what `npm start` runs). */
+export type ServeRole = ClusterRole | 'all';
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /** One line a role process logged (pino JSON); lines that are not JSON keep only `msg`. */
 export interface LogLine {
@@ -29,7 +37,7 @@ export class RoleProcess {
   starts = 0;
 
   constructor(
-    readonly role: ClusterRole,
+    readonly role: ServeRole,
     readonly name: string,
     private readonly env: Record<string, string>,
   ) {}
@@ -64,7 +72,8 @@ export class RoleProcess {
         const entry = parseLine(line);
         this.logs.push({ ...entry, process: this.name });
         if (entry.msg === 'edge listening' && typeof entry.url === 'string') this.edgeUrl = entry.url;
-        if (entry.msg === 'edge listening' || entry.msg === 'service ready') {
+        // A process with the edge serves once it listens (with `all`, after its services are ready).
+        if (entry.msg === 'edge listening' || (entry.msg === 'service ready' && this.role !== 'all')) {
           clearTimeout(timer);
           resolve();
         }
@@ -84,15 +93,16 @@ export class RoleProcess {
     await this.signal('SIGKILL');
   }
 
-  /** Sends a signal and waits for the process to exit. */
-  async signal(signal: NodeJS.Signals, timeoutMs = 30_000): Promise<void> {
+  /** Sends a signal and waits for the process to exit (SIGKILL after `timeoutMs`); says how it ended. */
+  async signal(signal: NodeJS.Signals, timeoutMs = 30_000): Promise<ProcessExit> {
     const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (!child || !this.running) return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null };
+    const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, how) => resolve({ code, signal: how })));
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
+    const exit = await exited;
     clearTimeout(timer);
+    return exit;
   }
 
   /** The last lines it logged, for failure messages. */
