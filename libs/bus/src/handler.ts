@@ -1,5 +1,6 @@
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { DomainException, fail, ok, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
+import { classifyFailure } from './failure-classifier';
 import { isMalformedPayload } from './wire';
 
 /** Marks a method as the handler of a request subject, in its service's queue group. */
@@ -41,6 +42,8 @@ export async function handleRequest<Req, Res>(
     return ok(await run(parsed.data));
   } catch (error) {
     if (error instanceof DomainException) return { ok: false, error: error.toError() };
+    const known = classifyFailure(error, contract.service, logger);
+    if (known) return { ok: false, error: known };
     logger.error({ subject: contract.subject, err: error }, 'request handler failed');
     return fail('internal', 'internal error');
   }

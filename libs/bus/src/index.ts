@@ -9,3 +9,5 @@ export * from './in-process-bus.client';
 export * from './handler';
 export * from './transport';
 export * from './bus.module';
+export * from './failure-classifier';
+export * from './idempotent-retry';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
 import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { askTwice, type Attempt } from './idempotent-retry';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { encodePacket, prefixed } from './wire';
 
@@ -27,19 +28,24 @@ export class NatsBusClient extends BusClient {
   }
 
   async request<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Reply<Res>> {
+    const budgetMs = options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const once = (timeoutMs: number) => this.attempt(contract, payload, timeoutMs);
+    const outcome = await (contract.idempotent ? askTwice(budgetMs, once) : once(budgetMs));
+    if ('reply' in outcome) return outcome.reply;
+    if (outcome.noAnswer === 'no-responders') return fail('unavailable', `no ${contract.service} service is answering`);
+    if (outcome.noAnswer === 'timeout') return fail('unavailable', `the ${contract.service} service did not answer in time`);
+    return fail('unavailable', `bus error on ${contract.subject}: ${outcome.message}`);
+  }
+
+  private async attempt<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, timeoutMs: number): Promise<Attempt<Res>> {
     const subject = prefixed(this.prefix, contract.subject);
     try {
-      const message = await this.connection.request(
-        subject,
-        encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }),
-        { timeout: options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
-      );
-      return replyFromPacket<Res>(message.data, contract.subject);
+      const message = await this.connection.request(subject, encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), { timeout: timeoutMs });
+      return { reply: replyFromPacket<Res>(message.data, contract.subject) };
     } catch (error) {
       const code = (error as NatsError).code;
-      if (code === ErrorCode.NoResponders) return fail('unavailable', `no ${contract.service} service is answering`);
-      if (code === ErrorCode.Timeout) return fail('unavailable', `the ${contract.service} service did not answer in time`);
-      return fail('unavailable', `bus error on ${contract.subject}: ${(error as Error).message}`);
+      const noAnswer = code === ErrorCode.NoResponders ? 'no-responders' : code === ErrorCode.Timeout ? 'timeout' : 'error';
+      return { noAnswer, message: (error as Error).message };
     }
   }
 

@@ -79,6 +79,7 @@ const folderProps = z
 export const CalendarFoldersList = defineRequest<{ userId: number }, CalendarFolder[]>(
   'calendar.v1.folders.list',
   z.object({ userId }).strict(),
+  { idempotent: true },
 );
 
 export interface CalendarFolderCreate {
@@ -183,6 +184,7 @@ export const CalendarObjectsList = defineRequest<
 >(
   'calendar.v1.objects.list',
   z.object({ userId, folderId, window: window.optional(), after: z.string().max(255).optional(), limit: z.number().int().min(1).max(1000) }).strict(),
+  { idempotent: true },
 );
 
 /** RFC 4791 9.6.4 prop: a property by name; `novalue` returns its name and parameters, not its value. */
@@ -277,6 +279,7 @@ export const CalendarObjectsGet = defineRequest<
       select: select.optional(),
     })
     .strict(),
+  { idempotent: true },
 );
 
 export interface CalendarObjectPut {
@@ -358,6 +361,7 @@ export const CalendarSyncChanges = defineRequest<
       window: window.optional(),
     })
     .strict(),
+  { idempotent: true },
 );
 
 export interface CalendarFolderChangedEvent {
@@ -472,6 +476,7 @@ export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: Cale
       limits: calendarLimits.optional(),
     })
     .strict(),
+  { idempotent: true },
 );
 
 export interface BusyPeriod {
@@ -484,6 +489,7 @@ export interface BusyPeriod {
 export const CalendarFreeBusy = defineRequest<{ userId: number; folderId: number; start: string; end: string; limits?: CalendarLimits }, { busy: BusyPeriod[] }>(
   'calendar.v1.freebusy',
   z.object({ userId, folderId, start: z.iso.datetime(), end: z.iso.datetime(), limits: calendarLimits.optional() }).strict(),
+  { idempotent: true },
 );
 
 export interface CalendarFolderUrl {
@@ -501,4 +507,5 @@ export interface CalendarFolderUrl {
 export const CalendarFolderUrls = defineRequest<{ userId: number; hostname: string }, CalendarFolderUrl[]>(
   'calendar.v1.folders.urls',
   z.object({ userId, hostname: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name') }).strict(),
+  { idempotent: true },
 );

@@ -23,7 +23,7 @@ const userId = z.number().int().positive();
 const contextId = z.number().int().positive();
 
 /** The effective value of every key for one user, with the level each came from. */
-export const ConfigResolve = defineRequest<{ userId: number }, EffectiveConfig>('config.v1.resolve', z.object({ userId }).strict());
+export const ConfigResolve = defineRequest<{ userId: number }, EffectiveConfig>('config.v1.resolve', z.object({ userId }).strict(), { idempotent: true });
 
 export interface ServerValues {
   revision: number;
@@ -35,6 +35,7 @@ export interface ServerValues {
 export const ConfigServerValues = defineRequest<Record<string, never>, ServerValues>(
   'config.v1.server-values',
   z.object({}).strict(),
+  { idempotent: true },
 );
 
 export interface ExplainedLevel {
@@ -55,6 +56,7 @@ export interface ConfigExplanation {
 export const ConfigExplain = defineRequest<{ userId: number; key: string }, ConfigExplanation>(
   'config.v1.explain',
   z.object({ userId, key }).strict(),
+  { idempotent: true },
 );
 
 export const ConfigSet = defineRequest<{ key: string; value: ConfigValue; contextId?: number; userId?: number }, { revision: number }>(
@@ -85,6 +87,7 @@ export const ConfigGet = defineRequest<{ contextId?: number; userId?: number }, 
     .object({ contextId: contextId.optional(), userId: userId.optional() })
     .strict()
     .refine((r) => (r.contextId === undefined) !== (r.userId === undefined), 'give exactly one of contextId and userId'),
+  { idempotent: true },
 );
 
 export interface ConfigChangedEvent {

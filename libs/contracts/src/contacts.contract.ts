@@ -130,6 +130,7 @@ const filter = z
 export const ContactFoldersList = defineRequest<{ userId: number; contextId: number }, ContactFolder[]>(
   'contacts.v1.folders.list',
   z.object(caller).strict(),
+  { idempotent: true },
 );
 
 export const ContactFoldersCreate = defineRequest<
@@ -206,19 +207,19 @@ export const ContactFoldersAdminShare = defineRequest<
 export const ContactObjectsList = defineRequest<
   { userId: number; contextId: number; folderIds: number[]; withData: boolean; cursor?: string; limit?: number },
   Page<ContactObject>
->('contacts.v1.objects.list', z.object({ ...caller, folderIds, withData: z.boolean(), cursor: cursor.optional(), limit: limit.optional() }).strict());
+>('contacts.v1.objects.list', z.object({ ...caller, folderIds, withData: z.boolean(), cursor: cursor.optional(), limit: limit.optional() }).strict(), { idempotent: true });
 
 /** The named objects found in any of the folders, with their vCards; names not found are left out. */
 export const ContactObjectsGet = defineRequest<
   { userId: number; contextId: number; folderIds: number[]; names: string[] },
   ContactObject[]
->('contacts.v1.objects.get', z.object({ ...caller, folderIds, names: z.array(name).max(200) }).strict());
+>('contacts.v1.objects.get', z.object({ ...caller, folderIds, names: z.array(name).max(200) }).strict(), { idempotent: true });
 
 /** Objects matching an addressbook-query filter, a page at a time; the service reads the folder in batches. */
 export const ContactObjectsQuery = defineRequest<
   { userId: number; contextId: number; folderIds: number[]; filter: AddressbookFilter; cursor?: string; limit?: number },
   Page<ContactObject>
->('contacts.v1.objects.query', z.object({ ...caller, folderIds, filter, cursor: cursor.optional(), limit: limit.optional() }).strict());
+>('contacts.v1.objects.query', z.object({ ...caller, folderIds, filter, cursor: cursor.optional(), limit: limit.optional() }).strict(), { idempotent: true });
 
 export interface ContactPutRequest {
   userId: number;
@@ -295,6 +296,7 @@ export const ContactSyncChanges = defineRequest<
 >(
   'contacts.v1.sync.changes',
   z.object({ ...caller, folderIds, since: z.record(z.string(), z.number().int().nonnegative()).optional(), limit: limit.optional() }).strict(),
+  { idempotent: true },
 );
 
 export interface ContactFolderChangedEvent {

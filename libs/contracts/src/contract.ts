@@ -6,6 +6,11 @@ export interface RequestContract<Req, Res> {
   readonly subject: string;
   readonly service: ServiceName;
   readonly request: z.ZodType<Req>;
+  /**
+   * Asking twice changes nothing a client can tell from asking once (the reads behind GET, HEAD,
+   * PROPFIND and REPORT): the bus client may ask another replica when the first does not answer.
+   */
+  readonly idempotent: boolean;
   /** Phantom: carries the reply type for callers; never read at run time. */
   readonly reply?: Res;
 }
@@ -25,8 +30,13 @@ export type PayloadOf<C> = C extends EventContract<infer P> ? P : never;
 
 const SUBJECT_PATTERN = /^(config|calendar|contacts)\.v\d+\.[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 
-export function defineRequest<Req, Res>(subject: string, request: z.ZodType<Req>): RequestContract<Req, Res> {
-  return { kind: 'request', subject: checkSubject(subject), service: subject.split('.')[0] as ServiceName, request };
+export interface RequestTraits {
+  /** See RequestContract.idempotent; false unless said. */
+  idempotent?: boolean;
+}
+
+export function defineRequest<Req, Res>(subject: string, request: z.ZodType<Req>, traits: RequestTraits = {}): RequestContract<Req, Res> {
+  return { kind: 'request', subject: checkSubject(subject), service: subject.split('.')[0] as ServiceName, request, idempotent: traits.idempotent ?? false };
 }
 
 export function defineEvent<Payload>(subject: string, payload: z.ZodType<Payload>): EventContract<Payload> {

@@ -49,6 +49,16 @@ describe('bus contracts', () => {
     ]);
   });
 
+  it('marks the reads behind GET, HEAD, PROPFIND and REPORT idempotent, and no request that changes anything', () => {
+    const idempotent = new Set(ALL_CONTRACTS.requests.filter((c) => c.idempotent).map((c) => c.subject));
+    for (const read of ['calendar.v1.objects.get', 'calendar.v1.objects.list', 'calendar.v1.objects.query', 'calendar.v1.sync.changes', 'calendar.v1.folders.list', 'contacts.v1.objects.get', 'contacts.v1.objects.query', 'config.v1.resolve', 'config.v1.directory.authenticate']) {
+      expect(idempotent).toContain(read);
+    }
+    const writes = /\.(add|create|update|delete|move|put|share|set|unset|set-password|set-enabled)$/;
+    expect([...idempotent].filter((subject) => writes.test(subject))).toEqual([]);
+    expect(defineRequest('config.v1.test.some-write', z.object({})).idempotent).toBe(false);
+  });
+
   it('recognises reply values', () => {
     expect(isReply(ok(1))).toBe(true);
     expect(isReply(fail('not-found', 'x'))).toBe(true);

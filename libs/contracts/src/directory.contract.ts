@@ -40,6 +40,7 @@ export const ContextsAdd = defineRequest<{ contextId: number; name?: string; tag
 export const ContextsList = defineRequest<Record<string, never>, Context[]>(
   'config.v1.directory.contexts.list',
   z.object({}).strict(),
+  { idempotent: true },
 );
 
 export interface UsersAddRequest {
@@ -66,16 +67,19 @@ export const UsersAdd = defineRequest<UsersAddRequest, User>(
 export const UsersGet = defineRequest<{ userId: number }, User>(
   'config.v1.directory.users.get',
   z.object({ userId }).strict(),
+  { idempotent: true },
 );
 
 export const UsersFindByLogin = defineRequest<{ login: string }, User>(
   'config.v1.directory.users.find-by-login',
   z.object({ login }).strict(),
+  { idempotent: true },
 );
 
 export const UsersList = defineRequest<{ contextId?: number }, User[]>(
   'config.v1.directory.users.list',
   z.object({ contextId: contextId.optional() }).strict(),
+  { idempotent: true },
 );
 
 export const UsersSetPassword = defineRequest<{ login: string; password: string }, User>(
@@ -101,6 +105,7 @@ export const UsersSetEnabled = defineRequest<{ login: string; enabled: boolean }
 export const Authenticate = defineRequest<{ login: string; password: string }, User>(
   'config.v1.directory.authenticate',
   z.object({ login: z.string().max(1024), password: z.string().max(4096) }).strict(),
+  { idempotent: true },
 );
 
 export type UserChange = 'added' | 'updated' | 'password-changed' | 'disabled' | 'enabled';

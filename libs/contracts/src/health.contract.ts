@@ -12,6 +12,6 @@ export interface HealthReport {
 
 const empty = z.object({}).strict();
 
-export const ConfigHealth = defineRequest<Record<string, never>, HealthReport>('config.v1.health', empty);
-export const CalendarHealth = defineRequest<Record<string, never>, HealthReport>('calendar.v1.health', empty);
-export const ContactsHealth = defineRequest<Record<string, never>, HealthReport>('contacts.v1.health', empty);
+export const ConfigHealth = defineRequest<Record<string, never>, HealthReport>('config.v1.health', empty, { idempotent: true });
+export const CalendarHealth = defineRequest<Record<string, never>, HealthReport>('calendar.v1.health', empty, { idempotent: true });
+export const ContactsHealth = defineRequest<Record<string, never>, HealthReport>('contacts.v1.health', empty, { idempotent: true });

@@ -6,3 +6,4 @@ export * from './health';
 export * from './health.handler';
 export * from './json-rows';
 export * from './outbox';
+export * from './database-unavailable';

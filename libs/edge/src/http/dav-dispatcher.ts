@@ -127,8 +127,9 @@ export class DavDispatcher {
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
     const { status, body, headers, message } = this.describeFailure(request, error);
     const log = { method: request.method, url: request.url, status, reason: message };
-    if (status >= 500) this.logger.error({ ...log, err: error }, 'request failed');
-    else this.logger.warn(log, 'request rejected');
+    // 503 is an outage (a service or its database unreachable), logged where it is known; not a bug.
+    if (status >= 500 && status !== 503) this.logger.error({ ...log, err: error }, 'request failed');
+    else this.logger.warn(log, status === 503 ? 'request answered unavailable' : 'request rejected');
     if (response.headersSent) {
       response.destroy();
       return;

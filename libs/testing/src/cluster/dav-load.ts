@@ -252,7 +252,7 @@ export class DavLoad {
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
         // The server closed an idle kept-alive connection as it was reused: nothing was sent, Node documents the retry.
         if (outgoing.reusedSocket && error.code === 'ECONNRESET' && READS.has(method)) this.send(agent, method, path, body, headers, edge).then(resolve, reject);
-        else reject(error);
+        else reject(outgoing.reusedSocket ? new Error(`${error.message} (on a kept-alive connection)`) : error);
       });
       outgoing.end(body);
     });

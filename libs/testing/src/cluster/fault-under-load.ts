@@ -1,4 +1,5 @@
-import { Cluster, type ClusterOptions } from './cluster';
+import { describeRequiring } from '../infrastructure';
+import { Cluster, clusterPrerequisitesMissing, type ClusterOptions } from './cluster';
 import { DavLoad, type LoadSummary, type LoadVerification } from './dav-load';
 
 export interface FaultRun {
@@ -45,13 +46,13 @@ export async function runFaultUnderLoad(
   await cluster.addUser('loader', 'loader-pw');
   const load = await DavLoad.start({ edges: () => cluster.edgeUrls(), login: 'loader', password: 'loader-pw', clients: options.clients ?? 6 });
   try {
-    await until(() => load.acknowledged.size >= (options.writesBefore ?? 30), 120_000, 'writes before the fault');
+    await until(() => load.acknowledged.size >= (options.writesBefore ?? 60), 120_000, 'writes before the fault');
     const faultAt = Date.now();
     await fault(cluster);
     const ackedAtFault = load.acknowledged.size;
     await until(() => load.records.some((r) => r.method === 'PUT' && r.at > faultAt && r.status === 201), options.recoveryTimeoutMs ?? 60_000, 'a write acknowledged after the fault');
     const recoveredAt = Math.min(...load.records.filter((r) => r.method === 'PUT' && r.at > faultAt && r.status === 201).map((r) => r.at + r.ms));
-    await until(() => load.acknowledged.size >= ackedAtFault + (options.writesAfter ?? 30), options.recoveryTimeoutMs ?? 60_000, 'writes after the fault');
+    await until(() => load.acknowledged.size >= ackedAtFault + (options.writesAfter ?? 120), options.recoveryTimeoutMs ?? 60_000, 'writes after the fault');
     const summary = await load.stop();
     const verification = await load.verify();
     return { cluster, load, summary, verification, faultAt, recoveredAt };
@@ -68,6 +69,43 @@ export function describeFaultRun(name: string, run: FaultRun): string {
     `first write acknowledged ${run.recoveredAt - run.faultAt} ms after the fault;`,
     `statuses ${JSON.stringify(summary.statuses)};`,
     `lost ${verification.lostWrites.length}, stored but reported failed ${verification.storedButReportedFailed.length},`,
-    `unanswered PUTs ${verification.unanswered} (${verification.unansweredButStored} stored)`,
+    `unanswered PUTs ${verification.unanswered} (${verification.unansweredButStored} stored);`,
+    `error log lines ${run.cluster.errorLogs().length}${run.cluster.errorLogs().length ? `: ${run.cluster.errorLogs().slice(0, 5).map((l) => JSON.stringify(l)).join(' ')}` : ''}`,
   ].join(' ');
+}
+
+/**
+ * A describe block around one fault under load: the run happens once before its tests (which
+ * read it through `run()`), the cluster stops after them. Skipped with a reason where nats-server
+ * or PostgreSQL's binaries are missing, a failure with CI=true.
+ */
+export function describeFaultUnderLoad(
+  name: string,
+  fault: (cluster: Cluster) => Promise<void>,
+  body: (run: () => FaultRun) => void,
+  options: FaultRunOptions = {},
+): void {
+  describeRequiring(name, clusterPrerequisitesMissing(), () => {
+    let cluster: Cluster | undefined;
+    let result: FaultRun | undefined;
+    beforeAll(async () => {
+      result = await runFaultUnderLoad(fault, options, (started) => (cluster = started));
+      process.stdout.write(`${describeFaultRun(name, result)}\n`);
+    }, 300_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    }, 60_000);
+    body(() => {
+      if (!result) throw new Error('the fault run did not complete');
+      return result;
+    });
+  });
+}
+
+/** What no fault may cause: an acknowledged write lost, a 500, a 503 without Retry-After, a stale read. */
+export function expectNoHarm(run: FaultRun): void {
+  expect(run.verification.lostWrites).toEqual([]);
+  expect(run.summary.serverErrors).toEqual([]);
+  expect(run.summary.unavailableWithoutRetryAfter).toEqual([]);
+  expect(run.summary.staleReads).toEqual([]);
 }

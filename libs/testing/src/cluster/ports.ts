@@ -19,7 +19,11 @@ const taken = new Set<number>();
 export async function freePort(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const range = /^(\d+)-(\d+)$/.exec(env.DAVMESH_CLUSTER_PORTS?.trim() ?? '');
   if (range) {
-    for (let port = Number(range[1]); port <= Number(range[2]); port++) {
+    const [low, high] = [Number(range[1]), Number(range[2])];
+    // Parallel test processes share the range: each starts looking at a place of its own.
+    const start = process.pid % (high - low + 1);
+    for (let i = 0; i <= high - low; i++) {
+      const port = low + ((start + i) % (high - low + 1));
       if (taken.has(port)) continue;
       if (await bindable(port)) {
         taken.add(port);
@@ -36,6 +40,21 @@ export async function freePort(env: NodeJS.ProcessEnv = process.env): Promise<nu
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Runs `start` on a free port, and again on another when it fails (another process took the
+ * port between the probe and the bind); the ports it failed on stay taken for this process.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, tries = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= tries) throw error;
+    }
+  }
 }
 
 /** Gives a port back to the range (a stopped server's). */

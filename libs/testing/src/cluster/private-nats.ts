@@ -1,31 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { freePort, releasePort } from './ports';
+import { freePort, onFreePort, releasePort } from './ports';
 
 export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
 
 export function natsServerInstalled(): boolean {
   return existsSync(NATS_SERVER_BINARY);
-}
-
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitForPort(port: number, open: boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await portOpen(port)) !== open) {
-    if (Date.now() > deadline) throw new Error(`port ${port} did not ${open ? 'open' : 'close'} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** One client connection as the server's monitoring lists it (`/connz`). */
@@ -48,16 +28,12 @@ export class PrivateNats {
   ) {}
 
   static async start(port?: number): Promise<PrivateNats> {
-    const nats = new PrivateNats(port ?? (await freePort()), await freePort());
-    await nats.launch();
-    return nats;
-  }
-
-  /** The client connections open now. */
-  async connections(): Promise<NatsClientConnection[]> {
-    const response = await fetch(`http://127.0.0.1:${this.monitorPort}/connz?limit=10000`);
-    if (!response.ok) throw new Error(`nats-server monitoring answered ${response.status}`);
-    return ((await response.json()) as { connections: NatsClientConnection[] | null }).connections ?? [];
+    const launch = async (at: number) => {
+      const nats = new PrivateNats(at, await freePort());
+      await nats.launch();
+      return nats;
+    };
+    return port === undefined ? onFreePort(launch) : launch(port);
   }
 
   /** The server's process id while it runs. */
@@ -67,6 +43,13 @@ export class PrivateNats {
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** The client connections open now. */
+  async connections(): Promise<NatsClientConnection[]> {
+    const response = await fetch(`http://127.0.0.1:${this.monitorPort}/connz?limit=10000`);
+    if (!response.ok) throw new Error(`nats-server monitoring answered ${response.status}`);
+    return ((await response.json()) as { connections: NatsClientConnection[] | null }).connections ?? [];
   }
 
   /**
@@ -86,11 +69,25 @@ export class PrivateNats {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)], { stdio: 'ignore' });
+    const child = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nats-server exited (${code}) at start`))));
-    exited.catch(() => undefined);
-    await Promise.race([Promise.all([waitForPort(this.port, true, 20_000), waitForPort(this.monitorPort, true, 20_000)]), exited]);
+    // Ready when it says so, not when the port answers: another process may hold the port.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`nats-server on port ${this.port} not ready within 20 s`)), 20_000);
+      let said = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        if (said.length < 10_000) said += chunk.toString();
+        if (said.includes('Server is ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`nats-server on port ${this.port} exited (${code}): ${said.trim().split('\n').pop()}`));
+      });
+    });
+    child.stderr!.resume();
   }
 
   private async kill(): Promise<void> {

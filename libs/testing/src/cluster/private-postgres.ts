@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort, releasePort } from './ports';
+import { onFreePort, releasePort } from './ports';
 
 const run = promisify(execFile);
 
@@ -44,15 +44,20 @@ export class PrivatePostgres {
       const { uid, gid } = await postgresIds();
       chownSync(dir, uid, gid);
     }
-    const server = new PrivatePostgres(bin, dir, port ?? (await freePort()));
+    const dataDir = join(dir, 'data');
     try {
-      await server.tool('initdb', ['-D', server.dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
-      await server.ctl(['start']);
+      const [command, args] = asPostgres(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+      await run(command, args, { cwd: dir, timeout: 90_000 });
+      const launch = async (at: number) => {
+        const server = new PrivatePostgres(bin, dir, at);
+        await server.ctl(['start']);
+        return server;
+      };
+      return port === undefined ? await onFreePort(launch) : await launch(port);
     } catch (error) {
-      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    return server;
   }
 
   /** The URL of a database on this server (`postgres` when not named). */
