@@ -29,19 +29,19 @@ describe('an idempotent request asked twice within its budget', () => {
   it('asks again after its share of the budget when the first is silent, and takes the second answer', async () => {
     const budgets: number[] = [];
     const started = Date.now();
-    const outcome = await askTwice(1000, (timeoutMs) => {
+    const outcome = await askTwice(5000, (timeoutMs) => {
       budgets.push(timeoutMs);
       return budgets.length === 1 ? silence(timeoutMs) : answer('second', 10);
     });
     expect(outcome).toEqual({ reply: ok('second') });
     expect(budgets).toHaveLength(2);
-    expect(budgets[1]).toBeLessThanOrEqual(1000 * (1 - FIRST_ATTEMPT_SHARE) + 5);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000 * FIRST_ATTEMPT_SHARE - 5);
+    expect(budgets[1]).toBeLessThanOrEqual(5000 * (1 - FIRST_ATTEMPT_SHARE) + 5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5000 * FIRST_ATTEMPT_SHARE - 5);
   });
 
   it('takes a late first answer that beats the second', async () => {
     let tries = 0;
-    const outcome = await askTwice(1000, (timeoutMs) => (++tries === 1 ? answer('late first', 500) : silence(timeoutMs)));
+    const outcome = await askTwice(5000, (timeoutMs) => (++tries === 1 ? answer('late first', 2500) : silence(timeoutMs)));
     expect(outcome).toEqual({ reply: ok('late first') });
     expect(tries).toBe(2);
   });
@@ -49,13 +49,13 @@ describe('an idempotent request asked twice within its budget', () => {
   it('asks again shortly after no replica was there, and gives up within the budget when none ever answers', async () => {
     let tries = 0;
     const started = Date.now();
-    const outcome = await askTwice(600, async () => {
+    const outcome = await askTwice(5000, async () => {
       tries++;
       return { noAnswer: 'no-responders', message: 'no responders' };
     });
     expect(outcome).toMatchObject({ noAnswer: 'no-responders' });
     expect(tries).toBe(2);
-    expect(Date.now() - started).toBeLessThan(600);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('never repeats a request that got a reply, an error reply included', async () => {
@@ -124,7 +124,7 @@ describeWithInfrastructure('idempotent requests over NATS, with replicas that ta
   it('answers every read within its budget, asking the live replica for those the dying one took', async () => {
     const client = await createBusClient(transport, 'test');
     try {
-      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Read, { n }, { timeoutMs: 1500 })));
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Read, { n }, { timeoutMs: 5000 })));
       expect(replies).toEqual(Array.from({ length: 20 }, (_, n) => ok({ n })));
       expect(swallowed.read).toBeGreaterThan(0);
     } finally {
@@ -135,7 +135,7 @@ describeWithInfrastructure('idempotent requests over NATS, with replicas that ta
   it('never asks a write twice: those the silent replica took are unavailable', async () => {
     const client = await createBusClient(transport, 'test');
     try {
-      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Write, { n }, { timeoutMs: 800 })));
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Write, { n }, { timeoutMs: 2000 })));
       const unavailable = replies.filter((r) => !r.ok && r.error.code === 'unavailable');
       expect(swallowed.write).toBeGreaterThan(0);
       expect(unavailable).toHaveLength(swallowed.write);
