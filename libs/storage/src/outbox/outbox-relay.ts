@@ -24,7 +24,9 @@ export class OutboxRelay {
     private readonly logger: Logger,
   ) {}
 
+  /** Nothing to do for an outbox that stores nothing (the in-process bus). */
   start(): void {
+    if (!this.outbox.options.durable) return;
     this.stopped = false;
     this.schedule(this.outbox.options.relayIntervalMs);
   }

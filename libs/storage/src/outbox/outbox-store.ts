@@ -26,15 +26,17 @@ export class OutboxStore {
     this.table = `"${schema}"."outbox"`;
   }
 
-  /** Inside the writer's transaction; answers the ids in the order given. */
+  /**
+   * Inside the writer's transaction; answers the ids in the order given (the sequence numbers
+   * the rows in VALUES order). A VALUES list: an unnest of arrays costs PGlite three times more.
+   */
   async insert(db: SqlRunner, events: OutboxEvent[]): Promise<string[]> {
+    const values = events.map((_, i) => `($${2 * i + 1}, $${2 * i + 2}::jsonb)`).join(', ');
     const rows = (await db.query(
-      `INSERT INTO ${this.table} ("subject", "payload")
-       SELECT e."subject", e."payload"::jsonb FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS e("subject", "payload", "n")
-       ORDER BY e."n" RETURNING "id"`,
-      [events.map((e) => e.subject), events.map((e) => JSON.stringify(e.payload))],
+      `INSERT INTO ${this.table} ("subject", "payload") VALUES ${values} RETURNING "id"`,
+      events.flatMap((e) => [e.subject, JSON.stringify(e.payload)]),
     )) as { id: string | number }[];
-    return rows.map((r) => String(r.id));
+    return rows.map((r) => BigInt(r.id)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).map(String);
   }
 
   /**

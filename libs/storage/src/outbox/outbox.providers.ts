@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
+import { BUS_TRANSPORT, BusClient, type BusTransport } from '@davmesh/bus';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { DataSource } from 'typeorm';
 import { Outbox, type OutboxOptions } from './outbox';
@@ -23,13 +23,14 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnModuleDes
   }
 }
 
-/** The `Outbox` of a service module (which imports its StorageModule) and its relay. */
+/** The `Outbox` of a service module (which imports its StorageModule) and its relay; it stores events on NATS only. */
 export function outboxProviders(options: OutboxOptions): Provider[] {
   return [
     {
       provide: Outbox,
-      inject: [DataSource, BusClient, LOGGER],
-      useFactory: (dataSource: DataSource, bus: BusClient, logger: Logger) => new Outbox(dataSource, bus, logger, options),
+      inject: [DataSource, BusClient, LOGGER, BUS_TRANSPORT],
+      useFactory: (dataSource: DataSource, bus: BusClient, logger: Logger, transport: BusTransport) =>
+        new Outbox(dataSource, bus, logger, { durable: transport.kind === 'nats', ...options }),
     },
     OutboxRelayLifecycle,
   ];

@@ -101,6 +101,14 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
       expect(await node.outbox.store.pending()).toBe(0);
     });
 
+    it('stores nothing on the in-process bus, where a publish cannot fail, and publishes at once', async () => {
+      const node = await startNode({ durable: false });
+      await write(node, 1);
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([1]));
+      expect(await node.outbox.store.pending()).toBe(0);
+      expect(await stored(node)).toEqual([1]);
+    });
+
     it('announces nothing for a transaction that rolls back', async () => {
       const node = await startNode();
       await expect(

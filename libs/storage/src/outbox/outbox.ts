@@ -19,9 +19,15 @@ export interface OutboxOptions {
   relayAfterMs?: number;
   /** Events the relay takes per pass (default 100). */
   relayBatch?: number;
+  /**
+   * Store events before publishing them (default). Off for the in-process bus, where a publish
+   * cannot fail and every listener lives and dies with this process: there the table would
+   * cost every write a statement and save nothing.
+   */
+  durable?: boolean;
 }
 
-export const OUTBOX_DEFAULTS = { publishWithinMs: 250, relayIntervalMs: 1000, relayAfterMs: 2000, relayBatch: 100 } as const;
+export const OUTBOX_DEFAULTS = { publishWithinMs: 250, relayIntervalMs: 1000, relayAfterMs: 2000, relayBatch: 100, durable: true } as const;
 
 /**
  * A transactional outbox: a write's events are stored in the write's own transaction, so a
@@ -48,7 +54,8 @@ export class Outbox {
   }
 
   /**
-   * Runs `work` in one transaction; what it announces is stored in that transaction. Resolves
+   * Runs `work` in one transaction; what it announces is stored in that transaction (when
+   * durable). Resolves
    * with `work`'s result once committed and the events published or handed to the relay.
    */
   async transaction<T>(work: (db: EntityManager, announce: Announce) => Promise<T>): Promise<T> {
@@ -63,11 +70,11 @@ export class Outbox {
       .transaction(async (db) => {
         const value = await work(db, announce);
         open = false;
-        if (events.length > 0) ids = await this.store.insert(db, events);
+        if (events.length > 0 && this.options.durable) ids = await this.store.insert(db, events);
         return value;
       })
       .finally(() => (open = false));
-    if (ids.length > 0) await this.publishNow(events, ids);
+    if (events.length > 0) await this.publishNow(events, ids);
     return result;
   }
 
@@ -78,6 +85,7 @@ export class Outbox {
 
   private async publishNow(events: OutboxEvent[], ids: string[]): Promise<void> {
     const published = await this.publisher.publish(events, Date.now() + this.options.publishWithinMs);
+    if (!this.options.durable) return;
     if (published < events.length) {
       this.logger.debug({ subject: events[published].subject, waiting: events.length - published }, 'event left to the outbox relay');
     }
@@ -85,12 +93,16 @@ export class Outbox {
   }
 }
 
+/** Published rows wait this long to be deleted together: one statement for many writes. */
+const DELETE_AFTER_MS = 100;
+
 /**
- * Deletes published rows off the request's path, many per statement under load. A deletion that
- * fails leaves its rows to the relay, which publishes them again.
+ * Deletes published rows off the request's path, many per statement. A deletion that fails
+ * leaves its rows to the relay, which publishes them again.
  */
 class Deletions {
   private queued: string[] = [];
+  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
@@ -101,11 +113,21 @@ class Deletions {
   add(ids: string[]): void {
     if (ids.length === 0) return;
     this.queued.push(...ids);
-    this.running ??= this.run();
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => this.start(), DELETE_AFTER_MS);
+    this.timer.unref();
   }
 
+  /** Deletes what is queued now, and waits for it. */
   async settled(): Promise<void> {
+    if (this.queued.length > 0) this.start();
     while (this.running) await this.running;
+  }
+
+  private start(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running ??= this.run();
   }
 
   private async run(): Promise<void> {
