@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { caldavBench } from './caldav.section';
 import { carddavBench } from './carddav.section';
+import { clusterBench } from './cluster.section';
 
 export interface BenchArgs {
   target?: string;
@@ -23,6 +24,9 @@ export interface BenchArgs {
   eventsLarge: number;
   baseline: number;
   radicale: boolean;
+  /** `--cluster`: measured seconds per cluster shape, and concurrent clients. */
+  clusterSeconds: number;
+  clusterClients: number;
 }
 
 export interface BenchModule {
@@ -32,6 +36,8 @@ export interface BenchModule {
 }
 
 const BENCHES: BenchModule[] = [carddavBench, caldavBench];
+/** Run only when asked (`--cluster`): it starts clusters of processes. */
+const OPT_IN: BenchModule[] = [clusterBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -48,6 +54,9 @@ async function main(): Promise<void> {
       baseline: { type: 'string', default: '500' },
       'no-radicale': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      cluster: { type: 'boolean', default: false },
+      'cluster-seconds': { type: 'string', default: '30' },
+      'cluster-clients': { type: 'string', default: '8' },
     },
   });
   const args: BenchArgs = {
@@ -61,10 +70,13 @@ async function main(): Promise<void> {
     contacts: Number(values.contacts),
     baseline: Number(values.baseline),
     radicale: !values['no-radicale'],
+    clusterSeconds: Number(values['cluster-seconds']),
+    clusterClients: Number(values['cluster-clients']),
   };
   const file = join(__dirname, '..', 'docs', 'benchmarks.md');
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced by its own run.\n';
-  for (const bench of BENCHES.filter((b) => !values.only || b.name === values.only)) {
+  const selected = values.cluster ? [clusterBench] : [...BENCHES, ...OPT_IN].filter((b) => (values.only ? b.name === values.only : BENCHES.includes(b)));
+  for (const bench of selected) {
     const started = Date.now();
     process.stderr.write(`bench ${bench.name}: running on ${cpus().length} cores\n`);
     const section = await bench.run(args);
