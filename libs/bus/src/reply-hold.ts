@@ -4,7 +4,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from './bus-client';
 /** Past a caller's request timeout, nobody waits for the reply any more. */
 const HOLD_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 /** A reply sent this shortly before the connection is seen to drop may have gone down with it. */
-const AT_RISK_MS = 250;
+const AT_RISK_MS = 1000;
 /** Replies kept for that case, at most (a bound on memory under load). */
 const AT_RISK_MAX = 1000;
 /** The caller's connection may come back up to one reconnect interval (500 ms and jitter) after ours. */
