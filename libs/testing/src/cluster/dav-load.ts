@@ -224,7 +224,10 @@ export class DavLoad {
     return answer;
   }
 
-  private send(agent: Agent, method: string, path: string, body?: string, headers: Record<string, string> = {}, edge?: string): Promise<HttpAnswer> {
+  /** Kept-alive connections the server had closed as a request went out on them (resent once on a new one). */
+  resent = 0;
+
+  private send(agent: Agent, method: string, path: string, body?: string, headers: Record<string, string> = {}, edge?: string, resend = true): Promise<HttpAnswer> {
     const base = edge ?? this.options.edges()[0];
     if (!base) return Promise.reject(new Error('no edge is up'));
     return new Promise((resolve, reject) => {
@@ -250,9 +253,12 @@ export class DavLoad {
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.options.requestTimeoutMs ?? 30_000} ms`)));
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        // The server closed an idle kept-alive connection as it was reused: nothing was sent, Node documents the retry.
-        if (outgoing.reusedSocket && error.code === 'ECONNRESET' && READS.has(method)) this.send(agent, method, path, body, headers, edge).then(resolve, reject);
-        else reject(outgoing.reusedSocket ? new Error(`${error.message} (on a kept-alive connection)`) : error);
+        // The server closed a kept-alive connection as it was reused, before reading the request: Node documents
+        // sending it again (a PUT that did arrive after all then gets 412, which the records show).
+        if (resend && outgoing.reusedSocket && error.code === 'ECONNRESET') {
+          this.resent++;
+          this.send(agent, method, path, body, headers, edge, false).then(resolve, reject);
+        } else reject(outgoing.reusedSocket ? new Error(`${error.message} (on a kept-alive connection)`) : error);
       });
       outgoing.end(body);
     });

@@ -69,7 +69,7 @@ export function describeFaultRun(name: string, run: FaultRun): string {
     `first write acknowledged ${run.recoveredAt - run.faultAt} ms after the fault;`,
     `statuses ${JSON.stringify(summary.statuses)};`,
     `lost ${verification.lostWrites.length}, stored but reported failed ${verification.storedButReportedFailed.length},`,
-    `unanswered PUTs ${verification.unanswered} (${verification.unansweredButStored} stored);`,
+    `unanswered PUTs ${verification.unanswered} (${verification.unansweredButStored} stored); kept-alive connections reset and resent ${run.load.resent};`,
     `error log lines ${run.cluster.errorLogs().length}${run.cluster.errorLogs().length ? `: ${run.cluster.errorLogs().slice(0, 5).map((l) => JSON.stringify(l)).join(' ')}` : ''}`,
   ].join(' ');
 }
