@@ -1,8 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainException } from '@davmesh/contracts';
 import { XmlParseError } from '@davmesh/dav';
-import { LOGGER, type Logger } from '@davmesh/logging';
+import { LOGGER, RepeatLimiter, type Logger } from '@davmesh/logging';
 import { Authenticator, type AuthClient } from '../auth/authenticator';
 import { ServerSettingsService, type ServerSettings } from '../config/server-settings.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
@@ -26,11 +26,14 @@ export const HEALTHZ_PATH = '/healthz';
 
 /** Resolve the path, authenticate, pick the method handler, map failures to HTTP. */
 @Injectable()
-export class DavDispatcher {
+export class DavDispatcher implements OnApplicationShutdown {
   /** Per HTTP method, its handlers; each serves its own resource kinds (CardDAV's, CalDAV's). */
   private readonly methods = new Map<string, DavMethod[]>();
   private timeouts?: HttpTimeouts;
   private stopping = false;
+  /** Who sent a request, once authenticated: refusals are logged once per user and reason, then counted. */
+  private readonly users = new WeakMap<IncomingMessage, number>();
+  private readonly refusals: RepeatLimiter;
 
   constructor(
     @Inject(Authenticator) private readonly authenticator: Authenticator,
@@ -40,6 +43,11 @@ export class DavDispatcher {
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
   ) {
     for (const method of methods) this.methods.set(method.method, [...(this.methods.get(method.method) ?? []), method]);
+    this.refusals = new RepeatLimiter(logger);
+  }
+
+  onApplicationShutdown(): void {
+    this.refusals.flush();
   }
 
   /** The server this dispatcher answers on, before it listens: its timeouts follow the server settings. */
@@ -109,6 +117,7 @@ export class DavDispatcher {
     if (auth.kind === 'error') {
       throw new DavHttpError(STATUS_FOR_ERROR[auth.error.code], auth.error.message);
     }
+    this.users.set(request, auth.user.userId);
     if (!resource) throw new DavHttpError(404, 'no such resource');
     const allowed = this.allowedMethods(resource.kind);
     response.setHeader('Allow', allowed.join(', '));
@@ -126,10 +135,11 @@ export class DavDispatcher {
 
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
     const { status, body, headers, message } = this.describeFailure(request, error);
-    const log = { method: request.method, url: request.url, status, reason: message };
+    const userId = this.users.get(request);
+    const log = { method: request.method, url: request.url, status, reason: message, userId };
     // 503 is an outage (a service or its database unreachable), logged where it is known; not a bug.
     if (status >= 500 && status !== 503) this.logger.error({ ...log, err: error }, 'request failed');
-    else this.logger.warn(log, status === 503 ? 'request answered unavailable' : 'request rejected');
+    else this.refusals.warn(`${userId ?? request.socket.remoteAddress}\u0000${status}\u0000${message}`, log, status === 503 ? 'request answered unavailable' : 'request rejected');
     if (response.headersSent) {
       response.destroy();
       return;
