@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { ChangeGeneration } from '@davmesh/caching';
 import { ConfigResolve, DomainException, type ConfigChangedEvent, type EffectiveConfig } from '@davmesh/contracts';
 
 interface Entry {
@@ -14,11 +15,13 @@ const MAX_ENTRIES = 50_000;
 /**
  * Effective configuration of users, fetched with `config.v1.resolve` and kept until a
  * `config.v1.events.changed` that concerns them, with a newer revision, arrives.
- * The edge and every domain service use this one cache.
+ * The edge and every domain service use this one cache. A reply that was in flight while a
+ * change arrived is answered but not kept: it may predate the change.
  */
 @Injectable()
 export class EffectiveConfigCache {
   private readonly entries = new Map<number, Entry>();
+  private readonly generation = new ChangeGeneration();
 
   constructor(@Inject(BusClient) private readonly bus: BusClient) {}
 
@@ -26,8 +29,10 @@ export class EffectiveConfigCache {
   async forUser(userId: number): Promise<EffectiveConfig> {
     const cached = this.entries.get(userId);
     if (cached && Date.now() - cached.fetchedAt < MAX_AGE_MS) return cached.config;
+    const askedAt = this.generation.mark();
     const reply = await this.bus.request(ConfigResolve, { userId });
     if (!reply.ok) throw new DomainException(reply.error.code, reply.error.message, reply.error.details);
+    if (!this.generation.isCurrent(askedAt)) return reply.data;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(userId, { config: reply.data, fetchedAt: Date.now() });
     return reply.data;
@@ -35,6 +40,7 @@ export class EffectiveConfigCache {
 
   /** Drops what the change may affect; entries fetched at or after its revision already include it. */
   onChanged(event: ConfigChangedEvent): void {
+    this.generation.changed();
     for (const [userId, entry] of this.entries) {
       if (entry.config.revision >= event.revision) continue;
       const affected =
@@ -46,6 +52,7 @@ export class EffectiveConfigCache {
   }
 
   clear(): void {
+    this.generation.changed();
     this.entries.clear();
   }
 }

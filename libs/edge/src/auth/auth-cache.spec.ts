@@ -8,7 +8,7 @@ describe('auth cache', () => {
   it('remembers a login only for the same password and only until it expires', () => {
     let now = 0;
     const cache = new AuthCache(1000, 10, () => now);
-    cache.put('anna', 'pw', anna);
+    cache.put('anna', 'pw', anna, cache.mark());
     expect(cache.get('anna', 'pw')).toEqual(anna);
     expect(cache.get('anna', 'other')).toBeUndefined();
     now = 1000;
@@ -17,7 +17,7 @@ describe('auth cache', () => {
 
   it('evicts a user when a newer version of them is announced, not an older one', () => {
     const cache = new AuthCache(60_000);
-    cache.put('anna', 'pw', anna);
+    cache.put('anna', 'pw', anna, cache.mark());
     expect(cache.evictUser(1, 3)).toBe(0);
     expect(cache.evictUser(1, 4)).toBe(1);
     expect(cache.get('anna', 'pw')).toBeUndefined();
@@ -25,9 +25,9 @@ describe('auth cache', () => {
 
   it('stays bounded', () => {
     const cache = new AuthCache(60_000, 2);
-    cache.put('a', '1', anna);
-    cache.put('b', '1', anna);
-    cache.put('c', '1', anna);
+    cache.put('a', '1', anna, cache.mark());
+    cache.put('b', '1', anna, cache.mark());
+    cache.put('c', '1', anna, cache.mark());
     expect(cache.size).toBe(2);
     expect(cache.get('a', '1')).toBeUndefined();
   });

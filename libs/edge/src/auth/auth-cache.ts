@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ChangeGeneration, type GenerationMark } from '@davmesh/caching';
 import { type User } from '@davmesh/contracts';
 
 interface Entry {
@@ -9,10 +10,12 @@ interface Entry {
 /**
  * Remembers successful logins briefly so a sync burst does not run scrypt per request.
  * Keyed by a hash of login and password, so a changed password misses by itself; the
- * directory's user-changed events evict a user everywhere (password change, disable).
+ * directory's user-changed events evict a user everywhere (password change, disable). A login
+ * checked while an eviction arrived is not kept: its reply may predate the change.
  */
 export class AuthCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly generation = new ChangeGeneration();
 
   constructor(
     private readonly ttlMs: number,
@@ -31,8 +34,13 @@ export class AuthCache {
     return entry.user;
   }
 
-  put(login: string, password: string, user: User): void {
-    if (this.ttlMs <= 0) return;
+  /** Where a login check begins: pass it to `put` with its reply. */
+  mark(): GenerationMark {
+    return this.generation.mark();
+  }
+
+  put(login: string, password: string, user: User, checkedAt: GenerationMark): void {
+    if (this.ttlMs <= 0 || !this.generation.isCurrent(checkedAt)) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -42,6 +50,7 @@ export class AuthCache {
 
   /** Drops every entry of the user older than `version`. */
   evictUser(userId: number, version: number): number {
+    this.generation.changed();
     let evicted = 0;
     for (const [key, entry] of this.entries) {
       if (entry.user.userId === userId && entry.user.version < version) {
@@ -53,6 +62,7 @@ export class AuthCache {
   }
 
   clear(): void {
+    this.generation.changed();
     this.entries.clear();
   }
 

@@ -40,10 +40,11 @@ export class Authenticator {
     if (cached) return { kind: 'user', user: cached };
     const refused = this.limiter.admit(credentials.login, client.address, client.limits);
     if (refused) return { kind: 'throttled', ...refused };
+    const checkedAt = this.cache.mark();
     const reply = await this.bus.request(Authenticate, credentials);
     if (reply.ok) {
       this.limiter.succeeded(credentials.login, client.address);
-      this.cache.put(credentials.login, credentials.password, reply.data);
+      this.cache.put(credentials.login, credentials.password, reply.data, checkedAt);
       return { kind: 'user', user: reply.data };
     }
     if (reply.error.code === 'unauthenticated' || reply.error.code === 'bad-request') {

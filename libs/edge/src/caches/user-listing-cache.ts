@@ -1,3 +1,5 @@
+import { ChangeGeneration, type GenerationMark } from '@davmesh/caching';
+
 const MAX_AGE_MS = 30_000;
 const MAX_USERS = 10_000;
 
@@ -16,8 +18,8 @@ export class UserListingCache<F> {
   private readonly entries = new Map<number, Entry<F>>();
   /** A folder's holder key → users whose entry holds it. */
   private readonly holders = new Map<string, Set<number>>();
-  /** Bumped by every change event: a listing begun before one may be stale and is not kept. */
-  private generation = 0;
+  /** A listing begun before a change event may be stale and is not kept. */
+  private readonly generation = new ChangeGeneration();
 
   constructor(
     private readonly holderKey: (folder: F) => string,
@@ -36,12 +38,12 @@ export class UserListingCache<F> {
   }
 
   /** Where a listing begins: pass it to `put` when it is done. */
-  mark(): number {
-    return this.generation;
+  mark(): GenerationMark {
+    return this.generation.mark();
   }
 
-  put(userId: number, folders: F[], listedAt: number): void {
-    if (listedAt !== this.generation) return;
+  put(userId: number, folders: F[], listedAt: GenerationMark): void {
+    if (!this.generation.isCurrent(listedAt)) return;
     this.forget(userId);
     this.entries.set(userId, { folders, fetchedAt: this.now() });
     for (const folder of folders) {
@@ -73,7 +75,7 @@ export class UserListingCache<F> {
 
   /** Call on every change event, before forgetting what it touches. */
   protected changed(): void {
-    this.generation++;
+    this.generation.changed();
   }
 
   protected forgetHolders(key: string): void {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
+import { ChangeGeneration } from '@davmesh/caching';
 import { CONFIG_KEYS, ConfigServerValues, type ConfigChangedEvent, type ConfigKey } from '@davmesh/contracts';
 import { DavHttpError } from '../http/dav-exchange';
 import { STATUS_FOR_ERROR } from '../http/error-status';
@@ -25,11 +26,14 @@ const MAX_AGE_MS = 60_000;
 @Injectable()
 export class ServerSettingsService {
   private cached?: { settings: ServerSettings; fetchedAt: number };
+  /** Server values asked for before a server change arrived are used once, not kept. */
+  private readonly generation = new ChangeGeneration();
 
   constructor(@Inject(BusClient) private readonly bus: BusClient) {}
 
   async current(): Promise<ServerSettings> {
     if (this.cached && Date.now() - this.cached.fetchedAt < MAX_AGE_MS) return this.cached.settings;
+    const askedAt = this.generation.mark();
     const reply = await this.bus.request(ConfigServerValues, {});
     if (!reply.ok) throw new DavHttpError(STATUS_FOR_ERROR[reply.error.code], reply.error.message);
     const prefix = String(reply.data.values['com.openexchange.dav.prefixPath'].value);
@@ -40,15 +44,18 @@ export class ServerSettingsService {
       proxyPrefix: proxyPrefix === '/' ? undefined : proxyPrefix,
       limits: Object.fromEntries(LIMIT_KEYS.map((key) => [key, Number(reply.data.values[key].value)])) as Record<LimitKey, number>,
     };
-    this.cached = { settings, fetchedAt: Date.now() };
+    if (this.generation.isCurrent(askedAt)) this.cached = { settings, fetchedAt: Date.now() };
     return settings;
   }
 
   clear(): void {
+    this.generation.changed();
     this.cached = undefined;
   }
 
   onChanged(event: ConfigChangedEvent): void {
-    if (event.scope === 'server' && this.cached && this.cached.settings.revision < event.revision) this.cached = undefined;
+    if (event.scope !== 'server') return;
+    this.generation.changed();
+    if (this.cached && this.cached.settings.revision < event.revision) this.cached = undefined;
   }
 }
