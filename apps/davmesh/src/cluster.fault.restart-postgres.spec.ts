@@ -10,8 +10,12 @@ describeFaultUnderLoad(
       expect(run().summary.noAnswer).toEqual([]);
     });
 
-    it('logs the outage, not a handler failure with a stack', () => {
-      expect(run().cluster.logs().filter((l) => l.msg === 'request handler failed' || l.msg === 'request failed')).toEqual([]);
+    it('logs the outage once per service process, not a handler failure with a stack per request', () => {
+      const logs = run().cluster.logs();
+      expect(logs.filter((l) => l.msg === 'request handler failed' || l.msg === 'request failed')).toEqual([]);
+      const told = logs.filter((l) => l.outage === 'database unavailable' && l.repeated === undefined);
+      expect(told.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(told.map((l) => l.process)).size).toBe(told.length);
     });
 
     it('recovers with nothing restarted', () => {

@@ -31,6 +31,17 @@ describe('failures a classifier knows', () => {
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([expect.stringContaining('dependency down')]);
   });
 
+  it('are logged once per outage, however many requests they refuse', async () => {
+    const logger = recordingLogger();
+    for (let i = 0; i < 50; i++) {
+      await handleRequest(Lookup, { id: i }, logger, async () => {
+        throw new DependencyDown('connect ECONNREFUSED');
+      });
+    }
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toMatchObject({ level: 'warn', obj: { service: 'calendar', outage: 'dependency down' } });
+  });
+
   it('leave every other failure internal, logged with the error', async () => {
     const logger = recordingLogger();
     const reply = await handleRequest(Lookup, { id: 1 }, logger, async () => {

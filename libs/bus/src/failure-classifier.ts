@@ -1,4 +1,5 @@
 import { type DomainError } from '@davmesh/contracts';
+import { RepeatLimiter, type Logger } from '@davmesh/logging';
 
 /** A failure that is not a bug: what to answer, and the outage to tell the operator about. */
 export interface KnownFailure {
@@ -15,6 +16,11 @@ export interface OutageLogger {
 }
 
 const classifiers = new Set<FailureClassifier>();
+
+/** An outage is told once per service and kind in this window, then how many requests it refused. */
+export const OUTAGE_LOG_WINDOW_MS = 30_000;
+
+const outageLogs = new WeakMap<OutageLogger, RepeatLimiter>();
 
 /** Registered by the module that knows the failures (storage for its driver's); registering twice is once. */
 export function registerFailureClassifier(classifier: FailureClassifier): void {
@@ -33,5 +39,12 @@ export function classifyFailure(error: unknown, service: string, logger: OutageL
 }
 
 function reportOutage(logger: OutageLogger, service: string, known: KnownFailure, error: unknown): void {
-  logger.warn({ service, outage: known.outage, reason: (error as Error)?.message ?? String(error) }, `${known.outage}: answering unavailable`);
+  let limiter = outageLogs.get(logger);
+  if (!limiter) {
+    // The limiter logs at warn only here, which is all an OutageLogger offers.
+    limiter = new RepeatLimiter(logger as Logger, { windowMs: OUTAGE_LOG_WINDOW_MS });
+    outageLogs.set(logger, limiter);
+  }
+  const reason = (error as Error)?.message ?? String(error);
+  limiter.warn(`${service}\u0000${known.outage}`, { service, outage: known.outage, reason }, `${known.outage}: answering unavailable`);
 }
