@@ -9,12 +9,18 @@ export interface HttpDrainResult {
 }
 
 /**
+ * A kept-alive connection idle this long after the drain began is closed: a client busy on
+ * it has sent its next request by then (and is answered, with `Connection: close`).
+ */
+const IDLE_LINGER_MS = 1000;
+const IDLE_SWEEP_MS = 100;
+
+/**
  * Stops an HTTP server without failing a client: no new connection is accepted, every
  * request already on a connection is answered, with `Connection: close` from the moment
  * the drain begins so the client opens its next connection elsewhere, and a connection
- * the client keeps idle ends by the server's keep-alive timeout as it always does (the
- * client was told that timeout, so closing it is no surprise). What is left at the
- * deadline is cut. Attach before the server listens.
+ * the client keeps idle is closed after a second (not at once: a client may be sending
+ * on it right now). What is left at the deadline is cut. Attach before the server listens.
  */
 export class HttpDrain {
   /** Open connections, each with its unfinished responses. */
@@ -48,12 +54,17 @@ export class HttpDrain {
       for (const response of responses) if (!response.headersSent) response.shouldKeepAlive = false;
     }
     if (this.connections.size > 0) {
+      const lingerEnd = Date.now() + IDLE_LINGER_MS;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.onEmpty = () => {
+        // Node knows which connections are between requests (not even reading headers).
+        const sweep = setInterval(() => Date.now() >= lingerEnd && this.server.closeIdleConnections(), IDLE_SWEEP_MS);
+        const done = () => {
+          clearInterval(sweep);
           clearTimeout(timer);
           resolve();
         };
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+        this.onEmpty = done;
       });
     }
     const result: HttpDrainResult = {
