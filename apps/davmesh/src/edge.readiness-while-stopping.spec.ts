@@ -24,12 +24,12 @@ describe('an edge that is stopping, as a load balancer sees it', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'davmesh-readiness-'));
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await node?.close();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('answers /healthz 503 on a connection it already had, with Connection: close, and refuses new connections', async () => {
     const kept = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -42,5 +42,5 @@ describe('an edge that is stopping, as a load balancer sees it', () => {
     } finally {
       kept.destroy();
     }
-  });
+  }, 60_000);
 });

@@ -70,7 +70,7 @@ describe("embedded mode: what npm start runs", () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 
   it('refuses a second server on the same data directory', async () => {
     const node = await startEmbedded(dataDir);
@@ -79,7 +79,7 @@ describe("embedded mode: what npm start runs", () => {
     } finally {
       await node.close();
     }
-  });
+  }, 120_000);
 
   it('lets the CLI add a user while the server runs, who can log in at once', async () => {
     const node = await startEmbedded(dataDir);
@@ -100,7 +100,7 @@ describe("embedded mode: what npm start runs", () => {
     } finally {
       await node.close();
     }
-  });
+  }, 120_000);
 
   it('lets the CLI work on a stopped data directory', async () => {
     const env = { DAVMESH_DATA: dataDir };
@@ -115,5 +115,5 @@ describe("embedded mode: what npm start runs", () => {
     } finally {
       await node.close();
     }
-  });
+  }, 120_000);
 });
