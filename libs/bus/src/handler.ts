@@ -8,6 +8,11 @@ export function HandlesRequest(contract: RequestContract<unknown, unknown>): Met
   return MessagePattern(contract.subject, { queue: contract.service });
 }
 
+/** Marks a method as the handler of a request every instance answers (no queue group), for `BusClient.gather`. */
+export function HandlesBroadcast(contract: RequestContract<unknown, unknown>): MethodDecorator {
+  return MessagePattern(contract.subject);
+}
+
 /** Marks a method as a listener of an event subject: every instance receives it. */
 export function HandlesEvent(contract: EventContract<unknown>): MethodDecorator {
   return EventPattern(contract.subject);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
 import { NoRespondersError, type InProcessBroker } from './in-process-broker';
 import { prefixed } from './wire';
 
@@ -25,6 +25,15 @@ export class InProcessBusClient extends BusClient {
       if (error instanceof NoRespondersError) return fail('unavailable', `no ${contract.service} service is answering`);
       return fail('unavailable', `the ${contract.service} service did not answer in time`);
     }
+  }
+
+  async gather<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options: GatherOptions<Res>): Promise<Res[]> {
+    const collector = new ReplyCollector<Res>(contract.subject, options, () => {});
+    const raw = JSON.stringify({ pattern: contract.subject, data: payload, id: randomUUID() });
+    const delivered = this.broker.publish(prefixed(this.prefix, contract.subject), raw, (reply) => collector.add(reply));
+    if (delivered === 0) collector.finish();
+    else collector.sent();
+    return collector.done;
   }
 
   async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
-import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, replyFromPacket, type RequestOptions } from './bus-client';
+import { createInbox, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
 import { askTwice, type Attempt } from './idempotent-retry';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { encodePacket, prefixed } from './wire';
@@ -47,6 +47,30 @@ export class NatsBusClient extends BusClient {
       const noAnswer = code === ErrorCode.NoResponders ? 'no-responders' : code === ErrorCode.Timeout ? 'timeout' : 'error';
       return { noAnswer, message: (error as Error).message };
     }
+  }
+
+  async gather<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options: GatherOptions<Res>): Promise<Res[]> {
+    const inbox = createInbox();
+    let unsubscribe = () => {};
+    const collector = new ReplyCollector<Res>(contract.subject, options, () => unsubscribe());
+    try {
+      const subscription = this.connection.subscribe(inbox, {
+        callback: (error, message) => {
+          const noResponders = message?.data.length === 0 && message.headers?.status === ErrorCode.NoResponders;
+          if (error || noResponders) collector.finish();
+          else collector.add(message.data);
+        },
+      });
+      unsubscribe = () => subscription.unsubscribe();
+      this.connection.publish(prefixed(this.prefix, contract.subject), encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), {
+        reply: inbox,
+      });
+      collector.sent();
+    } catch {
+      // A closed or draining connection: nobody can answer.
+      collector.finish();
+    }
+    return collector.done;
   }
 
   async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {

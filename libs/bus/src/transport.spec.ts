@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest, DomainException } from '@davmesh/contracts';
 import { describeWithInfrastructure, randomSubjectPrefix, TEST_NATS_URL } from '@davmesh/testing';
 import { type BusClient } from './bus-client';
-import { handleRequest, HandlesEvent, HandlesRequest, parseEvent } from './handler';
+import { handleRequest, HandlesBroadcast, HandlesEvent, HandlesRequest, parseEvent } from './handler';
 import { InProcessBroker } from './in-process-broker';
 import { createBusClient, createServerStrategy, type BusTransport } from './transport';
 import { prefixed } from './wire';
@@ -16,6 +16,7 @@ const Echo = defineRequest<{ text: string; sentAt: Date }, { text: string; insta
   z.object({ text: z.string(), sentAt: z.unknown() }) as unknown as z.ZodType<{ text: string; sentAt: Date }>,
 );
 const Pinged = defineEvent<{ n: number }>('config.v1.test.pinged', z.object({ n: z.number() }));
+const RollCall = defineRequest<{ refuse?: string }, { instance: string }>('config.v1.test.roll-call', z.object({ refuse: z.string().optional() }));
 
 const INSTANCE = Symbol('INSTANCE');
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -31,6 +32,14 @@ class EchoHandler {
       if (r.text === 'boom') throw new DomainException('conflict', 'boom refused');
       if (r.text === 'crash') throw new Error('unexpected');
       return { text: r.text, instance: this.instance, sentAtType: typeof r.sentAt };
+    });
+  }
+
+  @HandlesBroadcast(RollCall)
+  rollCall(@Payload() payload: unknown) {
+    return handleRequest(RollCall, payload, quiet, async (r) => {
+      if (r.refuse === this.instance) throw new DomainException('forbidden', 'not answering');
+      return { instance: this.instance };
     });
   }
 
@@ -114,6 +123,22 @@ function transportSuite(makeTransport: () => BusTransport) {
     expect(reply.ok).toBe(false);
     expect(!reply.ok && reply.error.code).toBe('bad-request');
     expect((await client.call(Echo, { text: 'still here', sentAt: new Date() })).text).toBe('still here');
+  });
+
+  it('gathers one reply from every instance, leaving out refusals', async () => {
+    const all = await client.gather(RollCall, {}, { maxWaitMs: 3000, enough: (replies) => replies.length === 2 });
+    expect(all.map((r) => r.instance).sort()).toEqual(['one', 'two']);
+    const started = Date.now();
+    const one = await client.gather(RollCall, { refuse: 'two' }, { maxWaitMs: 300 });
+    expect(one).toEqual([{ instance: 'one' }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('gathers nothing, at once, when nobody answers the subject', async () => {
+    const nobody = defineRequest<object, object>('contacts.v1.test.nobody', z.object({}));
+    const started = Date.now();
+    expect(await client.gather(nobody, {}, { maxWaitMs: 4000 })).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('answers unavailable when no service serves the subject', async () => {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ConfigEventsListener } from './config-events.listener';
+import { CacheInvalidationHandler } from './cache-invalidation.handler';
 import { EffectiveConfigCache } from './effective-config.cache';
+import { NodeCaches } from './node-caches';
 
-/** The effective-config cache with its event listener; needs the bus and logger modules. */
+/** The effective-config cache and this node's side of cache invalidation; needs the bus and logger modules. */
 @Module({
-  controllers: [ConfigEventsListener],
-  providers: [EffectiveConfigCache],
-  exports: [EffectiveConfigCache],
+  controllers: [CacheInvalidationHandler],
+  providers: [EffectiveConfigCache, NodeCaches],
+  exports: [EffectiveConfigCache, NodeCaches],
 })
 export class ConfigClientModule {}

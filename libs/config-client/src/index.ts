@@ -1,3 +1,4 @@
 export * from './effective-config.cache';
-export * from './config-events.listener';
+export * from './node-caches';
+export * from './cache-invalidation.handler';
 export * from './config-client.module';

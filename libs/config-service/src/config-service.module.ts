@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigHealth } from '@davmesh/contracts';
 import { healthHandlerFor, outboxProviders, StorageModule, type StorageTarget } from '@davmesh/storage';
+import { CacheInvalidator } from './caches/cache-invalidator';
+import { CacheNodesHandler } from './caches/cache-nodes.handler';
 import { CascadeHandler } from './cascade/cascade.handler';
 import { CascadeService } from './cascade/cascade.service';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './cascade/config-service-options';
@@ -27,7 +29,7 @@ export class ConfigServiceModule {
     return {
       module: ConfigServiceModule,
       imports: [StorageModule.forService(storage, CONFIG_SERVICE_SCHEMA)],
-      controllers: [DirectoryHandler, CascadeHandler, healthHandlerFor(ConfigHealth, 'config', CONFIG_SCHEMA)],
+      controllers: [DirectoryHandler, CascadeHandler, CacheNodesHandler, healthHandlerFor(ConfigHealth, 'config', CONFIG_SCHEMA)],
       providers: [
         { provide: CONFIG_SERVICE_OPTIONS, useValue: options },
         ...outboxProviders({ schema: CONFIG_SCHEMA }),
@@ -36,6 +38,7 @@ export class ConfigServiceModule {
         StoredValuesRepository,
         ServerConfigHolder,
         CascadeService,
+        CacheInvalidator,
       ],
     };
   }

@@ -4,6 +4,7 @@ export * from './directory.contract';
 export * from './health.contract';
 export * from './config-keys';
 export * from './config.contract';
+export * from './caches.contract';
 export * from './calendar.contract';
 export * from './registry';
 export * from './contacts.contract';

@@ -1,4 +1,5 @@
 import { type EventContract, type RequestContract } from './contract';
+import * as caches from './caches.contract';
 import * as calendar from './calendar.contract';
 import * as config from './config.contract';
 import * as contacts from './contacts.contract';
@@ -17,16 +18,17 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, config, calendar, contacts, health);
+export const ALL_CONTRACTS = collect(directory, config, caches, calendar, contacts, health);
 
 /**
  * Subjects an operator's CLI may call through the embedded server's control socket: the config
- * service's, and the contacts and calendar subjects the `folder` commands need — the operator's share
+ * service's (not the caches' roll-call and invalidation, which every caching node answers), and
+ * the contacts and calendar subjects the `folder` commands need — the operator's share
  * (which acts as the folder's owner) and a user's folder list. No other contacts or calendar subject: the
  * CLI administers, it does not read or write users' data.
  */
 export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set([
-  ...ALL_CONTRACTS.requests.filter((c) => c.service === 'config').map((c) => c.subject),
+  ...ALL_CONTRACTS.requests.filter((c) => c.service === 'config' && !(Object.values(caches) as unknown[]).includes(c)).map((c) => c.subject),
   contacts.ContactFoldersAdminShare.subject,
   contacts.ContactFoldersList.subject,
   calendar.CalendarFoldersAdminShare.subject,

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EffectiveConfigCache } from '@davmesh/config-client';
+import { EffectiveConfigCache, NodeCaches } from '@davmesh/config-client';
+import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from './auth/authenticator';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 
 /**
- * Everything this edge node caches from events. Core NATS is at most once: after a
- * reconnect the node may have missed invalidations, so it forgets everything.
+ * Everything this edge node caches (docs/caching.md). Configuration and directory changes reach
+ * the logins and server settings through the node's caches (events and acknowledged
+ * invalidations alike); folder changes reach the listings through their own events. Core NATS
+ * is at most once: after a reconnect the node may have missed invalidations, so it forgets
+ * everything.
  */
 @Injectable()
 export class EdgeCaches {
@@ -17,7 +21,15 @@ export class EdgeCaches {
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
     @Inject(CalendarFolderCache) private readonly calendarFolders: CalendarFolderCache,
     @Inject(ContactFolderCache) private readonly contactFolders: ContactFolderCache,
-  ) {}
+    @Inject(NodeCaches) nodeCaches: NodeCaches,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    nodeCaches.onConfigChange((event) => serverSettings.onChanged(event));
+    nodeCaches.onUserChange((event) => {
+      const evicted = authenticator.cache.evictUser(event.userId, event.version);
+      logger.debug({ userId: event.userId, change: event.change, evicted }, 'directory change seen');
+    });
+  }
 
   flush(): void {
     this.authenticator.cache.clear();

@@ -5,12 +5,10 @@ import { CaldavResources } from './caldav/caldav-resources';
 import { CaldavScopes } from './caldav/caldav-scope';
 import { CalendarEventsHandler } from './caldav/calendar-events.handler';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
-import { DirectoryEventsHandler } from './auth/directory-events.handler';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
 import { ContactEventsHandler } from './carddav/contact-events.handler';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
-import { ConfigEventsHandler } from './config/config-events.handler';
 import { ServerSettingsService } from './config/server-settings.service';
 import { EdgeCaches } from './edge-caches';
 import { DEFAULT_EDGE_OPTIONS, EDGE_OPTIONS, type EdgeOptions } from './edge-options';
@@ -83,7 +81,7 @@ export class EdgeModule {
     return {
       module: EdgeModule,
       imports: [ConfigClientModule],
-      controllers: [DirectoryEventsHandler, ConfigEventsHandler, CalendarEventsHandler, ContactEventsHandler],
+      controllers: [CalendarEventsHandler, ContactEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES]) },

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
 import { CalendarServiceModule } from '@davmesh/calendar-service';
+import { NodeCaches } from '@davmesh/config-client';
 import { ConfigServiceModule, type ConfigServiceOptions } from '@davmesh/config-service';
 import { ContactsServiceModule } from '@davmesh/contacts-service';
 import { DavDispatcher, EdgeCaches, EdgeModule, type EdgeOptions } from '@davmesh/edge';
@@ -10,6 +11,9 @@ import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
 import { HttpDrain } from './http-drain';
 import { type DomainRole } from './settings';
+
+/** Domain roles that cache configuration (their modules import the config client): they answer the caches' roll-call. */
+const CACHING_ROLES: DomainRole[] = ['calendar'];
 
 @Module({})
 class RootModule {
@@ -41,12 +45,23 @@ export async function startDomainService(
   config: ConfigServiceOptions,
 ): Promise<INestMicroservice> {
   const roleLogger = logger.child({ service: role });
+  const strategy = createServerStrategy(transport, role);
   const app = await NestFactory.createMicroservice(
     RootModule.for(featureModule(role, storage, config), transport, role, roleLogger),
-    { strategy: createServerStrategy(transport, role), logger: new NestPinoLogger(roleLogger), abortOnError: false },
+    { strategy, logger: new NestPinoLogger(roleLogger), abortOnError: false },
   );
   // No enableShutdownHooks: the process stops its apps itself, in order (node-stop.ts).
   await app.listen();
+  if (CACHING_ROLES.includes(role)) {
+    const caches = app.get(NodeCaches);
+    // A reconnected node may have missed invalidation events (core NATS is at most once).
+    strategy.on('reconnect', () => {
+      roleLogger.warn('reconnected to the bus: dropping cached configuration');
+      caches.flush();
+      void caches.announce().catch(() => undefined);
+    });
+    await caches.announce();
+  }
   roleLogger.info('service ready');
   return app;
 }
@@ -76,11 +91,14 @@ export async function startEdge(
   app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   const caches = app.get(EdgeCaches);
+  const nodeCaches = app.get(NodeCaches);
   // A reconnected node may have missed invalidation events (core NATS is at most once).
   events.on('reconnect', () => {
     edgeLogger.warn('reconnected to the bus: dropping cached logins and configuration');
     caches.flush();
+    void nodeCaches.announce().catch(() => undefined);
   });
+  await nodeCaches.announce();
   const dispatcher = app.get(DavDispatcher);
   const drain = new HttpDrain(app.getHttpServer());
   await dispatcher.serveOn(app.getHttpServer());

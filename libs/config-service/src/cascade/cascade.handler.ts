@@ -1,8 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { handleRequest, HandlesRequest } from '@davmesh/bus';
-import { ConfigExplain, ConfigGet, ConfigResolve, ConfigServerValues, ConfigSet, ConfigUnset } from '@davmesh/contracts';
+import { ConfigExplain, ConfigGet, ConfigResolve, ConfigServerValues, ConfigSet, ConfigUnset, type ConfigChangedEvent } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
+import { CacheInvalidator } from '../caches/cache-invalidator';
 import { CascadeService } from './cascade.service';
 import { type StoredScope } from './stored-values.repository';
 
@@ -10,10 +11,15 @@ function scopeOf(r: { contextId?: number; userId?: number }): [StoredScope, numb
   return r.userId !== undefined ? ['user', r.userId] : ['context', r.contextId!];
 }
 
+function changeOf(r: { contextId?: number; userId?: number }, revision: number): ConfigChangedEvent {
+  return r.userId !== undefined ? { revision, scope: 'user', userId: r.userId } : { revision, scope: 'context', contextId: r.contextId };
+}
+
 @Controller()
 export class CascadeHandler {
   constructor(
     @Inject(CascadeService) private readonly cascade: CascadeService,
+    @Inject(CacheInvalidator) private readonly caches: CacheInvalidator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -37,13 +43,22 @@ export class CascadeHandler {
     return handleRequest(ConfigGet, payload, this.logger, (r) => this.cascade.get(...scopeOf(r)));
   }
 
+  /** Answers once no caching node can serve the value it replaced (docs/caching.md). */
   @HandlesRequest(ConfigSet)
   set(@Payload() payload: unknown) {
-    return handleRequest(ConfigSet, payload, this.logger, (r) => this.cascade.set(...scopeOf(r), r.key, r.value));
+    return handleRequest(ConfigSet, payload, this.logger, async (r) => {
+      const result = await this.cascade.set(...scopeOf(r), r.key, r.value);
+      await this.caches.invalidate({ config: changeOf(r, result.revision) });
+      return result;
+    });
   }
 
   @HandlesRequest(ConfigUnset)
   unset(@Payload() payload: unknown) {
-    return handleRequest(ConfigUnset, payload, this.logger, (r) => this.cascade.unset(...scopeOf(r), r.key));
+    return handleRequest(ConfigUnset, payload, this.logger, async (r) => {
+      const result = await this.cascade.unset(...scopeOf(r), r.key);
+      if (result.removed) await this.caches.invalidate({ config: changeOf(r, result.revision) });
+      return result;
+    });
   }
 }

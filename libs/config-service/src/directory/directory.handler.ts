@@ -12,8 +12,11 @@ import {
   UsersSetEnabled,
   UsersSetPassword,
   UsersUpdate,
+  type User,
+  type UserChange,
 } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
+import { CacheInvalidator } from '../caches/cache-invalidator';
 import { DirectoryService } from './directory.service';
 
 /** Bus entry points of the directory: validate, call the service, reply. */
@@ -21,6 +24,7 @@ import { DirectoryService } from './directory.service';
 export class DirectoryHandler {
   constructor(
     @Inject(DirectoryService) private readonly directory: DirectoryService,
+    @Inject(CacheInvalidator) private readonly caches: CacheInvalidator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -56,19 +60,30 @@ export class DirectoryHandler {
 
   @HandlesRequest(UsersSetPassword)
   setPassword(@Payload() payload: unknown) {
-    return handleRequest(UsersSetPassword, payload, this.logger, (r) => this.directory.setPassword(r.login, r.password));
+    return handleRequest(UsersSetPassword, payload, this.logger, async (r) =>
+      this.invalidated(await this.directory.setPassword(r.login, r.password), 'password-changed'),
+    );
   }
 
   @HandlesRequest(UsersUpdate)
   updateUser(@Payload() payload: unknown) {
-    return handleRequest(UsersUpdate, payload, this.logger, (r) =>
-      this.directory.updateProfile(r.login, { displayName: r.displayName, email: r.email }),
+    return handleRequest(UsersUpdate, payload, this.logger, async (r) =>
+      this.invalidated(await this.directory.updateProfile(r.login, { displayName: r.displayName, email: r.email }), 'updated'),
     );
   }
 
   @HandlesRequest(UsersSetEnabled)
   setEnabled(@Payload() payload: unknown) {
-    return handleRequest(UsersSetEnabled, payload, this.logger, (r) => this.directory.setEnabled(r.login, r.enabled));
+    return handleRequest(UsersSetEnabled, payload, this.logger, async (r) =>
+      this.invalidated(await this.directory.setEnabled(r.login, r.enabled), r.enabled ? 'enabled' : 'disabled'),
+    );
+  }
+
+  /** A changed user is answered once no edge can let the old password or the disabled user in (docs/caching.md). */
+  private async invalidated(user: User, change: UserChange): Promise<User> {
+    const { userId, contextId, login, version } = user;
+    await this.caches.invalidate({ user: { userId, contextId, login, change, version } });
+    return user;
   }
 
   @HandlesRequest(Authenticate)
