@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { UsersAdd, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type NodeOptions, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, DAVX5_UA } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 /** An embedded server (every role, PGlite) on a free port, for the CalDAV specs. */
 export interface EmbeddedServer {
@@ -19,7 +18,7 @@ export interface EmbeddedServer {
 export type EmbeddedServerOptions = Pick<NodeOptions, 'edge'>;
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-caldav-'));
+  const dataDir = await migratedDataDir();
   const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { ...options, seedDemo: true });
   return {
     node,

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { caldavClient, DAVX5_UA, eventIcs, taskIcs, THUNDERBIRD_UA } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 describe('CalDAV through discovery with a real client (embedded mode)', () => {
   let dataDir: string;
@@ -12,7 +11,7 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
   let url: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-caldav-'));
+    dataDir = await migratedDataDir();
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     url = node.url!;
     await node.bus.call(UsersAdd, { login: 'carla', password: 'carla-pw', contextId: 1, displayName: 'Carla', email: 'carla@example.org' });

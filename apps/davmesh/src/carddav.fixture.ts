@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { ConfigSet, UsersAdd, type ConfigValue, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, carddavClient, DAVX5_UA, parseMultistatus, userAgentProxy, vcard, type ParsedResponse } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 /** One user of an embedded node, speaking HTTP with a chosen user agent. */
 export interface DavAgent {
@@ -38,7 +37,7 @@ const GETETAG = `<propfind xmlns="DAV:"><prop><getetag/><resourcetype/><displayn
 
 /** A fresh embedded davmesh (PGlite, in-process bus, control socket) with context 1 and demo/demo. */
 export async function startCarddavNode(): Promise<CarddavNode> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-carddav-'));
+  const dataDir = await migratedDataDir();
   const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), {
     seedDemo: true,
     controlSocket: true,

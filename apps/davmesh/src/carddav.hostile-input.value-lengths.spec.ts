@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, DAVX5_UA, vcard } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 /** davmesh.limits.propertyLength lowered below max-resource-size, so that it is what a long value meets. */
 const PROPERTY_LENGTH = 4096;
@@ -25,7 +26,7 @@ describe('CardDAV hostile input: parameter and property values over the configur
     const configDir = join(root, 'config');
     mkdirSync(configDir);
     writeFileSync(join(configDir, 'limits.properties'), `davmesh.limits.propertyLength=${PROPERTY_LENGTH}\n`);
-    const env = { DAVMESH_DATA: join(root, 'data'), DAVMESH_CONFIG_DIR: configDir, PORT: '0' };
+    const env = { DAVMESH_DATA: await migratedDataDir(join(root, 'data')), DAVMESH_CONFIG_DIR: configDir, PORT: '0' };
     node = await startNode(loadSettings(env, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     const home = await send('PROPFIND', '/dav/carddav/').set('Depth', '1').send('');
     book = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];

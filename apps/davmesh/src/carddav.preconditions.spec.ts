@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, DAVX5_UA, vcard } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 describe('CardDAV preconditions: refused writes answer the RFC 6352 element and store nothing', () => {
   let dataDir: string;
@@ -16,7 +15,7 @@ describe('CardDAV preconditions: refused writes answer the RFC 6352 element and 
   const get = (path: string) => request(node.url!).get(path).set('Authorization', demo).set('User-Agent', DAVX5_UA);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-carddav-pre-'));
+    dataDir = await migratedDataDir();
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     const home = await request(node.url!).propfind('/dav/carddav/').set('Authorization', demo).set('User-Agent', DAVX5_UA).set('Depth', '1').send('');
     personal = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];

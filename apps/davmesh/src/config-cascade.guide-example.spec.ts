@@ -7,6 +7,7 @@ import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND, eventually } from '@davmesh/testing';
 import { runCli } from './cli';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 const CALENDAR_HOME = '{urn:ietf:params:xml:ns:caldav}calendar-home-set';
 
@@ -30,7 +31,7 @@ describe("the admin guide's example, end to end through the edge (embedded)", ()
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'davmesh-guide-'));
     configDir = join(root, 'config');
-    dataDir = join(root, 'data');
+    dataDir = await migratedDataDir(join(root, 'data'));
     mkdirSync(join(configDir, 'contextSets'), { recursive: true });
     writeFileSync(join(configDir, 'caldav.properties'), 'com.openexchange.caldav.enabled=false\n');
     writeFileSync(

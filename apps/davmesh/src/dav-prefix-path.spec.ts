@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, hrefsOf, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 describe('com.openexchange.dav.prefixPath and proxyPrefixPath (embedded)', () => {
   let root: string;
@@ -17,7 +18,7 @@ describe('com.openexchange.dav.prefixPath and proxyPrefixPath (embedded)', () =>
     configDir = join(root, 'config');
     mkdirSync(configDir);
     writeFileSync(join(configDir, 'dav.properties'), 'com.openexchange.dav.prefixPath=/groupware/dav\ncom.openexchange.dav.proxyPrefixPath=/servlet/dav\n');
-    const env = { DAVMESH_DATA: join(root, 'data'), DAVMESH_CONFIG_DIR: configDir, DAVMESH_CONFIG_POLL_MS: '100', PORT: '0' };
+    const env = { DAVMESH_DATA: await migratedDataDir(join(root, 'data')), DAVMESH_CONFIG_DIR: configDir, DAVMESH_CONFIG_POLL_MS: '100', PORT: '0' };
     node = await startNode(loadSettings(env, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
   });
 

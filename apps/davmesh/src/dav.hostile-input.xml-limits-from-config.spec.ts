@@ -5,6 +5,7 @@ import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { parseMultistatus } from '@davmesh/testing';
 import { calendarHrefs, dav } from './caldav-test-server';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:CR="urn:ietf:params:xml:ns:carddav" xmlns:X="urn:example:x"';
 const READ = `<D:propfind ${NS}><D:prop><D:displayname/><X:note/><X:big/></D:prop></D:propfind>`;
@@ -23,7 +24,7 @@ describe('XML body and dead property limits set in a server file (davmesh.limits
     const configDir = join(root, 'config');
     mkdirSync(configDir);
     writeFileSync(join(configDir, 'limits.properties'), `${LIMITS.join('\n')}\n`);
-    const env = { DAVMESH_DATA: join(root, 'data'), DAVMESH_CONFIG_DIR: configDir, PORT: '0' };
+    const env = { DAVMESH_DATA: await migratedDataDir(join(root, 'data')), DAVMESH_CONFIG_DIR: configDir, PORT: '0' };
     node = await startNode(loadSettings(env, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     send = dav(node.url!, 'demo', 'demo');
     calendar = (await calendarHrefs(send))['Calendar'];

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
 import { HEALTHZ_PATH } from '@davmesh/edge';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 describe('the edge speaking WebDAV (embedded)', () => {
   let dataDir: string;
@@ -17,7 +16,7 @@ describe('the edge speaking WebDAV (embedded)', () => {
   const demo = basicAuth('demo', 'demo');
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-edge-'));
+    dataDir = await migratedDataDir();
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
     url = node.url!;
     colleague = await node.bus.call(UsersAdd, { login: 'colleague', password: 'x', contextId: 1, displayName: 'Col League' });

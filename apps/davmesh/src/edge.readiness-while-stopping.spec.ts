@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 function get(url: string, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -22,7 +21,7 @@ describe('an edge that is stopping, as a load balancer sees it', () => {
   let node: RunningNode | undefined;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-readiness-'));
+    dataDir = await migratedDataDir();
     node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
   }, 120_000);
 

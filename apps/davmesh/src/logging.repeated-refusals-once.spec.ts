@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigSet, UsersAdd } from '@davmesh/contracts';
 import { loadSettings, startNode } from '@davmesh/runtime';
 import { dav } from './caldav-test-server';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 interface Line {
   msg: string;
@@ -17,7 +16,7 @@ describe('a client looping on a refusal', () => {
   it('costs one log line and, when the window ends, one summary with the count', async () => {
     const lines: Line[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-    const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-refusals-'));
+    const dataDir = await migratedDataDir();
     const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), logger, { seedDemo: true });
     try {
       const user = await node.bus.call(UsersAdd, { login: 'loop', password: 'loop-pw', contextId: 1 });

@@ -6,13 +6,14 @@ import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode } from '@davmesh/runtime';
 import { type EmbeddedServer } from './caldav-test-server';
 import { UsersAdd } from '@davmesh/contracts';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 /**
  * An embedded server (demo/demo seeded) whose server config files set `properties`
  * (e.g. `davmesh.http.requestTimeoutMs`), for the specs that need small limits.
  */
 export async function startServerWithConfig(properties: Record<string, string | number>): Promise<EmbeddedServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'davmesh-http-'));
+  const dataDir = await migratedDataDir();
   const configDir = mkdtempSync(join(tmpdir(), 'davmesh-http-config-'));
   writeFileSync(join(configDir, 'limits.properties'), Object.entries(properties).map(([key, value]) => `${key}=${value}\n`).join(''));
   const env = { DAVMESH_DATA: dataDir, DAVMESH_CONFIG_DIR: configDir, PORT: '0' };

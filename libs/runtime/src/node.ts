@@ -70,6 +70,11 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
   }
 }
 
+/** Where an embedded node keeps its PGlite database inside its data directory. */
+export function embeddedDatabaseDir(dataDir: string): string {
+  return join(dataDir, 'pgdata');
+}
+
 async function openInfrastructure(settings: RuntimeSettings, parts: NodeParts): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
     // One connection per process, whatever its roles: servers and clients share it.
@@ -81,7 +86,7 @@ async function openInfrastructure(settings: RuntimeSettings, parts: NodeParts): 
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));
-  const db: PGlite = await openPGlite(join(settings.dataDir, 'pgdata'));
+  const db: PGlite = await openPGlite(embeddedDatabaseDir(settings.dataDir));
   parts.releases.push(() => db.close());
   return { transport: { kind: 'in-process', broker: new InProcessBroker() }, storage: { kind: 'pglite', db } };
 }

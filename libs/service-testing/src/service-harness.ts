@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { type PGlite } from '@electric-sql/pglite';
 import { BusModule, createBusClient, createServerStrategy, InProcessBroker, type BusClient, type BusTransport } from '@davmesh/bus';
 import { createLogger, LoggerModule } from '@davmesh/logging';
-import { openPGlite, type StorageTarget } from '@davmesh/storage';
+import { type StorageTarget } from '@davmesh/storage';
+import { openMigratedPGlite } from './migrated-database';
 
 export interface ServiceHarness {
   broker: InProcessBroker;
@@ -16,15 +17,17 @@ export interface ServiceHarness {
 }
 
 /**
- * One domain service on in-memory PGlite and the in-process bus, as its specs need it; on
- * `options.db` when given (a database prepared beforehand, left open on close).
+ * One domain service on PGlite and the in-process bus, as its specs need it: on a copy of
+ * the migrated template database, or on `options.db` when given (a database prepared
+ * beforehand, left open on close).
  */
 export async function startServiceHarness(
   name: string,
   feature: (storage: StorageTarget) => DynamicModule,
   options: { db?: PGlite } = {},
 ): Promise<ServiceHarness> {
-  const db = options.db ?? (await openPGlite(undefined));
+  const own = options.db ? undefined : await openMigratedPGlite();
+  const db = options.db ?? own!.db;
   const broker = new InProcessBroker();
   const transport: BusTransport = { kind: 'in-process', broker };
   @Module({
@@ -51,7 +54,7 @@ export async function startServiceHarness(
     },
     async close() {
       await app.close();
-      if (!options.db) await db.close();
+      await own?.close();
     },
   };
 }
