@@ -6,7 +6,7 @@ const moduleNameMapper = Object.fromEntries(
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/tools/jest/environment.cjs',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper,

@@ -1,5 +1,6 @@
 import { APPLE_CALENDAR_UA, parseMultistatus } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const APPLE_PRINCIPAL_PROPFIND = `<?xml version="1.0" encoding="UTF-8"?>
 <A:propfind xmlns:A="DAV:" xmlns:B="urn:ietf:params:xml:ns:caldav" xmlns:C="http://calendarserver.org/ns/" xmlns:D="http://me.com/_namespace/">
@@ -12,10 +13,10 @@ const APPLE_PRINCIPAL_PROPFIND = `<?xml version="1.0" encoding="UTF-8"?>
 </A:propfind>`;
 
 describe("Apple Calendar's principal PROPFIND", () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('answers what we support and 404-propstats the schedule inbox/outbox and proxy properties, without failing the request', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const root = await send('PROPFIND', '/dav/', { Depth: '0', 'User-Agent': APPLE_CALENDAR_UA }, '<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>');
     const principal = /<d:href>(\/dav\/principals\/users\/\d+\/)<\/d:href>/.exec(root.text.split('current-user-principal')[1])![1];
     const response = await send('PROPFIND', principal, { Depth: '0', 'User-Agent': APPLE_CALENDAR_UA }, APPLE_PRINCIPAL_PROPFIND);
@@ -35,7 +36,7 @@ describe("Apple Calendar's principal PROPFIND", () => {
   });
 
   it('does not advertise calendar-auto-schedule: we do not schedule', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const options = await send('OPTIONS', '/dav/caldav/new-calendar/');
     expect(options.status).toBe(200);
     expect(options.headers['dav']).toContain('calendar-access');
@@ -44,7 +45,7 @@ describe("Apple Calendar's principal PROPFIND", () => {
   });
 
   it('answers expand-property (RFC 3253 3.8) on the principal, expanding principal hrefs and 404-ing the proxy sets', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const root = await send('PROPFIND', '/dav/', { Depth: '0' }, '<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>');
     const principal = /<d:href>(\/dav\/principals\/users\/\d+\/)<\/d:href>/.exec(root.text.split('current-user-principal')[1])![1];
     const response = await send(

@@ -1,5 +1,6 @@
 import { caldavClient, DAVX5_UA, eventIcs, icalUtc, parseMultistatus, taskIcs, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -17,10 +18,10 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
   const inRange = (start: Date, end: Date) =>
     `<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${icalUtc(start)}" end="${icalUtc(end)}"/></C:comp-filter></C:comp-filter>`;
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     const hrefs = await calendarHrefs(send);
     events = hrefs['Calendar'];
     const series = vcalendar(
@@ -77,7 +78,7 @@ describe('calendar-query, expand and free-busy-query end to end, over a recurrin
   });
 
   it('lets a real client fetch the objects of a time range (calendar-query, then multiget)', async () => {
-    const client = await caldavClient(server().url, 'demo', 'demo', DAVX5_UA);
+    const client = await caldavClient(server().url, server().demo.login, server().demo.password, DAVX5_UA);
     const calendar = (await client.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
     const all = await client.fetchCalendarObjects({ calendar });
     expect(all.map((o) => o.url.split('/').pop()).sort()).toEqual(['review.ics', 'standup.ics']);

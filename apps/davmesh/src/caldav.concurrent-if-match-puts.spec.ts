@@ -1,13 +1,14 @@
 import { eventIcs } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('concurrent PUTs with one If-Match on one calendar object over HTTP', () => {
   let send: ReturnType<typeof dav>;
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
   }, 60_000);
 
   it('lets exactly one win; the others get 412 and the winner is what is stored', async () => {

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { basicAuth, EVOLUTION_UA, hrefsOf, icalUtc, parseMultistatus, vcalendar, vtodo } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';
 const DAY = 86_400_000;
@@ -45,11 +46,11 @@ function multiget(hrefs: string[]): string {
 }
 
 /** Evolution writes objects with chunked transfer encoding (no Content-Length). */
-function chunkedPut(url: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; etag?: string; location?: string }> {
+function chunkedPut(url: string, login: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; etag?: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(new URL(path, url), {
       method: 'PUT',
-      headers: { Authorization: basicAuth('evo', 'evo-pw'), 'User-Agent': EVOLUTION_UA, 'Content-Type': 'text/calendar; charset=utf-8', Connection: 'close', ...headers },
+      headers: { Authorization: basicAuth(login, 'evo-pw'), 'User-Agent': EVOLUTION_UA, 'Content-Type': 'text/calendar; charset=utf-8', Connection: 'close', ...headers },
     });
     request.on('response', (response) => {
       response.resume();
@@ -63,8 +64,9 @@ function chunkedPut(url: string, path: string, body: string, headers: Record<str
 }
 
 describe('Evolution (evolution-data-server) syncing a task list, request for request', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let send: ReturnType<typeof dav>;
+  let login: string;
   let tasks: string;
   const evo = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
     send(method, path, { 'User-Agent': EVOLUTION_UA, Connection: 'close', 'Content-Type': 'application/xml; charset=utf-8', ...headers }, body);
@@ -80,8 +82,8 @@ describe('Evolution (evolution-data-server) syncing a task list, request for req
   };
 
   beforeAll(async () => {
-    await server().addUser('evo', 'evo-pw');
-    send = dav(server().url, 'evo', 'evo-pw');
+    login = (await server().addUser('evo', 'evo-pw')).login;
+    send = dav(server().url, login, 'evo-pw');
   });
 
   it('discovers the principal, the homes and the tasks list from the server root, with the component set Evolution filters on', async () => {
@@ -126,11 +128,11 @@ describe('Evolution (evolution-data-server) syncing a task list, request for req
 
   it('creates tasks with If-None-Match: * over chunked PUTs, and a second create of the same name is refused', async () => {
     for (const [name, ics] of Object.entries(objects)) {
-      const created = await chunkedPut(server().url, `${tasks}${name}.ics`, ics, { 'If-None-Match': '*' });
+      const created = await chunkedPut(server().url, login, `${tasks}${name}.ics`, ics, { 'If-None-Match': '*' });
       expect(created.status).toBe(201);
       expect(created.etag).toMatch(/^"[^"]+"$/);
     }
-    const again = await chunkedPut(server().url, `${tasks}undated.ics`, objects.undated, { 'If-None-Match': '*' });
+    const again = await chunkedPut(server().url, login, `${tasks}undated.ics`, objects.undated, { 'If-None-Match': '*' });
     expect(again.status).toBe(412);
   });
 
@@ -167,13 +169,13 @@ describe('Evolution (evolution-data-server) syncing a task list, request for req
     const before = await ctag();
     const { headers } = await evo('GET', `${tasks}dueSoon.ics`);
     const done = vcalendar(...vtodo('evo-due-soon', 'SUMMARY:File taxes', `DUE:${icalUtc(new Date(now + 3 * DAY))}`, 'STATUS:COMPLETED', `COMPLETED:${icalUtc(new Date(now))}`, 'PERCENT-COMPLETE:100'));
-    const updated = await chunkedPut(server().url, `${tasks}dueSoon.ics`, done, { 'If-Match': headers['etag'] });
+    const updated = await chunkedPut(server().url, login, `${tasks}dueSoon.ics`, done, { 'If-Match': headers['etag'] });
     expect(updated.status).toBe(204);
     expect(updated.etag).not.toBe(headers['etag']);
     expect(await ctag()).not.toBe(before);
     expect((await evo('GET', `${tasks}dueSoon.ics`)).text).toBe(done);
 
-    const stale = await chunkedPut(server().url, `${tasks}dueSoon.ics`, objects.dueSoon, { 'If-Match': headers['etag'] });
+    const stale = await chunkedPut(server().url, login, `${tasks}dueSoon.ics`, objects.dueSoon, { 'If-Match': headers['etag'] });
     expect(stale.status).toBe(412);
   });
 

@@ -1,6 +1,7 @@
-import { CalendarFoldersShare, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { CalendarFoldersShare, UsersAdd, type User } from '@davmesh/contracts';
 import { APPLE_CALENDAR_UA, IOS_DATAACCESSD_UA, parseMultistatus, readResponse, type ParsedResponse } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';
 const CS = 'http://calendarserver.org/ns/';
@@ -20,7 +21,7 @@ function nestedResponse(entry: ParsedResponse, property: string): ParsedResponse
 }
 
 describe('expand-property (RFC 3253 3.8) beyond the user\'s own principal', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let olga: User;
   let gert: User;
   let otto: User;
@@ -32,12 +33,12 @@ describe('expand-property (RFC 3253 3.8) beyond the user\'s own principal', () =
   beforeAll(async () => {
     olga = await server().addUser('olga', 'olga-pw');
     gert = await server().addUser('gert', 'gert-pw');
-    await server().node.bus.call(ContextsAdd, { contextId: 2, name: 'elsewhere' });
-    otto = await server().node.bus.call(UsersAdd, { login: 'otto', password: 'otto-pw', contextId: 2, displayName: 'Otto', email: 'otto@example.net' });
-    const olgasCalendar = (await calendarHrefs(dav(server().url, 'olga', 'olga-pw')))['Calendar'];
+    const elsewhere = await server().addContext('elsewhere');
+    otto = await server().bus.call(UsersAdd, { login: `otto-${elsewhere}`, password: 'otto-pw', contextId: elsewhere, displayName: 'Otto', email: 'otto@example.net' });
+    const olgasCalendar = (await calendarHrefs(dav(server().url, olga.login, 'olga-pw')))['Calendar'];
     const folderId = Number(/\/(\d+)\/$/.exec(olgasCalendar)![1]);
-    await server().node.bus.call(CalendarFoldersShare, { userId: olga.userId, folderId, granteeUserId: gert.userId, rights: 'read' });
-    asGert = dav(server().url, 'gert', 'gert-pw');
+    await server().bus.call(CalendarFoldersShare, { userId: olga.userId, folderId, granteeUserId: gert.userId, rights: 'read' });
+    asGert = dav(server().url, gert.login, 'gert-pw');
     shared = `/dav/caldav/${folderId}/`;
   });
 
@@ -79,7 +80,7 @@ describe('expand-property (RFC 3253 3.8) beyond the user\'s own principal', () =
   it('is 404 on a principal of another context, on an unknown principal and on a calendar the user cannot see', async () => {
     expect((await report(`/dav/principals/users/${otto.userId}/`)).status).toBe(404);
     expect((await report('/dav/principals/users/999999/')).status).toBe(404);
-    const ottosCalendar = (await calendarHrefs(dav(server().url, 'otto', 'otto-pw')))['Calendar'];
+    const ottosCalendar = (await calendarHrefs(dav(server().url, otto.login, 'otto-pw')))['Calendar'];
     expect((await report(ottosCalendar)).status).toBe(404);
   });
 

@@ -1,6 +1,7 @@
-import { ConfigSet, ConfigUnset, ContextsAdd, UsersAdd } from '@davmesh/contracts';
+import { ConfigSet, ConfigUnset, UsersAdd } from '@davmesh/contracts';
 import { vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const C = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
 /** A July day inside the default sync window (a month back, a year ahead) wherever the suite runs. */
@@ -15,22 +16,23 @@ function parisZone(offset: string): string[] {
 }
 
 describe('CalDAV hostile input: calendar data that would freeze, poison or break the server is refused or contained', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let demo: ReturnType<typeof dav>;
   let mallory: ReturnType<typeof dav>;
   let events: string;
   let malloryEvents: string;
+  let malloryContext: number;
   const put = (send: ReturnType<typeof dav>, path: string, body: string) => send('PUT', path, { 'Content-Type': 'text/calendar; charset=utf-8' }, body);
   const expandQuery = (start: string, end: string) =>
     `<C:calendar-query ${C}><D:prop><C:calendar-data><C:expand start="${start}" end="${end}"/></C:calendar-data></D:prop>` +
     `<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${start}" end="${end}"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
 
   beforeAll(async () => {
-    demo = dav(server().url, 'demo', 'demo');
+    demo = dav(server().url, server().demo.login, server().demo.password);
     events = (await calendarHrefs(demo))['Calendar'];
-    await server().node.bus.call(ContextsAdd, { contextId: 2, name: 'other' });
-    await server().node.bus.call(UsersAdd, { login: 'mallory', password: 'secret', contextId: 2, displayName: 'Mallory', email: 'mallory@example.org' });
-    mallory = dav(server().url, 'mallory', 'secret');
+    malloryContext = await server().addContext('other');
+    const { login } = await server().bus.call(UsersAdd, { login: `mallory-${malloryContext}`, password: 'secret', contextId: malloryContext, displayName: 'Mallory', email: 'mallory@example.org' });
+    mallory = dav(server().url, login, 'secret');
     malloryEvents = (await calendarHrefs(mallory))['Calendar'];
   }, 60_000);
 
@@ -112,14 +114,14 @@ describe('CalDAV hostile input: calendar data that would freeze, poison or break
     for (let i = 0; i < 12; i++) {
       expect((await put(mallory, `${folder}many-${i}.ics`, vcalendar(...vevent(`many-${i}`, `DTSTART:${day}T1${i % 10}0000Z`, 'DURATION:PT1H')))).status).toBe(201);
     }
-    await server().node.bus.call(ConfigSet, { key: 'davmesh.limits.queryResults', value: 10, contextId: 2 });
+    await server().bus.call(ConfigSet, { key: 'davmesh.limits.queryResults', value: 10, contextId: malloryContext });
     try {
       const response = await mallory('REPORT', folder, { Depth: '1' }, expandQuery(`${day}T000000Z`, `${day}T235959Z`));
       expect(response.status).toBe(207);
       expect(response.text.match(/many-\d+\.ics/g)).toHaveLength(10);
       expect(response.text).toMatch(/<d:status>HTTP\/1.1 507 Insufficient Storage<\/d:status><d:error><d:number-of-matches-within-limits\/>/);
     } finally {
-      await server().node.bus.call(ConfigUnset, { key: 'davmesh.limits.queryResults', contextId: 2 });
+      await server().bus.call(ConfigUnset, { key: 'davmesh.limits.queryResults', contextId: malloryContext });
     }
   });
 

@@ -1,5 +1,6 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:X="urn:example:x"';
 const rename = (name: string, declaration = '') => `${declaration}<D:propertyupdate ${NS}><D:set><D:prop><D:displayname>${name}</D:displayname></D:prop></D:set></D:propertyupdate>`;
@@ -13,10 +14,10 @@ describe('the character encoding of an XML body: decoded as declared, refused wh
     )?.text;
   const proppatch = (body: Buffer, contentType: string) => send('PROPPATCH', calendar, { 'Content-Type': contentType }).send(body);
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     calendar = (await calendarHrefs(send))['Calendar'];
   }, 60_000);
 

@@ -1,5 +1,6 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:X="urn:example:x"';
 const READ = `<D:propfind ${NS}><D:prop><X:note/></D:prop></D:propfind>`;
@@ -11,10 +12,10 @@ describe('DTDs and entity declarations in an XML body: 400, never expanded, noth
   const noteStatus = async () => (await parseMultistatus((await send('PROPFIND', calendar, { Depth: '0' }, READ)).text))[0].missing.get('{urn:example:x}note');
   const proppatch = (body: string | Buffer, contentType = 'application/xml') => send('PROPPATCH', calendar, { 'Content-Type': contentType }).send(body);
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     calendar = (await calendarHrefs(send))['Calendar'];
   }, 60_000);
 

@@ -1,5 +1,6 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:X="urn:example:x"';
 const READ = `<D:propfind ${NS}><D:prop><D:displayname/><X:note/></D:prop></D:propfind>`;
@@ -9,10 +10,10 @@ describe('U+0000 in an XML body, raw or as a character reference: 400, nothing s
   let calendar: string;
   const read = async () => (await parseMultistatus((await send('PROPFIND', calendar, { Depth: '0' }, READ)).text))[0];
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     calendar = (await calendarHrefs(send))['Calendar'];
   }, 60_000);
 

@@ -1,5 +1,6 @@
 import { eventIcs, parseMultistatus, taskIcs } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const MKCALENDAR = `<?xml version="1.0" encoding="utf-8" ?>
 <C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="http://apple.com/ns/ical/" xmlns:X="urn:example:x">
@@ -24,10 +25,10 @@ const PROPS = `<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xm
 describe('MKCALENDAR (RFC 4791 5.3.1) with initial properties, at the name the client chose', () => {
   let send: ReturnType<typeof dav>;
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
   }, 60_000);
 
   it('creates the calendar with every initial property, live and dead, and answers them in PROPFIND', async () => {

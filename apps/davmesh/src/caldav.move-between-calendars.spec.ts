@@ -1,11 +1,12 @@
 import { eventIcs } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('MOVE of a calendar object between the user\'s calendars', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('moves with its ETag kept, refuses an occupied destination without Overwrite, and a stale If-Match', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     expect((await send('MKCALENDAR', '/dav/caldav/archive/', {}, '')).status).toBe(201);
     const home = await send('PROPFIND', '/dav/caldav/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>');
     const events = /<d:href>(\/dav\/caldav\/\d+\/)<\/d:href><d:propstat><d:prop><d:displayname>Calendar</.exec(home.text)![1];

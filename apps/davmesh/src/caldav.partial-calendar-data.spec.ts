@@ -1,5 +1,6 @@
 import { EUROPE_BERLIN, icalUtc, parseMultistatus, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const DAY = 86_400_000;
 const C = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
@@ -55,10 +56,10 @@ describe('partial calendar-data (RFC 4791 9.6.1-9.6.4) in calendar-query and cal
       `<C:calendar-multiget ${C}><D:prop><D:getetag/>${calendarData}</D:prop><D:href>${events}planning.ics</D:href></C:calendar-multiget>`,
     );
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     events = (await calendarHrefs(send))['Calendar'];
     const put = await send('PUT', `${events}planning.ics`, { 'Content-Type': 'text/calendar' }, stored);
     expect(put.status).toBe(201);

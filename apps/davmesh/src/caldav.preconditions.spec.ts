@@ -1,5 +1,6 @@
 import { eventIcs, taskIcs, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('CalDAV preconditions: refused writes answer the RFC 4791 element and store nothing', () => {
   let send: ReturnType<typeof dav>;
@@ -9,10 +10,10 @@ describe('CalDAV preconditions: refused writes answer the RFC 4791 element and s
     send('PUT', path, { 'Content-Type': type, ...headers }, body);
   const get = (path: string) => send('GET', path);
 
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   beforeAll(async () => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
     const hrefs = await calendarHrefs(send);
     events = hrefs['Calendar'];
     tasks = hrefs['Tasks'];

@@ -1,5 +1,6 @@
 import { APPLE_CALENDAR_UA, EVOLUTION_UA, hrefsOf, parseMultistatus } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const PROPS = `<A:propfind xmlns:A="DAV:">
   <A:prop><A:resourcetype/><A:displayname/><A:current-user-principal/><A:current-user-privilege-set/></A:prop>
@@ -21,13 +22,14 @@ const appleAttendeeSearch = (value: string) => `<x0:principal-property-search xm
 </x0:principal-property-search>`;
 
 describe('the principal collection named by principal-collection-set', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let ownPrincipal: string;
-  const asDemo = () => dav(server().url, 'demo', 'demo');
+  let olgaLogin: string;
+  const asDemo = () => dav(server().url, server().demo.login, server().demo.password);
 
   beforeAll(async () => {
     // Colleagues in the same context: never listed, never found.
-    await server().addUser('olga', 'olga-pass');
+    olgaLogin = (await server().addUser('olga', 'olga-pass')).login;
     await server().addUser('demoted', 'demoted-pass');
     const root = await asDemo()('PROPFIND', '/dav/', { Depth: '0' }, '<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>');
     [ownPrincipal] = hrefsOf((await parseMultistatus(root.text))[0].found.get('{DAV:}current-user-principal'));
@@ -58,7 +60,7 @@ describe('the principal collection named by principal-collection-set', () => {
   });
 
   it('shows each user only themselves in the listing', async () => {
-    const asOlga = dav(server().url, 'olga', 'olga-pass');
+    const asOlga = dav(server().url, olgaLogin, 'olga-pass');
     const users = await parseMultistatus((await asOlga('PROPFIND', '/dav/principals/users/', { Depth: '1' }, PROPS)).text);
     expect(users).toHaveLength(2);
     expect(users[1].found.get('{DAV:}displayname')?.text).toBe('olga');
@@ -105,7 +107,7 @@ describe('the principal collection named by principal-collection-set', () => {
   });
 
   it("answers macOS Calendar's attendee search (test=anyof, starts-with, unknown properties) with the own principal when it matches", async () => {
-    const asOlga = dav(server().url, 'olga', 'olga-pass');
+    const asOlga = dav(server().url, olgaLogin, 'olga-pass');
     const byAddress = await asOlga('REPORT', '/dav/principals/', { Depth: '0', 'User-Agent': APPLE_CALENDAR_UA }, appleAttendeeSearch('OLGA@EXAMPLE'));
     expect(byAddress.status).toBe(207);
     const [entry, ...others] = await parseMultistatus(byAddress.text);

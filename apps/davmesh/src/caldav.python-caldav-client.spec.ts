@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describeRequiring } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const FLOW = join(__dirname, 'clients', 'python-caldav-flow.py');
 
@@ -15,10 +15,13 @@ function pythonWithCaldav(): string | undefined {
 const python = pythonWithCaldav();
 
 describeRequiring('CalDAV through Python caldav 0.11 (python3-caldav)', python ? undefined : 'no python3 with the caldav library (apt-get install python3-caldav)', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
+
+  /** The login each user of the flows got on the shared node. */
+  const logins = new Map<string, string>();
 
   beforeAll(async () => {
-    for (const login of ['py-discover', 'py-calendar', 'py-events', 'py-todos', 'py-sync']) await server().addUser(login, `${login}-pw`);
+    for (const login of ['py-discover', 'py-calendar', 'py-events', 'py-todos', 'py-sync']) logins.set(login, (await server().addUser(login, `${login}-pw`)).login);
   });
 
   /** Runs one flow of the script as `login` and parses what it printed; the server keeps serving meanwhile (no spawnSync). */
@@ -26,7 +29,7 @@ describeRequiring('CalDAV through Python caldav 0.11 (python3-caldav)', python ?
     if (!python) throw new Error('python3-caldav is not installed: apt-get install python3-caldav');
     // DEVELOPMENT turns the library's "deviation from expectations" log lines into exceptions.
     const env = { ...process.env, PYTHON_CALDAV_DEBUGMODE: 'DEVELOPMENT' };
-    const run = promisify(execFile)(python, [FLOW, server().url, login, `${login}-pw`, name], { env, timeout: 60_000 });
+    const run = promisify(execFile)(python, [FLOW, server().url, logins.get(login)!, `${login}-pw`, name], { env, timeout: 60_000 });
     const { stdout } = await run.catch((error: { stderr?: string; message: string }) => {
       throw new Error(`python-caldav-flow.py ${name} failed: ${error.stderr || error.message}`);
     });

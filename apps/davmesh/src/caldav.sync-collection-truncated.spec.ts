@@ -1,11 +1,12 @@
 import { eventIcs, parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('sync-collection with limit/nresults: a truncated answer with 507 on the collection and a token to go on', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('pages an initial and an incremental sync the way DAVx5 follows them, ending with exactly the server state', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const events = (await calendarHrefs(send))['Calendar'];
     const put = (name: string) => send('PUT', `${events}${name}.ics`, { 'Content-Type': 'text/calendar' }, eventIcs(name, name));
     for (const name of ['a', 'b', 'c', 'd', 'e']) expect((await put(name)).status).toBe(201);

@@ -1,11 +1,12 @@
 import { eventIcs, parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('a syncing client while several writers write over HTTP', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('ends with exactly the server state, deletions included', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const events = (await calendarHrefs(send))['Calendar'];
     const state = new Map<string, string>();
     let token = '';

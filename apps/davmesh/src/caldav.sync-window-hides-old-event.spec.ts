@@ -1,15 +1,16 @@
 import { ConfigSet } from '@davmesh/contracts';
 import { eventIcs, eventually, icalUtc, parseMultistatus, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const DAY = 86_400_000;
 
 describe('the sync window (com.openexchange.caldav.interval.start/.end)', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('leaves an event older than the window out of PROPFIND, calendar-query and sync-collection, keeps an overlapping series, and shows it when the window widens', async () => {
     const fritz = await server().addUser('fritz', 'fritz-pw');
-    const send = dav(server().url, 'fritz', 'fritz-pw');
+    const send = dav(server().url, fritz.login, 'fritz-pw');
     const events = (await calendarHrefs(send))['Calendar'];
     const put = (name: string, body: string) => send('PUT', `${events}${name}`, { 'Content-Type': 'text/calendar' }, body);
     expect((await put('old.ics', eventIcs('old', 'Three months ago', new Date(Date.now() - 90 * DAY)))).status).toBe(201);
@@ -41,8 +42,8 @@ describe('the sync window (com.openexchange.caldav.interval.start/.end)', () => 
     expect(await synced()).toEqual(['soon.ics', 'weekly.ics']);
     expect((await send('GET', `${events}old.ics`)).status).toBe(200);
 
-    await server().node.bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.start', value: 'six_months', userId: fritz.userId });
-    await server().node.bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.end', value: 'two_years', userId: fritz.userId });
+    await server().bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.start', value: 'six_months', userId: fritz.userId });
+    await server().bus.call(ConfigSet, { key: 'com.openexchange.caldav.interval.end', value: 'two_years', userId: fritz.userId });
     await eventually(async () => expect(await names()).toEqual(['far.ics', 'old.ics', 'soon.ics', 'weekly.ics']));
   });
 });

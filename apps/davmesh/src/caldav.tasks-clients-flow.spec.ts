@@ -1,5 +1,6 @@
 import { DAVX5_UA, EUROPE_BERLIN, hrefsOf, IOS_DATAACCESSD_UA, parseMultistatus, TASKS_ORG_UA, vcalendar, vtodo } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';
 const CS = 'http://calendarserver.org/ns/';
@@ -76,7 +77,7 @@ function tasksOrgTodo(uid: string, summary: string, dueInDays: number, ...extra:
 }
 
 describe('task clients: Tasks.org, jtx Board (through DAVx5) and Apple Reminders', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let send: ReturnType<typeof dav>;
   let tasks: string;
   const as = (ua: string) => (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
@@ -89,8 +90,8 @@ describe('task clients: Tasks.org, jtx Board (through DAVx5) and Apple Reminders
   const names = async (text: string) => (await parseMultistatus(text)).map((r) => r.href.split('/').pop()).sort();
 
   beforeAll(async () => {
-    await server().addUser('tom', 'tom-pw');
-    send = dav(server().url, 'tom', 'tom-pw');
+    const tom = await server().addUser('tom', 'tom-pw');
+    send = dav(server().url, tom.login, 'tom-pw');
   });
 
   describe('Tasks.org (its own dav4jvm sync)', () => {

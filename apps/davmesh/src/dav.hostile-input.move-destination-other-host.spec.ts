@@ -1,9 +1,10 @@
 import { eventIcs, vcard } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('MOVE with a Destination on another server: 502, nothing moved (RFC 4918 9.9.4)', () => {
-  const server = embeddedServerPerSuite();
-  const send = () => dav(server().url, 'demo', 'demo');
+  const server = sharedNodePerSuite();
+  const send = () => dav(server().url, server().demo.login, server().demo.password);
   const status = async (path: string) => (await send()('GET', path)).status;
 
   it('refuses a calendar object moved to another host, another port or a non-HTTP URI, and keeps it', async () => {

@@ -1,14 +1,15 @@
 import { basicAuth, eventIcs } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './caldav-test-server';
+import { sharedNodePerSuite } from './shared-node.fixture';
 import { rawRequest } from './raw-http.fixture';
 
 /** RFC 9112 3.2.2: `GET http://host/path HTTP/1.1` is served like `GET /path`, whatever Host says. */
 describe('a request target in absolute form is served like its path', () => {
-  const server = embeddedServerPerSuite();
-  const send = () => dav(server().url, 'demo', 'demo');
+  const server = sharedNodePerSuite();
+  const send = () => dav(server().url, server().demo.login, server().demo.password);
 
   const raw = (method: string, target: string, extra: string[] = [], body = '') =>
-    rawRequest(server().url, [`${method} ${target} HTTP/1.1`, 'Host: ignored.example', `Authorization: ${basicAuth('demo', 'demo')}`, ...extra], body);
+    rawRequest(server().url, [`${method} ${target} HTTP/1.1`, 'Host: ignored.example', `Authorization: ${basicAuth(server().demo.login, server().demo.password)}`, ...extra], body);
 
   it('answers PROPFIND and GET as for the origin form', async () => {
     const calendar = (await calendarHrefs(send()))['Calendar'];

@@ -34,6 +34,8 @@ export interface NodeOptions {
   seedDemo?: boolean;
   /** Listen on the data directory's control socket (embedded mode). */
   controlSocket?: boolean;
+  /** The in-process broker of an embedded node (default: a new one), so a caller can attach its own bus clients. */
+  broker?: InProcessBroker;
 }
 
 /** Services that ask the config service stop before it does. */
@@ -45,7 +47,7 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
   let stopping: Promise<void> | undefined;
   const close = () => (stopping ??= stopNode(parts, settings.shutdownGraceSeconds * 1000, logger));
   try {
-    const { transport, storage } = await openInfrastructure(settings, parts);
+    const { transport, storage } = await openInfrastructure(settings, parts, options.broker);
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
       const app: INestMicroservice = await startDomainService(role, transport, requireStorage(storage, role), logger, {
         configDir: settings.configDir,
@@ -75,7 +77,11 @@ export function embeddedDatabaseDir(dataDir: string): string {
   return join(dataDir, 'pgdata');
 }
 
-async function openInfrastructure(settings: RuntimeSettings, parts: NodeParts): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
+async function openInfrastructure(
+  settings: RuntimeSettings,
+  parts: NodeParts,
+  broker = new InProcessBroker(),
+): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
     // One connection per process, whatever its roles: servers and clients share it.
     const connection = new SharedNatsConnection(settings.natsUrl, `davmesh-${settings.roles.join('+')}`);
@@ -88,7 +94,7 @@ async function openInfrastructure(settings: RuntimeSettings, parts: NodeParts): 
   parts.releases.push(lockDataDir(settings.dataDir));
   const db: PGlite = await openPGlite(embeddedDatabaseDir(settings.dataDir));
   parts.releases.push(() => db.close());
-  return { transport: { kind: 'in-process', broker: new InProcessBroker() }, storage: { kind: 'pglite', db } };
+  return { transport: { kind: 'in-process', broker }, storage: { kind: 'pglite', db } };
 }
 
 function requireStorage(storage: StorageTarget | undefined, role: Role): StorageTarget {
