@@ -132,15 +132,14 @@ describeWithInfrastructure('idempotent requests over NATS, with replicas that ta
     }
   });
 
-  it('never asks a write twice: those the silent replica took are unavailable', async () => {
+  it('asks a write the silent replica took again under its write key, until the live one answers it', async () => {
     const client = await createBusClient(transport, 'test');
     try {
-      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Write, { n }, { timeoutMs: 2000 })));
-      const unavailable = replies.filter((r) => !r.ok && r.error.code === 'unavailable');
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request(Write, { n }, { timeoutMs: 1000 })));
       expect(swallowed.write).toBeGreaterThan(0);
-      expect(unavailable).toHaveLength(swallowed.write);
+      expect(replies).toEqual(Array.from({ length: 20 }, (_, n) => ok({ n })));
     } finally {
       await client.close();
     }
-  });
+  }, 30_000);
 });

@@ -11,3 +11,5 @@ export * from './transport';
 export * from './bus.module';
 export * from './failure-classifier';
 export * from './idempotent-retry';
+export * from './write-key';
+export * from './write-retry';

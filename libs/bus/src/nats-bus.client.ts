@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { createInbox, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { createInbox, ErrorCode, headers, type NatsConnection, type NatsError } from 'nats';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
 import { askTwice, type Attempt } from './idempotent-retry';
+import { WRITE_KEY_HEADER } from './write-key';
+import { askUntilKnown } from './write-retry';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { encodePacket, prefixed } from './wire';
 
@@ -29,18 +31,28 @@ export class NatsBusClient extends BusClient {
 
   async request<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Reply<Res>> {
     const budgetMs = options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const once = (timeoutMs: number) => this.attempt(contract, payload, timeoutMs);
-    const outcome = await (contract.idempotent ? askTwice(budgetMs, once) : once(budgetMs));
+    let outcome: Attempt<Res>;
+    if (contract.idempotent) {
+      outcome = await askTwice(budgetMs, (timeoutMs) => this.attempt(contract, payload, timeoutMs));
+    } else {
+      const writeKey = randomUUID();
+      outcome = await askUntilKnown(budgetMs, (timeoutMs) => this.attempt(contract, payload, timeoutMs, writeKey));
+    }
     if ('reply' in outcome) return outcome.reply;
     if (outcome.noAnswer === 'no-responders') return fail('unavailable', `no ${contract.service} service is answering`);
     if (outcome.noAnswer === 'timeout') return fail('unavailable', `the ${contract.service} service did not answer in time`);
     return fail('unavailable', `bus error on ${contract.subject}: ${outcome.message}`);
   }
 
-  private async attempt<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, timeoutMs: number): Promise<Attempt<Res>> {
+  private async attempt<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, timeoutMs: number, writeKey?: string): Promise<Attempt<Res>> {
     const subject = prefixed(this.prefix, contract.subject);
+    let keyed;
+    if (writeKey) {
+      keyed = headers();
+      keyed.set(WRITE_KEY_HEADER, writeKey);
+    }
     try {
-      const message = await this.connection.request(subject, encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), { timeout: timeoutMs });
+      const message = await this.connection.request(subject, encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), { timeout: timeoutMs, headers: keyed });
       return { reply: replyFromPacket<Res>(message.data, contract.subject) };
     } catch (error) {
       const code = (error as NatsError).code;

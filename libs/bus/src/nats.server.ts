@@ -1,8 +1,10 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { type ConsumerDeserializer, type IncomingRequest, type NatsContext, ServerNats } from '@nestjs/microservices';
 import { type Msg, type NatsConnection, type Subscription } from 'nats';
 import { InFlight } from './in-flight';
 import { ReplyHold } from './reply-hold';
 import { SharedNatsConnection } from './shared-nats-connection';
+import { withWriteKey, WRITE_KEY_HEADER } from './write-key';
 import { decodeRequestPacket, prefixed } from './wire';
 
 const tolerantDeserializer: ConsumerDeserializer = {
@@ -20,7 +22,8 @@ const tolerantDeserializer: ConsumerDeserializer = {
  * stops gracefully: `close()` drains the request subscriptions (this replica takes no new
  * request, its queue group's others do), waits until every request taken is answered,
  * then drains the event subscriptions the same way. A reply made as the connection drops is
- * sent again when it is back (ReplyHold).
+ * sent again when it is back (ReplyHold). A write's key (WRITE_KEY_HEADER) is in reach of its
+ * handler's transaction, which answers a write already stored with its first reply.
  * Queue groups come from each handler (`{ queue }` extras); events subscribe without one.
  */
 export class DavmeshNatsServer extends ServerNats {
@@ -32,6 +35,7 @@ export class DavmeshNatsServer extends ServerNats {
   /** Requests whose reply publisher is not made yet, with the end of their in-flight mark. */
   private readonly awaitingPublisher = new WeakMap<Msg, () => void>();
   private replyHold?: ReplyHold;
+  protected override readonly logger: LoggerService = new NatsStatusLogger(new Logger('Server'));
 
   constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection) {
     super({ servers, name, deserializer: tolerantDeserializer });
@@ -59,7 +63,7 @@ export class DavmeshNatsServer extends ServerNats {
     const end = this.inFlight.begin();
     if (message.reply) this.awaitingPublisher.set(message, end);
     try {
-      return await super.handleMessage(channel, message);
+      return await withWriteKey(message.headers?.get(WRITE_KEY_HEADER) || undefined, () => super.handleMessage(channel, message));
     } finally {
       // No reply publisher was made (an event, or a message that failed before): done now.
       if (!message.reply || this.awaitingPublisher.delete(message)) end();
@@ -94,4 +98,36 @@ export class DavmeshNatsServer extends ServerNats {
 async function drain(subscriptions: Subscription[]): Promise<void> {
   const open = subscriptions.splice(0).filter((s) => !s.isClosed());
   await Promise.all(open.map((s) => s.drain().catch(() => undefined)));
+}
+
+/**
+ * Nest logs a dropped NATS connection as an error with "NatsError"; the client reconnects by
+ * itself and requests meanwhile answer 503, so it is an outage to warn of, not a bug.
+ */
+class NatsStatusLogger implements LoggerService {
+  constructor(private readonly inner: LoggerService) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.inner.log(message, ...rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.inner.warn(message, ...rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    if (typeof message === 'string' && message.startsWith('NatsError: type: "disconnect"')) {
+      this.inner.warn(`the NATS connection dropped; reconnecting (${message})`, ...rest);
+    } else {
+      this.inner.error(message, ...rest);
+    }
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.inner.debug?.(message, ...rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.inner.verbose?.(message, ...rest);
+  }
 }

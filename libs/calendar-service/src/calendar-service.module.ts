@@ -12,6 +12,7 @@ import { CalendarStore1764200000000 } from './migrations/1764200000000-calendar-
 import { CalendarShares1766100000000 } from './migrations/1766100000000-calendar-shares';
 import { CalendarTaskSpans1766200000000 } from './migrations/1766200000000-calendar-task-spans';
 import { CalendarOutbox1766300000000 } from './migrations/1766300000000-calendar-outbox';
+import { CalendarWriteOutcomes1766400000000 } from './migrations/1766400000000-calendar-write-outcomes';
 import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
@@ -23,6 +24,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarShares1766100000000,
     CalendarTaskSpans1766200000000,
     CalendarOutbox1766300000000,
+    CalendarWriteOutcomes1766400000000,
   ],
 };
 

@@ -7,3 +7,4 @@ export * from './health.handler';
 export * from './json-rows';
 export * from './outbox';
 export * from './database-unavailable';
+export * from './service-tables-migration';

@@ -1,16 +1,5 @@
-import { type MigrationInterface, type QueryRunner } from 'typeorm';
-import { createOutboxTable, dropOutboxTable } from '@davmesh/storage';
+import { OUTBOX_TABLE, serviceTablesMigration } from '@davmesh/storage';
 import { CALENDAR_SCHEMA } from '../schema';
 
 /** The events of a write, stored in its transaction and published after it (see Outbox). */
-export class CalendarOutbox1766300000000 implements MigrationInterface {
-  name = 'CalendarOutbox1766300000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await createOutboxTable(queryRunner, CALENDAR_SCHEMA);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await dropOutboxTable(queryRunner, CALENDAR_SCHEMA);
-  }
-}
+export const CalendarOutbox1766300000000 = serviceTablesMigration('CalendarOutbox1766300000000', CALENDAR_SCHEMA, [OUTBOX_TABLE]);

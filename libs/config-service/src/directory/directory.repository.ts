@@ -22,13 +22,13 @@ export class DirectoryRepository {
   }
 
   /** Inserts the context, or returns undefined when the id is taken. */
-  async insertContext(contextId: number, name: string, tags: string[]): Promise<ContextRow | undefined> {
-    const rows: unknown[] = await this.contexts.query(
+  async insertContext(db: EntityManager, contextId: number, name: string, tags: string[]): Promise<ContextRow | undefined> {
+    const rows: unknown[] = await db.query(
       `INSERT INTO "config"."contexts" ("context_id", "name", "tags") VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING "context_id"`,
       [contextId, name, tags],
     );
-    return rows.length > 0 ? ((await this.findContext(contextId)) ?? undefined) : undefined;
+    return rows.length > 0 ? ((await db.getRepository(ContextRow).findOneBy({ contextId })) ?? undefined) : undefined;
   }
 
   findContext(contextId: number): Promise<ContextRow | null> {

@@ -23,10 +23,13 @@ export class DirectoryService {
     @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
+  /** In an outbox transaction for its write key alone: a context is announced by no event. */
   async addContext(contextId: number, name: string | undefined, tags: string[] | undefined): Promise<Context> {
-    const row = await this.repository.insertContext(contextId, name ?? `context ${contextId}`, tags ?? []);
-    if (!row) throw new DomainException('conflict', `context ${contextId} exists already`);
-    return toContext(row);
+    return this.outbox.transaction(async (db) => {
+      const row = await this.repository.insertContext(db, contextId, name ?? `context ${contextId}`, tags ?? []);
+      if (!row) throw new DomainException('conflict', `context ${contextId} exists already`);
+      return toContext(row);
+    });
   }
 
   async listContexts(): Promise<Context[]> {

@@ -3,3 +3,4 @@ export * from './outbox-relay';
 export * from './outbox-store';
 export * from './outbox-table';
 export * from './outbox.providers';
+export * from './write-outcomes';

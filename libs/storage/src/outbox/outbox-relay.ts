@@ -1,10 +1,12 @@
 import { type Logger } from '@davmesh/logging';
 import { type Outbox } from './outbox';
+import { WRITE_OUTCOME_KEEP_MS } from './write-outcomes';
 
 /** How long a relay holds the rows it took; a replica that dies mid-pass frees them after it. */
 const LEASE_MS = 30_000;
 /** Per event: a bus that does not confirm in this time is taken as down until the next pass. */
 const PUBLISH_TIMEOUT_MS = 1000;
+const EXPIRE_OUTCOMES_EVERY_MS = 60_000;
 
 /**
  * Publishes, every `relayIntervalMs`, the events older than `relayAfterMs` still in the outbox:
@@ -18,6 +20,7 @@ export class OutboxRelay {
   private stopped = true;
   /** The last pass left events behind: said once, and once again when they are out. */
   private blocked = false;
+  private nextExpiry = 0;
 
   constructor(
     private readonly outbox: Outbox,
@@ -54,6 +57,7 @@ export class OutboxRelay {
   }
 
   private async relay(): Promise<number> {
+    await this.expireOutcomes();
     const { store, publisher, options } = this.outbox;
     let due;
     try {
@@ -84,6 +88,17 @@ export class OutboxRelay {
       this.report(false, { relayed: published }, this.blocked ? 'the bus takes events again: the outbox relayed those that waited' : 'the outbox relayed events the writers did not publish');
     }
     return published;
+  }
+
+  /** At most once a minute, on any replica: outcomes past every caller's tries go. */
+  private async expireOutcomes(): Promise<void> {
+    if (Date.now() < this.nextExpiry) return;
+    this.nextExpiry = Date.now() + EXPIRE_OUTCOMES_EVERY_MS;
+    try {
+      await this.outbox.outcomes.expire(this.outbox.dataSource, WRITE_OUTCOME_KEEP_MS);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'old write outcomes not deleted; the next pass tries again');
+    }
   }
 
   private report(blocked: boolean, details: object, message: string): void {

@@ -15,3 +15,5 @@ export async function createOutboxTable(queryRunner: QueryRunner, schema: string
 export async function dropOutboxTable(queryRunner: QueryRunner, schema: string): Promise<void> {
   await queryRunner.query(`DROP TABLE "${schema}"."outbox"`);
 }
+
+export const OUTBOX_TABLE = { create: createOutboxTable, drop: dropOutboxTable };

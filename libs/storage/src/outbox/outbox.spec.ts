@@ -1,6 +1,6 @@
 import { type PGlite } from '@electric-sql/pglite';
 import { type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { InProcessBroker, InProcessBusClient } from '@davmesh/bus';
+import { InProcessBroker, InProcessBusClient, withWriteKey } from '@davmesh/bus';
 import { CalendarFolderChanged, type CalendarFolderChangedEvent, type EventContract } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { createTestDatabase, describeWithInfrastructure, eventually, type TestDatabase } from '@davmesh/testing';
@@ -9,6 +9,7 @@ import { openPGlite } from '../pglite';
 import { Outbox, type OutboxOptions } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { createOutboxTable } from './outbox-table';
+import { createWriteOutcomesTable } from './write-outcomes';
 
 const SCHEMA = 'outbox_spec';
 const logger = createLogger({ level: 'silent' });
@@ -18,6 +19,7 @@ class NotesAndOutbox1700000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "${SCHEMA}"."notes" ("revision" integer PRIMARY KEY)`);
     await createOutboxTable(queryRunner, SCHEMA);
+    await createWriteOutcomesTable(queryRunner, SCHEMA);
   }
   async down(): Promise<void> {}
 }
@@ -53,7 +55,7 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
     const startNode = async (options: Partial<OutboxOptions> = {}): Promise<Node> => {
       const dataSource = await openServiceDataSource(target, { schema: SCHEMA, entities: [], migrations: [NotesAndOutbox1700000000000] });
       // One database per suite: each test starts from empty tables.
-      if (nodes.length === 0) await dataSource.query(`TRUNCATE "${SCHEMA}"."notes", "${SCHEMA}"."outbox"`);
+      if (nodes.length === 0) await dataSource.query(`TRUNCATE "${SCHEMA}"."notes", "${SCHEMA}"."outbox", "${SCHEMA}"."write_outcomes"`);
       const outbox = new Outbox(dataSource, bus, logger, { schema: SCHEMA, relayAfterMs: 0, ...options });
       const node = { dataSource, outbox, relay: new OutboxRelay(outbox, logger) };
       nodes.push(node);
@@ -82,8 +84,9 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
     beforeEach(() => {
       broker = new InProcessBroker();
       bus = new SwitchableBus(broker);
-      received = [];
-      broker.subscribe(CalendarFolderChanged.subject, undefined, (raw) => received.push((JSON.parse(raw) as { data: CalendarFolderChangedEvent }).data));
+      // Each test's own list: a late delivery of an earlier test's event cannot land in it.
+      const sink: CalendarFolderChangedEvent[] = (received = []);
+      broker.subscribe(CalendarFolderChanged.subject, undefined, (raw) => sink.push((JSON.parse(raw) as { data: CalendarFolderChangedEvent }).data));
     });
 
     afterEach(async () => {
@@ -163,6 +166,56 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
       expect(await node.outbox.store.claimDue(0, 300, 10)).toHaveLength(0);
       await eventually(async () => expect(await node.relay.relayOnce()).toBe(1));
       await eventually(() => expect(received.map((e) => e.revision)).toEqual([1]));
+    });
+
+    /** Note `revision` stored as a request keyed `key` over NATS would: what it answers, and how often its work ran. */
+    const keyedWrite = async (node: Node, key: string, revision: number, runs: { count: number }) =>
+      withWriteKey(key, () =>
+        node.outbox.transaction(async (db, announce) => {
+          runs.count++;
+          const [row] = (await db.query(`INSERT INTO "${SCHEMA}"."notes" ("revision") VALUES ($1) ON CONFLICT DO NOTHING RETURNING now() AS "at"`, [revision])) as { at: Date }[];
+          if (!row) throw new Error(`note ${revision} exists`);
+          announce(CalendarFolderChanged, { folderId: 1, ownerUserId: 1, revision });
+          return { revision, at: row.at };
+        }),
+      );
+
+    it('answers a write asked again under its key with the first answer, without doing it twice', async () => {
+      const node = await startNode();
+      const runs = { count: 0 };
+      const first = await keyedWrite(node, 'key-of-note-1', 1, runs);
+      const again = await keyedWrite(node, 'key-of-note-1', 1, runs);
+      expect(again).toEqual(first);
+      expect(again.at).toBeInstanceOf(Date);
+      expect(runs.count).toBe(1);
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([1]));
+      // Another key is another write: this one is refused, as the note exists.
+      await expect(keyedWrite(node, 'key-of-another-write', 1, runs)).rejects.toThrow('note 1 exists');
+    });
+
+    it('does a keyed write that rolled back when it is asked again', async () => {
+      const node = await startNode();
+      await expect(
+        withWriteKey('key-of-a-refused-write', () =>
+          node.outbox.transaction(async () => {
+            throw new Error('refused');
+          }),
+        ),
+      ).rejects.toThrow('refused');
+      const runs = { count: 0 };
+      expect((await keyedWrite(node, 'key-of-a-refused-write', 1, runs)).revision).toBe(1);
+      expect(await stored(node)).toEqual([1]);
+    });
+
+    it('runs a write asked twice at once under one key once, on two replicas, and answers both alike', async () => {
+      const a = await startNode();
+      const b = await startNode();
+      const runs = { count: 0 };
+      const [fromA, fromB] = await Promise.all([keyedWrite(a, 'key-asked-twice', 7, runs), keyedWrite(b, 'key-asked-twice', 7, runs)]);
+      expect(fromA).toEqual(fromB);
+      expect(runs.count).toBe(1);
+      expect(await stored(a)).toEqual([7]);
+      await eventually(() => expect(received.map((e) => e.revision)).toEqual([7]));
     });
 
     it('runs on its own once started: an event the writer could not publish goes out without any call', async () => {

@@ -1,9 +1,10 @@
-import { type BusClient } from '@davmesh/bus';
+import { takeWriteKey, type BusClient } from '@davmesh/bus';
 import { type EventContract } from '@davmesh/contracts';
 import { type Logger } from '@davmesh/logging';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { OutboxPublisher } from './outbox-publisher';
 import { OutboxStore, type OutboxEvent } from './outbox-store';
+import { WriteOutcomes } from './write-outcomes';
 
 /** Records an event to publish when, and only if, the transaction commits. */
 export type Announce = <P>(contract: EventContract<P>, payload: P) => void;
@@ -37,28 +38,50 @@ export const OUTBOX_DEFAULTS = { publishWithinMs: 250, relayIntervalMs: 1000, re
  */
 export class Outbox {
   readonly store: OutboxStore;
+  readonly outcomes: WriteOutcomes;
   readonly publisher: OutboxPublisher;
   readonly options: Required<OutboxOptions>;
   private readonly deletions: Deletions;
 
   constructor(
-    private readonly dataSource: DataSource,
+    readonly dataSource: DataSource,
     bus: BusClient,
     private readonly logger: Logger,
     options: OutboxOptions,
   ) {
     this.options = { ...OUTBOX_DEFAULTS, ...options };
     this.store = new OutboxStore(dataSource, options.schema);
+    this.outcomes = new WriteOutcomes(options.schema);
     this.publisher = new OutboxPublisher(bus);
     this.deletions = new Deletions(this.store, logger);
   }
 
   /**
    * Runs `work` in one transaction; what it announces is stored in that transaction (when
-   * durable). Resolves
-   * with `work`'s result once committed and the events published or handed to the relay.
+   * durable). Resolves with `work`'s result once committed and the events published or handed
+   * to the relay. A request that came with a write key (over NATS) stores its result under the
+   * key in the same transaction; the same key again answers that result without running
+   * `work`, so a caller asking again after a lost reply never has its write done twice.
    */
   async transaction<T>(work: (db: EntityManager, announce: Announce) => Promise<T>): Promise<T> {
+    const key = this.options.durable ? takeWriteKey() : undefined;
+    if (!key) return this.run(work);
+    let replayed = false;
+    const result = await this.run(async (db, announce) => {
+      const claimed = await this.outcomes.claim(db, key);
+      if (claimed.stored) {
+        replayed = true;
+        return claimed.result as T;
+      }
+      const value = await work(db, announce);
+      await this.outcomes.record(db, key, value);
+      return value;
+    });
+    if (replayed) this.logger.info({ writeKey: key }, 'a write asked again was answered with its stored outcome');
+    return result;
+  }
+
+  private async run<T>(work: (db: EntityManager, announce: Announce) => Promise<T>): Promise<T> {
     const events: OutboxEvent[] = [];
     let open = true;
     const announce: Announce = (contract, payload) => {

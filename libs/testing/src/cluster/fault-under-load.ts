@@ -1,4 +1,7 @@
 import { describeRequiring } from '../infrastructure';
+
+/** The line a service logs when it answers a write from its stored outcome (Outbox.transaction). */
+const WRITE_REPLAYED = 'a write asked again was answered with its stored outcome';
 import { Cluster, clusterPrerequisitesMissing, type ClusterOptions } from './cluster';
 import { DavLoad, type LoadSummary, type LoadVerification } from './dav-load';
 
@@ -70,6 +73,7 @@ export function describeFaultRun(name: string, run: FaultRun): string {
     `statuses ${JSON.stringify(summary.statuses)};`,
     `lost ${verification.lostWrites.length}, stored but reported failed ${verification.storedButReportedFailed.length},`,
     `unanswered PUTs ${verification.unanswered} (${verification.unansweredButStored} stored); kept-alive connections reset and resent ${run.load.resent};`,
+    `writes asked again and answered from their stored outcome ${run.cluster.logs().filter((l) => l.msg === WRITE_REPLAYED).length};`,
     `error log lines ${run.cluster.errorLogs().length}${run.cluster.errorLogs().length ? `: ${run.cluster.errorLogs().slice(0, 5).map((l) => JSON.stringify(l)).join(' ')}` : ''}`,
   ].join(' ');
 }
