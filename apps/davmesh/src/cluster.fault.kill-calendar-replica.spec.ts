@@ -13,6 +13,11 @@ describeFaultUnderLoad(
       expect(run().summary.failedReads).toEqual([]);
     });
 
+    it('fails no write: those the dead replica had in hand are asked again of the live one under their key', () => {
+      expect(run().verification.storedButReportedFailed).toEqual([]);
+      expect(run().load.records.filter((r) => r.method === 'PUT' && r.status >= 500)).toEqual([]);
+    });
+
     it('serves on with the other replica, nothing restarted', () => {
       expect(run().cluster.process('calendar-1').running).toBe(false);
       expect(run().cluster.processes.filter((p) => p.name !== 'calendar-1').every((p) => p.running && p.starts === 1)).toBe(true);
