@@ -1,3 +1,4 @@
+import { ICAL } from '@davmesh/ical';
 import { type FuzzCase } from './fuzz-case';
 import { type HttpAnswer, type RawRequest } from './http-exchange';
 import { type Lane, type LaneCollection } from './lane';
@@ -69,12 +70,28 @@ const innerServerError = (text: string) => /<d:status>HTTP\/1\.1 5\d\d/.test(tex
 
 /**
  * Whether every start and due date of a calendar object lies well inside the default sync window
- * (a month back, a year ahead); outside it the server rightly leaves the object out of listings.
+ * (a month back, a year ahead), and so does the first occurrence of each series (a rule need not
+ * occur on its DTSTART: YEARLY;BYMONTH=3 from a July DTSTART first occurs in March); outside it
+ * the server rightly leaves the object out of listings. Unreadable input is not claimed listable.
  */
 export function inSyncWindow(body: string, now = Date.now()): boolean {
   const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
   const [from, to] = [day(-25), day(330)];
-  return [...body.matchAll(/^(?:DTSTART|DUE)[^:\r\n]*:(\d{8})/gm)].every(([, date]) => date >= from && date <= to);
+  const inside = (date: string) => date >= from && date <= to;
+  if (![...body.matchAll(/^(?:DTSTART|DUE)[^:\r\n]*:(\d{8})/gm)].every(([, date]) => inside(date))) return false;
+  if (!/^(?:RRULE|RDATE)[;:]/m.test(body)) return true;
+  try {
+    const calendar = new ICAL.Component(ICAL.parse(body));
+    const series = calendar.getAllSubcomponents().filter((c) => ['vevent', 'vtodo'].includes(c.name) && !c.hasProperty('recurrence-id'));
+    return series.length > 0 && series.every((component) => {
+      if (!component.hasProperty('dtstart')) return false;
+      // Only objects the server stored come here: its bounded check found their rule yields.
+      const first = new ICAL.Event(component).iterator().next();
+      return first !== undefined && first !== null && inside(first.toString().slice(0, 10).replace(/-/g, ''));
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** After a 2xx PUT: the object is served by GET (both vCard versions), listed, and found by a query, without 5xx or delay. */
