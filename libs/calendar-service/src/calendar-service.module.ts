@@ -13,6 +13,7 @@ import { CalendarShares1766100000000 } from './migrations/1766100000000-calendar
 import { CalendarTaskSpans1766200000000 } from './migrations/1766200000000-calendar-task-spans';
 import { CalendarOutbox1766300000000 } from './migrations/1766300000000-calendar-outbox';
 import { CalendarWriteOutcomes1766400000000 } from './migrations/1766400000000-calendar-write-outcomes';
+import { CalendarDeadPropertyElements1766500000000 } from './migrations/1766500000000-calendar-dead-property-elements';
 import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
@@ -25,6 +26,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarTaskSpans1766200000000,
     CalendarOutbox1766300000000,
     CalendarWriteOutcomes1766400000000,
+    CalendarDeadPropertyElements1766500000000,
   ],
 };
 

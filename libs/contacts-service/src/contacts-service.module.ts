@@ -13,6 +13,7 @@ import { ContactsDeadProperties1766000000000 } from './migrations/1766000000000-
 import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts-tables';
 import { ContactsOutbox1766300000000 } from './migrations/1766300000000-contacts-outbox';
 import { ContactsWriteOutcomes1766400000000 } from './migrations/1766400000000-contacts-write-outcomes';
+import { ContactsDeadPropertyElements1766500000000 } from './migrations/1766500000000-contacts-dead-property-elements';
 import { ObjectsHandler } from './objects/objects.handler';
 import { ObjectsService } from './objects/objects.service';
 import { SyncService } from './sync/sync.service';
@@ -20,7 +21,7 @@ import { SyncService } from './sync/sync.service';
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
   entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
-  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000],
+  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000, ContactsDeadPropertyElements1766500000000],
 };
 
 /** The contacts service: folders, vCards, the global address list, sync. Needs the bus and logger modules. */

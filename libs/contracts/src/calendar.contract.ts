@@ -11,7 +11,10 @@ export const CALENDAR_MAX_DATE_TIME = '2099-12-31T23:59:59Z';
 export interface DeadProperty {
   ns: string;
   name: string;
-  /** The property element's inner XML, stored and returned as given. */
+  /**
+   * The property element as written (RFC 4918 4.3): its prefix, attributes, xml:lang in scope and
+   * mixed content, declaring the namespaces in scope itself; stored and returned as given.
+   */
   xml: string;
 }
 

@@ -4,3 +4,4 @@ export * from './xml-writer';
 export * from './propfind-request';
 export * from './multistatus';
 export * from './dav-error';
+export * from './property-update';

@@ -4,11 +4,15 @@ import { el, Namespaces, renderNode, type XmlContent, type XmlNode } from './xml
 export interface PropValue {
   name: QName;
   value?: XmlContent;
+  /** A dead property: the whole element as stored (see outerXml), put back as is. */
+  stored?: string;
 }
 
 export interface Propstat {
   status: number;
   props: PropValue[];
+  /** The condition that failed (RFC 4918 14.22), such as DAV:cannot-modify-protected-property. */
+  error?: QName;
 }
 
 export interface MultistatusResponse {
@@ -68,18 +72,23 @@ export class MultistatusWriter {
 
 /** The children of one DAV:response: its href and a propstat per status that has properties. */
 export function responseContent(response: MultistatusResponse): XmlNode[] {
-  const propstats = response.propstats
+  return [el(dav('href'), response.href), ...propstatNodes(response.propstats)];
+}
+
+/** A DAV:propstat per status that has properties, with the condition that failed if any (RFC 4918 14.22). */
+export function propstatNodes(propstats: Propstat[]): XmlNode[] {
+  return propstats
     .filter((p) => p.props.length > 0)
     .map((p) =>
       el(dav('propstat'), [
         el(
           dav('prop'),
-          p.props.map((prop) => el(prop.name, prop.value)),
+          p.props.map((prop) => (prop.stored === undefined ? el(prop.name, prop.value) : { name: prop.name, markup: prop.stored })),
         ),
         el(dav('status'), statusLine(p.status)),
+        ...(p.error ? [el(dav('error'), [el(p.error)])] : []),
       ]),
     );
-  return [el(dav('href'), response.href), ...propstats];
 }
 
 /**

@@ -14,6 +14,8 @@ export interface XmlNode {
   content?: XmlContent;
   /** Attributes without a namespace. */
   attributes?: Record<string, string>;
+  /** The whole element as markup kept as received (a dead property), written instead of the rest. */
+  markup?: string;
 }
 
 export function el(name: QName, content?: XmlContent, attributes?: Record<string, string>): XmlNode {
@@ -79,6 +81,7 @@ export class Namespaces {
 }
 
 export function renderNode(node: XmlNode, ns: Namespaces): string {
+  if (node.markup !== undefined) return node.markup;
   const tag = node.name.ns ? `${ns.prefixFor(node.name.ns)}:${node.name.local}` : node.name.local;
   const declaration = node.name.ns ? ns.inlineDeclaration(node.name.ns) : '';
   const attributes =
@@ -95,17 +98,32 @@ export function renderNode(node: XmlNode, ns: Namespaces): string {
 }
 
 /**
- * An element's content as markup that stands on its own: text escaped, each child element
- * declaring the namespaces it uses, so it can be stored and put back into any document.
+ * An element as written (RFC 4918 4.3, a dead property's value): its prefix, every
+ * attribute, text and children in order, with the namespace declarations and the
+ * `xml:lang` in scope made its own, so it stands alone in storage and in any response.
  */
-export function innerXml(element: XmlElement): string {
-  if (element.children.length === 0) return escapeXml(element.text);
-  return element.children.map((child) => renderDocument(toNode(child)).replace(/^<\?xml[^>]*>\n/, '')).join('');
+export function outerXml(element: XmlElement): string {
+  let inherited = '';
+  for (const [prefix, uri] of Object.entries(element.namespaces)) {
+    const declaration = prefix ? `xmlns:${prefix}` : 'xmlns';
+    if (!(declaration in element.written)) inherited += ` ${declaration}="${escapeXml(uri)}"`;
+  }
+  if (element.lang !== undefined && !('xml:lang' in element.written)) inherited += ` xml:lang="${escapeXml(element.lang)}"`;
+  return writeElement(element, inherited);
 }
 
-function toNode(element: XmlElement): XmlNode {
-  const content = element.children.length > 0 ? element.children.map(toNode) : element.text;
-  return Object.keys(element.attributes).length > 0 ? el(element.name, content, element.attributes) : el(element.name, content);
+/** An element's content as markup that stands on its own: text escaped, each child element as `outerXml` writes it. */
+export function innerXml(element: XmlElement): string {
+  return element.content.map((piece) => (typeof piece === 'string' ? escapeXml(piece) : outerXml(piece))).join('');
+}
+
+function writeElement(element: XmlElement, inherited = ''): string {
+  const tag = element.prefix ? `${element.prefix}:${element.name.local}` : element.name.local;
+  // A tab or line feed written raw in an attribute would come back as a space (XML 1.0 3.3.3).
+  const attributes = Object.entries(element.written).map(([name, value]) => ` ${name}="${escapeXml(value).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;')}"`).join('') + inherited;
+  if (element.content.length === 0) return `<${tag}${attributes}/>`;
+  const content = element.content.map((piece) => (typeof piece === 'string' ? escapeXml(piece) : writeElement(piece))).join('');
+  return `<${tag}${attributes}>${content}</${tag}>`;
 }
 
 /** A whole document with one root, namespaces declared on the root. */

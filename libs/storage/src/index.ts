@@ -8,3 +8,4 @@ export * from './json-rows';
 export * from './outbox';
 export * from './database-unavailable';
 export * from './service-tables-migration';
+export * from './dead-property-elements';

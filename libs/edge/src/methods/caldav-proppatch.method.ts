@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersUpdate } from '@davmesh/contracts';
-import { dav, encodeHref, XmlParseError } from '@davmesh/dav';
+import { dav, encodeHref, propertyUpdatePropstats } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
-
 import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
-import { readXmlBody, xmlBodyLimits } from '../http/request-body';
+import { readCollectionUpdate } from '../properties/collection-update';
 import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
@@ -31,32 +29,18 @@ export class CaldavProppatchMethod implements DavMethod {
     const scope = await this.caldav.open(exchange);
     const view = this.caldav.collection(scope, resource);
     const settings = await this.serverSettings.current();
-    const root = await readXmlBody(request, xmlBodyLimits(settings), dav('propertyupdate'));
-    if (!root) throw new XmlParseError('PROPPATCH needs a DAV:propertyupdate body');
-    const update = readCalendarPropertyUpdate(root.children, this.properties, false, settings.limits['davmesh.limits.deadPropertyBytes']);
-    const failed = update.refused.length > 0;
-    if (!failed && update.accepted.length > 0) {
+    const update = await readCollectionUpdate(request, settings, this.properties, { kind: 'calendar', root: dav('propertyupdate'), creating: false });
+    if (update.refused.length === 0 && update.accepted.length > 0) {
       await this.caldav.call(CalendarFoldersUpdate, {
         userId: user.userId,
         folderId: view.folder.folderId,
-        props: update.props,
+        props: update.change,
         ...(update.setDead.length > 0 ? { setDead: update.setDead } : {}),
         ...(update.removeDead.length > 0 ? { removeDead: update.removeDead } : {}),
       });
     }
     const writer = startMultistatus(response);
-    const refusedWith = (status: number) => update.refused.filter((r) => r.status === status).map(({ name }) => ({ name }));
-    await writer.write(
-      writer.response({
-        href: encodeHref(view.href),
-        propstats: [
-          { status: failed ? 424 : 200, props: update.accepted.map((name) => ({ name })) },
-          { status: 403, props: refusedWith(403) },
-          { status: 409, props: refusedWith(409) },
-          { status: 507, props: refusedWith(507) },
-        ],
-      }),
-    );
+    await writer.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdatePropstats(update) }));
     writer.end();
   }
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersCreate } from '@davmesh/contracts';
-import { caldav, childrenNamed, dav, el, firstChild, renderDocument, sameName, statusLine, type QName, type XmlElement } from '@davmesh/dav';
+import { caldav, dav, type QName } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { readCalendarPropertyUpdate } from '../caldav/calendar-property-update';
 import { preconditionError } from '../carddav/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
-import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readXmlBody, xmlBodyLimits } from '../http/request-body';
+import { type DavExchange } from '../http/dav-exchange';
+import { readCollectionUpdate, refuseCreation, validResourcetype } from '../properties/collection-update';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -36,29 +35,17 @@ abstract class CalendarCreationMethod implements DavMethod {
     const scope = await this.caldav.open(exchange);
     if (scope.find(resource.segment)) throw preconditionError(405, dav('resource-must-be-null'));
     const settings = await this.serverSettings.current();
-    const root = await readXmlBody(request, xmlBodyLimits(settings), this.creation.request);
-    const instructions = root?.children ?? [];
-    if (this.creation.needsCalendarResourcetype && !asksForCalendar(instructions)) {
-      // A calendar home holds calendars only: no plain collections (RFC 5689 3.3 valid-resourcetype).
-      throw preconditionError(403, dav('valid-resourcetype'));
-    }
-    const update = readCalendarPropertyUpdate(instructions, this.properties, true, settings.limits['davmesh.limits.deadPropertyBytes']);
-    if (update.refused.length > 0) {
-      const propstat = (status: number, names: QName[]) => el(dav('propstat'), [el(dav('prop'), names.map((name) => el(name))), el(dav('status'), statusLine(status))]);
-      const statuses = [...new Set(update.refused.map((r) => r.status))];
-      const body = renderDocument(
-        el(this.creation.response, [
-          ...statuses.map((status) => propstat(status, update.refused.filter((r) => r.status === status).map((r) => r.name))),
-          ...(update.accepted.length > 0 ? [propstat(424, update.accepted)] : []),
-        ]),
-      );
-      throw new DavHttpError(403, 'a property of the new calendar cannot be set', body);
-    }
+    const update = await readCollectionUpdate(request, settings, this.properties, { kind: 'calendar', root: this.creation.request, creating: true });
+    // A calendar home holds calendars only: no plain collections (RFC 5689 3.3 valid-resourcetype).
+    if (this.creation.needsCalendarResourcetype && !validResourcetype(update, true)) throw preconditionError(403, dav('valid-resourcetype'));
+    const refusal = refuseCreation(update, this.creation.response);
+    if (refusal) throw refusal;
+    const { components, ...props } = update.change;
     await this.caldav.call(CalendarFoldersCreate, {
       userId: user.userId,
       collectionName: resource.segment,
-      ...(update.components ? { components: update.components } : {}),
-      props: update.props,
+      ...(components ? { components } : {}),
+      props,
       ...(update.setDead.length > 0 ? { dead: update.setDead } : {}),
     });
     response.statusCode = 201;
@@ -66,17 +53,6 @@ abstract class CalendarCreationMethod implements DavMethod {
     response.setHeader('Content-Length', '0');
     response.end();
   }
-}
-
-/** Whether an extended MKCOL's DAV:set gives a DAV:resourcetype with CALDAV:calendar. */
-function asksForCalendar(instructions: XmlElement[]): boolean {
-  return instructions
-    .filter((instruction) => sameName(instruction.name, dav('set')))
-    .flatMap((set) => childrenNamed(set, dav('prop')))
-    .some((prop) => {
-      const resourcetype = firstChild(prop, dav('resourcetype'));
-      return !!resourcetype && !!firstChild(resourcetype, caldav('calendar'));
-    });
 }
 
 /** RFC 4791 5.3.1 MKCALENDAR. */

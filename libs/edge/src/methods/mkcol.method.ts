@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersCreate } from '@davmesh/contracts';
-import { carddav, dav, el, firstChild, renderDocument, sameName, statusLine } from '@davmesh/dav';
-import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
+import { dav } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readXmlBody, xmlBodyLimits } from '../http/request-body';
+import { readCollectionUpdate, refuseCreation, validResourcetype } from '../properties/collection-update';
 import { PropertyRegistry } from '../properties/property-registry';
 import { type DavMethod } from './dav-method';
 
@@ -33,20 +32,11 @@ export class MkcolMethod implements DavMethod {
     const scope = await this.carddav.scopes.open(request, user, prefix);
     if (scope.find(resource.segment)) throw new DavHttpError(405, 'the address book exists already');
     const settings = await this.serverSettings.current();
-    const root = await readXmlBody(request, xmlBodyLimits(settings), dav('mkcol'));
-    const sets = root?.children.filter((c) => sameName(c.name, dav('set'))) ?? [];
-    for (const prop of sets.flatMap((s) => s.children.filter((c) => sameName(c.name, dav('prop'))))) {
-      const resourcetype = firstChild(prop, dav('resourcetype'));
-      if (resourcetype && !firstChild(resourcetype, carddav('addressbook'))) throw preconditionError(403, dav('valid-resourcetype'));
-    }
-    const update = readPropertyUpdate(sets, this.properties, settings.limits['davmesh.limits.deadPropertyBytes']);
-    if (update.refused.length > 0) {
-      const propstats = propertyUpdateStatus(update)
-        .filter((p) => p.props.length > 0)
-        .map((p) => el(dav('propstat'), [el(dav('prop'), p.props.map((prop) => el(prop.name))), el(dav('status'), statusLine(p.status))]));
-      throw new DavHttpError(403, 'a property cannot be set', renderDocument(el(dav('mkcol-response'), propstats)));
-    }
-    const { displayName, description, setDead } = update.change;
+    const update = await readCollectionUpdate(request, settings, this.properties, { kind: 'addressbook', root: dav('mkcol'), creating: true });
+    if (!validResourcetype(update, false)) throw preconditionError(403, dav('valid-resourcetype'));
+    const refusal = refuseCreation(update, dav('mkcol-response'));
+    if (refusal) throw refusal;
+    const { displayName, description } = update.change;
     unwrap(
       await this.bus.request(ContactFoldersCreate, {
         userId: user.userId,
@@ -54,7 +44,7 @@ export class MkcolMethod implements DavMethod {
         slug: resource.segment,
         ...(displayName ? { displayName } : {}),
         ...(description ? { description } : {}),
-        ...(setDead.length > 0 ? { dead: setDead } : {}),
+        ...(update.setDead.length > 0 ? { dead: update.setDead } : {}),
       }),
     );
     response.statusCode = 201;

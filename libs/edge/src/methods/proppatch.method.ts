@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFoldersUpdate } from '@davmesh/contracts';
-import { dav, encodeHref, XmlParseError } from '@davmesh/dav';
-import { propertyUpdateStatus, readPropertyUpdate } from '../carddav/addressbook-property-update';
+import { dav, encodeHref, propertyUpdatePropstats } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { readXmlBody, xmlBodyLimits } from '../http/request-body';
+import { readCollectionUpdate } from '../properties/collection-update';
 import { PropertyRegistry } from '../properties/property-registry';
 import { startMultistatus } from '../reports/report-request';
 import { type DavMethod } from './dav-method';
@@ -34,14 +33,23 @@ export class ProppatchMethod implements DavMethod {
     const view = this.carddav.collection(scope, resource);
     if (!view.folder) throw new DavHttpError(403, 'this collection has no properties to change');
     const settings = await this.serverSettings.current();
-    const root = await readXmlBody(request, xmlBodyLimits(settings), dav('propertyupdate'));
-    if (!root) throw new XmlParseError('PROPPATCH needs a DAV:propertyupdate body');
-    const update = readPropertyUpdate(root.children, this.properties, settings.limits['davmesh.limits.deadPropertyBytes']);
+    const update = await readCollectionUpdate(request, settings, this.properties, { kind: 'addressbook', root: dav('propertyupdate'), creating: false });
     if (update.refused.length === 0 && update.accepted.length > 0) {
-      unwrap(await this.bus.request(ContactFoldersUpdate, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId, ...update.change }));
+      const { displayName, description } = update.change;
+      unwrap(
+        await this.bus.request(ContactFoldersUpdate, {
+          userId: user.userId,
+          contextId: user.contextId,
+          folderId: view.folder.folderId,
+          ...(displayName === undefined ? {} : { displayName }),
+          ...(description === undefined ? {} : { description }),
+          setDead: update.setDead,
+          removeDead: update.removeDead,
+        }),
+      );
     }
     const writer = startMultistatus(response);
-    await writer.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdateStatus(update) }));
+    await writer.write(writer.response({ href: encodeHref(view.href), propstats: propertyUpdatePropstats(update) }));
     writer.end();
   }
 }

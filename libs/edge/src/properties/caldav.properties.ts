@@ -1,5 +1,5 @@
-import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME } from '@davmesh/contracts';
-import { caldav, calserver, dav, el, NS } from '@davmesh/dav';
+import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
+import { caldav, calserver, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
 import { quoteEtag } from '../caldav/calendar-etag';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
 import { principalPath } from '../resources/resource';
@@ -10,6 +10,7 @@ const apple = (local: string) => ({ ns: NS.APPLE, local });
 const HOME_AND_CALENDARS = ['calendar-home', 'calendar'] as const;
 const CALENDARS = ['calendar'] as const;
 const OBJECTS = ['calendar-object'] as const;
+const COMPONENTS = new Set<string>(['VEVENT', 'VTODO', 'VJOURNAL']);
 
 /** Earliest and latest instants the server accepts (RFC 4791 5.2.6, 5.2.7). */
 const icalUtc = (iso: string) => iso.replace(/[-:]/g, '');
@@ -22,7 +23,7 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     name: dav('resourcetype'),
     kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
     inAllprop: true,
-    protected: true,
+    initial: (value) => (value && firstChild(value, caldav('calendar')) ? { change: {} } : { refused: 403 }),
     compute: ({ resource }) => {
       if (resource.kind === 'calendar-object') return [];
       if (resource.kind === 'calendar-home') return [el(dav('collection'))];
@@ -33,21 +34,19 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     name: dav('displayname'),
     kinds: HOME_AND_CALENDARS,
     inAllprop: true,
-    protected: false,
+    set: (value) => (value === undefined || value.text.trim() === '' ? { refused: 409 } : { change: { displayName: value.text } }),
     compute: ({ calendar, currentUser }) => calendar?.folder.displayName ?? currentUser.displayName,
   },
   {
     name: dav('owner'),
     kinds: HOME_AND_CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: ({ calendar, currentUser, prefix }) => [el(dav('href'), principalPath(prefix, calendar?.folder.ownerUserId ?? currentUser.userId))],
   },
   {
     name: dav('current-user-privilege-set'),
     kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
     inAllprop: false,
-    protected: true,
     compute: ({ calendar, resource }) =>
       resource.kind === 'calendar-home' ? privileges(true) : privileges(calendar?.writable ?? false, [el(caldav('read-free-busy'))]),
   },
@@ -55,114 +54,113 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     name: dav('supported-report-set'),
     kinds: HOME_AND_CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
   },
   {
     name: calserver('getctag'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: ({ calendar }) => calendar?.syncToken,
   },
   {
     name: dav('sync-token'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: ({ calendar }) => calendar?.syncToken,
   },
   {
     name: caldav('supported-calendar-component-set'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
+    initial: (value) => {
+      const components = (value ? childrenNamed(value, caldav('comp')) : []).map((c) => (c.attributes['name'] ?? '').toUpperCase());
+      if (components.length === 0 || components.some((c) => !COMPONENTS.has(c))) return { refused: 403 };
+      return { change: { components: [...new Set(components)] as CalendarComponent[] } };
+    },
     compute: ({ calendar }) => calendar?.folder.components.map((name) => el(caldav('comp'), undefined, { name })),
   },
   {
     name: caldav('supported-calendar-data'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: () => [el(caldav('calendar-data'), undefined, { 'content-type': 'text/calendar', version: '2.0' })],
   },
   {
     name: caldav('max-resource-size'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: () => String(MAX_ICALENDAR_BYTES),
   },
   {
     name: caldav('max-instances'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: true,
     compute: ({ config }) => String(config.values['davmesh.limits.maxInstances'].value),
   },
-  { name: caldav('min-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MIN_DATE_TIME },
-  { name: caldav('max-date-time'), kinds: CALENDARS, inAllprop: false, protected: true, compute: () => MAX_DATE_TIME },
+  { name: caldav('min-date-time'), kinds: CALENDARS, inAllprop: false, compute: () => MIN_DATE_TIME },
+  { name: caldav('max-date-time'), kinds: CALENDARS, inAllprop: false, compute: () => MAX_DATE_TIME },
   {
     name: caldav('calendar-description'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: false,
+    set: (value) => ({ change: { description: value?.text ?? null } }),
     compute: ({ calendar }) => calendar?.folder.description ?? undefined,
   },
   {
     name: caldav('calendar-timezone'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: false,
+    set: (value) => ({ change: { timezone: value?.text ?? null } }),
     compute: ({ calendar }) => calendar?.folder.timezone ?? undefined,
   },
   {
     name: apple('calendar-color'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: false,
+    set: (value) => {
+      const color = value?.text.trim() ?? null;
+      return color === null || color.length <= 32 ? { change: { color } } : { refused: 409 };
+    },
     compute: ({ calendar }) => calendar?.folder.color ?? undefined,
   },
   {
     name: apple('calendar-order'),
     kinds: CALENDARS,
     inAllprop: false,
-    protected: false,
+    set: (value) => {
+      if (value === undefined) return { change: { order: null } };
+      return /^-?\d{1,9}$/.test(value.text.trim()) ? { change: { order: Number(value.text.trim()) } } : { refused: 409 };
+    },
     compute: ({ calendar }) => (calendar?.folder.order === null || calendar?.folder.order === undefined ? undefined : String(calendar.folder.order)),
   },
   {
     name: dav('getetag'),
     kinds: OBJECTS,
     inAllprop: true,
-    protected: true,
     compute: ({ calendarObject }) => (calendarObject ? quoteEtag(calendarObject.etag) : undefined),
   },
   {
     name: dav('getcontenttype'),
     kinds: OBJECTS,
     inAllprop: true,
-    protected: true,
     compute: ({ calendarObject }) => (calendarObject ? calendarContentType(calendarObject.component) : undefined),
   },
   {
     name: dav('getcontentlength'),
     kinds: OBJECTS,
     inAllprop: true,
-    protected: true,
     compute: ({ calendarObject }) => (calendarObject ? String(calendarObject.size) : undefined),
   },
   {
     name: dav('getlastmodified'),
     kinds: OBJECTS,
     inAllprop: true,
-    protected: true,
     compute: ({ calendarObject }) => (calendarObject ? new Date(calendarObject.lastModified).toUTCString() : undefined),
   },
   {
     name: caldav('calendar-data'),
     kinds: OBJECTS,
     inAllprop: false,
-    protected: true,
     compute: ({ calendarObject }) => calendarObject?.ical,
   },
 ];

@@ -1,4 +1,4 @@
-import { calserver, carddav, dav, el } from '@davmesh/dav';
+import { calserver, carddav, dav, el, firstChild } from '@davmesh/dav';
 import { convertVCard } from '@davmesh/vcard';
 import { MAX_VCARD_BYTES } from '../carddav/vcard-media';
 import { privileges } from './privileges';
@@ -13,7 +13,7 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     name: dav('resourcetype'),
     kinds: [...CARDDAV_COLLECTIONS, 'contact'],
     inAllprop: true,
-    protected: true,
+    initial: (value) => (value && firstChild(value, carddav('addressbook')) ? { change: {} } : { refused: 403 }),
     compute: ({ resource }) => {
       if (resource.kind === 'contact') return [];
       if (resource.kind === 'addressbook-home') return [el(dav('collection'))];
@@ -24,42 +24,38 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     name: dav('displayname'),
     kinds: CARDDAV_COLLECTIONS,
     inAllprop: true,
-    protected: false,
+    set: (value) => (value === undefined || value.text.trim() === '' ? { refused: 403 } : { change: { displayName: value.text } }),
     compute: ({ addressbook, currentUser }) => addressbook?.displayName ?? currentUser.displayName,
   },
   {
     name: carddav('addressbook-description'),
     kinds: COLLECTIONS,
     inAllprop: false,
-    protected: false,
+    set: (value) => ({ change: { description: value?.text ?? null } }),
     compute: ({ addressbook }) => addressbook?.description ?? undefined,
   },
   {
     name: calserver('getctag'),
     kinds: COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: ({ addressbook }) => addressbook?.syncToken,
   },
   {
     name: dav('sync-token'),
     kinds: COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: ({ addressbook }) => addressbook?.syncToken,
   },
   {
     name: dav('supported-report-set'),
     kinds: CARDDAV_COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
   },
   {
     name: carddav('supported-address-data'),
     kinds: COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: () =>
       ['3.0', '4.0'].map((version) => el(carddav('address-data-type'), undefined, { 'content-type': 'text/vcard', version })),
   },
@@ -67,42 +63,36 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     name: carddav('max-resource-size'),
     kinds: COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: () => String(MAX_VCARD_BYTES),
   },
   {
     name: dav('current-user-privilege-set'),
     kinds: [...CARDDAV_COLLECTIONS, 'contact'],
     inAllprop: false,
-    protected: true,
     compute: ({ addressbook }) => privileges(addressbook?.writable ?? false),
   },
   {
     name: dav('getetag'),
     kinds: ['contact'],
     inAllprop: true,
-    protected: true,
     compute: ({ contact }) => contact?.etag,
   },
   {
     name: dav('getcontenttype'),
     kinds: ['contact'],
     inAllprop: true,
-    protected: true,
     compute: () => 'text/vcard; charset=utf-8',
   },
   {
     name: dav('getcontentlength'),
     kinds: ['contact'],
     inAllprop: true,
-    protected: true,
     compute: ({ contact }) => (contact?.vcard === undefined ? undefined : String(Buffer.byteLength(contact.vcard))),
   },
   {
     name: carddav('address-data'),
     kinds: ['contact'],
     inAllprop: false,
-    protected: true,
     compute: ({ contact, addressDataVersion }) => {
       if (contact?.vcard === undefined) return undefined;
       return addressDataVersion ? convertVCard(contact.vcard, addressDataVersion) : contact.vcard;

@@ -17,7 +17,6 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: dav('resourcetype'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ resource }) =>
       resource.kind === 'principal' ? [el(dav('collection')), el(dav('principal'))] : [el(dav('collection'))],
   },
@@ -25,14 +24,12 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: dav('resourcetype'),
     kinds: PRINCIPAL_COLLECTIONS,
     inAllprop: true,
-    protected: true,
     compute: () => [el(dav('collection'))],
   },
   {
     name: dav('displayname'),
     kinds: PRINCIPAL_COLLECTIONS,
     inAllprop: true,
-    protected: true,
     compute: ({ resource }) => (resource.kind === 'principal-collection' && resource.level === 'users' ? 'Users' : 'Principals'),
   },
   {
@@ -40,28 +37,24 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: dav('current-user-privilege-set'),
     kinds: PRINCIPAL_COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: () => privileges(false),
   },
   {
     name: dav('supported-report-set'),
     kinds: PRINCIPAL_COLLECTIONS,
     inAllprop: false,
-    protected: true,
     compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
   },
   {
     name: dav('displayname'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ subjectUser }) => subjectUser.displayName,
   },
   {
     name: dav('current-user-principal'),
     kinds: [...PRINCIPAL_AND_ROOT, ...PRINCIPAL_COLLECTIONS],
     inAllprop: true,
-    protected: true,
     compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
   },
   {
@@ -69,35 +62,30 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: dav('current-user-principal'),
     kinds: ['addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object'],
     inAllprop: false,
-    protected: true,
     compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
   },
   {
     name: dav('principal-URL'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ subjectUser, prefix }) => [el(dav('href'), principalPath(prefix, subjectUser.userId))],
   },
   {
     name: dav('principal-collection-set'),
     kinds: [...PRINCIPAL_AND_ROOT, ...PRINCIPAL_COLLECTIONS],
     inAllprop: false,
-    protected: true,
     compute: ({ prefix }) => [el(dav('href'), `${prefix}/principals/`)],
   },
   {
     name: dav('owner'),
     kinds: ['principal'],
     inAllprop: false,
-    protected: true,
     compute: ({ subjectUser, prefix }) => [el(dav('href'), principalPath(prefix, subjectUser.userId))],
   },
   {
     name: caldav('calendar-home-set'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ prefix, config, currentUser, subjectUser }) =>
       subjectUser.userId === currentUser.userId && config.values['com.openexchange.caldav.enabled'].value === true ? [el(dav('href'), `${prefix}/caldav/`)] : undefined,
   },
@@ -105,7 +93,6 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: carddav('addressbook-home-set'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ prefix, config, currentUser, subjectUser }) =>
       subjectUser.userId === currentUser.userId && config.values['com.openexchange.carddav.enabled'].value === true ? [el(dav('href'), `${prefix}/carddav/`)] : undefined,
   },
@@ -113,7 +100,6 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: caldav('calendar-user-address-set'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,
-    protected: true,
     compute: ({ subjectUser, prefix }) => [
       ...(subjectUser.email ? [el(dav('href'), `mailto:${subjectUser.email}`)] : []),
       el(dav('href'), principalPath(prefix, subjectUser.userId)),
@@ -123,7 +109,6 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     name: calserver('email-address-set'),
     kinds: ['principal'],
     inAllprop: false,
-    protected: true,
     compute: ({ subjectUser }) =>
       subjectUser.email ? [el(calserver('email-address'), subjectUser.email)] : undefined,
   },

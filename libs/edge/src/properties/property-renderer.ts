@@ -27,13 +27,14 @@ export class PropertyRenderer {
           if (value !== undefined) found.push({ name: property.name, value });
         }
         // RFC 4918 9.1: allprop includes the dead properties.
-        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name }, value: { raw: property.xml } });
+        for (const property of dead) found.push({ name: { ns: property.ns, local: property.name }, stored: property.xml });
         break;
       case 'prop':
         for (const name of propfind.props) {
           const stored = deadValue(name);
-          const value = stored ? { raw: stored.xml } : this.properties.find(name, kind)?.compute(context);
-          if (value === undefined) missing.push({ name });
+          const value = stored ? undefined : this.properties.find(name, kind)?.compute(context);
+          if (stored) found.push({ name, stored: stored.xml });
+          else if (value === undefined) missing.push({ name });
           else found.push({ name, value });
         }
         break;

@@ -1,5 +1,5 @@
-import { type CalendarObjectMeta, type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
-import { type QName, type XmlContent } from '@davmesh/dav';
+import { type CalendarComponent, type CalendarFolderUpdate, type CalendarObjectMeta, type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
+import { type PropertyWrite, type QName, type XmlContent, type XmlElement } from '@davmesh/dav';
 import { type VCardVersion } from '@davmesh/vcard';
 import { type CalendarView } from '../caldav/caldav-scope';
 import { type AddressbookView } from '../carddav/carddav-scope';
@@ -28,14 +28,22 @@ export interface PropertyContext {
   calendarObject?: CalendarObjectMeta & { ical?: string };
 }
 
-/** One live property: where it exists and how its value is computed. */
+/** What setting live properties changes on a collection; an address book takes displayName and description. */
+export type CollectionChange = NonNullable<CalendarFolderUpdate['props']> & { components?: CalendarComponent[] };
+
+/** Sets (a value) or removes (undefined) a live property. */
+export type LivePropertySetter = (value: XmlElement | undefined) => PropertyWrite<CollectionChange>;
+
+/** One live property: where it exists, how its value is computed and, unless protected, how it is set. */
 export interface LiveProperty {
   name: QName;
   kinds: readonly ResourceKind[];
   /** Returned for `allprop` (RFC 4918 keeps expensive or non-4918 ones out). */
   inAllprop: boolean;
-  /** Clients may not PROPPATCH it. */
-  protected: boolean;
+  /** How PROPPATCH, MKCOL and MKCALENDAR set it; without one it is protected (RFC 4918 DAV:cannot-modify-protected-property). */
+  set?: LivePropertySetter;
+  /** How MKCOL and MKCALENDAR set it, where that differs from `set` (a property only a new collection takes). */
+  initial?: LivePropertySetter;
   /** undefined: the resource has no value for it, answered 404 in PROPFIND. */
   compute(context: PropertyContext): XmlContent | undefined;
 }
