@@ -1,6 +1,5 @@
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
-import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { davHttp } from '@davmesh/testing';
 
 /** One measured workload: how many requests, how fast, and the latency spread. */
 export interface Measurement {
@@ -18,42 +17,8 @@ export interface DavTarget {
   userAgent: string;
 }
 
-/**
- * Keeps connections open across requests of every method, as DAV clients do (Node's fetch
- * opens a new connection after each REPORT, which would time TCP setup instead of the server).
- */
-const agents = { http: new Agent({ keepAlive: true }), https: new TlsAgent({ keepAlive: true }) };
-
 export function davRequest(target: DavTarget, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; text: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
-    const tls = target.url.startsWith('https:');
-    const outgoing = (tls ? tlsRequest : request)(
-      `${target.url}${path}`,
-      {
-        method,
-        agent: tls ? agents.https : agents.http,
-        headers: {
-          Authorization: target.authorization,
-          'User-Agent': target.userAgent,
-          'Content-Type': 'application/xml; charset=utf-8',
-          ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
-          ...headers,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      // The server closed an idle kept-alive connection just as we reused it: Node's documented retry.
-      if (outgoing.reusedSocket && error.code === 'ECONNRESET') davRequest(target, method, path, body, headers).then(resolve, reject);
-      else reject(error);
-    });
-    outgoing.end(body);
-  });
+  return davHttp(`${target.url}${path}`, method, body, { headers: { Authorization: target.authorization, 'User-Agent': target.userAgent, ...headers } });
 }
 
 function percentile(sorted: number[], p: number): number {

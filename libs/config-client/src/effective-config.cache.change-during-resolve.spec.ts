@@ -1,40 +1,22 @@
 import { InProcessBroker, InProcessBusClient } from '@davmesh/bus';
 import { ConfigResolve, type EffectiveConfig } from '@davmesh/contracts';
+import { heldResponder } from '@davmesh/testing';
 import { EffectiveConfigCache } from './effective-config.cache';
 
-/**
- * A config service whose replies the test releases: the reply to a resolve can be held
- * while a change event overtakes it, as a busy node sees on NATS.
- */
+/** A config service whose replies the test releases (a change event can overtake one). */
 function heldConfigService(broker: InProcessBroker) {
   const store = { enabled: false, revision: 5 };
-  const held: (() => void)[] = [];
-  let holding = false;
-  broker.subscribe(ConfigResolve.subject, 'config', (raw, respond) => {
-    const { id, data } = JSON.parse(raw) as { id: string; data: { userId: number } };
-    // The reply is read now, from what is stored now; only its delivery waits.
-    const config = {
+  // The reply is read when the request arrives, from what is stored then.
+  const responder = heldResponder<{ userId: number }>(broker, ConfigResolve.subject, 'config', (data) => ({
+    ok: true,
+    data: {
       userId: data.userId,
       contextId: 1,
       revision: store.revision,
       values: { 'com.openexchange.caldav.enabled': { value: store.enabled, level: 'user', source: 'user' } },
-    } as unknown as EffectiveConfig;
-    const send = () => respond?.(JSON.stringify({ id, response: { ok: true, data: config }, isDisposed: true }));
-    if (holding) held.push(send);
-    else send();
-  });
-  return {
-    store,
-    hold: () => void (holding = true),
-    /** Resolves once a reply is being held. */
-    async heldReply(): Promise<void> {
-      while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    },
-    release: () => {
-      holding = false;
-      for (const send of held.splice(0)) send();
-    },
-  };
+    } as unknown as EffectiveConfig,
+  }));
+  return { store, ...responder };
 }
 
 const caldavEnabled = (config: EffectiveConfig) => config.values['com.openexchange.caldav.enabled'].value;

@@ -7,3 +7,5 @@ export * from './caldav';
 export * from './user-agent-proxy';
 export * from './rfc4791-appendix-b';
 export * from './cluster/index';
+export * from './held-responder';
+export * from './dav-http';

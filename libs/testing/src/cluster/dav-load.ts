@@ -1,7 +1,8 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { basicAuth } from '../multistatus';
 import { eventIcs } from '../caldav';
+import { davHttp, type DavHttpAnswer } from '../dav-http';
 
 /** One request the load made and what came of it; status 0: no answer (connection refused or cut, timeout). */
 export interface LoadRecord {
@@ -61,11 +62,7 @@ const multiget = (hrefs: string[]) =>
     .map((h) => `<D:href>${h}</D:href>`)
     .join('')}</C:calendar-multiget>`;
 
-interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+type HttpAnswer = DavHttpAnswer;
 
 /**
  * Concurrent CalDAV clients writing and reading through the edges, recording every answer:
@@ -227,40 +224,14 @@ export class DavLoad {
   /** Kept-alive connections the server had closed as a request went out on them (resent once on a new one). */
   resent = 0;
 
-  private send(agent: Agent, method: string, path: string, body?: string, headers: Record<string, string> = {}, edge?: string, resend = true): Promise<HttpAnswer> {
+  private send(agent: Agent, method: string, path: string, body?: string, headers: Record<string, string> = {}, edge?: string): Promise<HttpAnswer> {
     const base = edge ?? this.options.edges()[0];
     if (!base) return Promise.reject(new Error('no edge is up'));
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        `${base}${path}`,
-        {
-          method,
-          agent,
-          timeout: this.options.requestTimeoutMs ?? 30_000,
-          headers: {
-            Authorization: this.authorization,
-            'Content-Type': 'application/xml; charset=utf-8',
-            ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
-            ...headers,
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
-          response.on('error', reject);
-        },
-      );
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.options.requestTimeoutMs ?? 30_000} ms`)));
-      outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        // The server closed a kept-alive connection as it was reused, before reading the request: Node documents
-        // sending it again (a PUT that did arrive after all then gets 412, which the records show).
-        if (resend && outgoing.reusedSocket && error.code === 'ECONNRESET') {
-          this.resent++;
-          this.send(agent, method, path, body, headers, edge, false).then(resolve, reject);
-        } else reject(outgoing.reusedSocket ? new Error(`${error.message} (on a kept-alive connection)`) : error);
-      });
-      outgoing.end(body);
+    return davHttp(`${base}${path}`, method, body, {
+      agent,
+      timeoutMs: this.options.requestTimeoutMs ?? 30_000,
+      headers: { Authorization: this.authorization, ...headers },
+      onResend: () => this.resent++,
     });
   }
 }
