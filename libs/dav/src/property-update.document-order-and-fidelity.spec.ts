@@ -25,6 +25,7 @@ describe('property updates: document order, all or nothing, dead values kept as 
       readPropertyUpdate(propertyInstructions(await parseXml(`<D:propertyupdate xmlns:D="DAV:" xmlns:x="urn:x">${instructions}</D:propertyupdate>`)), dead, 4096);
     const removeThenSet = await read('<D:remove><D:prop><x:k/></D:prop></D:remove><D:set><D:prop><x:k>v</x:k></D:prop></D:set>');
     expect([removeThenSet.setDead.map((p) => p.name), removeThenSet.removeDead]).toEqual([['k'], []]);
+    expect(propertyUpdatePropstats(removeThenSet)).toEqual([{ status: 200, props: [{ name: { ns: 'urn:x', local: 'k' } }] }]);
     const setThenRemove = await read('<D:set><D:prop><x:k>v</x:k></D:prop></D:set><D:remove><D:prop><x:k/></D:prop></D:remove>');
     expect([setThenRemove.setDead, setThenRemove.removeDead]).toEqual([[], [{ ns: 'urn:x', name: 'k' }]]);
   });

@@ -60,6 +60,13 @@ export function readPropertyUpdate<Change>(
 ): PropertyUpdate<Change> {
   const update: PropertyUpdate<Change> = { changes: [], setDead: [], removeDead: [], accepted: [], refused: [] };
   const dead = new Map<string, DeadProperty | { ns: string; name: string }>();
+  // A property named twice is listed once in the answer.
+  const acceptedKeys = new Set<string>();
+  const accept = (name: QName) => {
+    if (acceptedKeys.has(qnameKey(name))) return;
+    acceptedKeys.add(qnameKey(name));
+    update.accepted.push(name);
+  };
   for (const { name, value } of instructions) {
     const setter = setterFor(name);
     if (setter === 'protected') {
@@ -69,17 +76,17 @@ export function readPropertyUpdate<Change>(
       if ('refused' in write) update.refused.push({ name, status: write.refused });
       else {
         update.changes.push(write.change);
-        update.accepted.push(name);
+        accept(name);
       }
     } else if (value === undefined) {
       dead.set(qnameKey(name), { ns: name.ns, name: name.local });
-      update.accepted.push(name);
+      accept(name);
     } else {
       const xml = outerXml(value);
       if (Buffer.byteLength(xml) > deadPropertyBytes) update.refused.push({ name, status: 507 });
       else {
         dead.set(qnameKey(name), { ns: name.ns, name: name.local, xml });
-        update.accepted.push(name);
+        accept(name);
       }
     }
   }
