@@ -54,7 +54,7 @@ export function embeddedServerPerSuite(options: EmbeddedServerOptions = {}): () 
   let server: EmbeddedServer | undefined;
   beforeAll(async () => {
     server = await startEmbeddedServer(options);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await server?.close();
   });

@@ -34,7 +34,7 @@ describeWithInfrastructure('calendar writers on two replicas over PostgreSQL', (
     const base = await bus.call(CalendarObjectsPut, { userId: 1, folderId: calendar.folderId, name: 'r.ics', ical: event('r', 1) });
     const attempts = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        bus.request(CalendarObjectsPut, { userId: 1, folderId: calendar.folderId, name: 'r.ics', ical: event('r', i + 2), ifMatch: base.etag }),
+        bus.request(CalendarObjectsPut, { userId: 1, folderId: calendar.folderId, name: 'r.ics', ical: event('r', i + 2), precondition: { ifMatch: [base.etag] } }),
       ),
     );
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);

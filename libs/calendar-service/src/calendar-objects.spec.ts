@@ -35,7 +35,13 @@ describe('calendar service: folders, objects, conditions and sync', () => {
   let tasks: CalendarFolder;
 
   const put = (name: string, ical: string, extra: { ifMatch?: string; ifNoneMatch?: boolean; folderId?: number; userId?: number } = {}) =>
-    harness.bus.request(CalendarObjectsPut, { userId: extra.userId ?? USER, folderId: extra.folderId ?? calendar.folderId, name, ical, ifMatch: extra.ifMatch, ifNoneMatch: extra.ifNoneMatch });
+    harness.bus.request(CalendarObjectsPut, {
+      userId: extra.userId ?? USER,
+      folderId: extra.folderId ?? calendar.folderId,
+      name,
+      ical,
+      precondition: { ...(extra.ifMatch !== undefined && { ifMatch: [extra.ifMatch] }), ...(extra.ifNoneMatch && { ifNoneMatch: '*' as const }) },
+    });
   const names = async (folderId: number, window?: { start: string; end: string }) =>
     (await harness.bus.call(CalendarObjectsList, { userId: USER, folderId, limit: 1000, window })).objects.map((o) => o.name);
   const revisionOf = async (folderId: number) =>
@@ -76,7 +82,7 @@ describe('calendar service: folders, objects, conditions and sync', () => {
     expect(condition(await put('cond.ics', event('cond', '20260311T090000Z', '20260311T100000Z'), { ifMatch: 'stale' }))).toBe('precondition-failed');
     const etag = created.ok ? created.data.etag : '';
     expect((await put('cond.ics', event('cond', '20260311T090000Z', '20260311T100000Z'), { ifMatch: etag })).ok).toBe(true);
-    expect(condition(await harness.bus.request(CalendarObjectsDelete, { userId: USER, folderId: calendar.folderId, name: 'cond.ics', ifMatch: etag }))).toBe('precondition-failed');
+    expect(condition(await harness.bus.request(CalendarObjectsDelete, { userId: USER, folderId: calendar.folderId, name: 'cond.ics', precondition: { ifMatch: [etag] } }))).toBe('precondition-failed');
   });
 
   it('lets exactly one of several concurrent If-Match writers win', async () => {

@@ -7,8 +7,10 @@ import {
   calendarSegment,
   CalendarFolderChanged,
   DomainException,
+  requirePrecondition,
   UsersGet,
   type CalendarShareGrant,
+  type Precondition,
   type FolderRights,
   type CalendarChanges,
   type CalendarDataShape,
@@ -210,8 +212,7 @@ export class CalendarService {
         throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
       }
       const existing = await this.objects.findForUpdate(db, request.folderId, request.name);
-      if (request.ifNoneMatch && existing) throw new DomainException('precondition-failed', 'the resource exists');
-      if (request.ifMatch !== undefined && existing?.etag !== request.ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      requirePrecondition(request.precondition, existing);
       const holder = await this.objects.nameHoldingUid(db, request.folderId, summary.uid);
       if (holder !== undefined && holder !== request.name) {
         throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
@@ -224,12 +225,12 @@ export class CalendarService {
     });
   }
 
-  async deleteObject(userId: number, folderId: number, name: string, ifMatch?: string): Promise<{ revision: number }> {
+  async deleteObject(userId: number, folderId: number, name: string, precondition?: Precondition): Promise<{ revision: number }> {
     return this.outbox.transaction(async (db, announce) => {
       const folder = await this.usableFolder(db, folderId, userId, 'write', true);
       const existing = await this.objects.findForUpdate(db, folderId, name);
       if (!existing) throw new DomainException('not-found', `no resource ${name}`);
-      if (ifMatch !== undefined && existing.etag !== ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      requirePrecondition(precondition, existing);
       await this.objects.delete(db, folderId, name);
       const revision = await this.folders.bumpRevision(db, folderId);
       await this.objects.recordChange(db, folderId, name, revision, true);
@@ -245,7 +246,7 @@ export class CalendarService {
     toFolderId: number;
     toName: string;
     overwrite: boolean;
-    ifMatch?: string;
+    precondition?: Precondition;
   }): Promise<{ etag: string; created: boolean }> {
     const { userId, folderId, name, toFolderId, toName } = request;
     if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
@@ -258,7 +259,7 @@ export class CalendarService {
       const target = (await this.folders.find(db, toFolderId))!;
       const source = await this.objects.readStored(db, folderId, name);
       if (!source) throw new DomainException('not-found', `no resource ${name}`);
-      if (request.ifMatch !== undefined && source.etag !== request.ifMatch) throw new DomainException('precondition-failed', 'the ETag does not match');
+      requirePrecondition(request.precondition, source);
       if (!target.components.includes(source.component)) {
         throw refused('forbidden', 'supported-calendar-component', `the destination holds ${target.components.join(', ')}, not ${source.component}`);
       }

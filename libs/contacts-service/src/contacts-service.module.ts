@@ -14,6 +14,7 @@ import { ContactsTables1765000000000 } from './migrations/1765000000000-contacts
 import { ContactsOutbox1766300000000 } from './migrations/1766300000000-contacts-outbox';
 import { ContactsWriteOutcomes1766400000000 } from './migrations/1766400000000-contacts-write-outcomes';
 import { ContactsDeadPropertyElements1766500000000 } from './migrations/1766500000000-contacts-dead-property-elements';
+import { ContactsBareEtagsModifiedAt1766600000000 } from './migrations/1766600000000-contacts-bare-etags-modified-at';
 import { ObjectsHandler } from './objects/objects.handler';
 import { ObjectsService } from './objects/objects.service';
 import { SyncService } from './sync/sync.service';
@@ -21,7 +22,7 @@ import { SyncService } from './sync/sync.service';
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
   entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
-  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000, ContactsDeadPropertyElements1766500000000],
+  migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000, ContactsDeadPropertyElements1766500000000, ContactsBareEtagsModifiedAt1766600000000],
 };
 
 /** The contacts service: folders, vCards, the global address list, sync. Needs the bus and logger modules. */

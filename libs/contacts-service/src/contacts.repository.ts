@@ -21,6 +21,7 @@ export interface ContactRecord {
   uid: string;
   etag: string;
   revision: string;
+  modified_at: Date;
   vcard?: string;
   source_version?: number | null;
 }
@@ -192,7 +193,7 @@ export class ContactsRepository {
 
   async findByName(manager: EntityManager, contextId: number, name: string, lock = false): Promise<ContactRecord | undefined> {
     const rows: ContactRecord[] = await manager.query(
-      `SELECT folder_id, name, uid, etag, revision, source_version, vcard FROM ${S}."contacts"
+      `SELECT folder_id, name, uid, etag, revision, modified_at, source_version, vcard FROM ${S}."contacts"
         WHERE context_id = $1 AND name = $2${lock ? ' FOR UPDATE' : ''}`,
       [contextId, name],
     );
@@ -209,11 +210,12 @@ export class ContactsRepository {
 
   async upsertContact(tx: EntityManager, contact: NewContact, revision: number): Promise<void> {
     await tx.query(
-      `INSERT INTO ${S}."contacts" (context_id, name, folder_id, uid, fn, emails, vcard_version, vcard, etag, revision, source_version)
+      `INSERT INTO ${S}."contacts" AS c (context_id, name, folder_id, uid, fn, emails, vcard_version, vcard, etag, revision, source_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (context_id, name) DO UPDATE SET folder_id = EXCLUDED.folder_id, uid = EXCLUDED.uid, fn = EXCLUDED.fn,
          emails = EXCLUDED.emails, vcard_version = EXCLUDED.vcard_version, vcard = EXCLUDED.vcard, etag = EXCLUDED.etag,
-         revision = EXCLUDED.revision, source_version = EXCLUDED.source_version`,
+         revision = EXCLUDED.revision, source_version = EXCLUDED.source_version,
+         modified_at = CASE WHEN c.etag = EXCLUDED.etag THEN c.modified_at ELSE now() END`,
       [
         contact.contextId,
         contact.name,
@@ -243,7 +245,7 @@ export class ContactsRepository {
     withData: boolean,
   ): Promise<ContactRecord[]> {
     return this.dataSource.query(
-      `SELECT folder_id, name, uid, etag, revision${withData ? ', vcard' : ''} FROM ${S}."contacts"
+      `SELECT folder_id, name, uid, etag, revision, modified_at${withData ? ', vcard' : ''} FROM ${S}."contacts"
         WHERE context_id = $1 AND folder_id = ANY($2::int[]) AND (folder_id, name) > ($3, $4)
         ORDER BY folder_id, name LIMIT $5`,
       [contextId, folderIds, after?.folderId ?? 0, after?.name ?? '', limit],
@@ -261,7 +263,7 @@ export class ContactsRepository {
     names: string[],
   ): Promise<{ visible: Set<number>; contacts: ContactRecord[] }> {
     const rows: (Omit<ContactRecord, 'name'> & { name: string | null; visible_folder_id: number })[] = await this.dataSource.query(
-      `SELECT f.folder_id AS visible_folder_id, c.folder_id, c.name, c.uid, c.etag, c.revision, c.vcard
+      `SELECT f.folder_id AS visible_folder_id, c.folder_id, c.name, c.uid, c.etag, c.revision, c.modified_at, c.vcard
          FROM ${S}."folders" f ${SHARE_OF_F}
          LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name = ANY($4::text[])
         WHERE f.context_id = $1 AND f.folder_id = ANY($3::int[]) AND ${VISIBLE_F}
@@ -276,7 +278,7 @@ export class ContactsRepository {
   /** Current objects of a folder changed after `revision`, oldest change first: the initial sync. */
   async currentSince(contextId: number, folderId: number, revision: number, limit: number): Promise<ContactRecord[]> {
     return this.dataSource.query(
-      `SELECT folder_id, name, uid, etag, revision FROM ${S}."contacts"
+      `SELECT folder_id, name, uid, etag, revision, modified_at FROM ${S}."contacts"
         WHERE context_id = $1 AND folder_id = $2 AND revision > $3 ORDER BY revision LIMIT $4`,
       [contextId, folderId, revision, limit],
     );
@@ -288,9 +290,9 @@ export class ContactsRepository {
     folderId: number,
     revision: number,
     limit: number,
-  ): Promise<{ name: string; revision: string; etag: string | null }[]> {
+  ): Promise<{ name: string; revision: string; etag: string | null; modified_at: Date | null }[]> {
     return this.dataSource.query(
-      `SELECT ch.name, ch.revision, c.etag FROM ${S}."changes" ch
+      `SELECT ch.name, ch.revision, c.etag, c.modified_at FROM ${S}."changes" ch
          LEFT JOIN ${S}."contacts" c ON c.context_id = ch.context_id AND c.name = ch.name AND c.folder_id = ch.folder_id
         WHERE ch.context_id = $1 AND ch.folder_id = $2 AND ch.revision > $3 ORDER BY ch.revision LIMIT $4`,
       [contextId, folderId, revision, limit],

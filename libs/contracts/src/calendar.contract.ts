@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type FolderRights } from './contacts.contract';
 import { defineEvent, defineRequest } from './contract';
+import { preconditionSchema, type Precondition } from './precondition';
 
 export type CalendarComponent = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
@@ -66,7 +67,6 @@ const objectName = z
   .regex(/^[^/\\]+$/, 'a resource name has no slashes')
   .refine((n) => n !== '.' && n !== '..', 'not a resource name');
 const component = z.enum(['VEVENT', 'VTODO', 'VJOURNAL']);
-const etag = z.string().min(1).max(200);
 const deadProperty = z.object({ ns: z.string().max(512), name: z.string().min(1).max(256), xml: z.string().max(65_536) }).strict();
 const folderProps = z
   .object({
@@ -291,17 +291,15 @@ export interface CalendarObjectPut {
   folderId: number;
   name: string;
   ical: string;
-  /** Store only if the current ETag is this one. */
-  ifMatch?: string;
-  /** Store only if no object has this name (`If-None-Match: *`). */
-  ifNoneMatch?: boolean;
+  /** Store only if these conditions hold for the object of this name (decided in the writer's transaction). */
+  precondition?: Precondition;
 }
 
 /**
  * PUT. Refusals carry `details.condition`: `valid-calendar-data`,
  * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`,
  * `min-date-time`, `max-date-time`, `max-instances` (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
- * ifMatch/ifNoneMatch is `precondition-failed`. Nothing is stored on refusal.
+ * precondition is `precondition-failed`. Nothing is stored on refusal.
  */
 export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: string; created: boolean; revision: number }>(
   'calendar.v1.objects.put',
@@ -311,26 +309,25 @@ export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: strin
       folderId,
       name: objectName,
       ical: z.string().max(2 * 1024 * 1024),
-      ifMatch: etag.optional(),
-      ifNoneMatch: z.boolean().optional(),
+      precondition: preconditionSchema.optional(),
       limits: calendarLimits.optional(),
     })
     .strict(),
 );
 
 export const CalendarObjectsDelete = defineRequest<
-  { userId: number; folderId: number; name: string; ifMatch?: string },
+  { userId: number; folderId: number; name: string; precondition?: Precondition },
   { revision: number }
->('calendar.v1.objects.delete', z.object({ userId, folderId, name: objectName, ifMatch: etag.optional() }).strict());
+>('calendar.v1.objects.delete', z.object({ userId, folderId, name: objectName, precondition: preconditionSchema.optional() }).strict());
 
 /** MOVE between the user's calendars (or a rename within one). */
 export const CalendarObjectsMove = defineRequest<
-  { userId: number; folderId: number; name: string; toFolderId: number; toName: string; overwrite: boolean; ifMatch?: string },
+  { userId: number; folderId: number; name: string; toFolderId: number; toName: string; overwrite: boolean; precondition?: Precondition },
   { etag: string; created: boolean }
 >(
   'calendar.v1.objects.move',
   z
-    .object({ userId, folderId, name: objectName, toFolderId: folderId, toName: objectName, overwrite: z.boolean(), ifMatch: etag.optional() })
+    .object({ userId, folderId, name: objectName, toFolderId: folderId, toName: objectName, overwrite: z.boolean(), precondition: preconditionSchema.optional() })
     .strict(),
 );
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type DeadProperty } from './calendar.contract';
 import { defineEvent, defineRequest } from './contract';
+import { preconditionSchema, type Precondition } from './precondition';
 
 /** The global address list of every context has this folder id. */
 export const GAL_FOLDER_ID = 6;
@@ -31,7 +32,10 @@ export interface ContactObject {
   /** The resource name (last path segment, e.g. `abc.vcf`); unique within a context. */
   name: string;
   uid: string;
+  /** Bare, as every ETag in the contracts; the edge quotes it. */
   etag: string;
+  /** ISO date of the last change (DAV:getlastmodified, If-Unmodified-Since). */
+  lastModified: string;
   /** The stored vCard, present when asked for. */
   vcard?: string;
 }
@@ -41,6 +45,8 @@ export interface ContactChange {
   name: string;
   /** undefined when deleted. */
   etag?: string;
+  /** ISO date of the change; undefined when deleted. */
+  lastModified?: string;
 }
 
 /** A position in the change log of a set of folders: revision per folder. */
@@ -230,10 +236,8 @@ export interface ContactPutRequest {
   vcard: string;
   /** When set, an existing object of that name in any of these folders is the one replaced (the aggregated collection). */
   replaceIn?: number[];
-  /** Write only if the stored etag is this one (decided in the writer's transaction). */
-  ifMatch?: string;
-  /** Write only if no object of that name exists. */
-  ifNoneMatch?: boolean;
+  /** Write only if these conditions hold for the object of that name (decided in the writer's transaction). */
+  precondition?: Precondition;
   /** Refuse vCards larger than this many bytes. */
   maxBytes?: number;
   /** Refuse longer parameter or property values (server-wide davmesh.limits.*; their defaults when left out). */
@@ -262,8 +266,7 @@ export const ContactObjectsPut = defineRequest<ContactPutRequest, ContactPutResu
       name,
       vcard: z.string().max(10 * 1024 * 1024),
       replaceIn: folderIds.optional(),
-      ifMatch: z.string().max(256).optional(),
-      ifNoneMatch: z.boolean().optional(),
+      precondition: preconditionSchema.optional(),
       maxBytes: z.number().int().positive().optional(),
       limits: z.object({ parameterLength: z.number().int().positive(), propertyLength: z.number().int().positive() }).strict().optional(),
     })
@@ -271,17 +274,17 @@ export const ContactObjectsPut = defineRequest<ContactPutRequest, ContactPutResu
 );
 
 export const ContactObjectsDelete = defineRequest<
-  { userId: number; contextId: number; folderIds: number[]; name: string; ifMatch?: string },
+  { userId: number; contextId: number; folderIds: number[]; name: string; precondition?: Precondition },
   { folderId: number; revision: number }
->('contacts.v1.objects.delete', z.object({ ...caller, folderIds, name, ifMatch: z.string().max(256).optional() }).strict());
+>('contacts.v1.objects.delete', z.object({ ...caller, folderIds, name, precondition: preconditionSchema.optional() }).strict());
 
 export const ContactObjectsMove = defineRequest<
-  { userId: number; contextId: number; folderIds: number[]; name: string; targetFolderId: number; targetName: string; ifMatch?: string; overwrite: boolean },
+  { userId: number; contextId: number; folderIds: number[]; name: string; toFolderId: number; toName: string; overwrite: boolean; precondition?: Precondition },
   ContactPutResult
 >(
   'contacts.v1.objects.move',
   z
-    .object({ ...caller, folderIds, name, targetFolderId: folderId, targetName: name, ifMatch: z.string().max(256).optional(), overwrite: z.boolean() })
+    .object({ ...caller, folderIds, name, toFolderId: folderId, toName: name, overwrite: z.boolean(), precondition: preconditionSchema.optional() })
     .strict(),
 );
 

@@ -1,5 +1,6 @@
 export * from './reply';
 export * from './contract';
+export * from './precondition';
 export * from './directory.contract';
 export * from './health.contract';
 export * from './config-keys';

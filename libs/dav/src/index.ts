@@ -5,3 +5,4 @@ export * from './propfind-request';
 export * from './multistatus';
 export * from './dav-error';
 export * from './property-update';
+export * from './conditional-request';

@@ -33,6 +33,7 @@ import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.meth
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
 import { PRINCIPAL_PROPERTIES } from './properties/principal.properties';
+import { WEBDAV_PROPERTIES } from './properties/webdav.properties';
 import { PropertyRegistry } from './properties/property-registry';
 import { PropertyRenderer } from './properties/property-renderer';
 import { AddressbookMultigetReport } from './reports/addressbook-multiget.report';
@@ -84,7 +85,7 @@ export class EdgeModule {
       controllers: [CalendarEventsHandler, ContactEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
-        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES]) },
+        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES, ...WEBDAV_PROPERTIES]) },
         PropertyRenderer,
         Authenticator,
         ServerSettingsService,

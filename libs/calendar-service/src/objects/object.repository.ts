@@ -22,6 +22,8 @@ export interface StoredObject {
   /** ISO instants or '-infinity' / 'infinity'. */
   firstStart: string;
   lastEnd: string;
+  /** ISO date, where read. */
+  lastModified?: string;
 }
 
 const META = `"name", "etag", "size", "modified_at", "component"`;
@@ -106,12 +108,13 @@ export class ObjectRepository {
     }));
   }
 
-  async findForUpdate(db: Queryable, folderId: number, name: string): Promise<{ etag: string; uid: string } | undefined> {
-    const rows: { etag: string; uid: string }[] = await db.query(
-      `SELECT "etag", "uid" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
+  /** The object's state for a write's preconditions (the caller holds the folder's row lock). */
+  async findForUpdate(db: Queryable, folderId: number, name: string): Promise<{ etag: string; lastModified: string } | undefined> {
+    const rows: { etag: string; modified_at: string | Date }[] = await db.query(
+      `SELECT "etag", "modified_at" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
       [folderId, name],
     );
-    return rows[0];
+    return rows[0] && { etag: rows[0].etag, lastModified: new Date(rows[0].modified_at).toISOString() };
   }
 
   async nameHoldingUid(db: Queryable, folderId: number, uid: string): Promise<string | undefined> {
@@ -138,14 +141,25 @@ export class ObjectRepository {
   }
 
   async readStored(db: Queryable, folderId: number, name: string): Promise<StoredObject | undefined> {
-    const rows: { name: string; uid: string; component: CalendarComponent; etag: string; ical: string; first_start: string; last_end: string }[] =
+    const rows: (Omit<StoredObject, 'firstStart' | 'lastEnd' | 'lastModified'> & { first_start: string; last_end: string; modified_at: string | Date })[] =
       await db.query(
-        `SELECT "name", "uid", "component", "etag", "ical", "first_start"::text AS "first_start", "last_end"::text AS "last_end"
+        `SELECT "name", "uid", "component", "etag", "ical", "first_start"::text AS "first_start", "last_end"::text AS "last_end", "modified_at"
          FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
         [folderId, name],
       );
     const row = rows[0];
-    return row && { name: row.name, uid: row.uid, component: row.component, etag: row.etag, ical: row.ical, firstStart: row.first_start, lastEnd: row.last_end };
+    return (
+      row && {
+        name: row.name,
+        uid: row.uid,
+        component: row.component,
+        etag: row.etag,
+        ical: row.ical,
+        firstStart: row.first_start,
+        lastEnd: row.last_end,
+        lastModified: new Date(row.modified_at).toISOString(),
+      }
+    );
   }
 
   async recordChange(db: Queryable, folderId: number, name: string, revision: number, removed: boolean): Promise<void> {

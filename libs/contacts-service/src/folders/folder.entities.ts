@@ -76,6 +76,9 @@ export class ContactRow {
   @Column({ type: 'bigint' })
   revision!: string;
 
+  @Column({ name: 'modified_at', type: 'timestamptz' })
+  modifiedAt!: Date;
+
   /** For global address list entries: the directory version of the user they were made from. */
   @Column({ name: 'source_version', type: 'integer', nullable: true })
   sourceVersion!: number | null;

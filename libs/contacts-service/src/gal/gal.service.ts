@@ -6,8 +6,9 @@ import { Outbox, type Announce } from '@davmesh/storage';
 import { type EntityManager } from 'typeorm';
 import { ContactsRepository } from '../contacts.repository';
 
+/** A strong ETag, bare: a hash of the stored bytes. */
 export function etagOf(vcard: string): string {
-  return `"${createHash('sha256').update(vcard).digest('base64url').slice(0, 22)}"`;
+  return createHash('sha256').update(vcard).digest('base64url').slice(0, 22);
 }
 
 function escapeText(value: string): string {

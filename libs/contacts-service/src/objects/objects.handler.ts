@@ -49,14 +49,14 @@ export class ObjectsHandler {
   @HandlesRequest(ContactObjectsDelete)
   delete(@Payload() payload: unknown) {
     return handleRequest(ContactObjectsDelete, payload, this.logger, (r) =>
-      this.objects.delete(r.contextId, r.userId, r.folderIds, r.name, r.ifMatch),
+      this.objects.delete(r.contextId, r.userId, r.folderIds, r.name, r.precondition),
     );
   }
 
   @HandlesRequest(ContactObjectsMove)
   move(@Payload() payload: unknown) {
     return handleRequest(ContactObjectsMove, payload, this.logger, (r) =>
-      this.objects.move(r.contextId, r.userId, r.folderIds, r.name, r.targetFolderId, r.targetName, r.overwrite, r.ifMatch),
+      this.objects.move(r.contextId, r.userId, r.folderIds, r.name, r.toFolderId, r.toName, r.overwrite, r.precondition),
     );
   }
 

@@ -7,6 +7,9 @@ import {
   type ContactPutRequest,
   type ContactPutResult,
   type Page,
+  type Precondition,
+  type PreconditionState,
+  requirePrecondition,
 } from '@davmesh/contracts';
 import { Outbox } from '@davmesh/storage';
 import { matchesFilter, parseVCard, validateVCard, VCardError, type ParsedVCard, type VCardLimits } from '@davmesh/vcard';
@@ -24,9 +27,19 @@ const QUERY_SCAN_BATCH = 500;
 const QUERY_SCAN_MAX = 5000;
 
 function toObject(record: ContactRecord, withData: boolean): ContactObject {
-  const object: ContactObject = { folderId: record.folder_id, name: record.name, uid: record.uid, etag: record.etag };
+  const object: ContactObject = {
+    folderId: record.folder_id,
+    name: record.name,
+    uid: record.uid,
+    etag: record.etag,
+    lastModified: new Date(record.modified_at).toISOString(),
+  };
   if (withData && record.vcard !== undefined) object.vcard = record.vcard;
   return object;
+}
+
+function stateOf(record: ContactRecord | undefined): PreconditionState | undefined {
+  return record && { etag: record.etag, lastModified: new Date(record.modified_at).toISOString() };
 }
 
 /** Takes records while their vCards fit the reply budget (always at least one). */
@@ -97,10 +110,7 @@ export class ObjectsService {
       await this.repository.findFolder(tx, contextId, folderId, true);
       const current = await this.repository.findByName(tx, contextId, name, true);
       if (current && current.folder_id !== folderId) throw new DomainException('conflict', `the name ${name} is taken in another folder`);
-      if (request.ifNoneMatch && current) throw new DomainException('precondition-failed', 'the resource exists');
-      if (request.ifMatch !== undefined && current?.etag !== request.ifMatch) {
-        throw new DomainException('precondition-failed', 'the resource has changed');
-      }
+      requirePrecondition(request.precondition, stateOf(current));
       const clash = await this.repository.findUidElsewhere(tx, contextId, folderId, parsed.summary.uid, name);
       if (clash) {
         throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
@@ -130,7 +140,7 @@ export class ObjectsService {
     });
   }
 
-  async delete(contextId: number, userId: number, folderIds: number[], name: string, ifMatch?: string) {
+  async delete(contextId: number, userId: number, folderIds: number[], name: string, precondition?: Precondition) {
     const visible = await this.visible(contextId, userId, folderIds);
     const existing = await this.repository.findByName(this.repository.manager, contextId, name);
     if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
@@ -140,7 +150,7 @@ export class ObjectsService {
       await this.repository.findFolder(tx, contextId, folderId, true);
       const current = await this.repository.findByName(tx, contextId, name, true);
       if (!current || current.folder_id !== folderId) throw new DomainException('not-found', `no object ${name}`);
-      if (ifMatch !== undefined && current.etag !== ifMatch) throw new DomainException('precondition-failed', 'the resource has changed');
+      requirePrecondition(precondition, stateOf(current));
       await this.repository.deleteContact(tx, contextId, name);
       const revision = await this.repository.recordChange(tx, contextId, folderId, name, true);
       announce(ContactFolderChanged, { contextId, folderId, revision });
@@ -153,45 +163,45 @@ export class ObjectsService {
     userId: number,
     folderIds: number[],
     name: string,
-    targetFolderId: number,
-    targetName: string,
+    toFolderId: number,
+    toName: string,
     overwrite: boolean,
-    ifMatch?: string,
+    precondition?: Precondition,
   ): Promise<ContactPutResult> {
     const visible = await this.visible(contextId, userId, folderIds);
     const existing = await this.repository.findByName(this.repository.manager, contextId, name);
     if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
     const sourceFolderId = existing.folder_id;
     await this.folders.requireWrite(contextId, userId, sourceFolderId);
-    await this.folders.requireWrite(contextId, userId, targetFolderId);
+    await this.folders.requireWrite(contextId, userId, toFolderId);
     return this.outbox.transaction(async (tx, announce) => {
-      for (const id of [...new Set([sourceFolderId, targetFolderId])].sort((a, b) => a - b)) {
+      for (const id of [...new Set([sourceFolderId, toFolderId])].sort((a, b) => a - b)) {
         await this.repository.findFolder(tx, contextId, id, true);
       }
       const source = await this.repository.findByName(tx, contextId, name, true);
       if (!source || source.folder_id !== sourceFolderId) throw new DomainException('not-found', `no object ${name}`);
-      if (ifMatch !== undefined && source.etag !== ifMatch) throw new DomainException('precondition-failed', 'the resource has changed');
-      const target = targetName === name ? undefined : await this.repository.findByName(tx, contextId, targetName, true);
-      if (target && (!overwrite || target.folder_id !== targetFolderId)) throw new DomainException('precondition-failed', 'the target exists');
+      requirePrecondition(precondition, stateOf(source));
+      const target = toName === name ? undefined : await this.repository.findByName(tx, contextId, toName, true);
+      if (target && (!overwrite || target.folder_id !== toFolderId)) throw new DomainException('precondition-failed', 'the target exists');
       const parsed = parseVCard(source.vcard ?? '');
-      const clash = await this.repository.findUidElsewhere(tx, contextId, targetFolderId, parsed.summary.uid, targetName);
+      const clash = await this.repository.findUidElsewhere(tx, contextId, toFolderId, parsed.summary.uid, toName);
       if (clash && clash !== name) {
         throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
           condition: 'no-uid-conflict',
-          folderId: targetFolderId,
+          folderId: toFolderId,
           name: clash,
         });
       }
       await this.repository.deleteContact(tx, contextId, name);
       const sourceRevision = await this.repository.recordChange(tx, contextId, sourceFolderId, name, true);
-      if (target) await this.repository.deleteContact(tx, contextId, targetName);
-      const revision = await this.repository.recordChange(tx, contextId, targetFolderId, targetName, false);
+      if (target) await this.repository.deleteContact(tx, contextId, toName);
+      const revision = await this.repository.recordChange(tx, contextId, toFolderId, toName, false);
       await this.repository.upsertContact(
         tx,
         {
           contextId,
-          folderId: targetFolderId,
-          name: targetName,
+          folderId: toFolderId,
+          name: toName,
           uid: parsed.summary.uid,
           fn: parsed.summary.fn,
           emails: parsed.summary.emails,
@@ -201,9 +211,9 @@ export class ObjectsService {
         },
         revision,
       );
-      if (sourceFolderId !== targetFolderId) announce(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
-      announce(ContactFolderChanged, { contextId, folderId: targetFolderId, revision });
-      return { folderId: targetFolderId, name: targetName, etag: source.etag, created: !target, revision };
+      if (sourceFolderId !== toFolderId) announce(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
+      announce(ContactFolderChanged, { contextId, folderId: toFolderId, revision });
+      return { folderId: toFolderId, name: toName, etag: source.etag, created: !target, revision };
     });
   }
 

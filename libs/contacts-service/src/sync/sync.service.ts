@@ -50,7 +50,10 @@ export class SyncService {
         position[folderId] = revision;
       }
       const latest = new Map<string, ContactChange>();
-      for (const row of taken) latest.set(row.name, row.etag ? { folderId, name: row.name, etag: row.etag } : { folderId, name: row.name });
+      for (const row of taken) {
+        const current = row.etag && row.modified_at ? { etag: row.etag, lastModified: new Date(row.modified_at).toISOString() } : {};
+        latest.set(row.name, { folderId, name: row.name, ...current });
+      }
       // A name that moved here from another folder of the set is reported once, as it is now.
       for (const change of latest.values()) {
         const earlier = changes.findIndex((c) => c.name === change.name);

@@ -1,13 +1,14 @@
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainException } from '@davmesh/contracts';
-import { XmlParseError } from '@davmesh/dav';
+import { PreconditionSyntaxError, XmlParseError } from '@davmesh/dav';
 import { LOGGER, RepeatLimiter, type Logger } from '@davmesh/logging';
 import { Authenticator, type AuthClient } from '../auth/authenticator';
 import { ServerSettingsService, type ServerSettings } from '../config/server-settings.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DAV_METHODS, type DavMethod } from '../methods/dav-method';
 import { resolveResource } from '../resources/resource';
+import { requestPrecondition } from './conditional-headers';
 import { DavHttpError } from './dav-exchange';
 import { STATUS_FOR_ERROR } from './error-status';
 import { HttpTimeouts } from './http-timeouts';
@@ -125,7 +126,8 @@ export class DavDispatcher implements OnApplicationShutdown {
     if (!handler) {
       throw new DavHttpError(405, `${method} is not allowed on this resource`);
     }
-    await handler.handle({ request, response, resource, user: auth.user, prefix });
+    const precondition = requestPrecondition(request, resource, prefix, proxyPrefix);
+    await handler.handle({ request, response, resource, user: auth.user, prefix, precondition });
   }
 
   private allowedMethods(kind: string): string[] {
@@ -156,7 +158,7 @@ export class DavDispatcher implements OnApplicationShutdown {
     // The client went away, or Node cut a slow one (408, davmesh.http.*TimeoutMs), while its body was being read.
     if (!request.complete && request.socket.destroyed) return { status: 400, headers: {}, message: 'the connection closed before the request was complete' };
     if (error instanceof DavHttpError) return { status: error.status, body: error.body, headers: { ...error.headers }, message: error.message };
-    if (error instanceof XmlParseError) return { status: 400, headers: {}, message: error.message };
+    if (error instanceof XmlParseError || error instanceof PreconditionSyntaxError) return { status: 400, headers: {}, message: error.message };
     if (error instanceof BodyTooLargeError) return { status: 413, headers: {}, message: error.message };
     if (error instanceof DomainException) return { status: STATUS_FOR_ERROR[error.code], headers: {}, message: error.message };
     if (error instanceof URIError) return { status: 400, headers: {}, message: 'malformed percent-encoding' };

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersDelete, CalendarObjectsDelete } from '@davmesh/contracts';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { calendarWriteConditions } from '../caldav/calendar-etag';
-
+import { writePrecondition } from '../http/conditional-headers';
 import { type DavExchange } from '../http/dav-exchange';
 import { type DavMethod } from './dav-method';
 
@@ -17,13 +16,12 @@ export class CaldavDeleteMethod implements DavMethod {
   ) {}
 
   async handle(exchange: DavExchange): Promise<void> {
-    const { request, response, resource, user } = exchange;
+    const { response, resource, user } = exchange;
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const caller = { userId: user.userId, folderId: view.folder.folderId };
     if (resource.kind === 'calendar-object') {
-      const { ifMatch } = calendarWriteConditions(request);
-      await this.caldav.call(CalendarObjectsDelete, { ...caller, name: resource.name, ...(ifMatch ? { ifMatch } : {}) });
+      await this.caldav.call(CalendarObjectsDelete, { ...caller, name: resource.name, precondition: writePrecondition(exchange) });
     } else {
       await this.caldav.call(CalendarFoldersDelete, caller);
     }

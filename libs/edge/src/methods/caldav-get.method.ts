@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { quoteEtag } from '../caldav/calendar-etag';
 import { calendarContentType } from '../caldav/calendar-media';
+import { sendRepresentation } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type DavMethod } from './dav-method';
 
@@ -17,19 +17,7 @@ export class CaldavGetMethod implements DavMethod {
     const scope = await this.caldav.openFor(exchange);
     const { object } = await this.caldav.object(scope, exchange.resource);
     if (!object) throw new DavHttpError(404, 'no such calendar object');
-    const { response, request } = exchange;
-    const etag = quoteEtag(object.etag);
-    response.setHeader('ETag', etag);
-    response.setHeader('Last-Modified', new Date(object.lastModified).toUTCString());
-    if (String(request.headers['if-none-match'] ?? '').split(',').map((t) => t.trim()).includes(etag)) {
-      response.statusCode = 304;
-      response.end();
-      return;
-    }
-    response.statusCode = 200;
-    response.setHeader('Content-Type', calendarContentType(object.component));
-    response.setHeader('Content-Length', String(Buffer.byteLength(object.ical)));
-    response.end(this.method === 'HEAD' ? undefined : object.ical);
+    sendRepresentation(exchange, { etag: object.etag, lastModified: object.lastModified, contentType: calendarContentType(object.component), body: object.ical });
   }
 }
 

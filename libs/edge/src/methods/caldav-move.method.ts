@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsMove } from '@davmesh/contracts';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { calendarWriteConditions, quoteEtag } from '../caldav/calendar-etag';
-
 import { ServerSettingsService } from '../config/server-settings.service';
+import { quoteEtag, writePrecondition } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { resolveDestination } from '../resources/destination';
 import { type DavMethod } from './dav-method';
@@ -28,7 +27,6 @@ export class CaldavMoveMethod implements DavMethod {
     const scope = await this.caldav.openFor(exchange, [resource, destination]);
     const source = this.caldav.collection(scope, resource);
     const target = this.caldav.collection(scope, destination);
-    const { ifMatch } = calendarWriteConditions(request);
     const result = await this.caldav.call(CalendarObjectsMove, {
       userId: user.userId,
       folderId: source.folder.folderId,
@@ -36,7 +34,7 @@ export class CaldavMoveMethod implements DavMethod {
       toFolderId: target.folder.folderId,
       toName: destination.name,
       overwrite: String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F',
-      ...(ifMatch ? { ifMatch } : {}),
+      precondition: writePrecondition(exchange),
     }, scope.hrefOf);
     response.statusCode = result.created ? 201 : 204;
     response.setHeader('ETag', quoteEtag(result.etag));

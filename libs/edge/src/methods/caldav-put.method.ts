@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsPut } from '@davmesh/contracts';
 import { caldav } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { calendarWriteConditions, quoteEtag } from '../caldav/calendar-etag';
 import { isCalendarMediaType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
 import { preconditionError } from '../carddav/reply-errors';
+import { quoteEtag, writePrecondition } from '../http/conditional-headers';
 import { type DavExchange } from '../http/dav-exchange';
 import { BodyTooLargeError, readBody } from '../http/request-body';
 import { type DavMethod } from './dav-method';
@@ -33,7 +33,7 @@ export class CaldavPutMethod implements DavMethod {
       if (error instanceof BodyTooLargeError) throw preconditionError(403, caldav('max-resource-size'));
       throw error;
     }
-    const result = await this.caldav.call(CalendarObjectsPut, { userId: user.userId, folderId: view.folder.folderId, name: resource.name, ical, ...calendarWriteConditions(request), limits: calendarLimits(scope.config) }, scope.hrefOf);
+    const result = await this.caldav.call(CalendarObjectsPut, { userId: user.userId, folderId: view.folder.folderId, name: resource.name, ical, precondition: writePrecondition(exchange), limits: calendarLimits(scope.config) }, scope.hrefOf);
     // The body is stored byte for byte, so its ETag is the one a GET will answer.
     response.statusCode = result.created ? 201 : 204;
     response.setHeader('ETag', quoteEtag(result.etag));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { convertVCard, vcardVersionOf } from '@davmesh/vcard';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { acceptedVersion } from '../carddav/vcard-media';
-import { representationEtag } from '../http/conditional-headers';
+import { representationEtag, sendRepresentation } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type DavMethod } from './dav-method';
 
@@ -20,16 +20,14 @@ export class GetMethod implements DavMethod {
     if (!object?.vcard) throw new DavHttpError(404, 'no such contact');
     const version = acceptedVersion(exchange.request);
     const converted = version !== undefined && version !== vcardVersionOf(object.vcard);
-    const body = converted ? convertVCard(object.vcard, version) : object.vcard;
     // A converted body gets its own strong tag (DAVx5 needs one on GET); If-Match with it reaches the stored tag.
-    const etag = converted ? representationEtag(object.etag, `vcard${version.replace('.', '')}`) : object.etag;
-    const { response } = exchange;
-    response.statusCode = 200;
-    response.setHeader('Content-Type', 'text/vcard; charset=utf-8');
-    response.setHeader('ETag', etag);
-    response.setHeader('Vary', 'Accept');
-    response.setHeader('Content-Length', String(Buffer.byteLength(body)));
-    response.end(this.method === 'HEAD' ? undefined : body);
+    sendRepresentation(exchange, {
+      etag: converted ? representationEtag(object.etag, `vcard${version.replace('.', '')}`) : object.etag,
+      lastModified: object.lastModified,
+      contentType: 'text/vcard; charset=utf-8',
+      body: converted ? convertVCard(object.vcard, version) : object.vcard,
+      headers: { Vary: 'Accept' },
+    });
   }
 }
 

@@ -4,8 +4,8 @@ import { ContactObjectsMove } from '@davmesh/contracts';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
+import { quoteEtag, writePrecondition } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { writeConditions } from '../http/conditional-headers';
 import { resolveDestination } from '../resources/destination';
 import { type DavMethod } from './dav-method';
 
@@ -31,22 +31,21 @@ export class MoveMethod implements DavMethod {
     const source = this.carddav.collection(scope, resource);
     const target = this.carddav.collection(scope, destination);
     const overwrite = String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F';
-    const { ifMatch } = writeConditions(request);
     const result = unwrap(
       await this.bus.request(ContactObjectsMove, {
         userId: user.userId,
         contextId: user.contextId,
         folderIds: source.folderIds,
         name: resource.name,
-        targetFolderId: target.targetFolderId,
-        targetName: destination.name,
+        toFolderId: target.targetFolderId,
+        toName: destination.name,
         overwrite,
-        ...(ifMatch ? { ifMatch } : {}),
+        precondition: writePrecondition(exchange),
       }),
       scope.hrefOf,
     );
     response.statusCode = result.created ? 201 : 204;
-    response.setHeader('ETag', result.etag);
+    response.setHeader('ETag', quoteEtag(result.etag));
     response.setHeader('Content-Length', '0');
     response.end();
   }

@@ -7,7 +7,7 @@ import { ServerSettingsService } from '../config/server-settings.service';
 import { preconditionError, unwrap } from '../carddav/reply-errors';
 import { isVCardMediaType, MAX_VCARD_BYTES } from '../carddav/vcard-media';
 import { type DavExchange } from '../http/dav-exchange';
-import { writeConditions } from '../http/conditional-headers';
+import { quoteEtag, writePrecondition } from '../http/conditional-headers';
 import { BodyTooLargeError, readBody } from '../http/request-body';
 import { type DavMethod } from './dav-method';
 
@@ -45,14 +45,14 @@ export class PutMethod implements DavMethod {
         name: resource.name,
         vcard,
         ...(view.kind === 'aggregated' ? { replaceIn: view.folderIds } : {}),
-        ...writeConditions(request),
+        precondition: writePrecondition(exchange),
         maxBytes: MAX_VCARD_BYTES,
         limits: { parameterLength: limits['davmesh.limits.parameterLength'], propertyLength: limits['davmesh.limits.propertyLength'] },
       }),
       scope.hrefOf,
     );
     response.statusCode = result.created ? 201 : 204;
-    response.setHeader('ETag', result.etag);
+    response.setHeader('ETag', quoteEtag(result.etag));
     response.setHeader('Content-Length', '0');
     response.end();
   }

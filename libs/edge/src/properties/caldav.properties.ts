@@ -1,8 +1,6 @@
 import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
 import { caldav, calserver, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
-import { quoteEtag } from '../caldav/calendar-etag';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
-import { principalPath } from '../resources/resource';
 import { privileges } from './privileges';
 import { type LiveProperty } from './property';
 
@@ -36,12 +34,6 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     inAllprop: true,
     set: (value) => (value === undefined || value.text.trim() === '' ? { refused: 409 } : { change: { displayName: value.text } }),
     compute: ({ calendar, currentUser }) => calendar?.folder.displayName ?? currentUser.displayName,
-  },
-  {
-    name: dav('owner'),
-    kinds: HOME_AND_CALENDARS,
-    inAllprop: false,
-    compute: ({ calendar, currentUser, prefix }) => [el(dav('href'), principalPath(prefix, calendar?.folder.ownerUserId ?? currentUser.userId))],
   },
   {
     name: dav('current-user-privilege-set'),
@@ -134,12 +126,6 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     compute: ({ calendar }) => (calendar?.folder.order === null || calendar?.folder.order === undefined ? undefined : String(calendar.folder.order)),
   },
   {
-    name: dav('getetag'),
-    kinds: OBJECTS,
-    inAllprop: true,
-    compute: ({ calendarObject }) => (calendarObject ? quoteEtag(calendarObject.etag) : undefined),
-  },
-  {
     name: dav('getcontenttype'),
     kinds: OBJECTS,
     inAllprop: true,
@@ -150,12 +136,6 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     kinds: OBJECTS,
     inAllprop: true,
     compute: ({ calendarObject }) => (calendarObject ? String(calendarObject.size) : undefined),
-  },
-  {
-    name: dav('getlastmodified'),
-    kinds: OBJECTS,
-    inAllprop: true,
-    compute: ({ calendarObject }) => (calendarObject ? new Date(calendarObject.lastModified).toUTCString() : undefined),
   },
   {
     name: caldav('calendar-data'),

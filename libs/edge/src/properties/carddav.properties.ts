@@ -72,12 +72,6 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     compute: ({ addressbook }) => privileges(addressbook?.writable ?? false),
   },
   {
-    name: dav('getetag'),
-    kinds: ['contact'],
-    inAllprop: true,
-    compute: ({ contact }) => contact?.etag,
-  },
-  {
     name: dav('getcontenttype'),
     kinds: ['contact'],
     inAllprop: true,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ContactSyncChanges } from '@davmesh/contracts';
+import { ContactSyncChanges, type ContactChange } from '@davmesh/contracts';
 import { dav, el, encodeHref, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
@@ -49,10 +49,11 @@ export class SyncCollectionReport implements DavReport {
     );
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
-    const present = result.changes.filter((c) => c.etag !== undefined);
+    const exists = (c: ContactChange): c is Required<ContactChange> => c.etag !== undefined && c.lastModified !== undefined;
+    const present = result.changes.filter(exists);
     const data = wantsData ? new Map((await this.carddav.getMany(user, view, present.map((c) => c.name))).map((o) => [o.name, o])) : undefined;
     for (const change of result.changes) {
-      const contact = change.etag === undefined ? undefined : (data?.get(change.name) ?? { ...change, uid: '', etag: change.etag });
+      const contact = exists(change) ? (data?.get(change.name) ?? { ...change, uid: '' }) : undefined;
       const chunk = contact
         ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
         : writer.status(encodeHref(`${view.href}${change.name}`), 404);
