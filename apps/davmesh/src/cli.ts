@@ -4,6 +4,7 @@ import { serve, type AdminChannel } from '@davmesh/runtime';
 import { openAdminChannel } from './admin-connection';
 import { registerConfigCommands, UsageError } from './commands/config.commands';
 import { registerDirectoryCommands } from './commands/directory.commands';
+import { registerDnsCommand } from './commands/dns.commands';
 import { registerFolderCommands } from './commands/folder.commands';
 import { registerHealthCommand } from './commands/health.commands';
 
@@ -38,6 +39,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
   registerConfigCommands(program, withChannel, print);
   registerFolderCommands(program, channelTo(true), print);
   registerHealthCommand(program, env, print);
+  registerDnsCommand(program, print);
   return program;
 }
 
