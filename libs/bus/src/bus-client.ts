@@ -6,6 +6,7 @@ import {
   type Reply,
   type RequestContract,
 } from '@davmesh/contracts';
+import { ReplyBudget } from './reply-budget';
 import { decodeReplyPacket, type ReplyPacket } from './wire';
 
 export interface RequestOptions {
@@ -32,6 +33,13 @@ export abstract class BusClient {
    */
   abstract gather<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options: GatherOptions<Res>): Promise<Res[]>;
   abstract close(): Promise<void>;
+  /** The most bytes one message may carry: the NATS server's max_payload, or the in-process broker's cap. */
+  abstract maxPayload(): number;
+
+  /** A fresh budget for one reply that carries bodies (docs/bus-api.md, Reply size). */
+  replyBudget(): ReplyBudget {
+    return ReplyBudget.forMaxPayload(this.maxPayload());
+  }
 
   /** For callers that treat any error as exceptional (the CLI, seeding). */
   async call<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options?: RequestOptions): Promise<Res> {

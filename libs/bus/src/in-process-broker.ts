@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_PAYLOAD } from './reply-budget';
+
 export type Delivery = (raw: string, respond?: (raw: string) => void) => void;
 
 interface Subscription {
@@ -19,14 +21,28 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/** What nats.js throws as MAX_PAYLOAD_EXCEEDED: the message is bigger than the server takes. */
+export class PayloadTooLargeError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly maxPayload: number,
+  ) {
+    super(`a message of ${bytes} bytes exceeds the bus maximum of ${maxPayload}`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
 /**
  * NATS semantics inside one process: a message goes to every plain subscriber and to
  * one member of each queue group (round robin). Messages are strings, so everything
- * crosses it serialised exactly as over NATS, and delivery is asynchronous.
+ * crosses it serialised exactly as over NATS, and delivery is asynchronous. A message (a reply
+ * too) larger than `maxPayload` is refused as NATS refuses it, by a throw at the sender.
  */
 export class InProcessBroker {
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly roundRobin = new Map<string, number>();
+
+  constructor(readonly maxPayload = DEFAULT_MAX_PAYLOAD) {}
 
   subscribe(subject: string, queue: string | undefined, deliver: Delivery): () => void {
     const entry: Subscription = { queue, deliver };
@@ -44,9 +60,21 @@ export class InProcessBroker {
 
   /** Returns how many subscribers were handed the message. */
   publish(subject: string, raw: string, respond?: (raw: string) => void): number {
+    this.checkSize(raw);
+    const checkedRespond = respond && ((reply: string) => {
+      this.checkSize(reply);
+      respond(reply);
+    });
     const targets = this.pickTargets(subject);
-    for (const target of targets) setImmediate(() => target.deliver(raw, respond));
+    for (const target of targets) setImmediate(() => target.deliver(raw, checkedRespond));
     return targets.length;
+  }
+
+  private checkSize(raw: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 unit: most messages need no count.
+    if (raw.length * 3 <= this.maxPayload) return;
+    const bytes = Buffer.byteLength(raw);
+    if (bytes > this.maxPayload) throw new PayloadTooLargeError(bytes, this.maxPayload);
   }
 
   request(subject: string, raw: string, timeoutMs: number): Promise<string> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
-import { NoRespondersError, type InProcessBroker } from './in-process-broker';
+import { NoRespondersError, PayloadTooLargeError, type InProcessBroker } from './in-process-broker';
+import { requestTooLarge } from './reply-budget';
 import { prefixed } from './wire';
 
 export class InProcessBusClient extends BusClient {
@@ -23,6 +24,7 @@ export class InProcessBusClient extends BusClient {
       return replyFromPacket<Res>(reply, contract.subject);
     } catch (error) {
       if (error instanceof NoRespondersError) return fail('unavailable', `no ${contract.service} service is answering`);
+      if (error instanceof PayloadTooLargeError) return requestTooLarge(contract.subject, this.broker.maxPayload);
       return fail('unavailable', `the ${contract.service} service did not answer in time`);
     }
   }
@@ -38,6 +40,10 @@ export class InProcessBusClient extends BusClient {
 
   async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {
     this.broker.publish(prefixed(this.prefix, contract.subject), JSON.stringify({ pattern: contract.subject, data: payload }));
+  }
+
+  maxPayload(): number {
+    return this.broker.maxPayload;
   }
 
   async close(): Promise<void> {

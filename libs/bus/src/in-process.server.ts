@@ -1,11 +1,14 @@
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { InFlight } from './in-flight';
-import { type InProcessBroker } from './in-process-broker';
+import { fail } from '@davmesh/contracts';
+import { PayloadTooLargeError, type InProcessBroker } from './in-process-broker';
+import { replyTooLarge } from './reply-budget';
 import { decodeRequestPacket, prefixed, type ReplyPacket } from './wire';
 
 /**
  * Nest transport strategy over the in-process broker: same handlers, same packets as NATS,
- * and the same graceful stop (requests first, then events, each waiting for what was taken).
+ * and the same graceful stop (requests first, then events, each waiting for what was taken), and
+ * a reply the broker refuses for its size answered `too-large`, as on NATS.
  */
 export class InProcessServer extends Server implements CustomTransportStrategy {
   private requestUnsubscribers: (() => void)[] = [];
@@ -46,6 +49,17 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     return this.broker as T;
   }
 
+  private respondOrRefuse(respond: (raw: string) => void, reply: ReplyPacket, pattern: string): void {
+    try {
+      respond(JSON.stringify(reply));
+    } catch (error) {
+      const tooLarge = error instanceof PayloadTooLargeError;
+      this.logger.error(tooLarge ? `a reply on ${pattern} exceeds the bus maximum (${this.broker.maxPayload} bytes): answered too-large` : `a reply on ${pattern} could not be sent: ${(error as Error).message}`);
+      const refusal = tooLarge ? replyTooLarge(pattern, this.broker.maxPayload) : fail('internal', 'the reply could not be sent');
+      respond(JSON.stringify({ id: reply.id, response: refusal, isDisposed: true } satisfies ReplyPacket));
+    }
+  }
+
   /** `end` marks the message handled: after the event's handler, or once the request's last reply packet is out. */
   private async onMessage(pattern: string, raw: string, respond: ((raw: string) => void) | undefined, end: () => void): Promise<void> {
     const packet = decodeRequestPacket(raw, pattern, respond !== undefined);
@@ -67,8 +81,11 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     try {
       const response$ = this.transformToObservable(await handler(packet.data, new BaseRpcContext([pattern])));
       this.send(response$, (reply: ReplyPacket) => {
-        respond(JSON.stringify({ ...reply, id }));
-        if (reply.isDisposed || reply.err !== undefined) end();
+        try {
+          this.respondOrRefuse(respond, { ...reply, id }, pattern);
+        } finally {
+          if (reply.isDisposed || reply.err !== undefined) end();
+        }
       });
     } catch (error) {
       end();

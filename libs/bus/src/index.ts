@@ -13,3 +13,4 @@ export * from './failure-classifier';
 export * from './idempotent-retry';
 export * from './write-key';
 export * from './write-retry';
+export * from './reply-budget';

@@ -3,6 +3,7 @@ import { fail, type EventContract, type Reply, type RequestContract } from '@dav
 import { createInbox, ErrorCode, headers, type NatsConnection, type NatsError } from 'nats';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
 import { askTwice, type Attempt } from './idempotent-retry';
+import { DEFAULT_MAX_PAYLOAD, requestTooLarge } from './reply-budget';
 import { WRITE_KEY_HEADER } from './write-key';
 import { askUntilKnown } from './write-retry';
 import { SharedNatsConnection } from './shared-nats-connection';
@@ -56,6 +57,7 @@ export class NatsBusClient extends BusClient {
       return { reply: replyFromPacket<Res>(message.data, contract.subject) };
     } catch (error) {
       const code = (error as NatsError).code;
+      if (code === ErrorCode.MaxPayloadExceeded) return { reply: requestTooLarge(contract.subject, this.maxPayload()) };
       const noAnswer = code === ErrorCode.NoResponders ? 'no-responders' : code === ErrorCode.Timeout ? 'timeout' : 'error';
       return { noAnswer, message: (error as Error).message };
     }
@@ -88,6 +90,10 @@ export class NatsBusClient extends BusClient {
   async emit<P>(contract: EventContract<P>, payload: P): Promise<void> {
     this.connection.publish(prefixed(this.prefix, contract.subject), encodePacket({ pattern: contract.subject, data: payload }));
     await this.connection.flush();
+  }
+
+  maxPayload(): number {
+    return this.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   async close(): Promise<void> {

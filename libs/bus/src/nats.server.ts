@@ -1,7 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { type ConsumerDeserializer, type IncomingRequest, type NatsContext, ServerNats } from '@nestjs/microservices';
-import { type Msg, type NatsConnection, type Subscription } from 'nats';
+import { ErrorCode, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import { fail } from '@davmesh/contracts';
 import { InFlight } from './in-flight';
+import { DEFAULT_MAX_PAYLOAD, replyTooLarge } from './reply-budget';
 import { ReplyHold } from './reply-hold';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { withWriteKey, WRITE_KEY_HEADER } from './write-key';
@@ -23,7 +25,10 @@ const tolerantDeserializer: ConsumerDeserializer = {
  * request, its queue group's others do), waits until every request taken is answered,
  * then drains the event subscriptions the same way. A reply made as the connection drops is
  * sent again when it is back (ReplyHold). A write's key (WRITE_KEY_HEADER) is in reach of its
- * handler's transaction, which answers a write already stored with its first reply.
+ * handler's transaction, which answers a write already stored with its first reply. A reply that
+ * cannot be sent (larger than the server's max_payload, or not serialisable) is logged and answered
+ * `too-large` or `internal` instead, never thrown: nats.js throws from the publish, and Nest would
+ * let that end the process.
  * Queue groups come from each handler (`{ queue }` extras); events subscribe without one.
  */
 export class DavmeshNatsServer extends ServerNats {
@@ -36,6 +41,7 @@ export class DavmeshNatsServer extends ServerNats {
   private readonly awaitingPublisher = new WeakMap<Msg, () => void>();
   private replyHold?: ReplyHold;
   protected override readonly logger: LoggerService = new NatsStatusLogger(new Logger('Server'));
+  private client?: NatsConnection;
 
   constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection) {
     super({ servers, name, deserializer: tolerantDeserializer });
@@ -48,6 +54,7 @@ export class DavmeshNatsServer extends ServerNats {
   }
 
   override bindEvents(client: NatsConnection): void {
+    this.client = client;
     this.replyHold = new ReplyHold(client);
     for (const [channel, handler] of this.messageHandlers) {
       const queue = handler.extras?.queue as string | undefined;
@@ -74,14 +81,38 @@ export class DavmeshNatsServer extends ServerNats {
     const publish = super.getPublisher(message, id, context);
     const end = this.awaitingPublisher.get(message);
     this.awaitingPublisher.delete(message);
+    const send = (response: { isDisposed?: boolean; err?: unknown }) => this.publishOrRefuse(publish, response, message.subject);
     return (response) => {
       try {
-        if (this.replyHold) this.replyHold.send(() => publish(response));
-        else publish(response);
+        if (this.replyHold) this.replyHold.send(() => send(response));
+        else send(response);
       } finally {
         if (response.isDisposed || response.err !== undefined) end?.();
       }
     };
+  }
+
+  /** Publishes the reply; one the bus refuses becomes an error reply, and one that cannot go at all is dropped, logged. */
+  private publishOrRefuse(publish: (response: object) => unknown, response: { response?: unknown; isDisposed?: boolean; err?: unknown }, subject: string): void {
+    try {
+      publish(response);
+      return;
+    } catch (error) {
+      const code = (error as NatsError).code;
+      if (code === ErrorCode.ConnectionClosed || code === ErrorCode.ConnectionDraining) {
+        this.logger.warn(`a reply on ${subject} was dropped: the connection is closing`);
+        return;
+      }
+      const maxPayload = this.client?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+      const tooLarge = code === ErrorCode.MaxPayloadExceeded;
+      this.logger.error(tooLarge ? `a reply on ${subject} exceeds max_payload (${maxPayload} bytes): answered too-large` : `a reply on ${subject} could not be sent: ${(error as Error).message}`);
+      const refusal = tooLarge ? replyTooLarge(subject, maxPayload) : fail('internal', 'the reply could not be sent');
+      try {
+        publish({ response: refusal, isDisposed: true });
+      } catch {
+        // Not even the refusal goes out (the connection dropped meanwhile): the caller times out.
+      }
+    }
   }
 
   override async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { describeWithInfrastructure, randomSubjectPrefix, TEST_NATS_URL } from '
 import { type BusClient } from './bus-client';
 import { handleRequest, HandlesBroadcast, HandlesEvent, HandlesRequest, parseEvent } from './handler';
 import { InProcessBroker } from './in-process-broker';
+import { ReplyBudget } from './reply-budget';
 import { createBusClient, createServerStrategy, type BusTransport } from './transport';
 import { prefixed } from './wire';
 
@@ -17,6 +18,12 @@ const Echo = defineRequest<{ text: string; sentAt: Date }, { text: string; insta
 );
 const Pinged = defineEvent<{ n: number }>('config.v1.test.pinged', z.object({ n: z.number() }));
 const RollCall = defineRequest<{ refuse?: string }, { instance: string }>('config.v1.test.roll-call', z.object({ refuse: z.string().optional() }));
+
+/** `bytes` of text, or pages of `itemBytes`-sized items filled to the reply budget of `maxPayload`. */
+const Blob = defineRequest<{ bytes?: number; itemBytes?: number; maxPayload?: number }, { text?: string; items?: string[] }>(
+  'config.v1.test.blob',
+  z.object({ bytes: z.number().optional(), itemBytes: z.number().optional(), maxPayload: z.number().optional() }),
+);
 
 const INSTANCE = Symbol('INSTANCE');
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -32,6 +39,16 @@ class EchoHandler {
       if (r.text === 'boom') throw new DomainException('conflict', 'boom refused');
       if (r.text === 'crash') throw new Error('unexpected');
       return { text: r.text, instance: this.instance, sentAtType: typeof r.sentAt };
+    });
+  }
+
+  @HandlesRequest(Blob)
+  blob(@Payload() payload: unknown) {
+    return handleRequest(Blob, payload, quiet, async (r) => {
+      if (r.bytes !== undefined) return { text: 'x'.repeat(r.bytes) };
+      const budget = ReplyBudget.forMaxPayload(r.maxPayload!);
+      // Quotes and newlines double in JSON: what counts is the encoded size.
+      return { items: budget.fill(Array.from({ length: 100 }, (_, i) => `${i}\n"`.repeat(r.itemBytes! / 4))) };
     });
   }
 
@@ -139,6 +156,26 @@ function transportSuite(makeTransport: () => BusTransport) {
     const started = Date.now();
     expect(await client.gather(nobody, {}, { maxWaitMs: 4000 })).toEqual([]);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('answers a reply too big for one message with too-large, and keeps serving', async () => {
+    const reply = await client.request(Blob, { bytes: client.maxPayload() + 1 });
+    expect(!reply.ok && reply.error.code).toBe('too-large');
+    for (let i = 0; i < 4; i++) expect((await client.call(Echo, { text: `after ${i}`, sentAt: new Date() })).text).toBe(`after ${i}`);
+  });
+
+  it('carries a page filled to the reply budget, envelope and escaping included', async () => {
+    const page = await client.call(Blob, { itemBytes: 100_000, maxPayload: client.maxPayload() });
+    const items = page.items!;
+    expect(items.length).toBeGreaterThan(1);
+    expect(items.length).toBeLessThan(100);
+    // Full: one more item would not have fitted.
+    expect(Buffer.byteLength(JSON.stringify([...items, items[0]]))).toBeGreaterThan(client.replyBudget().bytes);
+  });
+
+  it('refuses a request too big for one message before sending it, as a resource too large', async () => {
+    const reply = await client.request(Echo, { text: 'x'.repeat(client.maxPayload()), sentAt: new Date() });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'too-large', details: { condition: 'max-resource-size' } } });
   });
 
   it('answers unavailable when no service serves the subject', async () => {

@@ -10,6 +10,8 @@ export const DOMAIN_ERROR_CODES = [
   'conflict',
   'precondition-failed',
   'unavailable',
+  /** The answer, or the request, is more than one bus message may carry (docs/bus-api.md, Reply size). */
+  'too-large',
   'internal',
 ] as const;
 

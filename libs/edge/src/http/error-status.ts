@@ -9,5 +9,7 @@ export const STATUS_FOR_ERROR: Record<DomainErrorCode, number> = {
   conflict: 409,
   'precondition-failed': 412,
   unavailable: 503,
+  // RFC 4918 11.5: the server cannot hold the representation the answer needs (one bus message).
+  'too-large': 507,
   internal: 500,
 };
