@@ -19,6 +19,7 @@ import {
   type CalendarFolderCreate,
   type CalendarFolderUpdate,
   type CalendarObject,
+  type CalendarObjectsFound,
   type CalendarObjectPut,
   type BusyPeriod,
   type CalendarObjectsPage,
@@ -55,6 +56,8 @@ import { spanColumns } from './objects/span-columns';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
+/** Objects read per round for a multiget: a reply is full after a few big ones, so rounds stay small. */
+const GET_BATCH = 25;
 
 /** Largest calendar object accepted (CALDAV:max-resource-size). */
 export const MAX_RESOURCE_SIZE = 1024 * 1024;
@@ -174,22 +177,35 @@ export class CalendarService {
 
   async listObjects(userId: number, folderId: number, after: string | undefined, limit: number, window?: TimeWindow): Promise<CalendarObjectsPage> {
     await this.usableFolder(this.folders.dataSource, folderId, userId);
-    const objects = await this.objects.page(folderId, after, limit, window);
-    return objects.length === limit ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
+    const read = await this.objects.page(folderId, after, limit, window);
+    const objects = this.bus.replyBudget().fill(read);
+    return objects.length === limit || objects.length < read.length ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
   }
 
-  async getObjects(
-    userId: number,
-    folderId: number,
-    names: string[],
-    shape: CalendarDataShape & { limits?: CalendarLimits } = {},
-  ): Promise<{ objects: CalendarObject[]; missing: string[] }> {
-    const stored = await this.objects.getManyReadable(folderId, userId, names);
-    if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
-    const budget = this.recurrenceBudget(shape.limits);
-    const objects = stored.map((o) => ({ ...o, ical: this.bounded(budget, () => this.shape(o.ical, shape)) }));
-    const found = new Set(objects.map((o) => o.name));
-    return { objects, missing: names.filter((n) => !found.has(n)) };
+  /** The named objects in the order asked, while they fit one reply; the rest are `unsent`. */
+  async getObjects(userId: number, folderId: number, names: string[], shape: CalendarDataShape & { limits?: CalendarLimits } = {}): Promise<CalendarObjectsFound> {
+    const asked = [...new Set(names)];
+    const room = this.bus.replyBudget().reserve(asked);
+    const recurrence = this.recurrenceBudget(shape.limits);
+    const objects: CalendarObject[] = [];
+    const missing: string[] = [];
+    for (let start = 0; start < asked.length; start += GET_BATCH) {
+      const batch = asked.slice(start, start + GET_BATCH);
+      const stored = await this.objects.getManyReadable(folderId, userId, batch);
+      if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
+      const byName = new Map(stored.map((o) => [o.name, o]));
+      for (const [offset, name] of batch.entries()) {
+        const found = byName.get(name);
+        if (!found) {
+          missing.push(name);
+          continue;
+        }
+        const object = { ...found, ical: this.bounded(recurrence, () => this.shape(found.ical, shape)) };
+        if (!room.take(object)) return { objects, missing, unsent: asked.slice(start + offset) };
+        objects.push(object);
+      }
+    }
+    return { objects, missing };
   }
 
   async putObject(request: CalendarObjectPut): Promise<{ etag: string; created: boolean; revision: number }> {
@@ -293,13 +309,17 @@ export class CalendarService {
     const since = sinceRevision ?? 0;
     if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
     let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
+    // At most `limit` changes, and what one reply carries.
+    const room = this.bus.replyBudget();
+    const fitting = rows.slice(0, limit).findIndex((r) => !room.take(r.meta ?? r.name));
+    const kept = fitting < 0 ? Math.min(limit, rows.length) : fitting;
     let truncated = false;
-    if (rows.length > limit) {
+    if (rows.length > kept) {
       truncated = true;
-      const cut = rows[limit].revision;
+      const cut = rows[kept].revision;
       // Never split one revision (a rename writes two names in it) across two pages.
-      const kept = rows.slice(0, limit).filter((r) => r.revision !== cut);
-      rows = kept.length > 0 ? kept : rows.filter((r) => r.revision === cut);
+      const before = rows.slice(0, kept).filter((r) => r.revision !== cut);
+      rows = before.length > 0 ? before : rows.filter((r) => r.revision === cut);
     }
     const revision = truncated ? rows[rows.length - 1].revision : folder.revision;
     const initial = sinceRevision === undefined;
@@ -320,10 +340,12 @@ export class CalendarService {
     const indexDecides = isPlainEventTimeRange(request.filter);
     const matches: CalendarObject[] = [];
     const budget = this.recurrenceBudget(request.limits);
+    const room = this.bus.replyBudget();
     let after = request.after;
     for (;;) {
       const batch = await this.objects.candidates(request.folderId, after, QUERY_BATCH, range, request.window);
       for (const { object, span } of batch) {
+        const before = after;
         after = object.name;
         const single = indexDecides && isSingleTimedEvent(object.ical);
         // Parsed once, for the filter and for the shaping of calendar-data alike.
@@ -333,7 +355,10 @@ export class CalendarService {
           return matched ? this.shape(object.ical, request, root ? { root } : { singleSpan: span }) : undefined;
         });
         if (shaped === undefined) continue;
-        matches.push({ ...object, ical: shaped });
+        const match = { ...object, ical: shaped };
+        // The reply is full: the next page starts at this match.
+        if (!room.take(match)) return { objects: matches, nextCursor: before };
+        matches.push(match);
         if (matches.length === request.limit) return { objects: matches, nextCursor: after };
       }
       if (batch.length < QUERY_BATCH) return { objects: matches };

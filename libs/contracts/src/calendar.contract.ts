@@ -180,7 +180,7 @@ export interface CalendarObjectsPage {
   nextCursor?: string;
 }
 
-/** PROPFIND Depth 1: one page of the folder's objects by name, within the window when given. */
+/** PROPFIND Depth 1: one page of the folder's objects by name, within the window when given, at most `limit` and what one reply carries. */
 export const CalendarObjectsList = defineRequest<
   { userId: number; folderId: number; window?: TimeWindow; after?: string; limit: number },
   CalendarObjectsPage
@@ -265,10 +265,22 @@ const select = dataComp(CALENDAR_DATA_MAX_DEPTH)
   .refine((c) => c.name.toUpperCase() === 'VCALENDAR', 'the top comp is VCALENDAR')
   .refine((c) => calendarDataNames(c) <= CALENDAR_DATA_MAX_NAMES, `at most ${CALENDAR_DATA_MAX_NAMES} names`);
 
-/** calendar-multiget and GET: the named objects (shaped by calendar-data options); names not found are listed as missing. */
+export interface CalendarObjectsFound {
+  objects: CalendarObject[];
+  /** Names asked for that the calendar does not hold. */
+  missing: string[];
+  /** Names not answered for want of room in this reply (docs/bus-api.md, Reply size): ask again for them. */
+  unsent?: string[];
+}
+
+/**
+ * calendar-multiget and GET: the named objects (shaped by calendar-data options), in the order
+ * asked, as many as one reply carries; names not found are listed as missing, names left for
+ * the next reply as unsent. One object too big for a reply alone is `too-large`.
+ */
 export const CalendarObjectsGet = defineRequest<
   { userId: number; folderId: number; names: string[]; limits?: CalendarLimits } & CalendarDataShape,
-  { objects: CalendarObject[]; missing: string[] }
+  CalendarObjectsFound
 >(
   'calendar.v1.objects.get',
   z
@@ -342,7 +354,7 @@ export interface CalendarChanges {
 
 /**
  * sync-collection: what changed after `sinceRevision` (everything when absent), in
- * commit order, at most `limit` names. With `window`, a changed object without an
+ * commit order, at most `limit` names and what one reply carries (then `truncated`). With `window`, a changed object without an
  * occurrence in it is reported removed (left out of an initial sync): the client
  * keeps exactly the objects of its window. `not-found` with `details.condition =
  * 'valid-sync-token'` for a revision the folder never had.
@@ -458,7 +470,8 @@ export interface CalendarQuery extends CalendarDataShape {
 /**
  * calendar-query: the index narrows candidates by time range, then each candidate is
  * evaluated against the full filter (recurrence included). Answers one page of
- * matching objects with their (possibly expanded) data.
+ * matching objects with their (possibly expanded) data: at most `limit`, and what one reply
+ * carries; `nextCursor` goes on after the last one sent.
  */
 export const CalendarObjectsQuery = defineRequest<CalendarQuery, { objects: CalendarObject[]; nextCursor?: string }>(
   'calendar.v1.objects.query',

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
 import {
   ContactFolderChanged,
   DomainException,
@@ -20,8 +21,6 @@ import { decodeCursor, encodeCursor } from './cursor';
 
 /** Largest vCard stored: one must fit in a bus message with room to spare. */
 export const MAX_VCARD_BYTES = 256 * 1024;
-/** Bytes of vCard data one reply carries at most (NATS caps a message at 1 MB). */
-const REPLY_BUDGET_BYTES = 512 * 1024;
 const DEFAULT_PAGE = 500;
 const QUERY_SCAN_BATCH = 500;
 const QUERY_SCAN_MAX = 5000;
@@ -42,59 +41,52 @@ function stateOf(record: ContactRecord | undefined): PreconditionState | undefin
   return record && { etag: record.etag, lastModified: new Date(record.modified_at).toISOString() };
 }
 
-/** Takes records while their vCards fit the reply budget (always at least one). */
-function withinBudget<T extends { vcard?: string }>(records: T[]): T[] {
-  let bytes = 0;
-  const taken: T[] = [];
-  for (const record of records) {
-    bytes += Buffer.byteLength(record.vcard ?? '') + 200;
-    if (taken.length > 0 && bytes > REPLY_BUDGET_BYTES) break;
-    taken.push(record);
-  }
-  return taken;
-}
-
 @Injectable()
 export class ObjectsService {
   constructor(
     @Inject(ContactsRepository) private readonly repository: ContactsRepository,
     @Inject(FoldersService) private readonly folders: FoldersService,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
   async list(contextId: number, userId: number, folderIds: number[], withData: boolean, cursor?: string, limit = DEFAULT_PAGE) {
     const visible = await this.visible(contextId, userId, folderIds);
     const rows = await this.repository.listPage(contextId, visible, decodeCursor(cursor), limit + 1, withData);
-    const page = withinBudget(rows.slice(0, limit));
-    return this.page(page, rows.length > page.length, withData);
+    const items = this.bus.replyBudget().fill(rows.slice(0, limit).map((r) => toObject(r, withData)));
+    const last = items[items.length - 1];
+    return rows.length > items.length && last ? { items, cursor: encodeCursor({ folderId: last.folderId, name: last.name }) } : { items };
   }
 
-  /** At most a reply's worth; names left out for size come back in `cursor` order on the next call. */
+  /** In name order, at most a reply's worth: the caller asks again for the names after the last one sent. */
   async get(contextId: number, userId: number, folderIds: number[], names: string[]): Promise<ContactObject[]> {
     const { visible, contacts } = await this.repository.getVisibleByNames(contextId, userId, folderIds, names);
     const unknown = folderIds.find((id) => !visible.has(id));
     if (unknown !== undefined) throw new DomainException('not-found', `no contact folder ${unknown}`);
-    return withinBudget(contacts).map((r) => toObject(r, true));
+    return this.bus.replyBudget().fill(contacts.map((r) => toObject(r, true)));
   }
 
   async query(contextId: number, userId: number, folderIds: number[], filter: AddressbookFilter, cursor?: string, limit = DEFAULT_PAGE) {
     const visible = await this.visible(contextId, userId, folderIds);
     let after = decodeCursor(cursor);
-    const matched: ContactRecord[] = [];
+    const items: ContactObject[] = [];
+    const room = this.bus.replyBudget();
     let scanned = 0;
     for (;;) {
       const batch = await this.repository.listPage(contextId, visible, after, QUERY_SCAN_BATCH, true);
       for (const record of batch) {
-        const position = { folderId: record.folder_id, name: record.name };
-        after = position;
-        if (matches(record.vcard ?? '', filter)) matched.push(record);
-        if (matched.length >= limit || withinBudget(matched).length < matched.length) {
-          return { items: matched.map((r) => toObject(r, true)), cursor: encodeCursor(position) } satisfies Page<ContactObject>;
-        }
+        const before = after;
+        after = { folderId: record.folder_id, name: record.name };
+        if (!matches(record.vcard ?? '', filter)) continue;
+        const item = toObject(record, true);
+        // The reply is full: the next page starts at this match.
+        if (!room.take(item)) return { items, cursor: encodeCursor(before!) } satisfies Page<ContactObject>;
+        items.push(item);
+        if (items.length >= limit) return { items, cursor: encodeCursor(after) } satisfies Page<ContactObject>;
       }
       scanned += batch.length;
-      if (batch.length < QUERY_SCAN_BATCH) return { items: matched.map((r) => toObject(r, true)) } satisfies Page<ContactObject>;
-      if (scanned >= QUERY_SCAN_MAX && after) return { items: matched.map((r) => toObject(r, true)), cursor: encodeCursor(after) };
+      if (batch.length < QUERY_SCAN_BATCH) return { items } satisfies Page<ContactObject>;
+      if (scanned >= QUERY_SCAN_MAX && after) return { items, cursor: encodeCursor(after) };
     }
   }
 
@@ -223,11 +215,6 @@ export class ObjectsService {
     return folderIds;
   }
 
-  private page(records: ContactRecord[], more: boolean, withData: boolean): Page<ContactObject> {
-    const items = records.map((r) => toObject(r, withData));
-    const last = records[records.length - 1];
-    return more && last ? { items, cursor: encodeCursor({ folderId: last.folder_id, name: last.name }) } : { items };
-  }
 }
 
 function matches(vcard: string, filter: AddressbookFilter): boolean {

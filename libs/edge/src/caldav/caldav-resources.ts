@@ -64,16 +64,29 @@ export class CaldavResources {
     return { view, object };
   }
 
-  /** The named objects with their iCalendar data, in batches the bus accepts. */
+  /** The named objects with their iCalendar data, collected: for a few names (GET, a rendered href). */
   async getMany(scope: CaldavScope, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
-    const limits = calendarLimits(scope.config);
     const found: CalendarObject[] = [];
-    for (let i = 0; i < names.length; i += GET_BATCH) {
-      const batch = names.slice(i, i + GET_BATCH);
-      const reply = await this.call(CalendarObjectsGet, { userId: scope.user.userId, folderId: view.folder.folderId, names: batch, ...shape, limits });
-      found.push(...reply.objects);
-    }
+    for await (const objects of this.pages(scope, view, names, shape)) found.push(...objects);
     return found;
+  }
+
+  /**
+   * The named objects with their iCalendar data, one bus reply at a time: a reply carries as
+   * many as fit in one message, and the names it left unsent are asked for again.
+   */
+  async *pages(scope: CaldavScope, view: CalendarView, names: string[], shape: CalendarDataShape = {}): AsyncGenerator<CalendarObject[]> {
+    const limits = calendarLimits(scope.config);
+    for (let i = 0; i < names.length; i += GET_BATCH) {
+      let asked = names.slice(i, i + GET_BATCH);
+      while (asked.length > 0) {
+        const reply = await this.call(CalendarObjectsGet, { userId: scope.user.userId, folderId: view.folder.folderId, names: asked, ...shape, limits });
+        yield reply.objects;
+        const unsent = reply.unsent ?? [];
+        if (unsent.length >= asked.length) throw new DavHttpError(500, 'the calendar service answered a page without progress');
+        asked = unsent;
+      }
+    }
   }
 
   /** The collection's objects inside the window, one bus page at a time: a big calendar never sits in memory. */

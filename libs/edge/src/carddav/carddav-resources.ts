@@ -46,9 +46,18 @@ export class CarddavResources {
     return { view, object };
   }
 
-  /** The named objects of a collection with their vCards, in batches that keep every reply small. */
+  /** The named objects of a collection with their vCards, collected: for a few names (GET, a rendered href). */
   async getMany(user: User, view: AddressbookView, names: string[]): Promise<ContactObject[]> {
     const found: ContactObject[] = [];
+    for await (const objects of this.pages(user, view, names)) found.push(...objects);
+    return found;
+  }
+
+  /**
+   * The named objects with their vCards, one bus reply at a time: a reply carries, in name
+   * order, as many as fit in one message; the names after its last one are asked for again.
+   */
+  async *pages(user: User, view: AddressbookView, names: string[]): AsyncGenerator<ContactObject[]> {
     for (let i = 0; i < names.length; i += GET_BATCH) {
       let remaining = names.slice(i, i + GET_BATCH);
       while (remaining.length > 0) {
@@ -56,12 +65,11 @@ export class CarddavResources {
           await this.bus.request(ContactObjectsGet, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, names: remaining }),
         );
         if (batch.length === 0) break;
-        found.push(...batch);
+        yield batch;
         const got = new Set(batch.map((o) => o.name));
         remaining = remaining.filter((n) => !got.has(n) && n > batch[batch.length - 1].name);
       }
     }
-    return found;
   }
 
   /** Every object of a collection, one bus page at a time: a big collection never sits in memory. */

@@ -7,9 +7,10 @@ import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { hrefNames, multigetHrefs } from './href-names';
+import { writeMultiget } from './multiget-answer';
 import { objectContext, reportProps, startMultistatus } from './report-request';
 
-/** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold. */
+/** RFC 6352 8.7: the named objects of the collection, 404 for each href it does not hold; written a bus reply at a time. */
 @Injectable()
 export class AddressbookMultigetReport implements DavReport {
   readonly name = carddav('addressbook-multiget');
@@ -28,18 +29,10 @@ export class AddressbookMultigetReport implements DavReport {
     const { propfind, addressDataVersion } = reportProps(body);
     const hrefs = multigetHrefs(body, scope.config);
     const names = hrefNames(view.href, hrefs);
-    const found = new Map((await this.carddav.getMany(user, view, [...new Set(names.values())])).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
-    // A missing object's href goes back as the client wrote it, so it can match the answer.
-    for (const href of hrefs) {
-      const name = names.get(href);
-      const contact = name === undefined ? undefined : found.get(name);
-      const chunk = contact
-        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
-        : writer.status(href, 404);
-      await writer.write(chunk);
-    }
+    const pages = this.carddav.pages(user, view, [...new Set(names.values())]);
+    await writeMultiget(writer, hrefs, names, pages, (contact) => writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal)));
     writer.end();
   }
 }

@@ -8,9 +8,10 @@ import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from './dav-report';
 import { hrefNames, multigetHrefs } from './href-names';
+import { writeMultiget } from './multiget-answer';
 import { startMultistatus } from './report-request';
 
-/** RFC 4791 7.9: the named objects of the calendar, 404 for each href it does not hold. */
+/** RFC 4791 7.9: the named objects of the calendar, 404 for each href it does not hold; written a bus reply at a time. */
 @Injectable()
 export class CalendarMultigetReport implements DavReport {
   readonly name = caldav('calendar-multiget');
@@ -28,18 +29,10 @@ export class CalendarMultigetReport implements DavReport {
     const { propfind, calendarData } = calendarReportProps(body);
     const hrefs = multigetHrefs(body, scope.config);
     const names = hrefNames(view.href, hrefs);
-    const found = new Map((await this.caldav.getMany(scope, view, [...new Set(names.values())], calendarData)).map((o) => [o.name, o]));
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
-    // A missing object's href goes back as the client wrote it, so it can match the answer.
-    for (const href of hrefs) {
-      const name = names.get(href);
-      const object = name === undefined ? undefined : found.get(name);
-      const chunk = object
-        ? writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal))
-        : writer.status(href, 404);
-      await writer.write(chunk);
-    }
+    const pages = this.caldav.pages(scope, view, [...new Set(names.values())], calendarData);
+    await writeMultiget(writer, hrefs, names, pages, (object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
     writer.end();
   }
 }

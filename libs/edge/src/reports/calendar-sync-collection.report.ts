@@ -42,13 +42,20 @@ export class CalendarSyncCollectionReport implements DavReport {
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
     const { propfind, wantsData, calendarData } = calendarReportProps(body);
     const changes = await this.caldav.call(CalendarSyncChanges, { userId: user.userId, folderId, limit, window: scope.window, ...(since ? { sinceRevision: since[folderId] } : {}) });
-    const data = wantsData ? new Map((await this.caldav.getMany(scope, view, changes.changed.map((c) => c.name), calendarData)).map((o) => [o.name, o])) : undefined;
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
-    for (const change of changes.changed) {
-      const object: CalendarObjectMeta | CalendarObject = data?.get(change.name) ?? change;
-      await writer.write(writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
+    const describe = (object: CalendarObjectMeta | CalendarObject) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal));
+    // With data, the objects arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
+    const described = new Set<string>();
+    if (wantsData) {
+      for await (const objects of this.caldav.pages(scope, view, changes.changed.map((c) => c.name), calendarData)) {
+        for (const object of objects) {
+          described.add(object.name);
+          await writer.write(describe(object));
+        }
+      }
     }
+    for (const change of changes.changed) if (!described.has(change.name)) await writer.write(describe(change));
     for (const name of changes.removed) await writer.write(writer.status(encodeHref(`${view.href}${name}`), 404));
     if (changes.truncated) await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
     writer.end([el(dav('sync-token'), encodeSyncToken({ [folderId]: changes.revision }))]);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ContactSyncChanges, type ContactChange } from '@davmesh/contracts';
+import { ContactSyncChanges, type ContactChange, type ContactObject } from '@davmesh/contracts';
 import { dav, el, encodeHref, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
 import { unwrap } from '../carddav/reply-errors';
@@ -49,14 +49,22 @@ export class SyncCollectionReport implements DavReport {
     );
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
+    const describe = (contact: ContactObject) => writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal));
     const exists = (c: ContactChange): c is Required<ContactChange> => c.etag !== undefined && c.lastModified !== undefined;
-    const present = result.changes.filter(exists);
-    const data = wantsData ? new Map((await this.carddav.getMany(user, view, present.map((c) => c.name))).map((o) => [o.name, o])) : undefined;
+    // With data, the vCards arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
+    const described = new Set<string>();
+    if (wantsData) {
+      const present = result.changes.filter(exists).map((c) => c.name);
+      for await (const contacts of this.carddav.pages(user, view, present)) {
+        for (const contact of contacts) {
+          described.add(contact.name);
+          await writer.write(describe(contact));
+        }
+      }
+    }
     for (const change of result.changes) {
-      const contact = exists(change) ? (data?.get(change.name) ?? { ...change, uid: '' }) : undefined;
-      const chunk = contact
-        ? writer.response(this.renderer.describe(objectContext(scope, view, contact, addressDataVersion), propfind, minimal))
-        : writer.status(encodeHref(`${view.href}${change.name}`), 404);
+      if (described.has(change.name)) continue;
+      const chunk = exists(change) ? describe({ ...change, uid: '' }) : writer.status(encodeHref(`${view.href}${change.name}`), 404);
       await writer.write(chunk);
     }
     if (result.truncated) await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
