@@ -9,3 +9,4 @@ export * from './rfc4791-appendix-b';
 export * from './cluster/index';
 export * from './held-responder';
 export * from './dav-http';
+export * from './large-objects';
