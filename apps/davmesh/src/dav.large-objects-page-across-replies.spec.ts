@@ -39,7 +39,7 @@ describe('multiget, query and sync-collection of objects that need several bus r
     expect([...data.keys()].sort()).toEqual(hrefs.slice(0, COUNT).sort());
     for (const name of eventNames) expect(data.get(`${calendar}${name}`)).toBe(largeEventIcs(name, EVENT_BYTES));
     expect(response.text).toMatch(new RegExp(`<d:href>${calendar}none.ics</d:href><d:status>HTTP/1.1 404`));
-  });
+  }, 60_000);
 
   it('answers a calendar-query and an initial sync-collection asking for calendar-data with all twelve', async () => {
     const query = await send(
@@ -54,7 +54,7 @@ describe('multiget, query and sync-collection of objects that need several bus r
     expect(sync.status).toBe(207);
     expect((await dataByHref(sync.text, '{urn:ietf:params:xml:ns:caldav}calendar-data')).size).toBe(COUNT);
     expect(sync.text).not.toContain('507');
-  });
+  }, 60_000);
 
   it('answers an addressbook-multiget, addressbook-query and sync-collection of twelve 200 KB vCards with all twelve', async () => {
     const hrefs = cardNames.map((n) => `${book}${n}`);
@@ -69,13 +69,13 @@ describe('multiget, query and sync-collection of objects that need several bus r
     const sync = await send('REPORT', book, { Depth: '1' }, '<sync-collection xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><sync-token/><sync-level>1</sync-level><prop><getetag/><C:address-data/></prop></sync-collection>');
     expect(sync.status).toBe(207);
     expect((await dataByHref(sync.text, '{urn:ietf:params:xml:ns:carddav}address-data')).size).toBe(COUNT);
-  });
+  }, 60_000);
 
   it('answers a multiget that asks for a long series expanded past what one reply carries with 507, and serves on', async () => {
-    const series = largeSeriesIcs('series', 400, 3000);
+    const series = largeSeriesIcs('series', 2000, 700);
     expect((await send('PUT', `${calendar}series.ics`, { 'Content-Type': 'text/calendar' }, series)).status).toBe(201);
     const expand = multigetBody([`${calendar}series.ics`]).replace('<C:calendar-data/>', `<C:calendar-data><C:expand start="${icalUtc(new Date())}" end="${icalUtc(new Date(Date.now() + 3650 * 86_400_000))}"/></C:calendar-data>`);
     expect((await send('REPORT', calendar, { Depth: '1' }, expand)).status).toBe(507);
     expect((await send('REPORT', calendar, { Depth: '1' }, multigetBody([`${calendar}series.ics`]))).status).toBe(207);
-  });
+  }, 60_000);
 });
