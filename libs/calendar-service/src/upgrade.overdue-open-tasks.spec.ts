@@ -136,8 +136,8 @@ describe('upgrading a store whose tasks were indexed by the old span code (embed
   it('serves every task byte for byte under its old ETag', async () => {
     const { objects } = await harness.bus.call(CalendarObjectsGet, { userId: USER, folderId: seeded.tasks, names: ['overdue-open.ics', 'done.ics'] });
     expect(objects.map((o) => [o.name, o.etag, o.ical])).toEqual([
-      ['done.ics', 'etag-done.ics', done],
       ['overdue-open.ics', 'etag-overdue-open.ics', overdueOpen],
+      ['done.ics', 'etag-done.ics', done],
     ]);
   });
 

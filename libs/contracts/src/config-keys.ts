@@ -175,7 +175,7 @@ export const CONFIG_KEYS = {
     min: 256,
     max: 1048576,
     levels: SERVER_ONLY,
-    help: 'Largest value of one dead property (PROPPATCH, MKCOL, MKCALENDAR), as serialized XML, in bytes.',
+    help: 'Largest value of one dead property (PROPPATCH, MKCOL, MKCALENDAR), as stored: the property element as written, with the namespace declarations in scope, in bytes (507 beyond).',
   },
   'davmesh.limits.parameterLength': {
     type: 'integer',
