@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { NatsBusClient } from '@davmesh/bus';
 import { createLogger } from '@davmesh/logging';
-import { connectControlSocket, loadSettings, startNode, type AdminChannel } from '@davmesh/runtime';
+import { connectControlSocket, loadSettings, readNatsSecurity, startNode, type AdminChannel } from '@davmesh/runtime';
 
 /**
  * Where the CLI's requests go: over NATS to running services when NATS_URL is set; to a
@@ -11,7 +11,7 @@ import { connectControlSocket, loadSettings, startNode, type AdminChannel } from
  */
 export async function openAdminChannel(env: NodeJS.ProcessEnv, withFolderServices = false): Promise<AdminChannel> {
   const subjectPrefix = env.DAVMESH_SUBJECT_PREFIX?.trim() ?? 'davmesh';
-  if (env.NATS_URL) return NatsBusClient.connect(env.NATS_URL, subjectPrefix, 'davmesh-cli');
+  if (env.NATS_URL) return NatsBusClient.connect(env.NATS_URL, subjectPrefix, 'davmesh-cli', readNatsSecurity(env));
   const dataDir = resolve(env.DAVMESH_DATA?.trim() || './data');
   const running = await connectControlSocket(dataDir);
   if (running) return running;

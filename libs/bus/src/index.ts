@@ -5,6 +5,7 @@ export * from './nats.server';
 export * from './bus-client';
 export * from './nats-bus.client';
 export * from './shared-nats-connection';
+export * from './nats-security';
 export * from './in-process-bus.client';
 export * from './handler';
 export * from './transport';

@@ -6,6 +6,7 @@ import { askTwice, type Attempt } from './idempotent-retry';
 import { DEFAULT_MAX_PAYLOAD, requestTooLarge } from './reply-budget';
 import { WRITE_KEY_HEADER } from './write-key';
 import { askUntilKnown } from './write-retry';
+import { type NatsSecurity } from './nats-security';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { encodePacket, prefixed } from './wire';
 
@@ -20,8 +21,8 @@ export class NatsBusClient extends BusClient {
   }
 
   /** A client on a connection of its own, closed by `close()`. */
-  static async connect(servers: string, prefix: string, name: string): Promise<NatsBusClient> {
-    const own = new SharedNatsConnection(servers, name);
+  static async connect(servers: string, prefix: string, name: string, security?: NatsSecurity): Promise<NatsBusClient> {
+    const own = new SharedNatsConnection(servers, name, security);
     return new NatsBusClient(await own.connection(), prefix, own);
   }
 

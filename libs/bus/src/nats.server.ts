@@ -5,6 +5,7 @@ import { fail } from '@davmesh/contracts';
 import { InFlight } from './in-flight';
 import { DEFAULT_MAX_PAYLOAD, replyTooLarge } from './reply-budget';
 import { ReplyHold } from './reply-hold';
+import { type NatsSecurity } from './nats-security';
 import { SharedNatsConnection } from './shared-nats-connection';
 import { withWriteKey, WRITE_KEY_HEADER } from './write-key';
 import { decodeRequestPacket, prefixed } from './wire';
@@ -43,9 +44,9 @@ export class DavmeshNatsServer extends ServerNats {
   protected override readonly logger: LoggerService = new NatsStatusLogger(new Logger('Server'));
   private client?: NatsConnection;
 
-  constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection) {
+  constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection, security?: NatsSecurity) {
     super({ servers, name, deserializer: tolerantDeserializer });
-    this.connection = shared ?? new SharedNatsConnection(servers, name);
+    this.connection = shared ?? new SharedNatsConnection(servers, name, security);
     this.ownsConnection = shared === undefined;
   }
 

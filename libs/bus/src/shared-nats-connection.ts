@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from 'nats';
+import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { type NatsSecurity } from './nats-security';
 
 /**
  * The one NATS connection of a process: the microservice transports and the bus clients of
@@ -12,16 +13,20 @@ export class SharedNatsConnection {
   constructor(
     readonly servers: string,
     readonly name: string,
+    private readonly security: NatsSecurity = {},
   ) {}
 
   /** Connects on first use; every later call gets the same connection. */
   connection(): Promise<NatsConnection> {
     if (this.closing) return Promise.reject(new Error('the NATS connection of this process is closed'));
     this.connecting ??= connect({
+      ...this.security,
       servers: this.servers,
       name: `${this.name}:${process.pid}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+    }).catch((error: unknown) => {
+      throw new Error(`cannot connect to NATS at ${this.servers}: ${explainConnectError(error as NatsError)}`, { cause: error });
     });
     return this.connecting;
   }
@@ -39,5 +44,21 @@ export class SharedNatsConnection {
     // Drain: the subscriptions left (reply inboxes) are drained, publishes flushed, then closed.
     if (!connection.isDraining()) await connection.drain();
     await connection.closed();
+  }
+}
+
+/** nats.js names its failures by code; an operator needs to know which setting to look at. */
+function explainConnectError(error: NatsError): string {
+  switch (error.code) {
+    case ErrorCode.AuthorizationViolation:
+    case ErrorCode.AuthenticationExpired:
+      return 'the server refused the credentials (check NATS_USER/NATS_PASSWORD, NATS_NKEY_SEED_FILE or NATS_CREDS_FILE)';
+    case ErrorCode.ConnectionRefused:
+      return 'connection refused';
+    case ErrorCode.Timeout:
+      // A TLS 1.3 server that wants a client certificate drops a client without one after the handshake.
+      return 'no answer in time (a server that requires client certificates wants NATS_TLS_CERT and NATS_TLS_KEY)';
+    default:
+      return error.message;
   }
 }

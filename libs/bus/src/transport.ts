@@ -4,12 +4,16 @@ import { InProcessBusClient } from './in-process-bus.client';
 import { type InProcessBroker } from './in-process-broker';
 import { InProcessServer } from './in-process.server';
 import { NatsBusClient } from './nats-bus.client';
+import { type NatsSecurity } from './nats-security';
 import { DavmeshNatsServer } from './nats.server';
 import { type SharedNatsConnection } from './shared-nats-connection';
 
 export type BusTransport =
-  /** `connection`: the process's one connection, which servers and clients then share and never close. */
-  | { kind: 'nats'; servers: string; prefix: string; connection?: SharedNatsConnection }
+  /**
+   * `connection`: the process's one connection, which servers and clients then share and never close.
+   * `security`: TLS and login of the connections opened here when no shared one is given.
+   */
+  | { kind: 'nats'; servers: string; prefix: string; connection?: SharedNatsConnection; security?: NatsSecurity }
   | { kind: 'in-process'; broker: InProcessBroker; prefix?: string };
 
 export interface BusServerStrategy extends CustomTransportStrategy {
@@ -20,7 +24,7 @@ export interface BusServerStrategy extends CustomTransportStrategy {
 export function createServerStrategy(transport: BusTransport, name: string): BusServerStrategy {
   switch (transport.kind) {
     case 'nats':
-      return new DavmeshNatsServer(transport.servers, transport.prefix, name, transport.connection);
+      return new DavmeshNatsServer(transport.servers, transport.prefix, name, transport.connection, transport.security);
     case 'in-process':
       return new InProcessServer(transport.broker, transport.prefix);
   }
@@ -31,7 +35,7 @@ export async function createBusClient(transport: BusTransport, name: string): Pr
     case 'nats':
       return transport.connection
         ? NatsBusClient.over(transport.connection, transport.prefix)
-        : NatsBusClient.connect(transport.servers, transport.prefix, name);
+        : NatsBusClient.connect(transport.servers, transport.prefix, name, transport.security);
     case 'in-process':
       return new InProcessBusClient(transport.broker, transport.prefix);
   }

@@ -84,10 +84,10 @@ async function openInfrastructure(
 ): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
     // One connection per process, whatever its roles: servers and clients share it.
-    const connection = new SharedNatsConnection(settings.natsUrl, `davmesh-${settings.roles.join('+')}`);
+    const connection = new SharedNatsConnection(settings.natsUrl, `davmesh-${settings.roles.join('+')}`, settings.natsSecurity);
     parts.nats = connection;
     return {
-      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection },
+      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity },
       storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : undefined,
     };
   }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { NatsSettingsError, natsSecurityFromEnv, type NatsSecurity } from '@davmesh/bus';
 
 export const ROLES = ['edge', 'calendar', 'contacts', 'config'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,7 +17,7 @@ export type RuntimeSettings = {
   shutdownGraceSeconds: number;
 } & (
   | { mode: 'embedded'; dataDir: string }
-  | { mode: 'distributed'; natsUrl: string; databaseUrl: string | undefined }
+  | { mode: 'distributed'; natsUrl: string; natsSecurity: NatsSecurity; databaseUrl: string | undefined }
 );
 
 export class SettingsError extends Error {
@@ -58,11 +59,22 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
       dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'),
     };
   }
+  const natsSecurity = readNatsSecurity(env);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (roles.some((r) => r !== 'edge') && !databaseUrl) {
     throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
   }
-  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, natsUrl, databaseUrl };
+  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, natsUrl, natsSecurity, databaseUrl };
+}
+
+/** NATS_TLS_*, NATS_USER/NATS_PASSWORD, NATS_NKEY_SEED_FILE, NATS_CREDS_FILE (see natsSecurityFromEnv). */
+export function readNatsSecurity(env: NodeJS.ProcessEnv): NatsSecurity {
+  try {
+    return natsSecurityFromEnv(env);
+  } catch (error) {
+    if (error instanceof NatsSettingsError) throw new SettingsError(error.message);
+    throw error;
+  }
 }
 
 function parseRoles(role: string): Role[] {

@@ -10,3 +10,4 @@ export * from './cluster/index';
 export * from './held-responder';
 export * from './dav-http';
 export * from './large-objects';
+export * from './tls/test-pki';

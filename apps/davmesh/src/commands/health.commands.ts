@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { NatsBusClient } from '@davmesh/bus';
+import { readNatsSecurity } from '@davmesh/runtime';
 import { CalendarHealth, ConfigHealth, ContactsHealth, DomainException, type ServiceName } from '@davmesh/contracts';
 import { UsageError } from './config.commands';
 
@@ -25,7 +26,7 @@ export function registerHealthCommand(program: Command, env: NodeJS.ProcessEnv, 
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout-ms "${opts.timeoutMs}" is not a positive whole number`);
       if (!env.NATS_URL) throw new UsageError('health asks the services over NATS: set NATS_URL');
       const contract = HEALTH_OF[opts.role as ServiceName];
-      const bus = await NatsBusClient.connect(env.NATS_URL, env.DAVMESH_SUBJECT_PREFIX?.trim() ?? 'davmesh', 'davmesh-health');
+      const bus = await NatsBusClient.connect(env.NATS_URL, env.DAVMESH_SUBJECT_PREFIX?.trim() ?? 'davmesh', 'davmesh-health', readNatsSecurity(env));
       try {
         const reply = await bus.request(contract, {}, { timeoutMs });
         if (!reply.ok) throw new DomainException(reply.error.code, reply.error.message);

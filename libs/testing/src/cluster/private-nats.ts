@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, onFreePort, releasePort } from './ports';
 
 export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
@@ -25,11 +27,16 @@ export class PrivateNats {
   private constructor(
     readonly port: number,
     readonly monitorPort: number,
+    /** A configuration file (`tls {}`, `authorization {}`), when the test gave one. */
+    private readonly configFile?: string,
   ) {}
 
-  static async start(port?: number): Promise<PrivateNats> {
+  /** `config`: nats-server configuration text (TLS, authorization); listen and monitoring ports stay the test's. */
+  static async start(port?: number, config?: string): Promise<PrivateNats> {
+    const configFile = config === undefined ? undefined : join(mkdtempSync(join(tmpdir(), 'davmesh-nats-')), 'nats.conf');
+    if (configFile) writeFileSync(configFile, config!);
     const launch = async (at: number) => {
-      const nats = new PrivateNats(at, await freePort());
+      const nats = new PrivateNats(at, await freePort(), configFile);
       await nats.launch();
       return nats;
     };
@@ -66,10 +73,13 @@ export class PrivateNats {
     await this.kill();
     releasePort(this.port);
     releasePort(this.monitorPort);
+    if (this.configFile) rmSync(join(this.configFile, '..'), { recursive: true, force: true });
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)];
+    if (this.configFile) args.unshift('-c', this.configFile);
+    const child = spawn(NATS_SERVER_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     // Ready when it says so, not when the port answers: another process may hold the port.
     await new Promise<void>((resolve, reject) => {
