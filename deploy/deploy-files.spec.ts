@@ -60,11 +60,18 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
-  it('copies only paths that exist and starts the CLI entry point', () => {
-    const copies = [...dockerfile.matchAll(/^COPY\s+(.+?)\s+\S+$/gm)].flatMap((m) => m[1].split(/\s+/));
+  it('copies only paths that exist and starts the compiled CLI entry point', () => {
+    // COPY --from=<stage> copies what an earlier stage built, not a path of the repository.
+    const copies = [...dockerfile.matchAll(/^COPY\s+(?!--from=)(.+?)\s+\S+$/gm)].flatMap((m) => m[1].split(/\s+/));
     expect(copies.length).toBeGreaterThan(0);
     for (const source of copies) expect(existsSync(join(root, source))).toBe(true);
     const entrypoint = JSON.parse(/^ENTRYPOINT\s+(.+)$/m.exec(dockerfile)![1]) as string[];
-    for (const file of entrypoint.filter((part) => /\.(ts|cjs)$/.test(part))) expect(existsSync(join(root, file))).toBe(true);
+    // `npm run build` compiles apps/davmesh/src/main.ts to dist/apps/davmesh/src/main.js; the runtime stage copies dist/ to /app/dist.
+    expect(entrypoint).toEqual(['node', '/app/dist/apps/davmesh/src/main.js']);
+    expect(/^WORKDIR\s+\/app$/m.test(dockerfile.split(/^FROM\s/m).pop()!)).toBe(true);
+    expect(dockerfile).toMatch(/^COPY --from=build \S+\/dist \.\/dist$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(dockerfile).toMatch(/^USER 1000(:1000)?$/m);
+    expect(existsSync(join(root, 'apps', 'davmesh', 'src', 'main.ts'))).toBe(true);
   });
 });

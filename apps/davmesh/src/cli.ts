@@ -7,6 +7,7 @@ import { registerDirectoryCommands } from './commands/directory.commands';
 import { registerDnsCommand } from './commands/dns.commands';
 import { registerFolderCommands } from './commands/folder.commands';
 import { registerHealthCommand } from './commands/health.commands';
+import { registerMigrateCommand } from './commands/migrate.commands';
 
 export type Print = (line: string) => void;
 
@@ -40,6 +41,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
   registerFolderCommands(program, channelTo(true), print);
   registerHealthCommand(program, env, print);
   registerDnsCommand(program, print);
+  registerMigrateCommand(program, env, print);
   return program;
 }
 

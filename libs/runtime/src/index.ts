@@ -6,5 +6,6 @@ export * from './control-socket';
 export * from './data-dir-lock';
 export * from './demo-seed';
 export * from './serve';
+export * from './migrate';
 // The CLI validates config directories offline with the config service's own reader.
 export { loadServerConfig, type ConfigProblem } from '@davmesh/config-service';

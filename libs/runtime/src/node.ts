@@ -4,7 +4,7 @@ import { type INestMicroservice } from '@nestjs/common';
 import { type PGlite } from '@electric-sql/pglite';
 import { createBusClient, InProcessBroker, SharedNatsConnection, type BusClient, type BusTransport } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
-import { openPGlite, type StorageTarget } from '@davmesh/storage';
+import { openPGlite, type MigrationPolicy, type StorageTarget } from '@davmesh/storage';
 import { type EdgeOptions } from '@davmesh/edge';
 import { serveControlSocket } from './control-socket';
 import { lockDataDir } from './data-dir-lock';
@@ -47,7 +47,7 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
   let stopping: Promise<void> | undefined;
   const close = () => (stopping ??= stopNode(parts, settings.shutdownGraceSeconds * 1000, logger));
   try {
-    const { transport, storage } = await openInfrastructure(settings, parts, options.broker);
+    const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker);
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
       const app: INestMicroservice = await startDomainService(role, transport, requireStorage(storage, role), logger, {
         configDir: settings.configDir,
@@ -80,6 +80,7 @@ export function embeddedDatabaseDir(dataDir: string): string {
 async function openInfrastructure(
   settings: RuntimeSettings,
   parts: NodeParts,
+  logger: Logger,
   broker = new InProcessBroker(),
 ): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
@@ -88,13 +89,24 @@ async function openInfrastructure(
     parts.nats = connection;
     return {
       transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity },
-      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : undefined,
+      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger) } : undefined,
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));
   const db: PGlite = await openPGlite(embeddedDatabaseDir(settings.dataDir));
   parts.releases.push(() => db.close());
   return { transport: { kind: 'in-process', broker }, storage: { kind: 'pglite', db } };
+}
+
+/** DAVMESH_MIGRATIONS=wait: each domain role waits for `davmesh migrate`, and says so once (its start stays unfinished: not ready). */
+function migrationPolicy(settings: Extract<RuntimeSettings, { mode: 'distributed' }>, logger: Logger): MigrationPolicy {
+  if (settings.migrations === 'run') return { kind: 'run' };
+  return {
+    kind: 'wait',
+    waitSeconds: settings.schemaWaitSeconds,
+    onWaiting: (schema, pending) =>
+      logger.info({ schema, pending: pending.length, newest: pending[pending.length - 1], waitSeconds: settings.schemaWaitSeconds }, 'waiting for the schema'),
+  };
 }
 
 function requireStorage(storage: StorageTarget | undefined, role: Role): StorageTarget {

@@ -17,8 +17,19 @@ export type RuntimeSettings = {
   shutdownGraceSeconds: number;
 } & (
   | { mode: 'embedded'; dataDir: string }
-  | { mode: 'distributed'; natsUrl: string; natsSecurity: NatsSecurity; databaseUrl: string | undefined }
+  | {
+      mode: 'distributed';
+      natsUrl: string;
+      natsSecurity: NatsSecurity;
+      databaseUrl: string | undefined;
+      /** DAVMESH_MIGRATIONS: `run` migrates at start; `wait` waits for `davmesh migrate` (DAVMESH_SCHEMA_WAIT_SECONDS). */
+      migrations: 'run' | 'wait';
+      schemaWaitSeconds: number;
+    }
 );
+
+/** Longest DAVMESH_SCHEMA_WAIT_SECONDS taken: a day. */
+const MAX_SCHEMA_WAIT_SECONDS = 86_400;
 
 export class SettingsError extends Error {
   constructor(message: string) {
@@ -43,28 +54,25 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   const configPollMs = parsePositive(env.DAVMESH_CONFIG_POLL_MS, 2000, 'DAVMESH_CONFIG_POLL_MS');
   const shutdownGraceSeconds = parsePositive(env.DAVMESH_SHUTDOWN_GRACE_SECONDS, 25, 'DAVMESH_SHUTDOWN_GRACE_SECONDS');
   const natsUrl = env.NATS_URL?.trim();
+  const common = { roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds };
   if (!natsUrl) {
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
     }
-    return {
-      mode: 'embedded',
-      roles,
-      host,
-      port,
-      subjectPrefix,
-      configDir,
-      configPollMs,
-      shutdownGraceSeconds,
-      dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'),
-    };
+    return { mode: 'embedded', ...common, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data') };
   }
   const natsSecurity = readNatsSecurity(env);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (roles.some((r) => r !== 'edge') && !databaseUrl) {
     throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
   }
-  return { mode: 'distributed', roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, natsUrl, natsSecurity, databaseUrl };
+  const migrations = env.DAVMESH_MIGRATIONS?.trim() || 'run';
+  if (migrations !== 'run' && migrations !== 'wait') throw new SettingsError(`DAVMESH_MIGRATIONS "${migrations}" is neither run nor wait`);
+  const schemaWaitSeconds = parsePositive(env.DAVMESH_SCHEMA_WAIT_SECONDS, 300, 'DAVMESH_SCHEMA_WAIT_SECONDS');
+  if (schemaWaitSeconds > MAX_SCHEMA_WAIT_SECONDS) {
+    throw new SettingsError(`DAVMESH_SCHEMA_WAIT_SECONDS "${schemaWaitSeconds}" is over ${MAX_SCHEMA_WAIT_SECONDS} (a day)`);
+  }
+  return { mode: 'distributed', ...common, natsUrl, natsSecurity, databaseUrl, migrations, schemaWaitSeconds };
 }
 
 /** NATS_TLS_*, NATS_USER/NATS_PASSWORD, NATS_NKEY_SEED_FILE, NATS_CREDS_FILE (see natsSecurityFromEnv). */

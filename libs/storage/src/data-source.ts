@@ -1,8 +1,17 @@
 import { type PGlite } from '@electric-sql/pglite';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import { pglitePgModule } from './pglite-pool';
+import { waitForSchema } from './schema-wait';
 
-export type StorageTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; db: PGlite };
+export type StorageTarget = { kind: 'postgres'; url: string; migrations?: MigrationPolicy } | { kind: 'pglite'; db: PGlite };
+
+/**
+ * What a service does with its schema when it opens PostgreSQL: `run` its migrations (the default),
+ * or `wait`, bounded, until something else (`davmesh migrate`) has applied the newest one it ships.
+ */
+export type MigrationPolicy =
+  | { kind: 'run' }
+  | { kind: 'wait'; waitSeconds: number; pollMs?: number; onWaiting?: (schema: string, pending: string[]) => void };
 
 export interface ServiceSchema {
   /** PostgreSQL schema that holds every table of the service. */
@@ -50,7 +59,9 @@ export async function openServiceDataSource(target: StorageTarget, service: Serv
     });
   }
   try {
-    await migrate(dataSource, target, service.schema);
+    const policy = target.kind === 'postgres' ? (target.migrations ?? { kind: 'run' }) : ({ kind: 'run' } as const);
+    if (policy.kind === 'wait') await waitForSchema(dataSource, service.schema, policy);
+    else await migrate(dataSource, target, service.schema);
   } catch (error) {
     await dataSource.destroy();
     throw error;

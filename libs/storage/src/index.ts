@@ -9,3 +9,4 @@ export * from './outbox';
 export * from './database-unavailable';
 export * from './service-tables-migration';
 export * from './dead-property-elements';
+export * from './schema-wait';

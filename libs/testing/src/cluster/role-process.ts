@@ -21,6 +21,21 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
+/** How a role process is started: which node, which entry (sources or compiled build), from where. */
+export interface RoleLaunch {
+  node: string;
+  /** Node arguments up to the entry point; `serve --role <role>` follows. */
+  entry: string[];
+  cwd: string;
+}
+
+/** The sources through SWC, as `npm start` and `npm run davmesh` run them. */
+export const SOURCE_LAUNCH: RoleLaunch = {
+  node: process.execPath,
+  entry: ['-r', './tools/register.cjs', 'apps/davmesh/src/main.ts'],
+  cwd: REPO_ROOT,
+};
+
 /** pino's level numbers. */
 export const LOG_LEVEL = { info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
@@ -40,6 +55,7 @@ export class RoleProcess {
     readonly role: ServeRole,
     readonly name: string,
     private readonly env: Record<string, string>,
+    private readonly launch: RoleLaunch = SOURCE_LAUNCH,
   ) {}
 
   get running(): boolean {
@@ -60,8 +76,8 @@ export class RoleProcess {
     if (this.running) throw new Error(`${this.name} is running already`);
     this.edgeUrl = undefined;
     this.starts++;
-    const child = spawn(process.execPath, ['-r', './tools/register.cjs', 'apps/davmesh/src/main.ts', 'serve', '--role', this.role], {
-      cwd: REPO_ROOT,
+    const child = spawn(this.launch.node, [...this.launch.entry, 'serve', '--role', this.role], {
+      cwd: this.launch.cwd,
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env, LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
