@@ -1,6 +1,8 @@
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { type AddressInfo } from 'node:net';
-import { waitFor } from '@davmesh/testing';
+import { TestPki, waitFor } from '@davmesh/testing';
 import { HttpDrain } from './http-drain';
 
 interface Answer {
@@ -9,8 +11,9 @@ interface Answer {
 }
 
 function get(port: number, path: string, agent: Agent): Promise<Answer> {
+  const send = agent instanceof HttpsAgent ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, agent }, (response) => {
+    const request = send({ host: '127.0.0.1', port, path, agent }, (response) => {
       response.resume();
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
     });
@@ -19,7 +22,33 @@ function get(port: number, path: string, agent: Agent): Promise<Answer> {
   });
 }
 
-describe('HttpDrain: stopping an HTTP server without failing a client', () => {
+/** The edge serves HTTP, or HTTPS with a certificate (DAVMESH_TLS_CERT): the drain works the same on both. */
+interface Flavour {
+  createServer(handler: RequestListener): Server;
+  agent(options: { keepAlive: boolean; maxSockets: number }): Agent;
+}
+
+let pki: TestPki | undefined;
+let tlsFiles: { ca: Buffer; cert: Buffer; key: Buffer };
+beforeAll(async () => {
+  pki = await TestPki.create();
+  const issued = await pki.issue('drain');
+  tlsFiles = { ca: readFileSync(pki.caFile), cert: readFileSync(issued.certFile), key: readFileSync(issued.keyFile) };
+});
+afterAll(() => pki?.remove());
+
+const FLAVOURS: [string, Flavour][] = [
+  ['HTTP', { createServer: (handler) => createServer(handler), agent: (options) => new Agent(options) }],
+  [
+    'HTTPS',
+    {
+      createServer: (handler) => createHttpsServer({ cert: tlsFiles.cert, key: tlsFiles.key }, handler),
+      agent: (options) => new HttpsAgent({ ...options, ca: tlsFiles.ca, servername: 'localhost' }),
+    },
+  ],
+];
+
+describe.each(FLAVOURS)('HttpDrain: stopping an %s server without failing a client', (_name, flavour) => {
   let server: Server;
   let drain: HttpDrain;
   let port: number;
@@ -27,7 +56,7 @@ describe('HttpDrain: stopping an HTTP server without failing a client', () => {
   let held: number;
   const agents: Agent[] = [];
   const keepAlive = () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = flavour.agent({ keepAlive: true, maxSockets: 1 });
     agents.push(agent);
     return agent;
   };
@@ -35,7 +64,7 @@ describe('HttpDrain: stopping an HTTP server without failing a client', () => {
   beforeEach(async () => {
     releases = [];
     held = 0;
-    server = createServer((request, response) => {
+    server = flavour.createServer((request, response) => {
       const answer = () => response.writeHead(200, { 'Content-Length': '2' }).end('ok');
       if (request.url !== '/slow') return answer();
       held++;

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 export interface HttpDrainResult {
   /** Connections still open at the deadline, cut then. */
@@ -29,7 +30,8 @@ export class HttpDrain {
   private onEmpty?: () => void;
 
   constructor(private readonly server: Server) {
-    server.on('connection', (socket: Socket) => {
+    // Behind TLS, requests arrive on the TLS socket, made once the handshake is done.
+    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.connections.set(socket, new Set());
       socket.once('close', () => {
         this.connections.delete(socket);

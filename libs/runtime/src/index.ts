@@ -1,4 +1,5 @@
 export * from './settings';
+export * from './edge-certificate';
 export * from './node';
 export * from './nest-apps';
 export * from './admin-channel';

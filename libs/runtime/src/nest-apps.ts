@@ -9,6 +9,7 @@ import { ContactsServiceModule } from '@davmesh/contacts-service';
 import { DavDispatcher, EdgeCaches, EdgeModule, type EdgeOptions } from '@davmesh/edge';
 import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
+import { CertificateReloader, describeCertificate, readCertificatePair, type EdgeTlsFiles } from './edge-certificate';
 import { HttpDrain } from './http-drain';
 import { type DomainRole } from './settings';
 
@@ -71,6 +72,14 @@ export interface StartedEdge {
   url: string;
   dispatcher: DavDispatcher;
   drain: HttpDrain;
+  /** Set when the edge serves HTTPS. */
+  certificate?: CertificateReloader;
+}
+
+/** HTTPS for the edge: the certificate files, checked for changes every `pollMs`. */
+export interface EdgeTls {
+  files: EdgeTlsFiles;
+  pollMs: number;
 }
 
 /** The HTTP edge, listening for DAV and for the events that invalidate its caches. */
@@ -80,12 +89,15 @@ export async function startEdge(
   port: number,
   logger: Logger,
   options: Partial<EdgeOptions> = {},
+  tls?: EdgeTls,
 ): Promise<StartedEdge> {
   const edgeLogger = logger.child({ service: 'edge' });
+  // Read before anything starts: a bad pair fails the start with one line.
+  const httpsOptions = tls && readCertificatePair(tls.files);
   const app = await NestFactory.create(
     RootModule.for(EdgeModule.register(options), transport, 'edge', edgeLogger),
     new ExpressAdapter(),
-    { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false },
+    { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false, httpsOptions },
   );
   const events = createServerStrategy(transport, 'edge');
   app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
@@ -106,7 +118,8 @@ export async function startEdge(
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  edgeLogger.info({ url }, 'edge listening');
-  return { app, url, dispatcher, drain };
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const certificate = tls && new CertificateReloader(app.getHttpServer(), tls.files, tls.pollMs, edgeLogger);
+  edgeLogger.info({ url, ...(httpsOptions && { certificate: describeCertificate(httpsOptions.cert) }) }, 'edge listening');
+  return { app, url, dispatcher, drain, certificate };
 }

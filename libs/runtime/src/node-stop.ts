@@ -37,6 +37,7 @@ export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger
   };
   const { edge } = parts;
   edge?.dispatcher.markStopping();
+  edge?.certificate?.stop();
   await Promise.all([
     step('control socket', () => parts.controlSocket && closeNetServer(parts.controlSocket)),
     step('http', async () => {

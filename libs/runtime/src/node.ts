@@ -59,7 +59,14 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
     parts.bus = bus;
     const seededDemo = options.seedDemo && settings.roles.includes('config') ? await seedDemoDirectory(bus) : false;
     if (settings.roles.includes('edge')) {
-      parts.edge = await startEdge(transport, settings.host, settings.port, logger, options.edge);
+      parts.edge = await startEdge(
+        transport,
+        settings.host,
+        settings.port,
+        logger,
+        options.edge,
+        settings.edgeTls && { files: settings.edgeTls, pollMs: settings.configPollMs },
+      );
     }
     if (options.controlSocket && settings.mode === 'embedded') {
       const server: Server = await serveControlSocket(settings.dataDir, bus);

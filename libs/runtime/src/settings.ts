@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type EdgeTlsFiles } from './edge-certificate';
 import { NatsSettingsError, natsSecurityFromEnv, type NatsSecurity } from '@davmesh/bus';
 
 export const ROLES = ['edge', 'calendar', 'contacts', 'config'] as const;
@@ -15,6 +16,8 @@ export type RuntimeSettings = {
   configPollMs: number;
   /** SIGTERM to exit: how long requests in flight may take to finish (DAVMESH_SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceSeconds: number;
+  /** HTTPS at the edge (DAVMESH_TLS_CERT, DAVMESH_TLS_KEY), the files checked for changes every configPollMs. */
+  edgeTls?: EdgeTlsFiles;
 } & (
   | { mode: 'embedded'; dataDir: string }
   | {
@@ -53,8 +56,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   const configDir = resolve(env.DAVMESH_CONFIG_DIR?.trim() || './config');
   const configPollMs = parsePositive(env.DAVMESH_CONFIG_POLL_MS, 2000, 'DAVMESH_CONFIG_POLL_MS');
   const shutdownGraceSeconds = parsePositive(env.DAVMESH_SHUTDOWN_GRACE_SECONDS, 25, 'DAVMESH_SHUTDOWN_GRACE_SECONDS');
+  const edgeTls = parseEdgeTls(env);
   const natsUrl = env.NATS_URL?.trim();
-  const common = { roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds };
+  const common = { roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, edgeTls };
   if (!natsUrl) {
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
@@ -83,6 +87,14 @@ export function readNatsSecurity(env: NodeJS.ProcessEnv): NatsSecurity {
     if (error instanceof NatsSettingsError) throw new SettingsError(error.message);
     throw error;
   }
+}
+
+function parseEdgeTls(env: NodeJS.ProcessEnv): EdgeTlsFiles | undefined {
+  const certFile = env.DAVMESH_TLS_CERT?.trim();
+  const keyFile = env.DAVMESH_TLS_KEY?.trim();
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new SettingsError('DAVMESH_TLS_CERT and DAVMESH_TLS_KEY go together: set both for HTTPS, neither for HTTP');
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
 }
 
 function parseRoles(role: string): Role[] {
