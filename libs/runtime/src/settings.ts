@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type EdgeTlsFiles } from './edge-certificate';
+import { readCertificatePair, type EdgeTlsFiles } from './edge-certificate';
 import { NatsSettingsError, natsSecurityFromEnv, type NatsSecurity } from '@davmesh/bus';
 
 export const ROLES = ['edge', 'calendar', 'contacts', 'config'] as const;
@@ -94,7 +94,14 @@ function parseEdgeTls(env: NodeJS.ProcessEnv): EdgeTlsFiles | undefined {
   const keyFile = env.DAVMESH_TLS_KEY?.trim();
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw new SettingsError('DAVMESH_TLS_CERT and DAVMESH_TLS_KEY go together: set both for HTTPS, neither for HTTP');
-  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+  const files = { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+  // Checked here too, so a bad pair fails before any database is opened.
+  try {
+    readCertificatePair(files);
+  } catch (error) {
+    throw new SettingsError((error as Error).message);
+  }
+  return files;
 }
 
 function parseRoles(role: string): Role[] {
