@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { caldavBench } from './caldav.section';
 import { carddavBench } from './carddav.section';
 import { clusterBench } from './cluster.section';
+import { startupBench } from './startup.section';
 
 export interface BenchArgs {
   target?: string;
@@ -36,8 +37,8 @@ export interface BenchModule {
 }
 
 const BENCHES: BenchModule[] = [carddavBench, caldavBench];
-/** Run only when asked (`--cluster`): it starts clusters of processes. */
-const OPT_IN: BenchModule[] = [clusterBench];
+/** Run only when asked (`--cluster`, `--only startup`): they start clusters of processes. */
+const OPT_IN: BenchModule[] = [clusterBench, startupBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
