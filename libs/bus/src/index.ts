@@ -3,6 +3,7 @@ export * from './in-process-broker';
 export * from './in-process.server';
 export * from './nats.server';
 export * from './bus-client';
+export * from './bus-metrics';
 export * from './nats-bus.client';
 export * from './shared-nats-connection';
 export * from './nats-security';

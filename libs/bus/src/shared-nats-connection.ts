@@ -1,4 +1,4 @@
-import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { connect, ErrorCode, Events, type NatsConnection, type NatsError } from 'nats';
 import { type NatsSecurity } from './nats-security';
 
 /**
@@ -9,6 +9,9 @@ import { type NatsSecurity } from './nats-security';
 export class SharedNatsConnection {
   private connecting?: Promise<NatsConnection>;
   private closing?: Promise<void>;
+  private disconnected = false;
+  /** How often the connection came back after it dropped. */
+  reconnects = 0;
 
   constructor(
     readonly servers: string,
@@ -25,10 +28,31 @@ export class SharedNatsConnection {
       name: `${this.name}:${process.pid}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-    }).catch((error: unknown) => {
-      throw new Error(`cannot connect to NATS at ${this.servers}: ${explainConnectError(error as NatsError)}`, { cause: error });
-    });
+    })
+      .catch((error: unknown) => {
+        throw new Error(`cannot connect to NATS at ${this.servers}: ${explainConnectError(error as NatsError)}`, { cause: error });
+      })
+      .then((connection) => {
+        void this.follow(connection);
+        return connection;
+      });
     return this.connecting;
+  }
+
+  /** Connected now: opened, not dropped (or back since), not closed. */
+  async isConnected(): Promise<boolean> {
+    const connection = this.connecting && (await this.connecting.catch(() => undefined));
+    return connection !== undefined && !connection.isClosed() && !this.disconnected;
+  }
+
+  private async follow(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === Events.Disconnect) this.disconnected = true;
+      if (status.type === Events.Reconnect) {
+        this.disconnected = false;
+        this.reconnects++;
+      }
+    }
   }
 
   /** Flushes what was published and closes; later calls wait for the same close. */

@@ -1,1 +1,2 @@
 export * from './change-generation';
+export * from './cache-counts';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ChangeGeneration } from '@davmesh/caching';
+import { CacheCounts, ChangeGeneration } from '@davmesh/caching';
 import { ConfigResolve, DomainException, type ConfigChangedEvent, type EffectiveConfig } from '@davmesh/contracts';
 
 interface Entry {
@@ -22,13 +22,15 @@ const MAX_ENTRIES = 50_000;
 export class EffectiveConfigCache {
   private readonly entries = new Map<number, Entry>();
   private readonly generation = new ChangeGeneration();
+  readonly counts = new CacheCounts();
 
   constructor(@Inject(BusClient) private readonly bus: BusClient) {}
 
   /** Throws a DomainException when the config service cannot answer. */
   async forUser(userId: number): Promise<EffectiveConfig> {
     const cached = this.entries.get(userId);
-    if (cached && Date.now() - cached.fetchedAt < MAX_AGE_MS) return cached.config;
+    const fresh = this.counts.lookup(cached && Date.now() - cached.fetchedAt < MAX_AGE_MS ? cached.config : undefined);
+    if (fresh) return fresh;
     const askedAt = this.generation.mark();
     const reply = await this.bus.request(ConfigResolve, { userId });
     if (!reply.ok) throw new DomainException(reply.error.code, reply.error.message, reply.error.details);
@@ -47,12 +49,13 @@ export class EffectiveConfigCache {
         event.scope === 'server' ||
         (event.scope === 'context' && entry.config.contextId === event.contextId) ||
         (event.scope === 'user' && userId === event.userId);
-      if (affected) this.entries.delete(userId);
+      if (affected && this.entries.delete(userId)) this.counts.invalidations++;
     }
   }
 
   clear(): void {
     this.generation.changed();
+    this.counts.invalidations += this.entries.size;
     this.entries.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type CacheCounts } from '@davmesh/caching';
 import { EffectiveConfigCache, NodeCaches } from '@davmesh/config-client';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from './auth/authenticator';
@@ -29,6 +30,17 @@ export class EdgeCaches {
       const evicted = authenticator.cache.evictUser(event.userId, event.version);
       logger.debug({ userId: event.userId, change: event.change, evicted }, 'directory change seen');
     });
+  }
+
+  /** Each cache's counts by the name the metrics give it (docs/caching.md). */
+  counts(): Record<string, CacheCounts> {
+    return {
+      logins: this.authenticator.cache.counts,
+      effective_config: this.config.counts,
+      server_settings: this.serverSettings.counts,
+      calendar_listings: this.calendarFolders.counts,
+      addressbook_listings: this.contactFolders.counts,
+    };
   }
 
   flush(): void {

@@ -6,3 +6,4 @@ export * from './auth/auth-cache';
 export * from './auth/basic-credentials';
 export * from './resources/resource';
 export * from './edge-caches';
+export * from './http/request-metrics';

@@ -10,3 +10,6 @@ export * from './serve';
 export * from './migrate';
 // The CLI validates config directories offline with the config service's own reader.
 export { loadServerConfig, type ConfigProblem } from '@davmesh/config-service';
+export * from './ops/readiness';
+export * from './ops/node-metrics';
+export * from './ops/ops-listener';

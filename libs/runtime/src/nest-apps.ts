@@ -1,16 +1,17 @@
 import { type INestApplication, type INestMicroservice, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
+import { BusModule, BusServerMetricsInterceptor, createServerStrategy, type BusTransport } from '@davmesh/bus';
 import { CalendarServiceModule } from '@davmesh/calendar-service';
 import { NodeCaches } from '@davmesh/config-client';
 import { ConfigServiceModule, type ConfigServiceOptions } from '@davmesh/config-service';
 import { ContactsServiceModule } from '@davmesh/contacts-service';
-import { DavDispatcher, EdgeCaches, EdgeModule, type EdgeOptions } from '@davmesh/edge';
+import { DavDispatcher, EdgeCaches, EdgeModule, observeRequests, type EdgeOptions } from '@davmesh/edge';
 import { LoggerModule, NestPinoLogger, type Logger } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
 import { CertificateReloader, describeCertificate, readCertificatePair, type EdgeTlsFiles } from './edge-certificate';
 import { HttpDrain } from './http-drain';
+import { type NodeMetrics } from './ops/node-metrics';
 import { type DomainRole } from './settings';
 
 /** Domain roles that cache configuration (their modules import the config client): they answer the caches' roll-call. */
@@ -52,6 +53,7 @@ export async function startDomainService(
     { strategy, logger: new NestPinoLogger(roleLogger), abortOnError: false },
   );
   // No enableShutdownHooks: the process stops its apps itself, in order (node-stop.ts).
+  if (transport.metrics) app.useGlobalInterceptors(new BusServerMetricsInterceptor(transport.metrics));
   await app.listen();
   if (CACHING_ROLES.includes(role)) {
     const caches = app.get(NodeCaches);
@@ -90,6 +92,7 @@ export async function startEdge(
   logger: Logger,
   options: Partial<EdgeOptions> = {},
   tls?: EdgeTls,
+  metrics?: NodeMetrics,
 ): Promise<StartedEdge> {
   const edgeLogger = logger.child({ service: 'edge' });
   // Read before anything starts: a bad pair fails the start with one line.
@@ -99,10 +102,13 @@ export async function startEdge(
     new ExpressAdapter(),
     { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false, httpsOptions },
   );
+  // Inherited by the events microservice below (it answers the caches' roll-call and invalidations).
+  if (transport.metrics) app.useGlobalInterceptors(new BusServerMetricsInterceptor(transport.metrics));
   const events = createServerStrategy(transport, 'edge');
   app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   const caches = app.get(EdgeCaches);
+  metrics?.watchCaches('edge', caches.counts());
   const nodeCaches = app.get(NodeCaches);
   // A reconnected node may have missed invalidation events (core NATS is at most once).
   events.on('reconnect', () => {
@@ -113,6 +119,7 @@ export async function startEdge(
   await nodeCaches.announce();
   const dispatcher = app.get(DavDispatcher);
   const drain = new HttpDrain(app.getHttpServer());
+  if (metrics) observeRequests(app.getHttpServer(), (request) => dispatcher.resourceKind(request), metrics);
   await dispatcher.serveOn(app.getHttpServer());
   app.use(dispatcher.handle);
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');

@@ -3,10 +3,15 @@ import { type INestMicroservice } from '@nestjs/common';
 import { type BusClient, type SharedNatsConnection } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
 import { type StartedEdge } from './nest-apps';
+import { type OpsListener } from './ops/ops-listener';
+import { type Readiness } from './ops/readiness';
 import { type DomainRole } from './settings';
 
 /** What a node started, filled in as it starts, so a failed start stops what there is. */
 export interface NodeParts {
+  readiness: Readiness;
+  /** Closed last: liveness is answered until the process is all but gone. */
+  ops?: OpsListener;
   edge?: StartedEdge;
   controlSocket?: Server;
   domainApps: { role: DomainRole; app: INestMicroservice }[];
@@ -20,11 +25,12 @@ export interface NodeParts {
 const HTTP_SHARE_OF_GRACE = 0.8;
 
 /**
- * The one ordered stop of a process: readiness false; no new HTTP connection; the requests
+ * The one ordered stop of a process: readiness false (/readyz and the edge's /healthz); no new HTTP connection; the requests
  * on open ones answered (with `Connection: close`); the edge's event subscriptions drained;
  * each domain service's request subscriptions drained, its requests in flight answered,
  * then its event subscriptions, then its database pool closed (Nest's shutdown hooks); the
- * process's NATS connection flushed and closed, once; the embedded database closed.
+ * process's NATS connection flushed and closed, once; the embedded database closed; the ops
+ * listener closed.
  */
 export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger): Promise<void> {
   const startedAt = Date.now();
@@ -36,6 +42,7 @@ export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger
     }
   };
   const { edge } = parts;
+  parts.readiness.markStopping();
   edge?.dispatcher.markStopping();
   edge?.certificate?.stop();
   await Promise.all([
@@ -54,6 +61,7 @@ export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger
   await step('bus client', () => parts.bus?.close());
   await step('nats', () => parts.nats?.close());
   for (const release of parts.releases.reverse()) await step('storage', release);
+  await step('ops listener', () => parts.ops?.close());
 }
 
 function closeNetServer(server: Server): Promise<void> {

@@ -12,10 +12,20 @@ import { seedDemoDirectory } from './demo-seed';
 import { startDomainService, startEdge } from './nest-apps';
 import { type DomainRole, type Role, type RuntimeSettings } from './settings';
 import { stopNode, type NodeParts } from './node-stop';
+import { NodeMetrics } from './ops/node-metrics';
+import { OpsListener } from './ops/ops-listener';
+import { Readiness } from './ops/readiness';
+import { watchBus, watchDomainService } from './ops/role-checks';
 
 export interface RunningNode {
   /** Base URL of the edge, when this node runs it. */
   url?: string;
+  /** Base URL of the ops listener (/healthz, /readyz, /metrics), when DAVMESH_OPS_PORT is set. */
+  opsUrl?: string;
+  /** This process's readiness checks; other parts may add theirs. */
+  readiness: Readiness;
+  /** This node's metrics registry. */
+  metrics: NodeMetrics;
   /** A bus client of this node, for admin calls and tests. */
   bus: BusClient;
   /** Whether this start created the demo user. */
@@ -43,22 +53,32 @@ const DOMAIN_ROLES: DomainRole[] = ['config', 'calendar', 'contacts'];
 
 /** Starts the roles the settings name; on any failure, stops what started and rethrows. */
 export async function startNode(settings: RuntimeSettings, logger: Logger, options: NodeOptions = {}): Promise<RunningNode> {
-  const parts: NodeParts = { domainApps: [], releases: [] };
+  const readiness = new Readiness();
+  const metrics = new NodeMetrics();
+  const parts: NodeParts = { domainApps: [], releases: [], readiness };
   let stopping: Promise<void> | undefined;
   const close = () => (stopping ??= stopNode(parts, settings.shutdownGraceSeconds * 1000, logger));
+  let starting: string | undefined = 'infrastructure';
+  readiness.add('start', () => starting === undefined || `still starting (${starting})`);
   try {
-    const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker);
+    // First, so that probes are answered (not ready) while the roles start, however long that takes.
+    if (settings.ops) parts.ops = await OpsListener.start(settings.ops, readiness, metrics, logger);
+    const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker, metrics);
+    if (parts.nats) watchBus(parts.nats, readiness, metrics);
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
+      starting = role;
       const app: INestMicroservice = await startDomainService(role, transport, requireStorage(storage, role), logger, {
         configDir: settings.configDir,
         pollMs: settings.configPollMs,
       });
       parts.domainApps.push({ role, app });
+      watchDomainService(role, app, readiness, metrics);
     }
     const bus = await createBusClient(transport, 'node');
     parts.bus = bus;
     const seededDemo = options.seedDemo && settings.roles.includes('config') ? await seedDemoDirectory(bus) : false;
     if (settings.roles.includes('edge')) {
+      starting = 'edge';
       parts.edge = await startEdge(
         transport,
         settings.host,
@@ -66,13 +86,15 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
         logger,
         options.edge,
         settings.edgeTls && { files: settings.edgeTls, pollMs: settings.configPollMs },
+        metrics,
       );
     }
     if (options.controlSocket && settings.mode === 'embedded') {
       const server: Server = await serveControlSocket(settings.dataDir, bus);
       parts.controlSocket = server;
     }
-    return { url: parts.edge?.url, bus, seededDemo, close };
+    starting = undefined;
+    return { url: parts.edge?.url, opsUrl: parts.ops?.url, readiness, metrics, bus, seededDemo, close };
   } catch (error) {
     await close();
     throw error;
@@ -89,20 +111,21 @@ async function openInfrastructure(
   parts: NodeParts,
   logger: Logger,
   broker = new InProcessBroker(),
+  metrics: NodeMetrics,
 ): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
     // One connection per process, whatever its roles: servers and clients share it.
     const connection = new SharedNatsConnection(settings.natsUrl, `davmesh-${settings.roles.join('+')}`, settings.natsSecurity);
     parts.nats = connection;
     return {
-      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity },
+      transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity, metrics },
       storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger) } : undefined,
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));
   const db: PGlite = await openPGlite(embeddedDatabaseDir(settings.dataDir));
   parts.releases.push(() => db.close());
-  return { transport: { kind: 'in-process', broker }, storage: { kind: 'pglite', db } };
+  return { transport: { kind: 'in-process', broker, metrics }, storage: { kind: 'pglite', db } };
 }
 
 /** DAVMESH_MIGRATIONS=wait: each domain role waits for `davmesh migrate`, and says so once (its start stays unfinished: not ready). */

@@ -18,6 +18,8 @@ export type RuntimeSettings = {
   shutdownGraceSeconds: number;
   /** HTTPS at the edge (DAVMESH_TLS_CERT, DAVMESH_TLS_KEY), the files checked for changes every configPollMs. */
   edgeTls?: EdgeTlsFiles;
+  /** The ops listener (/healthz, /readyz, /metrics): DAVMESH_OPS_PORT, DAVMESH_OPS_HOST; none when the port is unset. */
+  ops?: { host: string; port: number };
 } & (
   | { mode: 'embedded'; dataDir: string }
   | {
@@ -57,8 +59,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   const configPollMs = parsePositive(env.DAVMESH_CONFIG_POLL_MS, 2000, 'DAVMESH_CONFIG_POLL_MS');
   const shutdownGraceSeconds = parsePositive(env.DAVMESH_SHUTDOWN_GRACE_SECONDS, 25, 'DAVMESH_SHUTDOWN_GRACE_SECONDS');
   const edgeTls = parseEdgeTls(env);
+  const ops = parseOps(env, host);
   const natsUrl = env.NATS_URL?.trim();
-  const common = { roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, edgeTls };
+  const common = { roles, host, port, subjectPrefix, configDir, configPollMs, shutdownGraceSeconds, edgeTls, ops };
   if (!natsUrl) {
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
@@ -115,11 +118,17 @@ function parseRoles(role: string): Role[] {
   return [...new Set(roles)] as Role[];
 }
 
-function parsePort(value: string | undefined): number {
+function parsePort(value: string | undefined, name = 'PORT'): number {
   if (value === undefined || value.trim() === '') return 8008;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT "${value}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`${name} "${value}" is not a port number`);
   return port;
+}
+
+/** 0 asks the system for a free port (tests read the bound one back). */
+function parseOps(env: NodeJS.ProcessEnv, host: string): RuntimeSettings['ops'] {
+  if (env.DAVMESH_OPS_PORT === undefined || env.DAVMESH_OPS_PORT.trim() === '') return undefined;
+  return { port: parsePort(env.DAVMESH_OPS_PORT, 'DAVMESH_OPS_PORT'), host: env.DAVMESH_OPS_HOST?.trim() || host };
 }
 
 function parsePositive(value: string | undefined, fallback: number, name: string): number {

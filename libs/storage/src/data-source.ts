@@ -105,3 +105,22 @@ export async function latestMigration(dataSource: DataSource, schema: string): P
   );
   return rows[0]?.name ?? 'none';
 }
+
+/** Name of the newest migration this build ships for the DataSource's service (TypeORM orders them by the name's 13-digit timestamp). */
+export function newestShippedMigration(dataSource: DataSource): string {
+  const names = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+  const stamp = (name: string) => Number(name.slice(-13)) || 0;
+  return names.reduce((newest, name) => (stamp(name) > stamp(newest) ? name : newest), 'none');
+}
+
+/** The connection counts of a PostgreSQL DataSource's pool (pg's Pool); undefined on PGlite. */
+export interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export function postgresPool(dataSource: DataSource): PoolCounts | undefined {
+  const pool = (dataSource.driver as unknown as { master?: Partial<PoolCounts> }).master;
+  return typeof pool?.totalCount === 'number' && typeof pool.idleCount === 'number' && typeof pool.waitingCount === 'number' ? (pool as PoolCounts) : undefined;
+}

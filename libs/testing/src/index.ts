@@ -11,3 +11,4 @@ export * from './held-responder';
 export * from './dav-http';
 export * from './large-objects';
 export * from './tls/test-pki';
+export * from './prometheus-text';

@@ -1,3 +1,4 @@
+import { CacheCounts } from '@davmesh/caching';
 import { parseVcalendar, type IcalComponent } from '@davmesh/ical';
 
 const MAX_OBJECTS = 5_000;
@@ -12,6 +13,8 @@ const MAX_CHARACTERS = 16 * 1024 * 1024;
 export class ParsedObjects {
   private readonly entries = new Map<string, { root: IcalComponent; characters: number }>();
   private characters = 0;
+  /** Never invalidated: an ETag names the bytes. */
+  readonly counts = new CacheCounts();
 
   constructor(
     private readonly maxObjects = MAX_OBJECTS,
@@ -19,7 +22,7 @@ export class ParsedObjects {
   ) {}
 
   get(etag: string, ical: string): IcalComponent {
-    const hit = this.entries.get(etag);
+    const hit = this.counts.lookup(this.entries.get(etag));
     if (hit) {
       this.entries.delete(etag);
       this.entries.set(etag, hit);

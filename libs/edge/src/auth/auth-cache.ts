@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ChangeGeneration, type GenerationMark } from '@davmesh/caching';
+import { CacheCounts, ChangeGeneration, type GenerationMark } from '@davmesh/caching';
 import { type User } from '@davmesh/contracts';
 
 interface Entry {
@@ -16,6 +16,7 @@ interface Entry {
 export class AuthCache {
   private readonly entries = new Map<string, Entry>();
   private readonly generation = new ChangeGeneration();
+  readonly counts = new CacheCounts();
 
   constructor(
     private readonly ttlMs: number,
@@ -26,12 +27,9 @@ export class AuthCache {
   get(login: string, password: string): User | undefined {
     const key = cacheKey(login, password);
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.user;
+    const live = entry && entry.expiresAt > this.now() ? entry : undefined;
+    if (entry && !live) this.entries.delete(key);
+    return this.counts.lookup(live?.user);
   }
 
   /** Where a login check begins: pass it to `put` with its reply. */
@@ -58,11 +56,13 @@ export class AuthCache {
         evicted++;
       }
     }
+    this.counts.invalidations += evicted;
     return evicted;
   }
 
   clear(): void {
     this.generation.changed();
+    this.counts.invalidations += this.entries.size;
     this.entries.clear();
   }
 

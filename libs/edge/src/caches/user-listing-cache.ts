@@ -1,4 +1,4 @@
-import { ChangeGeneration, type GenerationMark } from '@davmesh/caching';
+import { CacheCounts, ChangeGeneration, type GenerationMark } from '@davmesh/caching';
 
 const MAX_AGE_MS = 30_000;
 const MAX_USERS = 10_000;
@@ -20,6 +20,7 @@ export class UserListingCache<F> {
   private readonly holders = new Map<string, Set<number>>();
   /** A listing begun before a change event may be stale and is not kept. */
   private readonly generation = new ChangeGeneration();
+  readonly counts = new CacheCounts();
 
   constructor(
     private readonly holderKey: (folder: F) => string,
@@ -29,12 +30,9 @@ export class UserListingCache<F> {
 
   get(userId: number): F[] | undefined {
     const entry = this.entries.get(userId);
-    if (!entry) return undefined;
-    if (this.now() - entry.fetchedAt > MAX_AGE_MS) {
-      this.forget(userId);
-      return undefined;
-    }
-    return entry.folders;
+    const live = entry && this.now() - entry.fetchedAt <= MAX_AGE_MS ? entry : undefined;
+    if (entry && !live) this.drop(userId);
+    return this.counts.lookup(live?.folders);
   }
 
   /** Where a listing begins: pass it to `put` when it is done. */
@@ -44,7 +42,7 @@ export class UserListingCache<F> {
 
   put(userId: number, folders: F[], listedAt: GenerationMark): void {
     if (!this.generation.isCurrent(listedAt)) return;
-    this.forget(userId);
+    this.drop(userId);
     this.entries.set(userId, { folders, fetchedAt: this.now() });
     for (const folder of folders) {
       const key = this.holderKey(folder);
@@ -52,12 +50,18 @@ export class UserListingCache<F> {
       if (!users) this.holders.set(key, (users = new Set()));
       users.add(userId);
     }
-    if (this.entries.size > this.maxUsers) this.forget(this.entries.keys().next().value!);
+    if (this.entries.size > this.maxUsers) this.drop(this.entries.keys().next().value!);
   }
 
+  /** Drops the user's entry because something changed. */
   forget(userId: number): void {
+    if (this.drop(userId)) this.counts.invalidations++;
+  }
+
+  /** Whether there was an entry to drop. */
+  private drop(userId: number): boolean {
     const entry = this.entries.get(userId);
-    if (!entry) return;
+    if (!entry) return false;
     this.entries.delete(userId);
     for (const folder of entry.folders) {
       const key = this.holderKey(folder);
@@ -65,10 +69,12 @@ export class UserListingCache<F> {
       users?.delete(userId);
       if (users?.size === 0) this.holders.delete(key);
     }
+    return true;
   }
 
   clear(): void {
     this.changed();
+    this.counts.invalidations += this.entries.size;
     this.entries.clear();
     this.holders.clear();
   }

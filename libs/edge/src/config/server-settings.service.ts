@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ChangeGeneration } from '@davmesh/caching';
+import { CacheCounts, ChangeGeneration } from '@davmesh/caching';
 import { CONFIG_KEYS, ConfigServerValues, type ConfigChangedEvent, type ConfigKey } from '@davmesh/contracts';
 import { DavHttpError } from '../http/dav-exchange';
 import { STATUS_FOR_ERROR } from '../http/error-status';
@@ -28,11 +28,13 @@ export class ServerSettingsService {
   private cached?: { settings: ServerSettings; fetchedAt: number };
   /** Server values asked for before a server change arrived are used once, not kept. */
   private readonly generation = new ChangeGeneration();
+  readonly counts = new CacheCounts();
 
   constructor(@Inject(BusClient) private readonly bus: BusClient) {}
 
   async current(): Promise<ServerSettings> {
-    if (this.cached && Date.now() - this.cached.fetchedAt < MAX_AGE_MS) return this.cached.settings;
+    const fresh = this.counts.lookup(this.cached && Date.now() - this.cached.fetchedAt < MAX_AGE_MS ? this.cached.settings : undefined);
+    if (fresh) return fresh;
     const askedAt = this.generation.mark();
     const reply = await this.bus.request(ConfigServerValues, {});
     if (!reply.ok) throw new DavHttpError(STATUS_FOR_ERROR[reply.error.code], reply.error.message);
@@ -50,12 +52,17 @@ export class ServerSettingsService {
 
   clear(): void {
     this.generation.changed();
-    this.cached = undefined;
+    this.drop();
   }
 
   onChanged(event: ConfigChangedEvent): void {
     if (event.scope !== 'server') return;
     this.generation.changed();
-    if (this.cached && this.cached.settings.revision < event.revision) this.cached = undefined;
+    if (this.cached && this.cached.settings.revision < event.revision) this.drop();
+  }
+
+  private drop(): void {
+    if (this.cached) this.counts.invalidations++;
+    this.cached = undefined;
   }
 }

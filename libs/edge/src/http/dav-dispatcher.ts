@@ -35,6 +35,8 @@ export class DavDispatcher implements OnApplicationShutdown {
   /** Who sent a request, once authenticated: refusals are logged once per user and reason, then counted. */
   private readonly users = new WeakMap<IncomingMessage, number>();
   private readonly refusals: RepeatLimiter;
+  /** What each request's path named, for the request metrics. */
+  private readonly kinds = new WeakMap<IncomingMessage, string>();
 
   constructor(
     @Inject(Authenticator) private readonly authenticator: Authenticator,
@@ -61,6 +63,11 @@ export class DavDispatcher implements OnApplicationShutdown {
     }
   }
 
+  /** The resource kind the request's path named, `healthz`, or undefined when it named none (yet). */
+  resourceKind(request: IncomingMessage): string | undefined {
+    return this.kinds.get(request);
+  }
+
   /** Readiness false: from now on the health path answers 503, so balancers send nothing new here. */
   markStopping(): void {
     this.stopping = true;
@@ -78,6 +85,7 @@ export class DavDispatcher implements OnApplicationShutdown {
     toOriginForm(request);
     const method = (request.method ?? 'GET').toUpperCase();
     if ((method === 'GET' || method === 'HEAD') && request.url?.split('?')[0] === HEALTHZ_PATH) {
+      this.kinds.set(request, 'healthz');
       const body = this.stopping ? 'stopping\n' : 'ok\n';
       response.writeHead(this.stopping ? 503 : 200, {
         'Content-Type': 'text/plain; charset=utf-8',
@@ -92,6 +100,7 @@ export class DavDispatcher implements OnApplicationShutdown {
     const { prefix, proxyPrefix } = settings;
     assertDecodablePath(request.url ?? '/');
     const resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
+    if (resource) this.kinds.set(request, resource.kind);
     if (resource?.kind === 'well-known') {
       // RFC 6764 5: the context path, reachable without credentials.
       response.writeHead(301, { Location: `${prefix}/`, 'Content-Length': '0' });
