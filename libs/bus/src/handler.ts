@@ -19,6 +19,7 @@ export function HandlesEvent(contract: EventContract<unknown>): MethodDecorator 
 }
 
 export interface HandlerLogger {
+  debug?(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -43,10 +44,17 @@ export async function handleRequest<Req, Res>(
     logger.warn({ subject: contract.subject, issues }, 'rejected an invalid request');
     return fail('bad-request', `invalid request: ${issues.join('; ')}`, { issues });
   }
+  const started = performance.now();
+  const handled = (outcome: string) => logger.debug?.({ subject: contract.subject, outcome, ms: Math.round(performance.now() - started) }, 'bus request handled');
   try {
-    return ok(await run(parsed.data));
+    const reply = ok(await run(parsed.data));
+    handled('ok');
+    return reply;
   } catch (error) {
-    if (error instanceof DomainException) return { ok: false, error: error.toError() };
+    if (error instanceof DomainException) {
+      handled(error.code);
+      return { ok: false, error: error.toError() };
+    }
     const known = classifyFailure(error, contract.service, logger);
     if (known) return { ok: false, error: known };
     logger.error({ subject: contract.subject, err: error }, 'request handler failed');

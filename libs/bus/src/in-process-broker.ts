@@ -1,6 +1,9 @@
 import { DEFAULT_MAX_PAYLOAD } from './reply-budget';
 
-export type Delivery = (raw: string, respond?: (raw: string) => void) => void;
+/** NATS-like message headers (the write key, the request id). */
+export type MessageHeaders = Readonly<Record<string, string>>;
+
+export type Delivery = (raw: string, respond?: (raw: string) => void, headers?: MessageHeaders) => void;
 
 interface Subscription {
   queue?: string;
@@ -59,14 +62,14 @@ export class InProcessBroker {
   }
 
   /** Returns how many subscribers were handed the message. */
-  publish(subject: string, raw: string, respond?: (raw: string) => void): number {
+  publish(subject: string, raw: string, respond?: (raw: string) => void, headers?: MessageHeaders): number {
     this.checkSize(raw);
     const checkedRespond = respond && ((reply: string) => {
       this.checkSize(reply);
       respond(reply);
     });
     const targets = this.pickTargets(subject);
-    for (const target of targets) setImmediate(() => target.deliver(raw, checkedRespond));
+    for (const target of targets) setImmediate(() => target.deliver(raw, checkedRespond, headers));
     return targets.length;
   }
 
@@ -77,7 +80,7 @@ export class InProcessBroker {
     if (bytes > this.maxPayload) throw new PayloadTooLargeError(bytes, this.maxPayload);
   }
 
-  request(subject: string, raw: string, timeoutMs: number): Promise<string> {
+  request(subject: string, raw: string, timeoutMs: number, headers?: MessageHeaders): Promise<string> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
@@ -89,7 +92,7 @@ export class InProcessBroker {
         settled = true;
         clearTimeout(timer);
         resolve(reply);
-      });
+      }, headers);
       if (delivered === 0) {
         settled = true;
         clearTimeout(timer);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
-import { NoRespondersError, PayloadTooLargeError, type InProcessBroker } from './in-process-broker';
+import { NoRespondersError, PayloadTooLargeError, type InProcessBroker, type MessageHeaders } from './in-process-broker';
 import { requestTooLarge } from './reply-budget';
+import { outgoingRequestId, REQUEST_ID_HEADER } from './request-id';
 import { prefixed } from './wire';
 
 export class InProcessBusClient extends BusClient {
@@ -20,6 +21,7 @@ export class InProcessBusClient extends BusClient {
         prefixed(this.prefix, contract.subject),
         raw,
         options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        messageHeaders(),
       );
       return replyFromPacket<Res>(reply, contract.subject);
     } catch (error) {
@@ -32,7 +34,7 @@ export class InProcessBusClient extends BusClient {
   async gather<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, options: GatherOptions<Res>): Promise<Res[]> {
     const collector = new ReplyCollector<Res>(contract.subject, options, () => {});
     const raw = JSON.stringify({ pattern: contract.subject, data: payload, id: randomUUID() });
-    const delivered = this.broker.publish(prefixed(this.prefix, contract.subject), raw, (reply) => collector.add(reply));
+    const delivered = this.broker.publish(prefixed(this.prefix, contract.subject), raw, (reply) => collector.add(reply), messageHeaders());
     if (delivered === 0) collector.finish();
     else collector.sent();
     return collector.done;
@@ -49,4 +51,9 @@ export class InProcessBusClient extends BusClient {
   async close(): Promise<void> {
     // Nothing to release: the broker belongs to the process.
   }
+}
+
+function messageHeaders(): MessageHeaders | undefined {
+  const requestId = outgoingRequestId();
+  return requestId ? { [REQUEST_ID_HEADER]: requestId } : undefined;
 }

@@ -3,6 +3,7 @@ import { InFlight } from './in-flight';
 import { fail } from '@davmesh/contracts';
 import { PayloadTooLargeError, type InProcessBroker } from './in-process-broker';
 import { replyTooLarge } from './reply-budget';
+import { REQUEST_ID_HEADER, withRequestId } from './request-id';
 import { decodeRequestPacket, prefixed, type ReplyPacket } from './wire';
 
 /**
@@ -26,8 +27,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     for (const [pattern, handler] of this.messageHandlers) {
       const queue = handler.extras?.queue as string | undefined;
       (queue ? this.requestUnsubscribers : this.eventUnsubscribers).push(
-        this.broker.subscribe(prefixed(this.prefix, pattern), queue, (raw, respond) => {
-          void this.onMessage(pattern, raw, respond, this.inFlight.begin());
+        this.broker.subscribe(prefixed(this.prefix, pattern), queue, (raw, respond, headers) => {
+          const end = this.inFlight.begin();
+          void withRequestId(headers?.[REQUEST_ID_HEADER], () => this.onMessage(pattern, raw, respond, end));
         }),
       );
     }

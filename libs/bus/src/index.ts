@@ -16,3 +16,4 @@ export * from './idempotent-retry';
 export * from './write-key';
 export * from './write-retry';
 export * from './reply-budget';
+export * from './request-id';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { createInbox, ErrorCode, headers, type NatsConnection, type NatsError } from 'nats';
+import { createInbox, ErrorCode, headers, type MsgHdrs, type NatsConnection, type NatsError } from 'nats';
 import { BusClient, DEFAULT_REQUEST_TIMEOUT_MS, ReplyCollector, replyFromPacket, type GatherOptions, type RequestOptions } from './bus-client';
 import { askTwice, type Attempt } from './idempotent-retry';
 import { DEFAULT_MAX_PAYLOAD, requestTooLarge } from './reply-budget';
+import { outgoingRequestId, REQUEST_ID_HEADER } from './request-id';
 import { WRITE_KEY_HEADER } from './write-key';
 import { askUntilKnown } from './write-retry';
 import { type NatsSecurity } from './nats-security';
@@ -48,13 +49,8 @@ export class NatsBusClient extends BusClient {
 
   private async attempt<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, timeoutMs: number, writeKey?: string): Promise<Attempt<Res>> {
     const subject = prefixed(this.prefix, contract.subject);
-    let keyed;
-    if (writeKey) {
-      keyed = headers();
-      keyed.set(WRITE_KEY_HEADER, writeKey);
-    }
     try {
-      const message = await this.connection.request(subject, encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), { timeout: timeoutMs, headers: keyed });
+      const message = await this.connection.request(subject, encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), { timeout: timeoutMs, headers: messageHeaders(writeKey) });
       return { reply: replyFromPacket<Res>(message.data, contract.subject) };
     } catch (error) {
       const code = (error as NatsError).code;
@@ -79,6 +75,7 @@ export class NatsBusClient extends BusClient {
       unsubscribe = () => subscription.unsubscribe();
       this.connection.publish(prefixed(this.prefix, contract.subject), encodePacket({ pattern: contract.subject, data: payload, id: randomUUID() }), {
         reply: inbox,
+        headers: messageHeaders(),
       });
       collector.sent();
     } catch {
@@ -100,4 +97,14 @@ export class NatsBusClient extends BusClient {
   async close(): Promise<void> {
     await this.own?.close();
   }
+}
+
+/** The write key and the request id a request goes out with, if any. */
+function messageHeaders(writeKey?: string): MsgHdrs | undefined {
+  const requestId = outgoingRequestId();
+  if (!writeKey && !requestId) return undefined;
+  const set = headers();
+  if (writeKey) set.set(WRITE_KEY_HEADER, writeKey);
+  if (requestId) set.set(REQUEST_ID_HEADER, requestId);
+  return set;
 }

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PAYLOAD, replyTooLarge } from './reply-budget';
 import { ReplyHold } from './reply-hold';
 import { type NatsSecurity } from './nats-security';
 import { SharedNatsConnection } from './shared-nats-connection';
+import { REQUEST_ID_HEADER, withRequestId } from './request-id';
 import { withWriteKey, WRITE_KEY_HEADER } from './write-key';
 import { decodeRequestPacket, prefixed } from './wire';
 
@@ -26,7 +27,8 @@ const tolerantDeserializer: ConsumerDeserializer = {
  * request, its queue group's others do), waits until every request taken is answered,
  * then drains the event subscriptions the same way. A reply made as the connection drops is
  * sent again when it is back (ReplyHold). A write's key (WRITE_KEY_HEADER) is in reach of its
- * handler's transaction, which answers a write already stored with its first reply. A reply that
+ * handler's transaction, which answers a write already stored with its first reply; its request id
+ * (REQUEST_ID_HEADER) is on the handler's log lines. A reply that
  * cannot be sent (larger than the server's max_payload, or not serialisable) is logged and answered
  * `too-large` or `internal` instead, never thrown: nats.js throws from the publish, and Nest would
  * let that end the process.
@@ -71,7 +73,8 @@ export class DavmeshNatsServer extends ServerNats {
     const end = this.inFlight.begin();
     if (message.reply) this.awaitingPublisher.set(message, end);
     try {
-      return await withWriteKey(message.headers?.get(WRITE_KEY_HEADER) || undefined, () => super.handleMessage(channel, message));
+      const handle = () => withWriteKey(message.headers?.get(WRITE_KEY_HEADER) || undefined, () => super.handleMessage(channel, message));
+      return await withRequestId(message.headers?.get(REQUEST_ID_HEADER) || undefined, handle);
     } finally {
       // No reply publisher was made (an event, or a message that failed before): done now.
       if (!message.reply || this.awaitingPublisher.delete(message)) end();

@@ -36,6 +36,10 @@ function describeType(type: string): string {
       return 'comma-separated folder ids';
     case 'path':
       return 'an absolute path';
+    case 'address-list':
+      return 'comma-separated IP addresses or CIDR ranges';
+    case 'agent-patterns':
+      return 'comma-separated regular expressions, ! before one refuses';
     default:
       return 'any text';
   }

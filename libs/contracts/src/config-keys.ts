@@ -9,7 +9,7 @@ export type ConfigValue = string | number | boolean;
 export const CONFIG_LEVELS = ['default', 'server', 'context-set', 'context', 'user'] as const;
 export type ConfigLevel = (typeof CONFIG_LEVELS)[number];
 
-export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer';
+export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer' | 'address-list' | 'agent-patterns';
 
 export interface ConfigKeyDefinition {
   type: ConfigKeyType;
@@ -23,6 +23,16 @@ export interface ConfigKeyDefinition {
   levels: readonly Exclude<ConfigLevel, 'default'>[];
   help: string;
 }
+
+/**
+ * The admin guide's RewriteCond list for user-agent detection, in its order, Apache quoting and
+ * escapes dropped; the last one is negated: the calendar feed client says "Calendar" too.
+ */
+export const USER_AGENT_ROUTING_DEFAULT = [
+  'Calendar', 'Reminders', 'DataAccess', 'DAVKit', 'DAVx5', 'DAVdroid', 'Lightning', 'Thunderbird', 'Adresboek', 'dataaccessd',
+  'Preferences', 'Adressbuch', 'AddressBook', 'Address Book', 'CalendarStore', 'CalendarAgent', 'CalDAV%20Sync%20Adapter',
+  'CalDavSynchronizer', 'accountsd', 'remindd', 'eM Client', 'OX Sync', 'CalDav', 'CoreDAV', '!Open-Xchange Calendar Feed Client',
+].join(', ');
 
 const ALL_LEVELS = ['server', 'context-set', 'context', 'user'] as const;
 const SERVER_ONLY = ['server'] as const;
@@ -128,6 +138,24 @@ export const CONFIG_KEYS = {
     max: 3600000,
     levels: SERVER_ONLY,
     help: 'Milliseconds a client has to send a whole request, body included; a slower one is answered 408 and disconnected.',
+  },
+  'davmesh.http.trustedProxies': {
+    type: 'address-list',
+    default: '',
+    levels: SERVER_ONLY,
+    help: 'Comma-separated addresses and CIDR ranges (or loopback, linklocal, uniquelocal) of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are believed; empty: the headers are ignored and the client is the socket peer.',
+  },
+  'davmesh.http.userAgentRouting.enabled': {
+    type: 'boolean',
+    default: false,
+    levels: SERVER_ONLY,
+    help: 'The admin guide\'s user-agent detection: requests from agents matching davmesh.http.userAgentRouting.agents are served as DAV at any path (a path outside prefixPath is taken as if under it).',
+  },
+  'davmesh.http.userAgentRouting.agents': {
+    type: 'agent-patterns',
+    default: USER_AGENT_ROUTING_DEFAULT,
+    levels: SERVER_ONLY,
+    help: 'Comma-separated regular expressions (case-sensitive, as the guide\'s RewriteCond): an agent matching any one, and none of those written with a leading !, is routed; the default is the guide\'s list.',
   },
   'davmesh.limits.xml.bodyBytes': {
     type: 'integer',

@@ -10,3 +10,4 @@ export * from './calendar.contract';
 export * from './registry';
 export * from './contacts.contract';
 export * from './config-docs';
+export * from './agent-patterns';

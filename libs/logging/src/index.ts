@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './logger.module';
 export * from './repeat-limiter';
+export * from './log-context';

@@ -1,5 +1,6 @@
 import { type LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { currentLogContext } from './log-context';
 
 export type { Logger } from 'pino';
 
@@ -7,6 +8,13 @@ export interface LoggerOptions {
   level?: string;
   /** Human-readable lines instead of JSON; the default when stdout is a terminal. */
   pretty?: boolean;
+  /** Where JSON lines go instead of stdout (tests read them). */
+  destination?: DestinationStream;
+}
+
+/** The request being handled (withLogContext), on every line logged while handling it. */
+function requestFields(): object {
+  return currentLogContext() ?? {};
 }
 
 /** Structured JSON logs (pino); readable lines on a terminal unless LOG_FORMAT=json. */
@@ -14,9 +22,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const format = process.env.LOG_FORMAT;
   const pretty = options.pretty ?? (format ? format === 'pretty' : Boolean(process.stdout.isTTY));
-  if (!pretty) return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  if (!pretty || options.destination) {
+    return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, mixin: requestFields }, options.destination);
+  }
   return pino({
     level,
+    mixin: requestFields,
     transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
   });
 }

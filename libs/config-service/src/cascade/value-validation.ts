@@ -1,4 +1,5 @@
-import { CONFIG_KEYS, isConfigKey, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
+import proxyaddr from 'proxy-addr';
+import { CONFIG_KEYS, parseAgentPatterns, isConfigKey, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
 
 export type Checked = { ok: true; key: ConfigKey; value: ConfigValue } | { ok: false; message: string };
 
@@ -39,6 +40,22 @@ export function checkSetting(key: string, raw: unknown, level: Exclude<ConfigLev
       if (ids.every((id) => /^[1-9][0-9]{0,9}$/.test(id))) return { ok: true, key, value: ids.join(',') };
       return { ok: false, message: `${key} must be comma-separated folder ids, not "${text}"` };
     }
+    case 'address-list': {
+      const addresses = text.split(',').map((a) => a.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(addresses);
+        return { ok: true, key, value: addresses.join(',') };
+      } catch (error) {
+        return { ok: false, message: `${key} must be comma-separated addresses or CIDR ranges: ${(error as Error).message}` };
+      }
+    }
+    case 'agent-patterns':
+      try {
+        parseAgentPatterns(text);
+        return { ok: true, key, value: text };
+      } catch (error) {
+        return { ok: false, message: `${key}: ${(error as Error).message}` };
+      }
     case 'path':
       if (/^\/[^\s?#]*$/.test(text)) return { ok: true, key, value: text.length > 1 ? text.replace(/\/+$/, '') : text };
       return { ok: false, message: `${key} must be an absolute path such as /dav, not "${text}"` };

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { CacheCounts, ChangeGeneration } from '@davmesh/caching';
-import { CONFIG_KEYS, ConfigServerValues, type ConfigChangedEvent, type ConfigKey } from '@davmesh/contracts';
+import { CONFIG_KEYS, ConfigServerValues, parseAgentPatterns, type AgentPatterns, type ConfigChangedEvent, type ConfigKey } from '@davmesh/contracts';
 import { DavHttpError } from '../http/dav-exchange';
 import { STATUS_FOR_ERROR } from '../http/error-status';
+import { compileTrustedProxies, type TrustProxy } from '../http/forwarded';
 
 export interface ServerSettings {
   revision: number;
@@ -13,6 +14,10 @@ export interface ServerSettings {
   proxyPrefix?: string;
   /** Every server-wide limit of the registry (`davmesh.limits.*`, `davmesh.http.*`, `davmesh.auth.*`), by key. */
   limits: Record<LimitKey, number>;
+  /** davmesh.http.trustedProxies: whose X-Forwarded-* headers are believed. */
+  trustProxy: TrustProxy;
+  /** The agents served as DAV at any path (davmesh.http.userAgentRouting.*); undefined when that is off. */
+  userAgentRouting?: AgentPatterns;
 }
 
 /** The registry's integer keys: the server-wide limits. */
@@ -45,6 +50,11 @@ export class ServerSettingsService {
       prefix: prefix === '/' ? '' : prefix,
       proxyPrefix: proxyPrefix === '/' ? undefined : proxyPrefix,
       limits: Object.fromEntries(LIMIT_KEYS.map((key) => [key, Number(reply.data.values[key].value)])) as Record<LimitKey, number>,
+      // Both were checked when the config service loaded them.
+      trustProxy: compileTrustedProxies(String(reply.data.values['davmesh.http.trustedProxies'].value)),
+      userAgentRouting: reply.data.values['davmesh.http.userAgentRouting.enabled'].value === true
+        ? parseAgentPatterns(String(reply.data.values['davmesh.http.userAgentRouting.agents'].value))
+        : undefined,
     };
     if (this.generation.isCurrent(askedAt)) this.cached = { settings, fetchedAt: Date.now() };
     return settings;

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainException } from '@davmesh/contracts';
+import { agentMatches, DomainException } from '@davmesh/contracts';
 import { PreconditionSyntaxError, XmlParseError } from '@davmesh/dav';
-import { LOGGER, RepeatLimiter, type Logger } from '@davmesh/logging';
+import { isRequestId, LOGGER, RepeatLimiter, withLogContext, type Logger } from '@davmesh/logging';
 import { Authenticator, type AuthClient } from '../auth/authenticator';
 import { ServerSettingsService, type ServerSettings } from '../config/server-settings.service';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
@@ -11,6 +12,7 @@ import { resolveResource } from '../resources/resource';
 import { requestPrecondition } from './conditional-headers';
 import { DavHttpError } from './dav-exchange';
 import { STATUS_FOR_ERROR } from './error-status';
+import { clientView } from './forwarded';
 import { HttpTimeouts } from './http-timeouts';
 import { assertDecodablePath, toOriginForm } from './request-target';
 import { BodyTooLargeError } from './request-body';
@@ -25,6 +27,27 @@ const RETRY_AFTER_SECONDS = '5';
  */
 export const HEALTHZ_PATH = '/healthz';
 
+/** Echoed on every answer; an incoming one is kept when well-formed (isRequestId), else one is made. */
+export const REQUEST_ID_RESPONSE_HEADER = 'X-Request-Id';
+
+/** Longest request target written to the access log. */
+const LOGGED_PATH_LENGTH = 1024;
+
+/** One request as the access log tells it. */
+interface RequestRecord {
+  requestId: string;
+  startedAt: number;
+  /** The socket's byte count when the request began: the answer's bytes are what it grew by. */
+  bytesBefore: number;
+  /** The socket peer until the trusted proxies are known, then the client behind them. */
+  client: string;
+  proto?: 'http' | 'https';
+  userId?: number;
+  login?: string;
+  /** A liveness probe: logged at debug, not info. */
+  probe?: boolean;
+}
+
 /** Resolve the path, authenticate, pick the method handler, map failures to HTTP. */
 @Injectable()
 export class DavDispatcher implements OnApplicationShutdown {
@@ -32,8 +55,8 @@ export class DavDispatcher implements OnApplicationShutdown {
   private readonly methods = new Map<string, DavMethod[]>();
   private timeouts?: HttpTimeouts;
   private stopping = false;
-  /** Who sent a request, once authenticated: refusals are logged once per user and reason, then counted. */
-  private readonly users = new WeakMap<IncomingMessage, number>();
+  /** Who sent a request and when: refusals are logged once per user (or client) and reason; every request ends in one access line. */
+  private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
   private readonly refusals: RepeatLimiter;
   /** What each request's path named, for the request metrics. */
   private readonly kinds = new WeakMap<IncomingMessage, string>();
@@ -74,18 +97,51 @@ export class DavDispatcher implements OnApplicationShutdown {
   }
 
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    try {
-      await this.dispatch(request, response);
-    } catch (error) {
-      this.fail(request, response, error);
-    }
+    const incomingId = request.headers['x-request-id'];
+    const record: RequestRecord = {
+      requestId: isRequestId(incomingId) ? incomingId : randomUUID(),
+      startedAt: performance.now(),
+      bytesBefore: request.socket.bytesWritten,
+      client: peerAddress(request),
+    };
+    this.records.set(request, record);
+    response.setHeader(REQUEST_ID_RESPONSE_HEADER, record.requestId);
+    response.once('close', () => this.finished(request, response, record));
+    // Every line logged for this request, here and in the services it asks over the bus, carries its id.
+    await withLogContext({ requestId: record.requestId }, async () => {
+      try {
+        await this.dispatch(request, response, record);
+      } catch (error) {
+        this.fail(request, response, error);
+      }
+    });
   };
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** The one point where an answered (or abandoned) request ends: its access line. */
+  private finished(request: IncomingMessage, response: ServerResponse, record: RequestRecord): void {
+    const line = {
+      requestId: record.requestId,
+      method: request.method,
+      path: (request.url ?? '').slice(0, LOGGED_PATH_LENGTH),
+      status: response.statusCode,
+      bytes: request.socket.bytesWritten - record.bytesBefore,
+      ms: Math.round((performance.now() - record.startedAt) * 10) / 10,
+      user: record.login,
+      userId: record.userId,
+      client: record.client,
+      proto: record.proto,
+      ...(response.writableFinished ? {} : { aborted: true }),
+    };
+    if (record.probe) this.logger.debug(line, 'request');
+    else this.logger.info(line, 'request');
+  }
+
+  private async dispatch(request: IncomingMessage, response: ServerResponse, record: RequestRecord): Promise<void> {
     toOriginForm(request);
     const method = (request.method ?? 'GET').toUpperCase();
     if ((method === 'GET' || method === 'HEAD') && request.url?.split('?')[0] === HEALTHZ_PATH) {
       this.kinds.set(request, 'healthz');
+      record.probe = true;
       const body = this.stopping ? 'stopping\n' : 'ok\n';
       response.writeHead(this.stopping ? 503 : 200, {
         'Content-Type': 'text/plain; charset=utf-8',
@@ -98,8 +154,17 @@ export class DavDispatcher implements OnApplicationShutdown {
     const settings = await this.serverSettings.current();
     this.timeouts?.apply(settings);
     const { prefix, proxyPrefix } = settings;
+    const client = clientView(request, settings.trustProxy);
+    record.client = client.address;
+    record.proto = client.proto;
     assertDecodablePath(request.url ?? '/');
-    const resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
+    let resource = resolveResource(request.url ?? '/', prefix, proxyPrefix);
+    if (!resource && settings.userAgentRouting && agentMatches(settings.userAgentRouting, request.headers['user-agent'])) {
+      // The guide's RewriteRule (.*) /servlet/dav$1 for the agents listed: any path is taken as if under the prefix.
+      const routed = `${prefix}${request.url ?? '/'}`;
+      resource = resolveResource(routed, prefix, proxyPrefix);
+      if (resource) request.url = routed;
+    }
     if (resource) this.kinds.set(request, resource.kind);
     if (resource?.kind === 'well-known') {
       // RFC 6764 5: the context path, reachable without credentials.
@@ -107,7 +172,7 @@ export class DavDispatcher implements OnApplicationShutdown {
       response.end();
       return;
     }
-    const auth = await this.authenticator.authenticate(request.headers.authorization, authClient(request, settings));
+    const auth = await this.authenticator.authenticate(request.headers.authorization, authClient(client.address, settings));
     if (auth.kind === 'unauthenticated') {
       this.logger.info({ method, url: request.url }, 'unauthenticated request');
       response.writeHead(401, {
@@ -127,7 +192,8 @@ export class DavDispatcher implements OnApplicationShutdown {
     if (auth.kind === 'error') {
       throw new DavHttpError(STATUS_FOR_ERROR[auth.error.code], auth.error.message);
     }
-    this.users.set(request, auth.user.userId);
+    record.userId = auth.user.userId;
+    record.login = auth.user.login;
     if (!resource) throw new DavHttpError(404, 'no such resource');
     const allowed = this.allowedMethods(resource.kind);
     response.setHeader('Allow', allowed.join(', '));
@@ -146,11 +212,12 @@ export class DavDispatcher implements OnApplicationShutdown {
 
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
     const { status, body, headers, message } = this.describeFailure(request, error);
-    const userId = this.users.get(request);
+    const record = this.records.get(request);
+    const userId = record?.userId;
     const log = { method: request.method, url: request.url, status, reason: message, userId };
     // 503 is an outage (a service or its database unreachable), logged where it is known; not a bug.
     if (status >= 500 && status !== 503) this.logger.error({ ...log, err: error }, 'request failed');
-    else this.refusals.warn(`${userId ?? request.socket.remoteAddress}\u0000${status}\u0000${message}`, log, status === 503 ? 'request answered unavailable' : 'request rejected');
+    else this.refusals.warn(`${userId ?? record?.client}\u0000${status}\u0000${message}`, log, status === 503 ? 'request answered unavailable' : 'request rejected');
     if (response.headersSent) {
       response.destroy();
       return;
@@ -175,11 +242,15 @@ export class DavDispatcher implements OnApplicationShutdown {
   }
 }
 
-function authClient(request: IncomingMessage, settings: ServerSettings): AuthClient {
+function peerAddress(request: IncomingMessage): string {
+  return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
+}
+
+/** `address`: the client behind the trusted proxies (davmesh.http.trustedProxies), else the socket peer. */
+function authClient(address: string, settings: ServerSettings): AuthClient {
   const { limits } = settings;
   return {
-    // The socket's peer: X-Forwarded-For is not trusted.
-    address: (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
+    address,
     limits: {
       perLogin: limits['davmesh.auth.failedLogins.perLogin'],
       perAddress: limits['davmesh.auth.failedLogins.perAddress'],

@@ -6,6 +6,7 @@ import { CONNECTIONS_CHECKING_INTERVAL_MS, HttpTimeouts } from './http-timeouts'
 const settings = (revision: number, values: Partial<Record<LimitKey, number>>): ServerSettings => ({
   revision,
   prefix: '/dav',
+  trustProxy: () => false,
   limits: { ...(Object.fromEntries(LIMIT_KEYS.map((key) => [key, CONFIG_KEYS[key].default])) as Record<LimitKey, number>), ...values },
 });
 
