@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND, eventually } from '@davmesh/testing';
+import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
 import { runCli } from './cli';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
@@ -79,11 +79,19 @@ describe("the admin guide's example, end to end through the edge (embedded)", ()
   it('follows an edited file without a restart, and a typo never switches CalDAV off', async () => {
     writeFileSync(join(configDir, 'contextSets', 'caldav.yml'), 'premium:\n    com.openexchange.caldav.enabled: true\n    withTags: ucInfostore | basicTag\n');
     writeFileSync(join(configDir, 'caldav.properties'), 'com.openexchange.caldav.enabled=flase\n');
-    await new Promise((r) => setTimeout(r, 500));
+    const env = { DAVMESH_DATA: dataDir };
+    const refused: string[] = [];
+    expect(await runCli(['config', 'reload'], env, (l) => refused.push(l))).toBe(1);
+    expect(refused[0]).toMatch(/\trefused: the last good files stay in force\t/);
+    expect(refused[1]).toMatch(/^ {2}caldav\.properties:1: com\.openexchange\.caldav\.enabled /);
     expect(await homeSetShown('infostore')).toBe(true);
+    expect(await homeSetShown('basic')).toBe(false);
 
     writeFileSync(join(configDir, 'caldav.properties'), 'com.openexchange.caldav.enabled=true\n');
-    await eventually(async () => expect(await homeSetShown('basic')).toBe(true));
+    const applied: string[] = [];
+    expect(await runCli(['config', 'reload'], env, (l) => applied.push(l))).toBe(0);
+    expect(applied).toEqual([expect.stringMatching(/\tin force\t/)]);
+    expect(await homeSetShown('basic')).toBe(true);
   });
 
   it('checks a directory before it is deployed', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createBusClient, type BusClient } from '@davmesh/bus';
-import { ConfigHealth, ConfigResolve, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { ConfigFilesReload, ConfigHealth, ConfigResolve, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import {
@@ -17,6 +17,7 @@ import {
   type TestDatabase,
   eventually,
 } from '@davmesh/testing';
+import { runCli } from './cli';
 
 const ADDRESSBOOK_HOME = '{urn:ietf:params:xml:ns:carddav}addressbook-home-set';
 
@@ -47,6 +48,12 @@ describeWithInfrastructure('config hot reload on two config nodes and two edge n
     const response = await request(edge).propfind('/dav/').set('Authorization', basicAuth('anna', 'pw')).set('Depth', '0').send(PRINCIPAL_PROPFIND);
     const [principal] = await parseMultistatus(response.text);
     return principal.found.has(ADDRESSBOOK_HOME);
+  };
+
+  const reloadOnBothReplicas = async () => {
+    const states = await bus.gather(ConfigFilesReload, {}, { maxWaitMs: 10_000, enough: (replies) => replies.length === 2 });
+    expect(new Set(states.map((s) => s.instanceId)).size).toBe(2);
+    return states;
   };
 
   /** Asks often enough that both replicas of the queue group answer. */
@@ -90,13 +97,22 @@ describeWithInfrastructure('config hot reload on two config nodes and two edge n
     });
 
     writeFileSync(join(configDir, 'contextSets', 'carddav.yml'), 'premium:\n  com.openexchange.carddav.enabled: ture\n  withTags: ucInfostore\n');
-    await new Promise((r) => setTimeout(r, 600));
+    const refused = await reloadOnBothReplicas();
+    expect(refused.map((r) => [r.applied, r.problems.map((p) => p.where)])).toEqual([
+      [false, ['contextSets/carddav.yml:2']],
+      [false, ['contextSets/carddav.yml:2']],
+    ]);
     expect(await everyReplicaSays(false)).toBe(true);
+    for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(false);
 
     writeFileSync(join(configDir, 'contextSets', 'carddav.yml'), 'premium:\n  com.openexchange.carddav.enabled: true\n  withTags: ucInfostore\n');
-    await eventually(async () => {
-      expect(await everyReplicaSays(true)).toBe(true);
-      for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(true);
-    });
+    const lines: string[] = [];
+    const cli = { NATS_URL: TEST_NATS_URL, DAVMESH_SUBJECT_PREFIX: prefix };
+    expect(await runCli(['config', 'reload', '--replicas', '2'], cli, (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/\tin force\t\(files \w{12}\)$/), expect.stringMatching(/\tin force\t/)]);
+    expect(new Set(lines.map((line) => line.slice(line.lastIndexOf('\t'))))).toHaveProperty('size', 1);
+    // The reload answers once every edge dropped what the files replaced: no waiting here.
+    expect(await everyReplicaSays(true)).toBe(true);
+    for (const edge of edges) expect(await addressBookHomeOn(edge)).toBe(true);
   });
 });

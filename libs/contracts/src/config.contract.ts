@@ -107,3 +107,24 @@ export const ConfigChanged = defineEvent<ConfigChangedEvent>(
     userId: userId.optional(),
   }),
 );
+
+/** The most problems one replica reports for the files it refused; the rest are in its log. */
+export const MAX_CONFIG_PROBLEMS = 100;
+
+export interface ConfigFilesState {
+  /** Which config replica answered (`config@host:pid:…`). */
+  instanceId: string;
+  configDir: string;
+  /** sha256 over the names and contents of the files whose values are in force (the last good set). */
+  inForce: string;
+  /** The files on disk are the ones in force; false when this replica refused them and kept the last good set. */
+  applied: boolean;
+  /** Why the files on disk were refused, with file and line (at most MAX_CONFIG_PROBLEMS). */
+  problems: { where: string; message: string }[];
+}
+
+/**
+ * Every config replica (a broadcast: gather the replies) re-reads its directory now and answers
+ * once the files are in force, or refused, and every live caching node dropped what they replaced.
+ */
+export const ConfigFilesReload = defineRequest<Record<string, never>, ConfigFilesState>('config.v1.files.reload', z.object({}).strict());

@@ -1,6 +1,7 @@
 import { type Command } from 'commander';
 import {
   ConfigExplain,
+  ConfigFilesReload,
   ConfigGet,
   ConfigResolve,
   ConfigSet,
@@ -8,7 +9,7 @@ import {
   UsersFindByLogin,
   type ConfigValue,
 } from '@davmesh/contracts';
-import { callAdmin, loadServerConfig, type AdminChannel } from '@davmesh/runtime';
+import { askEveryInstance, callAdmin, loadServerConfig, type AdminChannel } from '@davmesh/runtime';
 
 type WithChannel = <T>(work: (channel: AdminChannel) => Promise<T>) => Promise<void>;
 
@@ -102,6 +103,31 @@ export function registerConfigCommands(program: Command, withChannel: WithChanne
       withChannel(async (channel) => {
         const effective = await callAdmin(channel, ConfigResolve, { userId: await userIdOf(channel, opts.user) });
         for (const [key, entry] of Object.entries(effective.values)) print(`${key}=${show(entry.value)}\t(${entry.level}: ${entry.source})`);
+      }),
+    );
+
+  config
+    .command('reload')
+    .description('every config replica re-reads its directory now: which files are in force, and why any were refused')
+    .option('--replicas <n>', 'over NATS: answer once this many replicas have answered')
+    .option('--wait <seconds>', 'over NATS: how long to collect answers', '3')
+    .action((opts: { replicas?: string; wait: string }) =>
+      withChannel(async (channel) => {
+        const expected = opts.replicas === undefined ? undefined : Number(opts.replicas);
+        if (expected !== undefined && !(Number.isInteger(expected) && expected > 0)) throw new UsageError(`"${opts.replicas}" is not a number of replicas`);
+        const seconds = Number(opts.wait);
+        if (!(seconds > 0 && seconds <= 60)) throw new UsageError(`--wait takes 1 to 60 seconds, not "${opts.wait}"`);
+        const states = await askEveryInstance(channel, ConfigFilesReload, {}, { maxWaitMs: seconds * 1000, expected });
+        for (const state of states) {
+          const verdict = state.applied ? 'in force' : 'refused: the last good files stay in force';
+          print(`${state.instanceId}\t${state.configDir}\t${verdict}\t(files ${state.inForce.slice(0, 12)})`);
+          for (const problem of state.problems) print(`  ${problem.where}: ${problem.message}`);
+        }
+        const refused = states.filter((s) => !s.applied).length;
+        if (refused > 0) throw new Error(`${refused} of ${states.length} config replica(s) refused the files`);
+        if (states.length === 0 || (expected !== undefined && states.length < expected)) {
+          throw new Error(`${states.length} config replica(s) answered${expected ? `, not ${expected}` : ''}`);
+        }
       }),
     );
 

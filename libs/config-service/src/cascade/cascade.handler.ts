@@ -1,10 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { handleRequest, HandlesRequest } from '@davmesh/bus';
-import { ConfigExplain, ConfigGet, ConfigResolve, ConfigServerValues, ConfigSet, ConfigUnset, type ConfigChangedEvent } from '@davmesh/contracts';
+import { handleRequest, HandlesBroadcast, HandlesRequest } from '@davmesh/bus';
+import { ConfigExplain, ConfigFilesReload, ConfigGet, ConfigResolve, ConfigServerValues, ConfigSet, ConfigUnset, type ConfigChangedEvent } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { CacheInvalidator } from '../caches/cache-invalidator';
 import { CascadeService } from './cascade.service';
+import { ServerConfigHolder } from './server-config.holder';
 import { type StoredScope } from './stored-values.repository';
 
 function scopeOf(r: { contextId?: number; userId?: number }): [StoredScope, number] {
@@ -20,6 +21,7 @@ export class CascadeHandler {
   constructor(
     @Inject(CascadeService) private readonly cascade: CascadeService,
     @Inject(CacheInvalidator) private readonly caches: CacheInvalidator,
+    @Inject(ServerConfigHolder) private readonly files: ServerConfigHolder,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -31,6 +33,12 @@ export class CascadeHandler {
   @HandlesRequest(ConfigServerValues)
   serverValues(@Payload() payload: unknown) {
     return handleRequest(ConfigServerValues, payload, this.logger, () => this.cascade.serverValues());
+  }
+
+  /** Every replica answers: each reads its own copy of the directory. */
+  @HandlesBroadcast(ConfigFilesReload)
+  reloadFiles(@Payload() payload: unknown) {
+    return handleRequest(ConfigFilesReload, payload, this.logger, () => this.files.filesState());
   }
 
   @HandlesRequest(ConfigExplain)

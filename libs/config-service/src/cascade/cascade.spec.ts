@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigChanged,
   ConfigExplain,
+  ConfigFilesReload,
   ConfigGet,
   ConfigResolve,
   ConfigSet,
@@ -128,12 +129,16 @@ describe('config cascade: server < context sets < context < user', () => {
       `com.openexchange.carddav.userAgentForAggregatedCollection=[\n`,
     ]) {
       write('caldav.properties', broken);
-      await new Promise((r) => setTimeout(r, 200));
+      const state = await harness.bus.call(ConfigFilesReload, {});
+      expect(state).toMatchObject({ applied: false, problems: [expect.objectContaining({ where: expect.stringMatching(/^caldav\.properties:\d+$/) })] });
       expect(await effective(plain, ENABLED)).toMatchObject({ value: false, level: 'server' });
       expect(await effective(plain, START)).toMatchObject({ value: 'one_year' });
     }
     write('contextSets/caldav.yml', 'premium:\n    com.openexchange.caldav.enabled: true\n    withTags: ucInfostore & (\n');
-    await new Promise((r) => setTimeout(r, 200));
+    expect(await harness.bus.call(ConfigFilesReload, {})).toMatchObject({
+      applied: false,
+      problems: expect.arrayContaining([{ where: 'contextSets/caldav.yml:3', message: expect.stringContaining('bad withTags') }]),
+    });
     expect(await effective(premium, ENABLED)).toMatchObject({ value: true, level: 'context-set' });
 
     write('contextSets/caldav.yml', 'premium:\n    com.openexchange.caldav.enabled: true\n    withTags: ucInfostore\n');

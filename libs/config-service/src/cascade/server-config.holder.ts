@@ -1,9 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ConfigChanged } from '@davmesh/contracts';
+import { ConfigChanged, MAX_CONFIG_PROBLEMS, type ConfigFilesState } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
-import { Outbox } from '@davmesh/storage';
+import { newInstanceId, Outbox } from '@davmesh/storage';
+import { CacheInvalidator } from '../caches/cache-invalidator';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './config-service-options';
 import { fingerprintServerConfig, loadServerConfig, type ConfigProblem, type ServerConfig } from './server-config';
 import { StoredValuesRepository } from './stored-values.repository';
@@ -24,7 +25,11 @@ export class ServerConfigInvalidError extends Error {
 @Injectable()
 export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
   private current!: ServerConfig;
+  /** Of the files last read, applied or refused. */
   private fingerprint = '';
+  private inForce = '';
+  private refusedFor: ConfigProblem[] = [];
+  private readonly instanceId = newInstanceId('config');
   private timer?: NodeJS.Timeout;
   private watchers: FSWatcher[] = [];
   private reloading: Promise<void> = Promise.resolve();
@@ -33,6 +38,7 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
     @Inject(CONFIG_SERVICE_OPTIONS) private readonly options: ConfigServiceOptions,
     @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(CacheInvalidator) private readonly caches: CacheInvalidator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -46,6 +52,7 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
     const { config, problems } = loadServerConfig(this.options.configDir);
     if (problems.length > 0) throw new ServerConfigInvalidError(problems);
     this.current = config;
+    this.inForce = this.fingerprint;
     this.logger.info(
       { configDir: this.options.configDir, properties: config.properties.size, contextSets: config.contextSets.length },
       'server configuration loaded',
@@ -76,6 +83,18 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
     return this.reloading;
   }
 
+  /** `config reload`: re-reads now, then says which files are in force and why any were refused. */
+  async filesState(): Promise<ConfigFilesState> {
+    await this.reloadIfChanged();
+    return {
+      instanceId: this.instanceId,
+      configDir: this.options.configDir,
+      inForce: this.inForce,
+      applied: this.inForce === this.fingerprint,
+      problems: this.refusedFor.slice(0, MAX_CONFIG_PROBLEMS),
+    };
+  }
+
   private schedule(): void {
     void this.reloadIfChanged();
   }
@@ -85,6 +104,7 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
     if (fingerprint === this.fingerprint) return;
     this.fingerprint = fingerprint;
     const { config, problems } = loadServerConfig(this.options.configDir);
+    this.refusedFor = problems;
     if (problems.length > 0) {
       for (const problem of problems) {
         this.logger.error({ where: problem.where }, `configuration not applied: ${problem.where}: ${problem.message}`);
@@ -93,11 +113,13 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.current = config;
+    this.inForce = fingerprint;
     const revision = await this.outbox.transaction(async (db, announce) => {
       const bumped = await this.stored.bumpRevision(db);
       announce(ConfigChanged, { revision: bumped, scope: 'server' });
       return bumped;
     });
     this.logger.info({ revision }, 'server configuration reloaded');
+    await this.caches.invalidate({ config: { revision, scope: 'server' } });
   }
 }

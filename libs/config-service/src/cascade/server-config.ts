@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Pair as PropertyPair, parseLines } from 'dot-properties';
@@ -57,19 +58,19 @@ export function loadServerConfig(dir: string): { config: ServerConfig; problems:
 }
 
 /** Changes whenever a file is added, removed or rewritten (also through a Kubernetes ConfigMap symlink swap). */
+/** By content, not size and mtime: a rewrite within the file system's time resolution is seen too. */
 export function fingerprintServerConfig(dir: string): string {
-  if (!existsSync(dir)) return 'absent';
-  const parts: string[] = [];
+  const hash = createHash('sha256');
+  if (!existsSync(dir)) return hash.update('absent').digest('hex');
   for (const [sub, pattern] of [
     ['', /\.properties$/],
     ['contextSets', /\.ya?ml$/],
   ] as const) {
     for (const file of listFiles(join(dir, sub), pattern)) {
-      const stat = statSync(join(dir, sub, file));
-      parts.push(`${sub}/${file}:${stat.size}:${stat.mtimeMs}`);
+      hash.update(`${sub}/${file}\0`).update(readFileSync(join(dir, sub, file))).update('\0');
     }
   }
-  return parts.join('|');
+  return hash.digest('hex');
 }
 
 function listFiles(dir: string, pattern: RegExp): string[] {
