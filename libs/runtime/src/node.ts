@@ -59,11 +59,13 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
   let stopping: Promise<void> | undefined;
   const close = () => (stopping ??= stopNode(parts, settings.shutdownGraceSeconds * 1000, logger));
   let starting: string | undefined = 'infrastructure';
-  readiness.add('start', () => starting === undefined || `still starting (${starting})`);
+  // DAVMESH_MIGRATIONS=wait: what the role that is starting waits for, so /readyz says why it is not ready.
+  let schemaWait: string | undefined;
+  readiness.add('start', () => starting === undefined || `still starting (${starting}${schemaWait ? `: ${schemaWait}` : ''})`);
   try {
     // First, so that probes are answered (not ready) while the roles start, however long that takes.
     if (settings.ops) parts.ops = await OpsListener.start(settings.ops, readiness, metrics, logger);
-    const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker, metrics);
+    const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker, metrics, (note) => (schemaWait = note));
     if (parts.nats) watchBus(parts.nats, readiness, metrics);
     for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
       starting = role;
@@ -71,6 +73,7 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
         configDir: settings.configDir,
         pollMs: settings.configPollMs,
       });
+      schemaWait = undefined;
       parts.domainApps.push({ role, app });
       watchDomainService(role, app, readiness, metrics);
     }
@@ -112,6 +115,7 @@ async function openInfrastructure(
   logger: Logger,
   broker = new InProcessBroker(),
   metrics: NodeMetrics,
+  onSchemaWait: (note: string) => void,
 ): Promise<{ transport: BusTransport; storage?: StorageTarget }> {
   if (settings.mode === 'distributed') {
     // One connection per process, whatever its roles: servers and clients share it.
@@ -119,7 +123,7 @@ async function openInfrastructure(
     parts.nats = connection;
     return {
       transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity, metrics },
-      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger) } : undefined,
+      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger, onSchemaWait) } : undefined,
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));
@@ -128,14 +132,17 @@ async function openInfrastructure(
   return { transport: { kind: 'in-process', broker, metrics }, storage: { kind: 'pglite', db } };
 }
 
-/** DAVMESH_MIGRATIONS=wait: each domain role waits for `davmesh migrate`, and says so once (its start stays unfinished: not ready). */
-function migrationPolicy(settings: Extract<RuntimeSettings, { mode: 'distributed' }>, logger: Logger): MigrationPolicy {
+/** DAVMESH_MIGRATIONS=wait: each domain role waits for `davmesh migrate`, and says so once, in the log and on /readyz (its start stays unfinished: not ready). */
+function migrationPolicy(settings: Extract<RuntimeSettings, { mode: 'distributed' }>, logger: Logger, onSchemaWait: (note: string) => void): MigrationPolicy {
   if (settings.migrations === 'run') return { kind: 'run' };
   return {
     kind: 'wait',
     waitSeconds: settings.schemaWaitSeconds,
-    onWaiting: (schema, pending) =>
-      logger.info({ schema, pending: pending.length, newest: pending[pending.length - 1], waitSeconds: settings.schemaWaitSeconds }, 'waiting for the schema'),
+    onWaiting: (schema, pending) => {
+      const newest = pending[pending.length - 1];
+      logger.info({ schema, pending: pending.length, newest, waitSeconds: settings.schemaWaitSeconds }, 'waiting for the schema');
+      onSchemaWait(`schema "${schema}" lacks ${pending.length} migration(s) up to ${newest}: waiting for \`davmesh migrate\``);
+    },
   };
 }
 

@@ -36,6 +36,9 @@ export const SOURCE_LAUNCH: RoleLaunch = {
   cwd: REPO_ROOT,
 };
 
+/** The line the ops listener logs with its `url` (libs/runtime/src/ops/ops-listener.ts). */
+const OPS_LISTENING = 'ops listener (healthz, readyz, metrics) listening';
+
 /** pino's level numbers. */
 export const LOG_LEVEL = { info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
@@ -48,6 +51,7 @@ export class RoleProcess {
   readonly logs: LogLine[] = [];
   private child?: ChildProcess;
   private edgeUrl?: string;
+  private opsListenerUrl?: string;
   /** How many times it started. */
   starts = 0;
 
@@ -71,10 +75,16 @@ export class RoleProcess {
     return this.running ? this.edgeUrl : undefined;
   }
 
+  /** The ops listener's base URL (/healthz, /readyz, /metrics) while it runs, once it listens (with DAVMESH_OPS_PORT set; `0` takes a free port). */
+  get opsUrl(): string | undefined {
+    return this.running ? this.opsListenerUrl : undefined;
+  }
+
   /** Starts the process and resolves once it serves (an edge listens; a service answers on the bus). */
   async start(timeoutMs = 90_000): Promise<void> {
     if (this.running) throw new Error(`${this.name} is running already`);
     this.edgeUrl = undefined;
+    this.opsListenerUrl = undefined;
     this.starts++;
     const child = spawn(this.launch.node, [...this.launch.entry, 'serve', '--role', this.role], {
       cwd: this.launch.cwd,
@@ -88,6 +98,8 @@ export class RoleProcess {
         const entry = parseLine(line);
         this.logs.push({ ...entry, process: this.name });
         if (entry.msg === 'edge listening' && typeof entry.url === 'string') this.edgeUrl = entry.url;
+        // The ops listener starts first, so a start still under way (a role waiting for its schema) can be probed.
+        if (entry.msg === OPS_LISTENING && typeof entry.url === 'string') this.opsListenerUrl = entry.url;
         // A process with the edge serves once it listens (with `all`, after its services are ready).
         if (entry.msg === 'edge listening' || (entry.msg === 'service ready' && this.role !== 'all')) {
           clearTimeout(timer);
