@@ -30,6 +30,8 @@ describeWithInfrastructure('the rendered chart, run as local processes', () => {
   let bus: BusClient;
   const processes: RoleProcess[] = [];
   const edgePort = { dav: 0 };
+  /** Per role: the port the rendered environment says the process listens on, and where it listens locally. */
+  const onLoopbackPorts = new Map<string, Map<number, number>>();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -63,10 +65,13 @@ describeWithInfrastructure('the rendered chart, run as local processes', () => {
       };
       if (env.DATABASE_URL) local.DATABASE_URL = onLoopback(env.DATABASE_URL);
       if (env.DAVMESH_CONFIG_DIR) local.DAVMESH_CONFIG_DIR = configDir;
+      const ports = new Map([[Number(env.DAVMESH_OPS_PORT), Number(local.DAVMESH_OPS_PORT)]]);
       if (role === 'edge') {
         edgePort.dav = await freePort();
         Object.assign(local, { HOST: '127.0.0.1', PORT: String(edgePort.dav) });
+        ports.set(Number(env.PORT), edgePort.dav);
       }
+      onLoopbackPorts.set(role, ports);
       // RoleProcess runs `davmesh serve --role <role>`: exactly the container's args.
       expect(container(d).args).toEqual(['serve', '--role', role]);
       const p = new RoleProcess(role, role, local);
@@ -85,6 +90,29 @@ describeWithInfrastructure('the rendered chart, run as local processes', () => {
   it('starts every role from its rendered environment', () => {
     expect(processes.map((p) => [p.role, p.running])).toEqual(['config', 'calendar', 'contacts', 'edge'].map((r) => [r, true]));
     expect(new Set(processes.map((p) => p.role))).toEqual(new Set(ROLES));
+  });
+
+  it("answers every role's startup, liveness and readiness probes with 200: the paths the chart probes on the ports it names are the ones each process serves", async () => {
+    const answered: string[] = [];
+    for (const p of processes) {
+      const c = container(deployment(manifests, p.role));
+      const declared = new Map((c.ports as { name: string; containerPort: number }[]).map((port) => [port.name, port.containerPort]));
+      for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const probe = c[kind].httpGet as { path: string; port: string; scheme?: string };
+        // The kubelet resolves a named port among the container's declared ports; a number or an unknown name would probe nothing the process opens.
+        expect([p.role, kind, declared.has(probe.port)]).toEqual([p.role, kind, true]);
+        const local = onLoopbackPorts.get(p.role)?.get(declared.get(probe.port)!);
+        // …and that port must be one the process's environment makes it listen on.
+        expect([p.role, kind, probe.port, local]).toEqual([p.role, kind, probe.port, expect.any(Number)]);
+        const response = await fetch(`${(probe.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${local}${probe.path}`);
+        expect([p.role, kind, probe.path, response.status]).toEqual([p.role, kind, probe.path, 200]);
+        answered.push(`${p.role} ${kind} ${probe.port} ${probe.path}`);
+      }
+    }
+    // Every role is probed, and each on its ops port for liveness and readiness, as Kubernetes would.
+    expect(answered).toHaveLength(processes.length * 3);
+    expect(answered.filter((a) => a.endsWith('readinessProbe ops /readyz'))).toHaveLength(processes.length);
+    expect(answered.filter((a) => a.endsWith('livenessProbe ops /healthz'))).toHaveLength(processes.length);
   });
 
   it("answers the edge's startup probe on its declared DAV port, and a PROPFIND through the edge", async () => {
