@@ -51,6 +51,14 @@ describe('prefix paths', () => {
     expect(resolveResource('/servlet/dav/', '/dav', '/servlet/dav')).toEqual({ kind: 'root', path: '/dav/' });
     expect(resolveResource('/servletx/dav/', '/dav', '/servlet/dav')).toBeUndefined();
   });
+
+  it('takes a request under the proxy prefix from it when the prefix is / (the virtual host: the proxy adds /dav)', () => {
+    expect(resolveResource('/dav/caldav/7/a.ics', '', '/dav')).toEqual({ kind: 'calendar-object', path: '/caldav/7/a.ics', segment: '7', name: 'a.ics' });
+    expect(resolveResource('/dav/', '', '/dav')).toEqual({ kind: 'root', path: '/' });
+    expect(resolveResource('/dav/principals/users/3/', '', '/dav')).toEqual({ kind: 'principal', path: '/principals/users/3/', userId: 3 });
+    // What a client names itself (a Destination, an If: tag) stays at the root.
+    expect(resolveResource('/caldav/7/a.ics', '', '/dav')).toEqual({ kind: 'calendar-object', path: '/caldav/7/a.ics', segment: '7', name: 'a.ics' });
+  });
 });
 
 describe('CalDAV paths', () => {

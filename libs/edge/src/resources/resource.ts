@@ -34,7 +34,9 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   const wellKnown = /^\/\.well-known\/(caldav|carddav)\/?$/.exec(path);
   if (wellKnown) return { kind: 'well-known', path, service: wellKnown[1] as 'caldav' | 'carddav' };
   if (path === '/') return { kind: 'root', path: '/' };
-  const rest = stripPrefix(path, prefix) ?? (proxyPrefix ? stripPrefix(path, proxyPrefix) : undefined);
+  // The longer first: with prefix / every path is under it, /dav/caldav/ from a proxy included.
+  const [first, second] = proxyPrefix && proxyPrefix.length > prefix.length ? [proxyPrefix, prefix] : [prefix, proxyPrefix];
+  const rest = stripPrefix(path, first) ?? (second !== undefined ? stripPrefix(path, second) : undefined);
   if (rest === undefined) return undefined;
   if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
   const collection = /^\/principals(\/users)?\/?$/.exec(rest);
