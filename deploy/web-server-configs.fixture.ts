@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export const NGINX_DIR = join(__dirname, 'nginx');
@@ -53,6 +54,76 @@ http {
 `,
   );
   return main;
+}
+
+/** Why nginx cannot run here (Debian's package is missing), or undefined when it can. */
+export function nginxMissing(): string | undefined {
+  return spawnSync('nginx', ['-v']).error ? 'nginx (apt-get install nginx)' : undefined;
+}
+
+/** The shipped upstream.conf with its server line once per edge (`host:port`), its parameters kept. */
+export function upstreamFile(edges: string[]): string {
+  const shipped = readFileSync(join(NGINX_DIR, 'upstream.conf'), 'utf8');
+  const line = /^(\s*)server 127\.0\.0\.1:8008( [^;]*)?;$/m.exec(shipped);
+  if (!line) throw new Error('upstream.conf has no "server 127.0.0.1:8008 ...;" line to point at the edges');
+  return shipped.replace(line[0], edges.map((edge) => `${line[1]}server ${edge}${line[2] ?? ''};`).join('\n'));
+}
+
+/**
+ * A site file listening on `tls` (`127.0.0.1:8443`) instead of 443 and, when it has a plain HTTP
+ * server, on `plain` instead of 80; its IPv6 listen lines dropped.
+ */
+export function listenOn(site: string, tls: string, plain?: string): string {
+  if (!/^\s*listen 443 ssl;$/m.test(site)) throw new Error('the site file has no "listen 443 ssl;" line');
+  const hasPlain = /^\s*listen 80;$/m.test(site);
+  if (hasPlain && !plain) throw new Error('the site file listens on port 80 too: give an address for it');
+  return site
+    .replace(/^\s*listen \[::\]:(443 ssl|80);\n/gm, '')
+    .replace(/^(\s*)listen 443 ssl;$/m, `$1listen ${tls} ssl;`)
+    .replace(/^(\s*)listen 80;$/m, `$1listen ${plain};`);
+}
+
+export interface RunningNginx {
+  /** What nginx wrote to stderr (its error log). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** nginx in the foreground on a main file (nginxMainFile), resolved once `listen` (`host:port`) accepts connections. */
+export async function startNginx(scratch: string, main: string, listen: string, timeoutMs = 30_000): Promise<RunningNginx> {
+  const child = spawn('nginx', ['-p', scratch, '-c', main, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // SIGTERM: the master stops its workers and exits (SIGKILL would leave the worker behind).
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
+  const deadline = Date.now() + timeoutMs;
+  // The master binds before it starts its worker (a port taken meanwhile makes it exit, [emerg] bind()).
+  while (!(output.includes('start worker process') && (await accepts(host, port)))) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited before it listened on ${listen}:\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`nginx did not listen on ${listen} within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { output: () => output, stop };
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 export function nginxTest(scratch: string, main: string): CheckResult {

@@ -11,8 +11,8 @@ export const TASKS_ORG_UA = 'org.tasks/14.1.1 (okhttp3) Android/14';
 export const IOS_DATAACCESSD_UA = 'iOS/18.1.1 (22B91) dataaccessd/1.0';
 
 /** A real CalDAV client (tsdav) that logs in with Basic auth and presents a user agent. */
-export function caldavClient(serverUrl: string, login: string, password: string, userAgent: string) {
-  return davClient(serverUrl, login, password, userAgent, 'caldav');
+export function caldavClient(serverUrl: string, login: string, password: string, userAgent: string, fetch?: typeof globalThis.fetch) {
+  return davClient(serverUrl, login, password, userAgent, 'caldav', fetch);
 }
 
 /** iCalendar UTC date-time of an instant. */

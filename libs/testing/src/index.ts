@@ -9,6 +9,7 @@ export * from './rfc4791-appendix-b';
 export * from './cluster/index';
 export * from './held-responder';
 export * from './dav-http';
+export * from './agent-fetch';
 export * from './large-objects';
 export * from './tls/test-pki';
 export * from './prometheus-text';
