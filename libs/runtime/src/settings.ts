@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readCertificatePair, type EdgeTlsFiles } from './edge-certificate';
 import { NatsSettingsError, natsSecurityFromEnv, type NatsSecurity } from '@davmesh/bus';
+import { PostgresSettingsError, postgresConnection } from '@davmesh/storage';
 
 export const ROLES = ['edge', 'calendar', 'contacts', 'config'] as const;
 export type Role = (typeof ROLES)[number];
@@ -73,6 +74,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   if (roles.some((r) => r !== 'edge') && !databaseUrl) {
     throw new SettingsError('DATABASE_URL is required for the calendar, contacts and config roles when NATS_URL is set');
   }
+  if (databaseUrl && roles.some((r) => r !== 'edge')) checkDatabaseUrl(databaseUrl, env);
   const migrations = env.DAVMESH_MIGRATIONS?.trim() || 'run';
   if (migrations !== 'run' && migrations !== 'wait') throw new SettingsError(`DAVMESH_MIGRATIONS "${migrations}" is neither run nor wait`);
   const schemaWaitSeconds = parsePositive(env.DAVMESH_SCHEMA_WAIT_SECONDS, 300, 'DAVMESH_SCHEMA_WAIT_SECONDS');
@@ -88,6 +90,16 @@ export function readNatsSecurity(env: NodeJS.ProcessEnv): NatsSecurity {
     return natsSecurityFromEnv(env);
   } catch (error) {
     if (error instanceof NatsSettingsError) throw new SettingsError(error.message);
+    throw error;
+  }
+}
+
+/** sslmode and the files sslrootcert, sslcert and sslkey name, before anything connects. */
+export function checkDatabaseUrl(url: string, env: NodeJS.ProcessEnv): void {
+  try {
+    postgresConnection(url, env);
+  } catch (error) {
+    if (error instanceof PostgresSettingsError) throw new SettingsError(error.message);
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 import { type PGlite } from '@electric-sql/pglite';
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { type PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { pglitePgModule } from './pglite-pool';
+import { postgresConnection, worthTheOtherAttempt } from './postgres-tls';
 import { waitForSchema } from './schema-wait';
 
 export type StorageTarget = { kind: 'postgres'; url: string; migrations?: MigrationPolicy } | { kind: 'pglite'; db: PGlite };
@@ -46,18 +48,7 @@ export async function openServiceDataSource(target: StorageTarget, service: Serv
     synchronize: false,
     logging: false,
   } as const;
-  const options: DataSourceOptions =
-    target.kind === 'postgres'
-      ? { ...common, url: target.url, connectTimeoutMS: CONNECT_TIMEOUT_MS, extra: { max: 10 } }
-      : { ...common, driver: pglitePgModule, extra: { pglite: target.db } };
-  const dataSource = new DataSource(options);
-  try {
-    await dataSource.initialize();
-  } catch (error) {
-    throw new StorageUnavailableError(`cannot connect to PostgreSQL at ${describeTarget(target)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const dataSource = target.kind === 'postgres' ? await connectPostgres(target.url, common) : await connectPglite(target.db, common);
   try {
     const policy = target.kind === 'postgres' ? (target.migrations ?? { kind: 'run' }) : ({ kind: 'run' } as const);
     if (policy.kind === 'wait') await waitForSchema(dataSource, service.schema, policy);
@@ -67,6 +58,38 @@ export async function openServiceDataSource(target: StorageTarget, service: Serv
     throw error;
   }
   return dataSource;
+}
+
+type CommonOptions = Omit<PostgresConnectionOptions, 'url' | 'ssl' | 'driver' | 'extra'>;
+
+/**
+ * The pool's connections take the first attempt that works (see postgresConnection): with
+ * `allow` and `prefer` the choice is made once, here, for the life of the pool.
+ */
+async function connectPostgres(url: string, common: CommonOptions): Promise<DataSource> {
+  const connection = postgresConnection(url);
+  const where = `${describeTarget({ kind: 'postgres', url: connection.url })} (sslmode=${connection.sslmode})`;
+  let failure: unknown;
+  for (const [index, ssl] of connection.attempts.entries()) {
+    const extra = { max: 10, ...(ssl && connection.sslnegotiation && { sslnegotiation: connection.sslnegotiation }) };
+    const dataSource = new DataSource({ ...common, url: connection.url, ssl: ssl as PostgresConnectionOptions['ssl'], connectTimeoutMS: CONNECT_TIMEOUT_MS, extra });
+    try {
+      return await dataSource.initialize();
+    } catch (error) {
+      failure = error;
+      if (index === connection.attempts.length - 1 || !worthTheOtherAttempt(error)) break;
+    }
+  }
+  throw new StorageUnavailableError(`cannot connect to PostgreSQL at ${where}: ${(failure as Error).message}`, { cause: failure });
+}
+
+async function connectPglite(db: PGlite, common: CommonOptions): Promise<DataSource> {
+  const dataSource = new DataSource({ ...common, driver: pglitePgModule, extra: { pglite: db } });
+  try {
+    return await dataSource.initialize();
+  } catch (error) {
+    throw new StorageUnavailableError(`cannot connect to PostgreSQL at embedded PGlite: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function migrate(dataSource: DataSource, target: StorageTarget, schema: string): Promise<void> {

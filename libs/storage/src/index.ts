@@ -10,3 +10,4 @@ export * from './database-unavailable';
 export * from './service-tables-migration';
 export * from './dead-property-elements';
 export * from './schema-wait';
+export * from './postgres-tls';

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { Client, type QueryResultRow } from 'pg';
 import { onFreePort, releasePort } from './ports';
 
 const run = promisify(execFile);
@@ -23,33 +23,48 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
+export interface PrivatePostgresOptions {
+  /** Defaults to a free one (see freePort). */
+  port?: number;
+  /** `ssl=on` with this certificate and key; `caFile` checks client certificates (`clientcert=` in `hba`). */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+  /**
+   * pg_hba.conf lines instead of initdb's (trust for everyone, with or without TLS). The test's own
+   * connections (createDatabase, query) use the Unix socket, so a `local all postgres trust` line
+   * keeps them working.
+   */
+  hba?: string[];
+}
+
 /**
  * A PostgreSQL server of one test's own (initdb in a temporary directory, loopback only, trust
- * authentication), which the test may crash and restart: `restart()` is
- * `pg_ctl restart -m immediate`, what an operator's or a kernel's kill looks like to clients.
+ * authentication unless `hba` says otherwise, TLS with `tls`), which the test may crash and restart:
+ * `restart()` is `pg_ctl restart -m immediate`, what an operator's or a kernel's kill looks like to clients.
  */
 export class PrivatePostgres {
   private constructor(
     private readonly bin: string,
     private readonly dir: string,
     readonly port: number,
+    private readonly settings: string[],
   ) {}
 
-  /** Starts a fresh server; `port` defaults to a free one (see freePort). */
-  static async start(port?: number): Promise<PrivatePostgres> {
+  /** Starts a fresh server on `port` (or options.port), a free one when not given. */
+  static async start(portOrOptions?: number | PrivatePostgresOptions): Promise<PrivatePostgres> {
+    const options = typeof portOrOptions === 'number' ? { port: portOrOptions } : (portOrOptions ?? {});
+    const port = options.port;
     const bin = postgresBinDir();
     if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
     const dir = mkdtempSync(join(tmpdir(), 'davmesh-pg-'));
-    if (process.getuid?.() === 0) {
-      const { uid, gid } = await postgresIds();
-      chownSync(dir, uid, gid);
-    }
+    const owner = process.getuid?.() === 0 ? await postgresIds() : undefined;
+    if (owner) chownSync(dir, owner.uid, owner.gid);
     const dataDir = join(dir, 'data');
     try {
       const [command, args] = asPostgres(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
       await run(command, args, { cwd: dir, timeout: 90_000 });
+      const settings = serverFiles(dir, options, owner);
       const launch = async (at: number) => {
-        const server = new PrivatePostgres(bin, dir, at);
+        const server = new PrivatePostgres(bin, dir, at, settings);
         await server.ctl(['start']);
         return server;
       };
@@ -67,14 +82,19 @@ export class PrivatePostgres {
 
   /** Creates a database and returns its URL. */
   async createDatabase(name: string): Promise<string> {
-    const client = new Client({ connectionString: this.url() });
+    await this.query(`CREATE DATABASE "${name}"`);
+    return this.url(name);
+  }
+
+  /** Runs one statement as `postgres` over the server's Unix socket (never refused by a TLS-only pg_hba). */
+  async query<Row extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres'): Promise<Row[]> {
+    const client = new Client({ host: this.dir, port: this.port, user: 'postgres', database });
     await client.connect();
     try {
-      await client.query(`CREATE DATABASE "${name}"`);
+      return (await client.query<Row>(sql, params)).rows;
     } finally {
       await client.end();
     }
-    return this.url(name);
   }
 
   /** The postmaster's process id while the server runs. */
@@ -111,7 +131,7 @@ export class PrivatePostgres {
 
   private ctl(args: string[]): Promise<unknown> {
     // fsync off: a crash of the server process (not of the machine) loses nothing committed.
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    const options = [`-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, ...this.settings].join(' ');
     return this.tool('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-w', '-t', '60', '-o', options, ...args]);
   }
 
@@ -124,6 +144,30 @@ export class PrivatePostgres {
       throw new Error(`${name} ${args[args.length - 1]} failed: ${(stderr || stdout || (error as Error).message).trim()}`);
     }
   }
+}
+
+/**
+ * The TLS files and pg_hba.conf of `options` in the server's directory, owned by the server's user:
+ * PostgreSQL refuses a key file that others may read or that belongs to someone else.
+ */
+function serverFiles(dir: string, options: PrivatePostgresOptions, owner: { uid: number; gid: number } | undefined): string[] {
+  const place = (name: string, write: (path: string) => void) => {
+    const path = join(dir, name);
+    write(path);
+    chmodSync(path, 0o600);
+    if (owner) chownSync(path, owner.uid, owner.gid);
+    return path;
+  };
+  const settings: string[] = [];
+  if (options.tls) {
+    const { certFile, keyFile, caFile } = options.tls;
+    settings.push('-c ssl=on');
+    settings.push(`-c ssl_cert_file=${place('server.crt', (to) => copyFileSync(certFile, to))}`);
+    settings.push(`-c ssl_key_file=${place('server.key', (to) => copyFileSync(keyFile, to))}`);
+    if (caFile) settings.push(`-c ssl_ca_file=${place('client-ca.crt', (to) => copyFileSync(caFile, to))}`);
+  }
+  if (options.hba) settings.push(`-c hba_file=${place('pg_hba.conf', (to) => writeFileSync(to, `${options.hba!.join('\n')}\n`))}`);
+  return settings;
 }
 
 async function postgresIds(): Promise<{ uid: number; gid: number }> {
