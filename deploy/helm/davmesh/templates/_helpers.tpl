@@ -70,6 +70,33 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- if ne (empty .Values.bus.auth.userKey) (empty .Values.bus.auth.passwordKey) -}}
 {{- fail "bus.auth.userKey and bus.auth.passwordKey go together" -}}
 {{- end -}}
+{{- include "davmesh.validateDatabaseTls" . -}}
+{{- end -}}
+
+{{/*
+Where the database's TLS Secrets are mounted, and, when the chart holds the URL (database.url),
+that its sslrootcert/sslcert/sslkey name those files: a URL that names a file no Secret provides
+fails the render instead of every start.
+*/}}
+{{- define "davmesh.postgresCaFile" -}}/etc/davmesh/postgres-ca/ca.crt{{- end -}}
+{{- define "davmesh.postgresClientCertFile" -}}/etc/davmesh/postgres-client/tls.crt{{- end -}}
+{{- define "davmesh.postgresClientKeyFile" -}}/etc/davmesh/postgres-client/tls.key{{- end -}}
+{{- define "davmesh.validateDatabaseTls" -}}
+{{- $tls := .Values.database.tls -}}
+{{- with .Values.database.url -}}
+{{- $url := . -}}
+{{- $files := dict "sslrootcert" (list $tls.caSecretName "database.tls.caSecretName" (include "davmesh.postgresCaFile" $)) "sslcert" (list $tls.clientSecretName "database.tls.clientSecretName" (include "davmesh.postgresClientCertFile" $)) "sslkey" (list $tls.clientSecretName "database.tls.clientSecretName" (include "davmesh.postgresClientKeyFile" $)) -}}
+{{- range $parameter, $wiring := $files -}}
+{{- $secret := index $wiring 0 -}}{{- $value := index $wiring 1 -}}{{- $path := index $wiring 2 -}}
+{{- $given := regexReplaceAll "^[?&][a-z]+=" (regexFind (printf "[?&]%s=[^&]*" $parameter) $url) "" -}}
+{{- if and $secret (ne $given $path) -}}
+{{- fail (printf "%s is mounted at %s: database.url needs %s=%s" $value $path $parameter $path) -}}
+{{- end -}}
+{{- if and $given (not $secret) (hasPrefix "/etc/davmesh/postgres-" $given) -}}
+{{- fail (printf "database.url's %s=%s is a file of %s, which is not set" $parameter $given $value) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -174,7 +201,10 @@ The environment of a container. Call with (dict "root" $ "role" "edge"|"calendar
 {{- if $v.bus.tls.enabled }}{{- $mounts = append $mounts (dict "name" "nats-tls" "mountPath" "/etc/davmesh/nats-tls" "readOnly" true) -}}{{- end -}}
 {{- if or $v.bus.auth.nkeySeedKey $v.bus.auth.credsKey }}{{- $mounts = append $mounts (dict "name" "nats-auth" "mountPath" "/etc/davmesh/nats-auth" "readOnly" true) -}}{{- end -}}
 {{- end -}}
-{{- if and (ne .role "edge") $v.database.tls.caSecretName }}{{- $mounts = append $mounts (dict "name" "postgres-ca" "mountPath" "/etc/davmesh/postgres-ca" "readOnly" true) -}}{{- end -}}
+{{- if ne .role "edge" -}}
+{{- if $v.database.tls.caSecretName }}{{- $mounts = append $mounts (dict "name" "postgres-ca" "mountPath" "/etc/davmesh/postgres-ca" "readOnly" true) -}}{{- end -}}
+{{- if $v.database.tls.clientSecretName }}{{- $mounts = append $mounts (dict "name" "postgres-client" "mountPath" "/etc/davmesh/postgres-client" "readOnly" true) -}}{{- end -}}
+{{- end -}}
 {{- toYaml $mounts -}}
 {{- end -}}
 
@@ -201,8 +231,14 @@ The environment of a container. Call with (dict "root" $ "role" "edge"|"calendar
 {{- $volumes = append $volumes (dict "name" "nats-auth" "secret" (dict "secretName" $v.bus.auth.secretName "items" $items)) -}}
 {{- end -}}
 {{- end -}}
-{{- if and (ne .role "edge") $v.database.tls.caSecretName -}}
+{{- if ne .role "edge" -}}
+{{- if $v.database.tls.caSecretName -}}
 {{- $volumes = append $volumes (dict "name" "postgres-ca" "secret" (dict "secretName" $v.database.tls.caSecretName "items" (list (dict "key" $v.database.tls.caKey "path" "ca.crt")))) -}}
+{{- end -}}
+{{- if $v.database.tls.clientSecretName -}}
+{{- $items := list (dict "key" $v.database.tls.clientCertKey "path" "tls.crt") (dict "key" $v.database.tls.clientKeyKey "path" "tls.key") -}}
+{{- $volumes = append $volumes (dict "name" "postgres-client" "secret" (dict "secretName" $v.database.tls.clientSecretName "items" $items)) -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $volumes -}}
 {{- end -}}
