@@ -13,3 +13,4 @@ export * from './agent-fetch';
 export * from './large-objects';
 export * from './tls/test-pki';
 export * from './prometheus-text';
+export * from './nats-operator';
