@@ -17,8 +17,6 @@ import {
 } from '@davmesh/testing';
 import { calendarHrefs, dav } from './caldav-test-server';
 
-/** One of the ports this suite owns. */
-const NATS_PORT = 14321;
 /** Writers of calendar objects, then of contacts. */
 const WRITERS = [0, 1, 2, 3].map((w) => ({ w, kind: w < 2 ? 'calendar' : 'contacts' }) as const);
 /** How long NATS stays down: longer than a reconnect attempt, shorter than a bus timeout. */
@@ -46,7 +44,7 @@ describeWithInfrastructure('PUTs while NATS is killed and started again, with tw
   const collections = { calendar: '', contacts: '' };
 
   beforeAll(async () => {
-    nats = await PrivateNats.start(NATS_PORT);
+    nats = await PrivateNats.start();
     const natsUrl = nats.url;
     database = await createTestDatabase();
     // Reconnects before the services do (they wait 500 ms), so it hears what their relays publish.
