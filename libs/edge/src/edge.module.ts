@@ -1,10 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigClientModule } from '@davmesh/config-client';
 import { Authenticator } from './auth/authenticator';
+import { CaldavCollections } from './caldav/caldav-collections';
+import { CaldavMembers } from './caldav/caldav-members';
 import { CaldavResources } from './caldav/caldav-resources';
 import { CaldavScopes } from './caldav/caldav-scope';
 import { CalendarEventsHandler } from './caldav/calendar-events.handler';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
+import { CarddavCollections } from './carddav/carddav-collections';
+import { CarddavMembers } from './carddav/carddav-members';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavScopes } from './carddav/carddav-scope';
 import { ContactEventsHandler } from './carddav/contact-events.handler';
@@ -23,12 +27,8 @@ import { PropfindMethod } from './methods/propfind.method';
 import { ProppatchMethod } from './methods/proppatch.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
-import { CaldavDeleteMethod } from './methods/caldav-delete.method';
-import { CaldavGetMethod, CaldavHeadMethod } from './methods/caldav-get.method';
-import { CaldavMoveMethod } from './methods/caldav-move.method';
 import { CaldavPropfindMethod } from './methods/caldav-propfind.method';
 import { CaldavProppatchMethod } from './methods/caldav-proppatch.method';
-import { CaldavPutMethod } from './methods/caldav-put.method';
 import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.method';
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
@@ -36,44 +36,53 @@ import { PRINCIPAL_PROPERTIES } from './properties/principal.properties';
 import { WEBDAV_PROPERTIES } from './properties/webdav.properties';
 import { PropertyRegistry } from './properties/property-registry';
 import { PropertyRenderer } from './properties/property-renderer';
-import { AddressbookMultigetReport } from './reports/addressbook-multiget.report';
-import { CalendarMultigetReport } from './reports/calendar-multiget.report';
 import { ExpandPropertyReport } from './reports/expand-property.report';
 import { PrincipalPropertySearchReport } from './reports/principal-property-search.report';
 import { PrincipalSearchPropertySetReport } from './reports/principal-search-property-set.report';
 import { CalendarQueryReport } from './reports/calendar-query.report';
-import { CalendarSyncCollectionReport } from './reports/calendar-sync-collection.report';
 import { FreeBusyQueryReport } from './reports/free-busy-query.report';
 import { AddressbookQueryReport } from './reports/addressbook-query.report';
-import { DAV_REPORTS } from './reports/dav-report';
+import { DAV_REPORTS, type DavReport } from './reports/dav-report';
+import { MultigetReport } from './reports/multiget.report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
+import { DAV_ADAPTERS, type DavAdapter } from './resources/adapters';
 
-const CARDDAV_METHODS = [PropfindMethod, ProppatchMethod, ReportMethod, GetMethod, HeadMethod, PutMethod, DeleteMethod, MoveMethod, MkcolMethod];
-const CALDAV_METHODS = [
+/** Each WebDAV method once; CalDAV and CardDAV reach them through their adapters (DAV_ADAPTERS). The order is the Allow header's. */
+const METHODS = [
+  OptionsMethod,
+  PropfindMethod,
   CaldavPropfindMethod,
+  ProppatchMethod,
   CaldavProppatchMethod,
-  CaldavGetMethod,
-  CaldavHeadMethod,
-  CaldavPutMethod,
-  CaldavDeleteMethod,
-  CaldavMoveMethod,
+  ReportMethod,
+  GetMethod,
+  HeadMethod,
+  PutMethod,
+  DeleteMethod,
+  MoveMethod,
+  MkcolMethod,
   MkcalendarMethod,
   CalendarMkcolMethod,
 ];
-const METHODS = [OptionsMethod, ...CARDDAV_METHODS, ...CALDAV_METHODS];
-const REPORTS = [
-  AddressbookMultigetReport,
-  AddressbookQueryReport,
-  SyncCollectionReport,
-  CalendarMultigetReport,
-  CalendarQueryReport,
-  CalendarSyncCollectionReport,
-  FreeBusyQueryReport,
-  ExpandPropertyReport,
-  PrincipalPropertySearchReport,
-  PrincipalSearchPropertySetReport,
-];
+/** CardDAV's members and collections, then CalDAV's: each pair is one protocol's adapter. */
+const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections];
+/** Reports no adapter provides. */
+const REPORTS = [AddressbookQueryReport, CalendarQueryReport, FreeBusyQueryReport, ExpandPropertyReport, PrincipalPropertySearchReport, PrincipalSearchPropertySetReport];
+
+/** Every REPORT, in the order supported-report-set lists them. */
+function allReports(
+  renderer: PropertyRenderer,
+  [carddav, caldav]: DavAdapter[],
+  [addressbookQuery, calendarQuery, ...others]: InstanceType<(typeof REPORTS)[number]>[],
+): DavReport[] {
+  const protocolReports = ({ collections }: DavAdapter, query: DavReport) => [
+    new MultigetReport(collections, renderer),
+    query,
+    new SyncCollectionReport(collections, renderer),
+  ];
+  return [...protocolReports(carddav, addressbookQuery), ...protocolReports(caldav, calendarQuery), ...others];
+}
 
 /** The HTTP face: DAV parsing, auth, URL layout. Needs the bus and logger modules. */
 @Module({})
@@ -95,8 +104,21 @@ export class EdgeModule {
         { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },
         CaldavScopes,
         CaldavResources,
+        ...ADAPTER_PARTS,
+        {
+          provide: DAV_ADAPTERS,
+          useFactory: (carddavMembers: CarddavMembers, carddavCollections: CarddavCollections, caldavMembers: CaldavMembers, caldavCollections: CaldavCollections): DavAdapter[] => [
+            { members: carddavMembers, collections: carddavCollections },
+            { members: caldavMembers, collections: caldavCollections },
+          ],
+          inject: ADAPTER_PARTS,
+        },
         ...REPORTS,
-        { provide: DAV_REPORTS, useFactory: (...reports: unknown[]) => reports, inject: REPORTS },
+        {
+          provide: DAV_REPORTS,
+          useFactory: (renderer: PropertyRenderer, adapters: DavAdapter[], ...reports: InstanceType<(typeof REPORTS)[number]>[]) => allReports(renderer, adapters, reports),
+          inject: [PropertyRenderer, DAV_ADAPTERS, ...REPORTS],
+        },
         ReportRegistry,
         ...METHODS,
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },

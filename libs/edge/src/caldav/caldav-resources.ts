@@ -11,7 +11,7 @@ import {
   type User,
   type CalendarDataShape,
 } from '@davmesh/contracts';
-import { unwrap } from '../carddav/reply-errors';
+import { unwrap } from '../http/reply-errors';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type Resource } from '../resources/resource';
 import { CaldavScopes, type CaldavScope, type CalendarView } from './caldav-scope';

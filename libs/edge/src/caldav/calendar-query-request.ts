@@ -7,7 +7,7 @@ import {
   type TimeRange,
 } from '@davmesh/contracts';
 import { caldav, childrenNamed, dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
-import { preconditionError } from '../carddav/reply-errors';
+import { preconditionError } from '../http/reply-errors';
 import { calendarDataSelection } from './calendar-data-selection';
 import { isSupportedCalendarData } from './calendar-media';
 

@@ -4,7 +4,7 @@ import { ContactObjectsGet, ContactObjectsList, type ContactObject, type User } 
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { AGGREGATED_SEGMENT, type Resource } from '../resources/resource';
 import { CarddavScopes, type AddressbookView, type CarddavScope } from './carddav-scope';
-import { unwrap } from './reply-errors';
+import { unwrap } from '../http/reply-errors';
 
 const GET_BATCH = 50;
 

@@ -6,8 +6,8 @@ import { ContactFoldersList, GAL_FOLDER_ID, type ContactFolder, type EffectiveCo
 import { DavHttpError } from '../http/dav-exchange';
 import { AGGREGATED_SEGMENT } from '../resources/resource';
 import { ContactFolderCache } from './contact-folder-cache';
-import { unwrap } from './reply-errors';
-import { encodeSyncToken } from './sync-token';
+import { unwrap } from '../http/reply-errors';
+import { encodeSyncToken } from '../reports/sync-token';
 
 /** One address book as a client sees it: a folder, or the aggregated collection over several. */
 export interface AddressbookView {

@@ -1,33 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { convertVCard, vcardVersionOf } from '@davmesh/vcard';
-import { CarddavResources } from '../carddav/carddav-resources';
-import { acceptedVersion } from '../carddav/vcard-media';
-import { representationEtag, sendRepresentation } from '../http/conditional-headers';
+import { sendRepresentation } from '../http/conditional-headers';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { DAV_ADAPTERS, memberStoreOf, type DavAdapter } from '../resources/adapters';
+import { type ResourceKind } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 
-/** GET a contact, converted to the vCard version the Accept header asks for; a strong ETag for the bytes sent. */
+/** GET a member as its protocol represents it, with a strong ETag and Last-Modified; 304 and 412 as its conditions say. */
 @Injectable()
 export class GetMethod implements DavMethod {
   readonly method: string = 'GET';
-  readonly kinds = ['contact'] as const;
+  readonly kinds: readonly ResourceKind[];
 
-  constructor(@Inject(CarddavResources) private readonly carddav: CarddavResources) {}
+  constructor(@Inject(DAV_ADAPTERS) private readonly adapters: DavAdapter[]) {
+    this.kinds = adapters.map((a) => a.members.kind);
+  }
 
   async handle(exchange: DavExchange): Promise<void> {
-    const scope = await this.carddav.openFor(exchange);
-    const { object } = await this.carddav.object(exchange, scope);
-    if (!object?.vcard) throw new DavHttpError(404, 'no such contact');
-    const version = acceptedVersion(exchange.request);
-    const converted = version !== undefined && version !== vcardVersionOf(object.vcard);
-    // A converted body gets its own strong tag (DAVx5 needs one on GET); If-Match with it reaches the stored tag.
-    sendRepresentation(exchange, {
-      etag: converted ? representationEtag(object.etag, `vcard${version.replace('.', '')}`) : object.etag,
-      lastModified: object.lastModified,
-      contentType: 'text/vcard; charset=utf-8',
-      body: converted ? convertVCard(object.vcard, version) : object.vcard,
-      headers: { Vary: 'Accept' },
-    });
+    const { store } = memberStoreOf(this.adapters, exchange.resource);
+    const representation = await store.read(exchange);
+    if (!representation) throw new DavHttpError(404, store.messages.notFound);
+    sendRepresentation(exchange, representation);
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersCreate } from '@davmesh/contracts';
 import { caldav, dav, type QName } from '@davmesh/dav';
 import { CaldavResources } from '../caldav/caldav-resources';
-import { preconditionError } from '../carddav/reply-errors';
+import { preconditionError } from '../http/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
 import { readCollectionUpdate, refuseCreation, validResourcetype } from '../properties/collection-update';

@@ -3,7 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactFoldersCreate } from '@davmesh/contracts';
 import { dav } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { preconditionError, unwrap } from '../carddav/reply-errors';
+import { preconditionError, unwrap } from '../http/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { readCollectionUpdate, refuseCreation, validResourcetype } from '../properties/collection-update';

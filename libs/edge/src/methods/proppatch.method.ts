@@ -3,7 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactFoldersUpdate } from '@davmesh/contracts';
 import { dav, encodeHref, propertyUpdatePropstats } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { unwrap } from '../carddav/reply-errors';
+import { unwrap } from '../http/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { readCollectionUpdate } from '../properties/collection-update';

@@ -1,59 +1,43 @@
+import { type ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
-import { ContactObjectsPut } from '@davmesh/contracts';
-import { carddav } from '@davmesh/dav';
-import { CarddavResources } from '../carddav/carddav-resources';
-import { ServerSettingsService } from '../config/server-settings.service';
-import { preconditionError, unwrap } from '../carddav/reply-errors';
-import { isVCardMediaType, MAX_VCARD_BYTES } from '../carddav/vcard-media';
+import { quoteEtag } from '../http/conditional-headers';
 import { type DavExchange } from '../http/dav-exchange';
-import { quoteEtag, writePrecondition } from '../http/conditional-headers';
+import { preconditionError } from '../http/reply-errors';
 import { BodyTooLargeError, readBody } from '../http/request-body';
+import { DAV_ADAPTERS, memberStoreOf, type DavAdapter, type StoredMember } from '../resources/adapters';
+import { type ResourceKind } from '../resources/resource';
 import { type DavMethod } from './dav-method';
 
-/** PUT a vCard; into the aggregated collection a new one lands in the personal folder. */
+/** PUT a member (a vCard, an iCalendar object) of the body's media type and size its protocol takes. */
 @Injectable()
 export class PutMethod implements DavMethod {
   readonly method = 'PUT';
-  readonly kinds = ['contact'] as const;
+  readonly kinds: readonly ResourceKind[];
 
-  constructor(
-    @Inject(CarddavResources) private readonly carddav: CarddavResources,
-    @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
-  ) {}
+  constructor(@Inject(DAV_ADAPTERS) private readonly adapters: DavAdapter[]) {
+    this.kinds = adapters.map((a) => a.members.kind);
+  }
 
   async handle(exchange: DavExchange): Promise<void> {
-    const { request, response, resource, user } = exchange;
-    if (resource.kind !== 'contact') return;
-    const scope = await this.carddav.openFor(exchange);
-    const view = this.carddav.collection(scope, resource);
-    if (!isVCardMediaType(request)) throw preconditionError(403, carddav('supported-address-data'));
-    let vcard: string;
+    const { request, response } = exchange;
+    const { store } = memberStoreOf(this.adapters, exchange.resource);
+    const write = await store.writer(exchange);
+    if (!store.body.accepts(request)) throw preconditionError(403, store.body.unsupported);
+    let body: string;
     try {
-      vcard = await readBody(request, MAX_VCARD_BYTES);
+      body = await readBody(request, store.body.maxBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) throw preconditionError(403, carddav('max-resource-size'));
+      if (error instanceof BodyTooLargeError) throw preconditionError(403, store.body.tooLarge);
       throw error;
     }
-    const { limits } = await this.serverSettings.current();
-    const result = unwrap(
-      await this.bus.request(ContactObjectsPut, {
-        userId: user.userId,
-        contextId: user.contextId,
-        folderId: view.targetFolderId,
-        name: resource.name,
-        vcard,
-        ...(view.kind === 'aggregated' ? { replaceIn: view.folderIds } : {}),
-        precondition: writePrecondition(exchange),
-        maxBytes: MAX_VCARD_BYTES,
-        limits: { parameterLength: limits['davmesh.limits.parameterLength'], propertyLength: limits['davmesh.limits.propertyLength'] },
-      }),
-      scope.hrefOf,
-    );
-    response.statusCode = result.created ? 201 : 204;
-    response.setHeader('ETag', quoteEtag(result.etag));
-    response.setHeader('Content-Length', '0');
-    response.end();
+    answerStored(response, await write(body));
   }
+}
+
+/** 201 for a new member, 204 for a replaced one, with the ETag of what is stored. */
+export function answerStored(response: ServerResponse, stored: StoredMember): void {
+  response.statusCode = stored.created ? 201 : 204;
+  response.setHeader('ETag', quoteEtag(stored.etag));
+  response.setHeader('Content-Length', '0');
+  response.end();
 }

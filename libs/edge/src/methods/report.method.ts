@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { dav } from '@davmesh/dav';
-import { preconditionError } from '../carddav/reply-errors';
+import { preconditionError } from '../http/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
 import { readXmlDocument, xmlBodyLimits } from '../http/request-body';

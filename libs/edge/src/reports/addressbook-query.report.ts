@@ -3,7 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactObjectsQuery, type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
 import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
 import { CarddavResources } from '../carddav/carddav-resources';
-import { preconditionError, unwrap } from '../carddav/reply-errors';
+import { preconditionError, unwrap } from '../http/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';

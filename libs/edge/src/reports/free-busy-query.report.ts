@@ -5,7 +5,7 @@ import { calendarLimits } from '../caldav/calendar-limits';
 import { CaldavResources } from '../caldav/caldav-resources';
 import { closedRange } from '../caldav/calendar-query-request';
 import { renderFreeBusy } from '../caldav/free-busy-body';
-import { preconditionError } from '../carddav/reply-errors';
+import { preconditionError } from '../http/reply-errors';
 import { type DavExchange } from '../http/dav-exchange';
 import { type DavReport } from './dav-report';
 

@@ -1,6 +1,6 @@
 import { type EffectiveConfig } from '@davmesh/contracts';
 import { dav, type XmlElement, childrenNamed } from '@davmesh/dav';
-import { preconditionError } from '../carddav/reply-errors';
+import { preconditionError } from '../http/reply-errors';
 
 /** A multiget's hrefs as written, refused whole (403 number-of-matches-within-limits) beyond davmesh.limits.multigetHrefs. */
 export function multigetHrefs(body: XmlElement, config: EffectiveConfig): string[] {

@@ -1,7 +1,7 @@
 import { type SyncPosition } from '@davmesh/contracts';
 import { dav, firstChild, type XmlElement } from '@davmesh/dav';
-import { preconditionError } from '../carddav/reply-errors';
-import { decodeSyncToken } from '../carddav/sync-token';
+import { preconditionError } from '../http/reply-errors';
+import { decodeSyncToken } from './sync-token';
 
 /** What an RFC 6578 sync-collection body asks: from where (undefined: initial sync) and at most how many. */
 export function readSyncRequest(body: XmlElement, maxPage: number): { since: SyncPosition | undefined; limit: number } {

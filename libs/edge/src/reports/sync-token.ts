@@ -1,6 +1,6 @@
 import { type SyncPosition } from '@davmesh/contracts';
 import { dav } from '@davmesh/dav';
-import { preconditionError } from './reply-errors';
+import { preconditionError } from '../http/reply-errors';
 
 const TOKEN_PREFIX = 'http://davmesh.org/ns/sync/';
 

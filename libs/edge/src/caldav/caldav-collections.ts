@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarFoldersDelete, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
+import { caldav, dav, type XmlElement } from '@davmesh/dav';
+import { type DavExchange } from '../http/dav-exchange';
+import { preconditionError } from '../http/reply-errors';
+import { encodeSyncToken } from '../reports/sync-token';
+import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
+import { CaldavResources } from './caldav-resources';
+import { type CaldavScope, type CalendarView } from './caldav-scope';
+import { calendarObjectContext } from './calendar-context';
+import { calendarReportProps } from './calendar-query-request';
+
+/** Calendars as DELETE, multiget and sync-collection see them. */
+@Injectable()
+export class CaldavCollections implements CollectionStore {
+  readonly kinds = ['calendar'] as const;
+  readonly multiget = caldav('calendar-multiget');
+  readonly deletable = ['calendar'] as const;
+
+  constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
+
+  async delete(exchange: DavExchange): Promise<void> {
+    const { view } = await this.calendarOf(exchange);
+    await this.resources.call(CalendarFoldersDelete, { userId: exchange.user.userId, folderId: view.folder.folderId });
+  }
+
+  async open(exchange: DavExchange): Promise<MemberCollection> {
+    const { scope, view } = await this.calendarOf(exchange);
+    return { href: view.href, config: scope.config, query: (body) => this.query(scope, view, body) };
+  }
+
+  /**
+   * Within the user's sync window (an object leaving it is reported removed). The token is the
+   * folder's revision; a token of another collection, or a revision the folder never had, is
+   * DAV:valid-sync-token.
+   */
+  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>> {
+    const { scope, view } = await this.calendarOf(exchange);
+    const folderId = view.folder.folderId;
+    if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
+    const sinceRevision = since ? { sinceRevision: since[folderId] } : {};
+    return {
+      href: view.href,
+      config: scope.config,
+      query: (body) => ({
+        ...this.query(scope, view, body),
+        changes: async (limit) => {
+          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, window: scope.window, ...sinceRevision });
+          return {
+            changes: [
+              ...changes.changed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
+              ...changes.removed.map((name) => ({ name })),
+            ],
+            truncated: changes.truncated,
+            syncToken: encodeSyncToken({ [folderId]: changes.revision }),
+          };
+        },
+      }),
+    };
+  }
+
+  /** The request's calendar, from this node's folder cache when it knows it; 404 when the user has none of that name. */
+  private async calendarOf(exchange: DavExchange): Promise<{ scope: CaldavScope; view: CalendarView }> {
+    const scope = await this.resources.openFor(exchange);
+    return { scope, view: this.resources.collection(scope, exchange.resource) };
+  }
+
+  private query(scope: CaldavScope, view: CalendarView, body: XmlElement): MemberQuery {
+    const { propfind, calendarData, wantsData } = calendarReportProps(body);
+    const resources = this.resources;
+    return {
+      propfind,
+      wantsData,
+      async *pages(names) {
+        for await (const objects of resources.pages(scope, view, names, calendarData)) yield objects.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) }));
+      },
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarObjectsDelete, CalendarObjectsMove, CalendarObjectsPut } from '@davmesh/contracts';
+import { caldav } from '@davmesh/dav';
+import { writePrecondition, type Representation } from '../http/conditional-headers';
+import { type DavExchange } from '../http/dav-exchange';
+import { type MemberResource, type MemberStore, type StoredMember } from '../resources/adapters';
+import { CaldavResources } from './caldav-resources';
+import { calendarLimits } from './calendar-limits';
+import { calendarContentType, isCalendarMediaType, MAX_ICALENDAR_BYTES } from './calendar-media';
+
+/** Calendar objects as the WebDAV methods read, write, delete and move them, over the calendar service. */
+@Injectable()
+export class CaldavMembers implements MemberStore {
+  readonly kind = 'calendar-object';
+  readonly messages = { notFound: 'no such calendar object', badDestination: 'Destination must name a calendar object' };
+  readonly body = { accepts: isCalendarMediaType, unsupported: caldav('supported-calendar-data'), maxBytes: MAX_ICALENDAR_BYTES, tooLarge: caldav('max-resource-size') };
+
+  constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
+
+  /** As stored, with its strong ETag and Last-Modified. */
+  async read(exchange: DavExchange): Promise<Representation | undefined> {
+    const scope = await this.resources.openFor(exchange);
+    const { object } = await this.resources.object(scope, exchange.resource);
+    if (!object) return undefined;
+    return { etag: object.etag, lastModified: object.lastModified, contentType: calendarContentType(object.component), body: object.ical };
+  }
+
+  /** Under the client's name; validated and stored by the calendar service, or refused with nothing stored. */
+  async writer(exchange: DavExchange): Promise<(ical: string) => Promise<StoredMember>> {
+    const { resource, user } = exchange;
+    const scope = await this.resources.openFor(exchange);
+    const view = this.resources.collection(scope, resource);
+    // The body is stored byte for byte, so its ETag is the one a GET will answer.
+    return (ical) =>
+      this.resources.call(
+        CalendarObjectsPut,
+        { userId: user.userId, folderId: view.folder.folderId, name: nameOf(resource), ical, precondition: writePrecondition(exchange), limits: calendarLimits(scope.config) },
+        scope.hrefOf,
+      );
+  }
+
+  /** If-Match is decided in the calendar service's transaction. */
+  async delete(exchange: DavExchange): Promise<void> {
+    const { resource, user } = exchange;
+    const view = this.resources.collection(await this.resources.openFor(exchange), resource);
+    await this.resources.call(CalendarObjectsDelete, { userId: user.userId, folderId: view.folder.folderId, name: nameOf(resource), precondition: writePrecondition(exchange) });
+  }
+
+  /** To another of the user's calendars, or to another name. */
+  async move(exchange: DavExchange, destination: MemberResource, overwrite: boolean): Promise<StoredMember> {
+    const { resource, user } = exchange;
+    const scope = await this.resources.openFor(exchange, [resource, destination]);
+    const source = this.resources.collection(scope, resource);
+    const target = this.resources.collection(scope, destination);
+    const request = {
+      userId: user.userId,
+      folderId: source.folder.folderId,
+      name: nameOf(resource),
+      toFolderId: target.folder.folderId,
+      toName: destination.name,
+      overwrite,
+      precondition: writePrecondition(exchange),
+    };
+    return this.resources.call(CalendarObjectsMove, request, scope.hrefOf);
+  }
+}
+
+function nameOf(resource: DavExchange['resource']): string {
+  return resource.kind === 'calendar-object' ? resource.name : '';
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { ContactFoldersDelete, ContactSyncChanges, type ContactChange, type ContactObject, type SyncPosition } from '@davmesh/contracts';
+import { carddav, type XmlElement } from '@davmesh/dav';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { unwrap } from '../http/reply-errors';
+import { type PropertyContext } from '../properties/property';
+import { objectContext, reportProps } from '../reports/report-request';
+import { encodeSyncToken } from '../reports/sync-token';
+import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
+import { CarddavResources } from './carddav-resources';
+import { type AddressbookView, type CarddavScope } from './carddav-scope';
+
+/** Address books as DELETE, multiget and sync-collection see them, the aggregated one included. */
+@Injectable()
+export class CarddavCollections implements CollectionStore {
+  readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
+  readonly multiget = carddav('addressbook-multiget');
+  readonly deletable = ['addressbook'] as const;
+
+  constructor(
+    @Inject(CarddavResources) private readonly resources: CarddavResources,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  /** Only an address book the user made; deleting one lists afresh: the folder id it names must be the current one. */
+  async delete(exchange: DavExchange): Promise<void> {
+    const { user } = exchange;
+    const view = this.resources.collection(await this.resources.open(exchange), exchange.resource);
+    if (!view.folder) throw new DavHttpError(403, 'this collection cannot be deleted');
+    unwrap(await this.bus.request(ContactFoldersDelete, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId }));
+  }
+
+  async open(exchange: DavExchange): Promise<MemberCollection> {
+    const scope = await this.resources.openFor(exchange);
+    const view = this.resources.collection(scope, exchange.resource);
+    return { href: view.href, config: scope.config, query: (body) => this.query(scope, view, body) };
+  }
+
+  /** The token holds each member folder's revision, so an incremental sync returns exactly the members' changes. */
+  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>> {
+    let scope = await this.resources.openFor(exchange);
+    let view = this.resources.collection(scope, exchange.resource);
+    // A token naming a folder the (maybe cached) aggregated book lacks is checked against a fresh listing.
+    if (Object.keys(since ?? {}).some((id) => !view.folderIds.includes(Number(id)))) {
+      scope = await this.resources.open(exchange);
+      view = this.resources.collection(scope, exchange.resource);
+    }
+    const { user } = exchange;
+    const exists = (c: ContactChange): c is Required<ContactChange> => c.etag !== undefined && c.lastModified !== undefined;
+    return {
+      href: view.href,
+      config: scope.config,
+      query: (body) => {
+        const query = this.query(scope, view, body);
+        return {
+          ...query,
+          changes: async (limit) => {
+            const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit }));
+            return {
+              changes: result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),
+              truncated: result.truncated,
+              syncToken: encodeSyncToken(result.position),
+            };
+          },
+        };
+      },
+    };
+  }
+
+  private query(scope: CarddavScope, view: AddressbookView, body: XmlElement): MemberQuery & { contextOf: (contact: ContactObject) => PropertyContext } {
+    const { propfind, addressDataVersion } = reportProps(body);
+    const contextOf = (contact: ContactObject) => objectContext(scope, view, contact, addressDataVersion);
+    const resources = this.resources;
+    return {
+      propfind,
+      wantsData: propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data'),
+      contextOf,
+      async *pages(names) {
+        for await (const contacts of resources.pages(scope.user, view, names)) yield contacts.map((contact) => ({ name: contact.name, context: contextOf(contact) }));
+      },
+    };
+  }
+}

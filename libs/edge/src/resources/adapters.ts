@@ -1,0 +1,118 @@
+import { type IncomingMessage } from 'node:http';
+import { type EffectiveConfig, type SyncPosition } from '@davmesh/contracts';
+import { type PropfindRequest, type QName, type XmlElement } from '@davmesh/dav';
+import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { type Representation } from '../http/conditional-headers';
+import { type PropertyContext } from '../properties/property';
+import { type Resource, type ResourceKind } from './resource';
+
+/**
+ * What the WebDAV methods, written once, need of a protocol (CalDAV, CardDAV). Each protocol
+ * is an adapter implementing these capabilities over its service on the bus, as Xandikos'
+ * caldav.py and carddav.py register on webdav.py; the methods never name a protocol.
+ */
+export interface DavAdapter {
+  readonly members: MemberStore;
+  readonly collections: CollectionStore;
+}
+
+export const DAV_ADAPTERS = Symbol('DAV_ADAPTERS');
+
+export type MemberResource = Extract<Resource, { kind: 'contact' | 'calendar-object' }>;
+export type MemberKind = MemberResource['kind'];
+
+/** A member stored by PUT or MOVE: whether it is new, and its ETag (bare). */
+export interface StoredMember {
+  created: boolean;
+  etag: string;
+}
+
+/** What a PUT body must be: refused with the protocol's precondition (403) otherwise. */
+export interface MemberBodyRules {
+  accepts(request: IncomingMessage): boolean;
+  /** supported-calendar-data / supported-address-data. */
+  unsupported: QName;
+  maxBytes: number;
+  /** max-resource-size, in the protocol's namespace. */
+  tooLarge: QName;
+}
+
+/** The members of a protocol's collections (calendar objects, contacts): GET, PUT, DELETE and MOVE. */
+export interface MemberStore {
+  readonly kind: MemberKind;
+  /** The text of a 404 on a member (`no such contact`) and of a Destination naming no member. */
+  readonly messages: { notFound: string; badDestination: string };
+  readonly body: MemberBodyRules;
+  /** The member as GET answers it; undefined when it does not exist. */
+  read(exchange: DavExchange): Promise<Representation | undefined>;
+  /**
+   * Looks up the member's collection (404 when the user has none of that name) and answers
+   * how to store a body there, under the request's conditions.
+   */
+  writer(exchange: DavExchange): Promise<(body: string) => Promise<StoredMember>>;
+  delete(exchange: DavExchange): Promise<void>;
+  move(exchange: DavExchange, destination: MemberResource, overwrite: boolean): Promise<StoredMember>;
+}
+
+/** One member with the property context a REPORT or PROPFIND describes it in. */
+export interface DescribedMember {
+  name: string;
+  context: PropertyContext;
+}
+
+/** What a REPORT body asks of each member of a collection. */
+export interface MemberQuery {
+  propfind: PropfindRequest;
+  /** Whether the body asks for the members' data (calendar-data, address-data). */
+  wantsData: boolean;
+  /** The named members with their data in the shape asked, a bus reply's worth at a time. */
+  pages(names: string[]): AsyncIterable<DescribedMember[]>;
+}
+
+/** The changes of a collection since a sync token, in the order they are answered. */
+export interface SyncChanges {
+  /** A present member with its context, described from the change list unless its data is read; a removed one without. */
+  changes: { name: string; context?: PropertyContext }[];
+  /** More changes than the limit: the answer ends with 507 and `syncToken` to go on from. */
+  truncated: boolean;
+  syncToken: string;
+}
+
+export interface SyncQuery extends MemberQuery {
+  changes(limit: number): Promise<SyncChanges>;
+}
+
+/** One collection a REPORT runs on, as this request's user sees it. */
+export interface MemberCollection<Q extends MemberQuery = MemberQuery> {
+  href: string;
+  config: EffectiveConfig;
+  /** Reads the REPORT body's props (may refuse, e.g. an unsupported calendar-data). */
+  query(body: XmlElement): Q;
+}
+
+/** The collections of a protocol (calendars, address books): DELETE, multiget and sync-collection. */
+export interface CollectionStore {
+  /** The collection kinds REPORTs run on. */
+  readonly kinds: readonly ResourceKind[];
+  /** The protocol's multiget REPORT (RFC 4791 7.9, RFC 6352 8.7). */
+  readonly multiget: QName;
+  /** The collection kinds DELETE removes. */
+  readonly deletable: readonly ResourceKind[];
+  delete(exchange: DavExchange): Promise<void>;
+  /** The request's collection (404 when the user has none of that name). */
+  open(exchange: DavExchange): Promise<MemberCollection>;
+  /** The request's collection for a sync from `since` (undefined: initial); DAV:valid-sync-token for a token not of it. */
+  openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>>;
+}
+
+/** The adapter whose members the resource is; 405 when none (the dispatcher offers the method only on their kinds). */
+export function memberStoreOf(adapters: readonly DavAdapter[], resource: Resource): { store: MemberStore; member: MemberResource } {
+  const store = adapters.find((a) => a.members.kind === resource.kind)?.members;
+  if (!store || (resource.kind !== 'contact' && resource.kind !== 'calendar-object')) throw new DavHttpError(405, 'not a member of a collection');
+  return { store, member: resource };
+}
+
+/** The adapter whose collections (for REPORTs) include the resource's kind. */
+export function collectionStoreOf(adapters: readonly DavAdapter[], kind: ResourceKind): CollectionStore | undefined {
+  return adapters.find((a) => a.collections.kinds.includes(kind))?.collections;
+}
