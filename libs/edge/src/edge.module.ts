@@ -28,7 +28,6 @@ import { ProppatchMethod } from './methods/proppatch.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
 import { CaldavPropfindMethod } from './methods/caldav-propfind.method';
-import { CaldavProppatchMethod } from './methods/caldav-proppatch.method';
 import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.method';
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
@@ -54,7 +53,6 @@ const METHODS = [
   PropfindMethod,
   CaldavPropfindMethod,
   ProppatchMethod,
-  CaldavProppatchMethod,
   ReportMethod,
   GetMethod,
   HeadMethod,

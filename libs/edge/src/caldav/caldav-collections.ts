@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarFoldersDelete, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
+import { CalendarFoldersDelete, CalendarFoldersUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
 import { caldav, dav, type XmlElement } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
+import { type CollectionUpdate } from '../properties/collection-update';
 import { preconditionError } from '../http/reply-errors';
 import { encodeSyncToken } from '../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
@@ -16,12 +17,28 @@ export class CaldavCollections implements CollectionStore {
   readonly kinds = ['calendar'] as const;
   readonly multiget = caldav('calendar-multiget');
   readonly deletable = ['calendar'] as const;
+  /** displayname, description, timezone, Apple's color and order, and dead properties. */
+  readonly updatable = ['calendar'] as const;
 
   constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
 
   async delete(exchange: DavExchange): Promise<void> {
     const { view } = await this.calendarOf(exchange);
     await this.resources.call(CalendarFoldersDelete, { userId: exchange.user.userId, folderId: view.folder.folderId });
+  }
+
+  async forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }> {
+    const view = this.resources.collection(await this.resources.open(exchange), exchange.resource);
+    const apply = async ({ change, setDead, removeDead }: CollectionUpdate) => {
+      await this.resources.call(CalendarFoldersUpdate, {
+        userId: exchange.user.userId,
+        folderId: view.folder.folderId,
+        props: change,
+        ...(setDead.length > 0 ? { setDead } : {}),
+        ...(removeDead.length > 0 ? { removeDead } : {}),
+      });
+    };
+    return { href: view.href, apply };
   }
 
   async open(exchange: DavExchange): Promise<MemberCollection> {

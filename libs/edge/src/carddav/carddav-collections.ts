@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ContactFoldersDelete, ContactSyncChanges, type ContactChange, type ContactObject, type SyncPosition } from '@davmesh/contracts';
+import { ContactFoldersDelete, ContactFoldersUpdate, ContactSyncChanges, type ContactChange, type ContactObject, type SyncPosition } from '@davmesh/contracts';
 import { carddav, type XmlElement } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { unwrap } from '../http/reply-errors';
+import { type CollectionUpdate } from '../properties/collection-update';
 import { type PropertyContext } from '../properties/property';
 import { objectContext, reportProps } from '../reports/report-request';
 import { encodeSyncToken } from '../reports/sync-token';
@@ -17,6 +18,7 @@ export class CarddavCollections implements CollectionStore {
   readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
   readonly multiget = carddav('addressbook-multiget');
   readonly deletable = ['addressbook'] as const;
+  readonly updatable = ['addressbook'] as const;
 
   constructor(
     @Inject(CarddavResources) private readonly resources: CarddavResources,
@@ -29,6 +31,27 @@ export class CarddavCollections implements CollectionStore {
     const view = this.resources.collection(await this.resources.open(exchange), exchange.resource);
     if (!view.folder) throw new DavHttpError(403, 'this collection cannot be deleted');
     unwrap(await this.bus.request(ContactFoldersDelete, { userId: user.userId, contextId: user.contextId, folderId: view.folder.folderId }));
+  }
+
+  /** displayname, addressbook-description and dead properties, of an address book that is a folder. */
+  async forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }> {
+    const { user } = exchange;
+    const view = this.resources.collection(await this.resources.open(exchange), exchange.resource);
+    const folder = view.folder;
+    if (!folder) throw new DavHttpError(403, 'this collection has no properties to change');
+    const apply = async ({ change: { displayName, description }, setDead, removeDead }: CollectionUpdate) => {
+      const request = {
+        userId: user.userId,
+        contextId: user.contextId,
+        folderId: folder.folderId,
+        ...(displayName === undefined ? {} : { displayName }),
+        ...(description === undefined ? {} : { description }),
+        setDead,
+        removeDead,
+      };
+      unwrap(await this.bus.request(ContactFoldersUpdate, request));
+    };
+    return { href: view.href, apply };
   }
 
   async open(exchange: DavExchange): Promise<MemberCollection> {

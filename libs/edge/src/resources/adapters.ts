@@ -3,6 +3,7 @@ import { type EffectiveConfig, type SyncPosition } from '@davmesh/contracts';
 import { type PropfindRequest, type QName, type XmlElement } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type Representation } from '../http/conditional-headers';
+import { type CollectionUpdate } from '../properties/collection-update';
 import { type PropertyContext } from '../properties/property';
 import { type Resource, type ResourceKind } from './resource';
 
@@ -99,6 +100,10 @@ export interface CollectionStore {
   /** The collection kinds DELETE removes. */
   readonly deletable: readonly ResourceKind[];
   delete(exchange: DavExchange): Promise<void>;
+  /** The collection kinds PROPPATCH changes. */
+  readonly updatable: readonly ResourceKind[];
+  /** The request's collection, listed afresh, for PROPPATCH: where it answers, and how an accepted update is applied (in one transaction). */
+  forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }>;
   /** The request's collection (404 when the user has none of that name). */
   open(exchange: DavExchange): Promise<MemberCollection>;
   /** The request's collection for a sync from `since` (undefined: initial); DAV:valid-sync-token for a token not of it. */
