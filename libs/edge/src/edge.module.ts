@@ -4,12 +4,14 @@ import { Authenticator } from './auth/authenticator';
 import { CaldavCollections } from './caldav/caldav-collections';
 import { CaldavMembers } from './caldav/caldav-members';
 import { CaldavResources } from './caldav/caldav-resources';
+import { CaldavTree } from './caldav/caldav-tree';
 import { CaldavScopes } from './caldav/caldav-scope';
 import { CalendarEventsHandler } from './caldav/calendar-events.handler';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { CarddavCollections } from './carddav/carddav-collections';
 import { CarddavMembers } from './carddav/carddav-members';
 import { CarddavResources } from './carddav/carddav-resources';
+import { CarddavTree } from './carddav/carddav-tree';
 import { CarddavScopes } from './carddav/carddav-scope';
 import { ContactEventsHandler } from './carddav/contact-events.handler';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
@@ -27,7 +29,6 @@ import { PropfindMethod } from './methods/propfind.method';
 import { ProppatchMethod } from './methods/proppatch.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
-import { CaldavPropfindMethod } from './methods/caldav-propfind.method';
 import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.method';
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
@@ -45,13 +46,13 @@ import { DAV_REPORTS, type DavReport } from './reports/dav-report';
 import { MultigetReport } from './reports/multiget.report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
-import { DAV_ADAPTERS, type DavAdapter } from './resources/adapters';
+import { PrincipalTree } from './principals/principal-tree';
+import { DAV_ADAPTERS, DAV_TREES, type DavAdapter } from './resources/adapters';
 
 /** Each WebDAV method once; CalDAV and CardDAV reach them through their adapters (DAV_ADAPTERS). The order is the Allow header's. */
 const METHODS = [
   OptionsMethod,
   PropfindMethod,
-  CaldavPropfindMethod,
   ProppatchMethod,
   ReportMethod,
   GetMethod,
@@ -65,6 +66,8 @@ const METHODS = [
 ];
 /** CardDAV's members and collections, then CalDAV's: each pair is one protocol's adapter. */
 const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections];
+/** The namespace as PROPFIND walks it. */
+const TREES = [PrincipalTree, CarddavTree, CaldavTree];
 /** Reports no adapter provides. */
 const REPORTS = [AddressbookQueryReport, CalendarQueryReport, FreeBusyQueryReport, ExpandPropertyReport, PrincipalPropertySearchReport, PrincipalSearchPropertySetReport];
 
@@ -118,6 +121,8 @@ export class EdgeModule {
           inject: [PropertyRenderer, DAV_ADAPTERS, ...REPORTS],
         },
         ReportRegistry,
+        ...TREES,
+        { provide: DAV_TREES, useFactory: (...trees: unknown[]) => trees, inject: TREES },
         ...METHODS,
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },
         DavDispatcher,

@@ -121,3 +121,25 @@ export function memberStoreOf(adapters: readonly DavAdapter[], resource: Resourc
 export function collectionStoreOf(adapters: readonly DavAdapter[], kind: ResourceKind): CollectionStore | undefined {
   return adapters.find((a) => a.collections.kinds.includes(kind))?.collections;
 }
+
+/** A resource as PROPFIND describes it: its own properties and, with Depth 1, its members', page by page. */
+export interface PropfindNode {
+  self: PropertyContext;
+  members?: () => AsyncIterable<PropertyContext[]>;
+}
+
+/** One part of the namespace (the principals, CalDAV's, CardDAV's) as PROPFIND walks it. */
+export interface ResourceTree {
+  readonly kinds: readonly ResourceKind[];
+  /**
+   * Called before the PROPFIND body is read; answers how to find the request's node after it.
+   * CalDAV lists the calendars here, so a user without CalDAV gets 403 before a body is judged.
+   */
+  open(exchange: DavExchange): Promise<() => Promise<PropfindNode>>;
+}
+
+export const DAV_TREES = Symbol('DAV_TREES');
+
+export async function* onePage<T>(items: T[]): AsyncIterable<T[]> {
+  yield items;
+}
