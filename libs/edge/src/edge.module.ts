@@ -22,14 +22,13 @@ import { DavDispatcher } from './http/dav-dispatcher';
 import { DAV_METHODS } from './methods/dav-method';
 import { DeleteMethod } from './methods/delete.method';
 import { GetMethod, HeadMethod } from './methods/get.method';
-import { MkcolMethod } from './methods/mkcol.method';
+import { MkcalendarMethod, MkcolMethod } from './methods/mkcol.method';
 import { MoveMethod } from './methods/move.method';
 import { OptionsMethod } from './methods/options.method';
 import { PropfindMethod } from './methods/propfind.method';
 import { ProppatchMethod } from './methods/proppatch.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
-import { CalendarMkcolMethod, MkcalendarMethod } from './methods/mkcalendar.method';
 import { CALDAV_PROPERTIES } from './properties/caldav.properties';
 import { CARDDAV_PROPERTIES } from './properties/carddav.properties';
 import { PRINCIPAL_PROPERTIES } from './properties/principal.properties';
@@ -62,7 +61,6 @@ const METHODS = [
   MoveMethod,
   MkcolMethod,
   MkcalendarMethod,
-  CalendarMkcolMethod,
 ];
 /** CardDAV's members and collections, then CalDAV's: each pair is one protocol's adapter. */
 const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections];

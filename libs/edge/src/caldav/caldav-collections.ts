@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarFoldersDelete, CalendarFoldersUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
+import { CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
 import { caldav, dav, type XmlElement } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
@@ -19,6 +19,10 @@ export class CaldavCollections implements CollectionStore {
   readonly deletable = ['calendar'] as const;
   /** displayname, description, timezone, Apple's color and order, and dead properties. */
   readonly updatable = ['calendar'] as const;
+  readonly creatable = 'calendar';
+  /** RFC 4791 5.3.1 MKCALENDAR, and RFC 5689 extended MKCOL as vdirsyncer makes one. */
+  readonly creationMethods = ['MKCOL', 'MKCALENDAR'];
+  readonly mkcolResourcetype = 'required';
 
   constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
 
@@ -39,6 +43,23 @@ export class CaldavCollections implements CollectionStore {
       });
     };
     return { href: view.href, apply };
+  }
+
+  /** At the client's name, with the initial properties of the body. */
+  async forCreation(exchange: DavExchange): Promise<(update: CollectionUpdate) => Promise<Record<string, string>>> {
+    const { resource, user } = exchange;
+    const collectionName = resource.kind === 'calendar' ? resource.segment : '';
+    if ((await this.resources.open(exchange)).find(collectionName)) throw preconditionError(405, dav('resource-must-be-null'));
+    return async ({ change: { components, ...props }, setDead }) => {
+      await this.resources.call(CalendarFoldersCreate, {
+        userId: user.userId,
+        collectionName,
+        ...(components ? { components } : {}),
+        props,
+        ...(setDead.length > 0 ? { dead: setDead } : {}),
+      });
+      return { 'Cache-Control': 'no-cache' };
+    };
   }
 
   async open(exchange: DavExchange): Promise<MemberCollection> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ContactFoldersDelete, ContactFoldersUpdate, ContactSyncChanges, type ContactChange, type ContactObject, type SyncPosition } from '@davmesh/contracts';
+import { ContactFoldersCreate, ContactFoldersDelete, ContactFoldersUpdate, ContactSyncChanges, type ContactChange, type ContactObject, type SyncPosition } from '@davmesh/contracts';
 import { carddav, type XmlElement } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { unwrap } from '../http/reply-errors';
@@ -19,6 +19,10 @@ export class CarddavCollections implements CollectionStore {
   readonly multiget = carddav('addressbook-multiget');
   readonly deletable = ['addressbook'] as const;
   readonly updatable = ['addressbook'] as const;
+  readonly creatable = 'addressbook';
+  readonly creationMethods = ['MKCOL'];
+  /** A plain MKCOL makes an address book too. */
+  readonly mkcolResourcetype = 'optional';
 
   constructor(
     @Inject(CarddavResources) private readonly resources: CarddavResources,
@@ -52,6 +56,25 @@ export class CarddavCollections implements CollectionStore {
       unwrap(await this.bus.request(ContactFoldersUpdate, request));
     };
     return { href: view.href, apply };
+  }
+
+  /** With displayname, description and dead properties. */
+  async forCreation(exchange: DavExchange): Promise<(update: CollectionUpdate) => Promise<Record<string, string>>> {
+    const { resource, user } = exchange;
+    const segment = resource.kind === 'addressbook' ? resource.segment : '';
+    if ((await this.resources.open(exchange)).find(segment)) throw new DavHttpError(405, 'the address book exists already');
+    return async ({ change: { displayName, description }, setDead }) => {
+      const request = {
+        userId: user.userId,
+        contextId: user.contextId,
+        slug: segment,
+        ...(displayName ? { displayName } : {}),
+        ...(description ? { description } : {}),
+        ...(setDead.length > 0 ? { dead: setDead } : {}),
+      };
+      unwrap(await this.bus.request(ContactFoldersCreate, request));
+      return {};
+    };
   }
 
   async open(exchange: DavExchange): Promise<MemberCollection> {

@@ -104,6 +104,16 @@ export interface CollectionStore {
   readonly updatable: readonly ResourceKind[];
   /** The request's collection, listed afresh, for PROPPATCH: where it answers, and how an accepted update is applied (in one transaction). */
   forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }>;
+  /** The collection kind MKCOL (RFC 5689) makes, and the other methods that make one (MKCALENDAR). */
+  readonly creatable: ResourceKind;
+  readonly creationMethods: readonly string[];
+  /** What an extended MKCOL's DAV:resourcetype must be: the protocol's (a calendar home holds calendars only), or none it refuses. */
+  readonly mkcolResourcetype: 'required' | 'optional';
+  /**
+   * Lists afresh and refuses a name taken (405); answers how to make the collection from an
+   * accepted body, and the headers of its 201.
+   */
+  forCreation(exchange: DavExchange): Promise<(update: CollectionUpdate) => Promise<Record<string, string>>>;
   /** The request's collection (404 when the user has none of that name). */
   open(exchange: DavExchange): Promise<MemberCollection>;
   /** The request's collection for a sync from `since` (undefined: initial); DAV:valid-sync-token for a token not of it. */
