@@ -6,7 +6,7 @@ import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type PropertyContext } from '../properties/property';
 import { ReportRegistry } from '../reports/report-registry';
 import { onePage, type PropfindNode, type ResourceTree } from '../resources/adapters';
-import { visiblePrincipalUser } from '../resources/principal-user';
+import { visiblePrincipalUser } from './principal-user';
 import { principalCollectionMember, type Resource } from '../resources/resource';
 
 /** The root, the principal collections (Depth 1: the one member a user sees) and the principals. */

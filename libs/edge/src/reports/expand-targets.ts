@@ -3,7 +3,7 @@ import { type EffectiveConfig, type User } from '@davmesh/contracts';
 import { type CaldavScope, type CaldavScopes } from '../caldav/caldav-scope';
 import { collectionContext } from '../caldav/calendar-context';
 import { type PropertyContext } from '../properties/property';
-import { visiblePrincipalUser } from '../resources/principal-user';
+import { visiblePrincipalUser } from '../principals/principal-user';
 import { type Resource } from '../resources/resource';
 import { type ReportRegistry } from './report-registry';
 

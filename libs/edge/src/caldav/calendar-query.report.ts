@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsQuery } from '@davmesh/contracts';
 import { caldav, dav, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
-import { calendarLimits } from '../caldav/calendar-limits';
-import { CaldavResources } from '../caldav/caldav-resources';
-import { calendarObjectContext } from '../caldav/calendar-context';
-import { calendarReportProps, parseCalendarFilter } from '../caldav/calendar-query-request';
+import { calendarLimits } from './calendar-limits';
+import { CaldavResources } from './caldav-resources';
+import { calendarObjectContext } from './calendar-context';
+import { calendarReportProps, parseCalendarFilter } from './calendar-query-request';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
-import { type DavReport } from './dav-report';
-import { startMultistatus } from './report-request';
+import { type DavReport } from '../reports/dav-report';
+import { startMultistatus } from '../reports/report-request';
 
 const PAGE = 200;
 

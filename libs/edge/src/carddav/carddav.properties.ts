@@ -1,8 +1,8 @@
 import { calserver, carddav, dav, el, firstChild } from '@davmesh/dav';
 import { convertVCard } from '@davmesh/vcard';
-import { MAX_VCARD_BYTES } from '../carddav/vcard-media';
-import { privileges } from './privileges';
-import { type LiveProperty } from './property';
+import { MAX_VCARD_BYTES } from './vcard-media';
+import { privileges } from '../properties/privileges';
+import { type LiveProperty } from '../properties/property';
 
 const COLLECTIONS = ['addressbook', 'aggregated-addressbook'] as const;
 const CARDDAV_COLLECTIONS = ['addressbook-home', ...COLLECTIONS] as const;

@@ -5,7 +5,7 @@ import { DavHttpError } from '../http/dav-exchange';
 import { parseDepth } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
 import { principalPath } from '../resources/resource';
-import { type ReportRegistry } from './report-registry';
+import { type ReportRegistry } from '../reports/report-registry';
 
 /** What principal-property-search compares (RFC 3744 9.5 advertises them); all are on the own principal. */
 export const SEARCHABLE_PRINCIPAL_PROPERTIES: { name: QName; description: string }[] = [

@@ -5,10 +5,10 @@ import { dav, type XmlElement } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
-import { type DavReport } from './dav-report';
+import { type DavReport } from '../reports/dav-report';
 import { matchesSearch, ownPrincipalContext, readPropertySearches, requireDepthZero } from './principal-search';
-import { ReportRegistry } from './report-registry';
-import { reportProps, startMultistatus } from './report-request';
+import { ReportRegistry } from '../reports/report-registry';
+import { reportProps, startMultistatus } from '../reports/report-request';
 
 /**
  * RFC 3744 9.4 on the principal collections, as Apple Calendar and Evolution send it to find

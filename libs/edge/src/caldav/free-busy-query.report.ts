@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFreeBusy } from '@davmesh/contracts';
 import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
-import { calendarLimits } from '../caldav/calendar-limits';
-import { CaldavResources } from '../caldav/caldav-resources';
-import { closedRange } from '../caldav/calendar-query-request';
-import { renderFreeBusy } from '../caldav/free-busy-body';
+import { calendarLimits } from './calendar-limits';
+import { CaldavResources } from './caldav-resources';
+import { closedRange } from './calendar-query-request';
+import { renderFreeBusy } from './free-busy-body';
 import { preconditionError } from '../http/reply-errors';
 import { type DavExchange } from '../http/dav-exchange';
-import { type DavReport } from './dav-report';
+import { type DavReport } from '../reports/dav-report';
 
 /** RFC 4791 7.10: the calendar's busy time in a range, as one VFREEBUSY (200 text/calendar, not a multistatus). */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { dav, el, renderDocument } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { DAV_COMPLIANCE } from '../http/dav-headers';
-import { type DavReport } from './dav-report';
+import { type DavReport } from '../reports/dav-report';
 import { requireDepthZero, SEARCHABLE_PRINCIPAL_PROPERTIES } from './principal-search';
 
 /** RFC 3744 9.5: the properties principal-property-search compares, each with a description. */

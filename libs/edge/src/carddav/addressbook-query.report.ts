@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactObjectsQuery, type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
 import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
-import { CarddavResources } from '../carddav/carddav-resources';
+import { CarddavResources } from './carddav-resources';
 import { preconditionError, unwrap } from '../http/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
-import { type DavReport } from './dav-report';
-import { objectContext, reportProps, startMultistatus } from './report-request';
+import { type DavReport } from '../reports/dav-report';
+import { reportProps, startMultistatus } from '../reports/report-request';
+import { objectContext } from './contact-context';
 import { dav } from '@davmesh/dav';
 
 const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);

@@ -1,7 +1,7 @@
 import { caldav, calserver, carddav, dav, el } from '@davmesh/dav';
 import { principalPath } from '../resources/resource';
-import { privileges } from './privileges';
-import { type LiveProperty } from './property';
+import { privileges } from '../properties/privileges';
+import { type LiveProperty } from '../properties/property';
 
 const PRINCIPAL_AND_ROOT = ['root', 'principal'] as const;
 const PRINCIPAL_COLLECTIONS = ['principal-collection'] as const;

@@ -1,8 +1,8 @@
 import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
 import { caldav, calserver, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
-import { calendarContentType, MAX_ICALENDAR_BYTES } from '../caldav/calendar-media';
-import { privileges } from './privileges';
-import { type LiveProperty } from './property';
+import { calendarContentType, MAX_ICALENDAR_BYTES } from './calendar-media';
+import { privileges } from '../properties/privileges';
+import { type LiveProperty } from '../properties/property';
 
 const apple = (local: string) => ({ ns: NS.APPLE, local });
 const HOME_AND_CALENDARS = ['calendar-home', 'calendar'] as const;
