@@ -26,36 +26,36 @@ export class CaldavMembers implements MemberStore {
   }
 
   /** Under the client's name; validated and stored by the calendar service, or refused with nothing stored. */
-  async writer(exchange: DavExchange): Promise<(ical: string) => Promise<StoredMember>> {
-    const { resource, user } = exchange;
+  async writer(exchange: DavExchange, member: MemberResource): Promise<(ical: string) => Promise<StoredMember>> {
+    const { user } = exchange;
     const scope = await this.resources.openFor(exchange);
-    const view = this.resources.collection(scope, resource);
+    const view = this.resources.collection(scope, member);
     // The body is stored byte for byte, so its ETag is the one a GET will answer.
     return (ical) =>
       this.resources.call(
         CalendarObjectsPut,
-        { userId: user.userId, folderId: view.folder.folderId, name: nameOf(resource), ical, precondition: writePrecondition(exchange), limits: calendarLimits(scope.config) },
+        { userId: user.userId, folderId: view.folder.folderId, name: member.name, ical, precondition: writePrecondition(exchange), limits: calendarLimits(scope.config) },
         scope.hrefOf,
       );
   }
 
   /** If-Match is decided in the calendar service's transaction. */
-  async delete(exchange: DavExchange): Promise<void> {
-    const { resource, user } = exchange;
-    const view = this.resources.collection(await this.resources.openFor(exchange), resource);
-    await this.resources.call(CalendarObjectsDelete, { userId: user.userId, folderId: view.folder.folderId, name: nameOf(resource), precondition: writePrecondition(exchange) });
+  async delete(exchange: DavExchange, member: MemberResource): Promise<void> {
+    const { user } = exchange;
+    const view = this.resources.collection(await this.resources.openFor(exchange), member);
+    await this.resources.call(CalendarObjectsDelete, { userId: user.userId, folderId: view.folder.folderId, name: member.name, precondition: writePrecondition(exchange) });
   }
 
   /** To another of the user's calendars, or to another name. */
-  async move(exchange: DavExchange, destination: MemberResource, overwrite: boolean): Promise<StoredMember> {
-    const { resource, user } = exchange;
-    const scope = await this.resources.openFor(exchange, [resource, destination]);
-    const source = this.resources.collection(scope, resource);
+  async move(exchange: DavExchange, member: MemberResource, destination: MemberResource, overwrite: boolean): Promise<StoredMember> {
+    const { user } = exchange;
+    const scope = await this.resources.openFor(exchange, [member, destination]);
+    const source = this.resources.collection(scope, member);
     const target = this.resources.collection(scope, destination);
     const request = {
       userId: user.userId,
       folderId: source.folder.folderId,
-      name: nameOf(resource),
+      name: member.name,
       toFolderId: target.folder.folderId,
       toName: destination.name,
       overwrite,
@@ -63,8 +63,4 @@ export class CaldavMembers implements MemberStore {
     };
     return this.resources.call(CalendarObjectsMove, request, scope.hrefOf);
   }
-}
-
-function nameOf(resource: DavExchange['resource']): string {
-  return resource.kind === 'calendar-object' ? resource.name : '';
 }

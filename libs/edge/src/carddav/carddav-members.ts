@@ -42,17 +42,17 @@ export class CarddavMembers implements MemberStore {
   }
 
   /** Into the aggregated collection a new vCard lands in the personal folder. */
-  async writer(exchange: DavExchange): Promise<(vcard: string) => Promise<StoredMember>> {
-    const { resource, user } = exchange;
+  async writer(exchange: DavExchange, member: MemberResource): Promise<(vcard: string) => Promise<StoredMember>> {
+    const { user } = exchange;
     const scope = await this.resources.openFor(exchange);
-    const view = this.resources.collection(scope, resource);
+    const view = this.resources.collection(scope, member);
     return async (vcard) => {
       const { limits } = await this.serverSettings.current();
       return unwrap(
         await this.bus.request(ContactObjectsPut, {
           ...callerOf(user),
           folderId: view.targetFolderId,
-          name: nameOf(resource),
+          name: member.name,
           vcard,
           ...(view.kind === 'aggregated' ? { replaceIn: view.folderIds } : {}),
           precondition: writePrecondition(exchange),
@@ -65,24 +65,24 @@ export class CarddavMembers implements MemberStore {
   }
 
   /** If-Match is decided in the contacts service's transaction. */
-  async delete(exchange: DavExchange): Promise<void> {
-    const { resource, user } = exchange;
-    const view = this.resources.collection(await this.resources.openFor(exchange), resource);
-    const request = { ...callerOf(user), folderIds: view.folderIds, name: nameOf(resource), precondition: writePrecondition(exchange) };
+  async delete(exchange: DavExchange, member: MemberResource): Promise<void> {
+    const { user } = exchange;
+    const view = this.resources.collection(await this.resources.openFor(exchange), member);
+    const request = { ...callerOf(user), folderIds: view.folderIds, name: member.name, precondition: writePrecondition(exchange) };
     unwrap(await this.bus.request(ContactObjectsDelete, request));
   }
 
   /** To another address book (or name) of the same user. */
-  async move(exchange: DavExchange, destination: MemberResource, overwrite: boolean): Promise<StoredMember> {
-    const { resource, user } = exchange;
-    const scope = await this.resources.openFor(exchange, [resource, destination]);
-    const source = this.resources.collection(scope, resource);
+  async move(exchange: DavExchange, member: MemberResource, destination: MemberResource, overwrite: boolean): Promise<StoredMember> {
+    const { user } = exchange;
+    const scope = await this.resources.openFor(exchange, [member, destination]);
+    const source = this.resources.collection(scope, member);
     const target = this.resources.collection(scope, destination);
     return unwrap(
       await this.bus.request(ContactObjectsMove, {
         ...callerOf(user),
         folderIds: source.folderIds,
-        name: nameOf(resource),
+        name: member.name,
         toFolderId: target.targetFolderId,
         toName: destination.name,
         overwrite,
@@ -95,8 +95,4 @@ export class CarddavMembers implements MemberStore {
 
 function callerOf(user: User): { userId: number; contextId: number } {
   return { userId: user.userId, contextId: user.contextId };
-}
-
-function nameOf(resource: DavExchange['resource']): string {
-  return resource.kind === 'contact' ? resource.name : '';
 }

@@ -18,7 +18,10 @@ export class DeleteMethod implements DavMethod {
     const { response, resource } = exchange;
     const collections = this.adapters.find((a) => a.collections.deletable.includes(resource.kind))?.collections;
     if (collections) await collections.delete(exchange);
-    else await memberStoreOf(this.adapters, resource).store.delete(exchange);
+    else {
+      const { store, member } = memberStoreOf(this.adapters, resource);
+      await store.delete(exchange, member);
+    }
     response.statusCode = 204;
     response.setHeader('Content-Length', '0');
     response.end();

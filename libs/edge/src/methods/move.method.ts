@@ -27,6 +27,6 @@ export class MoveMethod implements DavMethod {
     const destination = resolveDestination(request, settings.prefix, settings.proxyPrefix);
     if (destination?.kind !== member.kind) throw new DavHttpError(400, store.messages.badDestination);
     const overwrite = String(request.headers['overwrite'] ?? 'T').toUpperCase() !== 'F';
-    answerStored(response, await store.move(exchange, destination, overwrite));
+    answerStored(response, await store.move(exchange, member, destination, overwrite));
   }
 }

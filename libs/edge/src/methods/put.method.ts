@@ -20,8 +20,8 @@ export class PutMethod implements DavMethod {
 
   async handle(exchange: DavExchange): Promise<void> {
     const { request, response } = exchange;
-    const { store } = memberStoreOf(this.adapters, exchange.resource);
-    const write = await store.writer(exchange);
+    const { store, member } = memberStoreOf(this.adapters, exchange.resource);
+    const write = await store.writer(exchange, member);
     if (!store.body.accepts(request)) throw preconditionError(403, store.body.unsupported);
     let body: string;
     try {

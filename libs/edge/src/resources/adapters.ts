@@ -50,9 +50,9 @@ export interface MemberStore {
    * Looks up the member's collection (404 when the user has none of that name) and answers
    * how to store a body there, under the request's conditions.
    */
-  writer(exchange: DavExchange): Promise<(body: string) => Promise<StoredMember>>;
-  delete(exchange: DavExchange): Promise<void>;
-  move(exchange: DavExchange, destination: MemberResource, overwrite: boolean): Promise<StoredMember>;
+  writer(exchange: DavExchange, member: MemberResource): Promise<(body: string) => Promise<StoredMember>>;
+  delete(exchange: DavExchange, member: MemberResource): Promise<void>;
+  move(exchange: DavExchange, member: MemberResource, destination: MemberResource, overwrite: boolean): Promise<StoredMember>;
 }
 
 /** One member with the property context a REPORT or PROPFIND describes it in. */
