@@ -6,3 +6,4 @@ export * from './multistatus';
 export * from './dav-error';
 export * from './property-update';
 export * from './conditional-request';
+export * from './conditions';

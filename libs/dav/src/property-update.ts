@@ -1,5 +1,6 @@
 import { type DeadProperty } from '@davmesh/contracts';
 import { type Propstat } from './multistatus';
+import { Condition } from './conditions';
 import { dav, qnameKey, sameName, type QName } from './names';
 import { childrenNamed, type XmlElement } from './xml-parse';
 import { outerXml } from './xml-writer';
@@ -44,7 +45,7 @@ export interface PropertyUpdate<Change> {
   refused: PropertyRefusal[];
 }
 
-const PROTECTED = dav('cannot-modify-protected-property');
+const PROTECTED = Condition.CannotModifyProtectedProperty;
 
 /**
  * RFC 4918 9.2: the instructions in document order, all or nothing. A protected property is

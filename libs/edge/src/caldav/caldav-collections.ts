@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
-import { caldav, dav, type XmlElement } from '@davmesh/dav';
+import { caldav, type XmlElement, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
 import { preconditionError } from '../http/reply-errors';
@@ -49,7 +49,7 @@ export class CaldavCollections implements CollectionStore {
   async forCreation(exchange: DavExchange): Promise<(update: CollectionUpdate) => Promise<Record<string, string>>> {
     const { resource, user } = exchange;
     const collectionName = resource.kind === 'calendar' ? resource.segment : '';
-    if ((await this.resources.open(exchange)).find(collectionName)) throw preconditionError(405, dav('resource-must-be-null'));
+    if ((await this.resources.open(exchange)).find(collectionName)) throw preconditionError(405, Condition.ResourceMustBeNull);
     return async ({ change: { components, ...props }, setDead }) => {
       await this.resources.call(CalendarFoldersCreate, {
         userId: user.userId,
@@ -75,7 +75,7 @@ export class CaldavCollections implements CollectionStore {
   async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>> {
     const { scope, view } = await this.calendarOf(exchange);
     const folderId = view.folder.folderId;
-    if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, dav('valid-sync-token'));
+    if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, Condition.ValidSyncToken);
     const sinceRevision = since ? { sinceRevision: since[folderId] } : {};
     return {
       href: view.href,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsDelete, CalendarObjectsMove, CalendarObjectsPut } from '@davmesh/contracts';
-import { caldav } from '@davmesh/dav';
+import { Condition } from '@davmesh/dav';
 import { writePrecondition, type Representation } from '../http/conditional-headers';
 import { type DavExchange } from '../http/dav-exchange';
 import { type MemberResource, type MemberStore, type StoredMember } from '../resources/adapters';
@@ -13,7 +13,7 @@ import { calendarContentType, isCalendarMediaType, MAX_ICALENDAR_BYTES } from '.
 export class CaldavMembers implements MemberStore {
   readonly kind = 'calendar-object';
   readonly messages = { notFound: 'no such calendar object', badDestination: 'Destination must name a calendar object' };
-  readonly body = { accepts: isCalendarMediaType, unsupported: caldav('supported-calendar-data'), maxBytes: MAX_ICALENDAR_BYTES, tooLarge: caldav('max-resource-size') };
+  readonly body = { accepts: isCalendarMediaType, unsupported: Condition.SupportedCalendarData, maxBytes: MAX_ICALENDAR_BYTES, tooLarge: Condition.CalendarMaxResourceSize };
 
   constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
 

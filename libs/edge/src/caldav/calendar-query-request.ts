@@ -6,7 +6,7 @@ import {
   type CompFilter,
   type TimeRange,
 } from '@davmesh/contracts';
-import { caldav, childrenNamed, dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
+import { caldav, childrenNamed, dav, firstChild, type PropfindRequest, type XmlElement, Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 import { calendarDataSelection } from './calendar-data-selection';
 import { isSupportedCalendarData } from './calendar-media';
@@ -21,7 +21,7 @@ export function calendarReportProps(body: XmlElement): { propfind: PropfindReque
   const prop = firstChild(body, dav('prop'));
   if (!prop) return { propfind: { kind: 'allprop', include: [] }, calendarData: {}, wantsData: false };
   const data = firstChild(prop, caldav('calendar-data'));
-  if (data && !isSupportedCalendarData(data)) throw preconditionError(403, caldav('supported-calendar-data'));
+  if (data && !isSupportedCalendarData(data)) throw preconditionError(403, Condition.SupportedCalendarData);
   const calendarData: CalendarDataShape = {};
   const expand = data && firstChild(data, caldav('expand'));
   if (expand) calendarData.expand = closedRange(expand);
@@ -35,35 +35,35 @@ export function calendarReportProps(body: XmlElement): { propfind: PropfindReque
 /** RFC 4791 9.9 UTC date-time (`20060104T000000Z`) → ISO instant; 400-class refusal for anything else. */
 export function icalUtcToIso(value: string): string {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value.trim());
-  if (!match) throw preconditionError(403, caldav('valid-filter'));
+  if (!match) throw preconditionError(403, Condition.ValidFilter);
   const [, y, mo, d, h, mi, s] = match;
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
-  if (Number.isNaN(Date.parse(iso))) throw preconditionError(403, caldav('valid-filter'));
+  if (Number.isNaN(Date.parse(iso))) throw preconditionError(403, Condition.ValidFilter);
   return iso;
 }
 
 function timeRangeOf(element: XmlElement): TimeRange {
   const { start, end } = element.attributes;
-  if (start === undefined && end === undefined) throw preconditionError(403, caldav('valid-filter'));
+  if (start === undefined && end === undefined) throw preconditionError(403, Condition.ValidFilter);
   return { ...(start !== undefined ? { start: icalUtcToIso(start) } : {}), ...(end !== undefined ? { end: icalUtcToIso(end) } : {}) };
 }
 
 export function closedRange(element: XmlElement): { start: string; end: string } {
   const { start, end } = timeRangeOf(element);
-  if (!start || !end) throw preconditionError(403, caldav('valid-filter'));
+  if (!start || !end) throw preconditionError(403, Condition.ValidFilter);
   return { start, end };
 }
 
 /** CALDAV:filter → the contract's CompFilter (its top comp-filter, which must be VCALENDAR). */
 export function parseCalendarFilter(filter: XmlElement | undefined): CompFilter {
   const top = filter && childrenNamed(filter, caldav('comp-filter'));
-  if (!top || top.length !== 1 || top[0].attributes['name']?.toUpperCase() !== 'VCALENDAR') throw preconditionError(403, caldav('valid-filter'));
+  if (!top || top.length !== 1 || top[0].attributes['name']?.toUpperCase() !== 'VCALENDAR') throw preconditionError(403, Condition.ValidFilter);
   return compFilter(top[0]);
 }
 
 function nameOf(element: XmlElement): string {
   const name = element.attributes['name'];
-  if (!name) throw preconditionError(403, caldav('valid-filter'));
+  if (!name) throw preconditionError(403, Condition.ValidFilter);
   return name.toUpperCase();
 }
 
@@ -101,7 +101,7 @@ function paramFilter(element: XmlElement): CalendarParamFilter {
 /** RFC 4791 9.7.5: substring match, i;ascii-casemap unless the client names another collation. */
 function textMatch(element: XmlElement): CalendarTextMatch {
   const collation = element.attributes['collation'] ?? 'i;ascii-casemap';
-  if (!COLLATIONS.has(collation)) throw preconditionError(403, caldav('supported-collation'));
+  if (!COLLATIONS.has(collation)) throw preconditionError(403, Condition.CalendarSupportedCollation);
   return {
     value: element.text,
     collation: collation as CalendarTextMatch['collation'],

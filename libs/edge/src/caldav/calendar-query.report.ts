@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarObjectsQuery } from '@davmesh/contracts';
-import { caldav, dav, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { caldav, el, encodeHref, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { calendarLimits } from './calendar-limits';
 import { CaldavResources } from './caldav-resources';
 import { calendarObjectContext } from './calendar-context';
@@ -56,7 +56,7 @@ export class CalendarQueryReport implements DavReport {
       if (!more) break;
       const next = room > 0 ? await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor }).catch(beyondLimits) : undefined;
       if (!next) {
-        await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+        await writer.write(writer.status(encodeHref(view.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
         break;
       }
       page = next;

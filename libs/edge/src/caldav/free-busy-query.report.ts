@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarFreeBusy } from '@davmesh/contracts';
-import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
+import { caldav, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { calendarLimits } from './calendar-limits';
 import { CaldavResources } from './caldav-resources';
 import { closedRange } from './calendar-query-request';
@@ -21,7 +21,7 @@ export class FreeBusyQueryReport implements DavReport {
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
     const range = firstChild(body, caldav('time-range'));
-    if (!range) throw preconditionError(403, caldav('valid-filter'));
+    if (!range) throw preconditionError(403, Condition.ValidFilter);
     const { start, end } = closedRange(range);
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, exchange.resource);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactObjectsQuery, type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
-import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement } from '@davmesh/dav';
+import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { CarddavResources } from './carddav-resources';
 import { preconditionError, unwrap } from '../http/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
@@ -11,7 +11,6 @@ import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
 import { reportProps, startMultistatus } from '../reports/report-request';
 import { objectContext } from './contact-context';
-import { dav } from '@davmesh/dav';
 
 const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);
 const MATCH_TYPES = new Set(['equals', 'contains', 'starts-with', 'ends-with']);
@@ -47,7 +46,7 @@ export class AddressbookQueryReport implements DavReport {
       );
       for (const contact of page.items) {
         if (limit !== undefined && written >= limit) {
-          await writer.write(writer.status(encodeHref(view.href), 507, el(dav('number-of-matches-within-limits'))));
+          await writer.write(writer.status(encodeHref(view.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
           writer.end();
           return;
         }
@@ -71,7 +70,7 @@ function parseFilter(element: XmlElement | undefined): AddressbookFilter {
 
 function parsePropFilter(element: XmlElement): PropFilter {
   const name = element.attributes['name'];
-  if (!name) throw preconditionError(403, carddav('supported-filter'));
+  if (!name) throw preconditionError(403, Condition.SupportedFilter);
   return {
     name,
     test: element.attributes['test'] === 'allof' ? 'allof' : 'anyof',
@@ -83,7 +82,7 @@ function parsePropFilter(element: XmlElement): PropFilter {
 
 function parseParamFilter(element: XmlElement): ParamFilter {
   const name = element.attributes['name'];
-  if (!name) throw preconditionError(403, carddav('supported-filter'));
+  if (!name) throw preconditionError(403, Condition.SupportedFilter);
   const textMatch = firstChild(element, carddav('text-match'));
   return {
     name,
@@ -94,9 +93,9 @@ function parseParamFilter(element: XmlElement): ParamFilter {
 
 function parseTextMatch(element: XmlElement): TextMatch {
   const collation = element.attributes['collation'] ?? 'i;unicode-casemap';
-  if (!COLLATIONS.has(collation)) throw preconditionError(403, carddav('supported-collation'));
+  if (!COLLATIONS.has(collation)) throw preconditionError(403, Condition.AddressbookSupportedCollation);
   const matchType = element.attributes['match-type'] ?? 'contains';
-  if (!MATCH_TYPES.has(matchType)) throw preconditionError(403, carddav('supported-filter'));
+  if (!MATCH_TYPES.has(matchType)) throw preconditionError(403, Condition.SupportedFilter);
   return {
     value: element.text,
     collation: collation as TextMatch['collation'],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactObjectsDelete, ContactObjectsMove, ContactObjectsPut, type User } from '@davmesh/contracts';
-import { carddav } from '@davmesh/dav';
+import { Condition } from '@davmesh/dav';
 import { convertVCard, vcardVersionOf } from '@davmesh/vcard';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { representationEtag, writePrecondition, type Representation } from '../http/conditional-headers';
@@ -16,7 +16,7 @@ import { acceptedVersion, isVCardMediaType, MAX_VCARD_BYTES } from './vcard-medi
 export class CarddavMembers implements MemberStore {
   readonly kind = 'contact';
   readonly messages = { notFound: 'no such contact', badDestination: 'Destination must name a contact resource' };
-  readonly body = { accepts: isVCardMediaType, unsupported: carddav('supported-address-data'), maxBytes: MAX_VCARD_BYTES, tooLarge: carddav('max-resource-size') };
+  readonly body = { accepts: isVCardMediaType, unsupported: Condition.SupportedAddressData, maxBytes: MAX_VCARD_BYTES, tooLarge: Condition.AddressbookMaxResourceSize };
 
   constructor(
     @Inject(CarddavResources) private readonly resources: CarddavResources,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caldav, dav, type QName } from '@davmesh/dav';
+import { caldav, dav, type QName, Condition } from '@davmesh/dav';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { preconditionError } from '../http/reply-errors';
@@ -41,7 +41,7 @@ abstract class CollectionCreationMethod implements DavMethod {
     const settings = await this.serverSettings.current();
     const update = await readCollectionUpdate(request, settings, this.properties, { kind: resource.kind, root: this.request, creating: true });
     const resourcetype = this.resourcetype(collections);
-    if (resourcetype !== 'unchecked' && !validResourcetype(update, resourcetype === 'required')) throw preconditionError(403, dav('valid-resourcetype'));
+    if (resourcetype !== 'unchecked' && !validResourcetype(update, resourcetype === 'required')) throw preconditionError(403, Condition.ValidResourcetype);
     const refusal = refuseCreation(update, this.response);
     if (refusal) throw refusal;
     const headers = await create(update);

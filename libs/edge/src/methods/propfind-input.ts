@@ -1,5 +1,5 @@
 import { type IncomingMessage } from 'node:http';
-import { dav, parsePropfind, renderDavError, type PropfindRequest } from '@davmesh/dav';
+import { parsePropfind, renderDavError, type PropfindRequest, Condition } from '@davmesh/dav';
 import { DavHttpError } from '../http/dav-exchange';
 import { parseDepth, wantsMinimal } from '../http/dav-headers';
 import { readXmlText, type XmlBodyLimits } from '../http/request-body';
@@ -20,7 +20,7 @@ export async function readPropfindInput(request: IncomingMessage, limits: XmlBod
   const depth = parseDepth(request.headers['depth'], '1');
   if (depth === undefined) throw new DavHttpError(400, 'Depth must be 0, 1 or infinity');
   if (depth === 'infinity') {
-    throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(dav('propfind-finite-depth')));
+    throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(Condition.PropfindFiniteDepth));
   }
   const propfind = await parsePropfind(await readXmlText(request, limits), limits);
   return { depth, propfind, minimal: wantsMinimal(request) };

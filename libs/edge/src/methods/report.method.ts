@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { dav } from '@davmesh/dav';
+import { Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { type DavExchange } from '../http/dav-exchange';
@@ -21,7 +21,7 @@ export class ReportMethod implements DavMethod {
   async handle(exchange: DavExchange): Promise<void> {
     const body = await readXmlDocument(exchange.request, xmlBodyLimits(await this.serverSettings.current()));
     const report = this.reports.find(body.name, exchange.resource.kind);
-    if (!report) throw preconditionError(403, dav('supported-report'));
+    if (!report) throw preconditionError(403, Condition.SupportedReport);
     await report.run(exchange, body);
   }
 }

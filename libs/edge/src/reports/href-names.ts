@@ -1,11 +1,11 @@
 import { type EffectiveConfig } from '@davmesh/contracts';
-import { dav, type XmlElement, childrenNamed } from '@davmesh/dav';
+import { dav, type XmlElement, childrenNamed, Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 
 /** A multiget's hrefs as written, refused whole (403 number-of-matches-within-limits) beyond davmesh.limits.multigetHrefs. */
 export function multigetHrefs(body: XmlElement, config: EffectiveConfig): string[] {
   const hrefs = childrenNamed(body, dav('href'));
-  if (hrefs.length > Number(config.values['davmesh.limits.multigetHrefs'].value)) throw preconditionError(403, dav('number-of-matches-within-limits'));
+  if (hrefs.length > Number(config.values['davmesh.limits.multigetHrefs'].value)) throw preconditionError(403, Condition.NumberOfMatchesWithinLimits);
   return hrefs.map((h) => h.text.trim());
 }
 

@@ -1,4 +1,4 @@
-import { dav, el, encodeHref, type XmlElement } from '@davmesh/dav';
+import { dav, el, encodeHref, type XmlElement, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
@@ -50,7 +50,7 @@ export class SyncCollectionReport implements DavReport {
       if (described.has(change.name)) continue;
       await writer.write(change.context ? describe(change.context) : writer.status(encodeHref(`${collection.href}${change.name}`), 404));
     }
-    if (truncated) await writer.write(writer.status(encodeHref(collection.href), 507, el(dav('number-of-matches-within-limits'))));
+    if (truncated) await writer.write(writer.status(encodeHref(collection.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
     writer.end([el(dav('sync-token'), syncToken)]);
   }
 }

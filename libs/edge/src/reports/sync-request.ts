@@ -1,5 +1,5 @@
 import { type SyncPosition } from '@davmesh/contracts';
-import { dav, firstChild, type XmlElement } from '@davmesh/dav';
+import { dav, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 import { decodeSyncToken } from './sync-token';
 
@@ -7,7 +7,7 @@ import { decodeSyncToken } from './sync-token';
 export function readSyncRequest(body: XmlElement, maxPage: number): { since: SyncPosition | undefined; limit: number } {
   const since = decodeSyncToken(firstChild(body, dav('sync-token'))?.text ?? '');
   const level = firstChild(body, dav('sync-level'))?.text.trim();
-  if (level !== undefined && level !== '1') throw preconditionError(403, dav('valid-sync-level'));
+  if (level !== undefined && level !== '1') throw preconditionError(403, Condition.ValidSyncLevel);
   const nresults = firstChild(firstChild(body, dav('limit')) ?? body, dav('nresults'))?.text.trim();
   const limit = nresults && /^\d+$/.test(nresults) && Number(nresults) > 0 ? Math.min(Number(nresults), maxPage) : maxPage;
   return { since, limit };

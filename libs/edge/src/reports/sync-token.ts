@@ -1,5 +1,5 @@
 import { type SyncPosition } from '@davmesh/contracts';
-import { dav } from '@davmesh/dav';
+import { Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 
 const TOKEN_PREFIX = 'http://davmesh.org/ns/sync/';
@@ -14,7 +14,7 @@ export function encodeSyncToken(position: SyncPosition): string {
 export function decodeSyncToken(token: string): SyncPosition | undefined {
   const trimmed = token.trim();
   if (trimmed === '') return undefined;
-  const invalid = () => preconditionError(403, dav('valid-sync-token'));
+  const invalid = () => preconditionError(403, Condition.ValidSyncToken);
   if (!trimmed.startsWith(TOKEN_PREFIX)) throw invalid();
   const body = trimmed.slice(TOKEN_PREFIX.length);
   const position: SyncPosition = {};

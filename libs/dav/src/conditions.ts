@@ -1,0 +1,27 @@
+import { caldav, carddav, dav, type QName } from './names';
+
+/**
+ * The pre- and postconditions the server names in a DAV:error body (RFC 4918 16, RFC 3253,
+ * RFC 5689, RFC 6578; RFC 4791 and RFC 6352 each in their namespace), so none is spelled
+ * as a string where it is raised.
+ */
+export const Condition = {
+  CannotModifyProtectedProperty: dav('cannot-modify-protected-property'),
+  NumberOfMatchesWithinLimits: dav('number-of-matches-within-limits'),
+  PropfindFiniteDepth: dav('propfind-finite-depth'),
+  ResourceMustBeNull: dav('resource-must-be-null'),
+  SupportedReport: dav('supported-report'),
+  ValidResourcetype: dav('valid-resourcetype'),
+  ValidSyncLevel: dav('valid-sync-level'),
+  ValidSyncToken: dav('valid-sync-token'),
+  CalendarMaxResourceSize: caldav('max-resource-size'),
+  CalendarSupportedCollation: caldav('supported-collation'),
+  SupportedCalendarData: caldav('supported-calendar-data'),
+  ValidFilter: caldav('valid-filter'),
+  AddressbookMaxResourceSize: carddav('max-resource-size'),
+  AddressbookSupportedCollation: carddav('supported-collation'),
+  SupportedAddressData: carddav('supported-address-data'),
+  SupportedFilter: carddav('supported-filter'),
+} as const satisfies Record<string, QName>;
+
+export type Condition = (typeof Condition)[keyof typeof Condition];
