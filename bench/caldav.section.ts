@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { loadSettings, startNode } from '@davmesh/runtime';
 import { createTestDatabase, randomSubjectPrefix, TEST_NATS_URL } from '@davmesh/testing';
 import { basicTarget, benchCalendar, makeCalendar } from './caldav.bench';
 import { davRequest, GETETAG, inParallel } from './http-timing';
-import { fmt, table, withRadicale, type BenchRun } from './peers';
+import { fmt, table, withRadicale, withXandikos, type BenchRun } from './peers';
 import { type BenchArgs, type BenchModule } from './run';
 
 const root = join(__dirname, '..');
@@ -77,20 +77,6 @@ async function distributedRun(objects: number): Promise<BenchRun & { edgePeakMiB
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await database.drop().catch(() => undefined);
-  }
-}
-
-async function withXandikos<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
-  if (spawnSync('xandikos', ['--help']).status !== 0) return undefined;
-  const storage = mkdtempSync(join(tmpdir(), 'xandikos-bench-'));
-  const child = spawn('xandikos', ['--defaults', '-d', storage, '-l', '127.0.0.1', '-p', '8090', '--current-user-principal', '/bench'], { stdio: 'ignore' });
-  try {
-    const url = 'http://127.0.0.1:8090';
-    for (let i = 0; i < 100 && !(await fetch(url).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    return await work(url);
-  } finally {
-    child.kill('SIGTERM');
-    rmSync(storage, { recursive: true, force: true });
   }
 }
 

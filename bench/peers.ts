@@ -13,26 +13,67 @@ export interface BenchRun {
 
 const RADICALE_PORT = 5232;
 
-/** Radicale from the Debian package, on loopback, any login accepted: the same-sitting peer baseline. */
-export async function withRadicale<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
-  if (spawnSync('radicale', ['--version']).status !== 0) return undefined;
-  const storage = mkdtempSync(join(tmpdir(), 'radicale-bench-'));
-  const child: ChildProcess = spawn(
-    'radicale',
-    ['--server-hosts', `127.0.0.1:${RADICALE_PORT}`, '--auth-type', 'none', '--storage-filesystem-folder', storage, '--logging-level', 'warning'],
-    { stdio: 'ignore' },
-  );
-  try {
-    const url = `http://127.0.0.1:${RADICALE_PORT}`;
-    for (let i = 0; i < 50; i++) {
-      if (await fetch(url).then(() => true, () => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return await work(url);
-  } finally {
+/** A peer server started from its Debian package on loopback. */
+export interface PeerProcess {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+async function untilAnswers(url: string, tries: number): Promise<void> {
+  for (let i = 0; i < tries && !(await fetch(url).then(() => true, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** Spawns a peer storing into a new temporary directory, and waits until it answers HTTP. */
+async function startPeer(command: string, args: (storage: string) => string[], url: string, tempPrefix: string): Promise<PeerProcess> {
+  const storage = mkdtempSync(join(tmpdir(), tempPrefix));
+  const child: ChildProcess = spawn(command, args(storage), { stdio: 'ignore' });
+  const stop = () => {
     child.kill('SIGTERM');
     rmSync(storage, { recursive: true, force: true });
+  };
+  await untilAnswers(url, 100);
+  return { url, pid: child.pid!, stop };
+}
+
+/** Radicale from the Debian package, on loopback, any login accepted. Undefined when it is not installed. */
+export async function startRadicale(port = RADICALE_PORT): Promise<PeerProcess | undefined> {
+  if (spawnSync('radicale', ['--version']).status !== 0) return undefined;
+  return startPeer(
+    'radicale',
+    (storage) => ['--server-hosts', `127.0.0.1:${port}`, '--auth-type', 'none', '--storage-filesystem-folder', storage, '--logging-level', 'warning'],
+    `http://127.0.0.1:${port}`,
+    'radicale-bench-',
+  );
+}
+
+/** Xandikos from the Debian package, on loopback, with the principal `/bench` and its default collections. Undefined when it is not installed. */
+export async function startXandikos(port = 8090): Promise<PeerProcess | undefined> {
+  if (spawnSync('xandikos', ['--help']).status !== 0) return undefined;
+  return startPeer(
+    'xandikos',
+    (storage) => ['--defaults', '-d', storage, '-l', '127.0.0.1', '-p', String(port), '--current-user-principal', '/bench'],
+    `http://127.0.0.1:${port}`,
+    'xandikos-bench-',
+  );
+}
+
+async function withPeer<T>(peer: PeerProcess | undefined, work: (url: string) => Promise<T>): Promise<T | undefined> {
+  if (!peer) return undefined;
+  try {
+    return await work(peer.url);
+  } finally {
+    peer.stop();
   }
+}
+
+/** Radicale for the length of `work`: the same-sitting peer baseline. */
+export async function withRadicale<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
+  return withPeer(await startRadicale(), work);
+}
+
+export async function withXandikos<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
+  return withPeer(await startXandikos(), work);
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { caldavBench } from './caldav.section';
 import { carddavBench } from './carddav.section';
 import { clusterBench } from './cluster.section';
+import { loadBench } from './load.section';
 import { startupBench } from './startup.section';
 
 export interface BenchArgs {
@@ -28,6 +29,13 @@ export interface BenchArgs {
   /** `--cluster`: measured seconds per cluster shape, and concurrent clients. */
   clusterSeconds: number;
   clusterClients: number;
+  /** `--only load`: measured and warm-up seconds per workload and client count, the client counts, and which servers (all when unset). */
+  loadSeconds: number;
+  loadWarmupSeconds: number;
+  loadClients: number[];
+  loadServers?: string[];
+  loadEvents: number;
+  loadContacts: number;
 }
 
 export interface BenchModule {
@@ -37,8 +45,8 @@ export interface BenchModule {
 }
 
 const BENCHES: BenchModule[] = [carddavBench, caldavBench];
-/** Run only when asked (`--cluster`, `--only startup`): they start clusters of processes. */
-const OPT_IN: BenchModule[] = [clusterBench, startupBench];
+/** Run only when asked (`--cluster`, `--only startup`, `--only load`): they start clusters of processes. */
+const OPT_IN: BenchModule[] = [clusterBench, startupBench, loadBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -58,6 +66,12 @@ async function main(): Promise<void> {
       cluster: { type: 'boolean', default: false },
       'cluster-seconds': { type: 'string', default: '30' },
       'cluster-clients': { type: 'string', default: '8' },
+      'load-seconds': { type: 'string', default: '5' },
+      'load-warmup': { type: 'string', default: '1' },
+      'load-clients': { type: 'string', default: '1,8' },
+      'load-servers': { type: 'string' },
+      'load-events': { type: 'string', default: '2000' },
+      'load-contacts': { type: 'string', default: '1000' },
     },
   });
   const args: BenchArgs = {
@@ -73,6 +87,12 @@ async function main(): Promise<void> {
     radicale: !values['no-radicale'],
     clusterSeconds: Number(values['cluster-seconds']),
     clusterClients: Number(values['cluster-clients']),
+    loadSeconds: Number(values['load-seconds']),
+    loadWarmupSeconds: Number(values['load-warmup']),
+    loadClients: values['load-clients'].split(',').map(Number),
+    loadServers: values['load-servers']?.split(','),
+    loadEvents: Number(values['load-events']),
+    loadContacts: Number(values['load-contacts']),
   };
   const file = join(__dirname, '..', 'docs', 'benchmarks.md');
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced by its own run.\n';
