@@ -17,7 +17,7 @@ const RADICALE_PORT = 5232;
 export interface PeerProcess {
   url: string;
   pid: number;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 async function untilAnswers(url: string, tries: number): Promise<void> {
@@ -28,8 +28,13 @@ async function untilAnswers(url: string, tries: number): Promise<void> {
 async function startPeer(command: string, args: (storage: string) => string[], url: string, tempPrefix: string): Promise<PeerProcess> {
   const storage = mkdtempSync(join(tmpdir(), tempPrefix));
   const child: ChildProcess = spawn(command, args(storage), { stdio: 'ignore' });
-  const stop = () => {
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    // Radicale finishes the request under way before it exits: do not wait minutes for it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    if (child.exitCode === null && child.signalCode === null) await exited;
+    clearTimeout(timer);
     rmSync(storage, { recursive: true, force: true });
   };
   await untilAnswers(url, 100);
@@ -63,7 +68,7 @@ async function withPeer<T>(peer: PeerProcess | undefined, work: (url: string) =>
   try {
     return await work(peer.url);
   } finally {
-    peer.stop();
+    await peer.stop();
   }
 }
 

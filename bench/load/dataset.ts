@@ -53,7 +53,6 @@ export class LoadDataset {
     return { kind, day, hour, end, instances: end === 'open' ? undefined : 10, exdates: i % 2 ? [1, 3] : [2] };
   }
 
-  /** Named after the UID, as Radicale names the members of a whole calendar PUT at once (its fast seeding). */
   eventName(i: number): string {
     return `${this.uid(i)}.ics`;
   }
@@ -90,15 +89,6 @@ export class LoadDataset {
     // UNTIL three days after the 10th instance's day: it ends the series after exactly 10 instances.
     const rule = shape.end === 'count' ? ';COUNT=10' : shape.end === 'until' ? `;UNTIL=${date(shape.day + 9 * 7 + 3)}T000000Z` : '';
     return [`RRULE:FREQ=WEEKLY${rule}`, ...shape.exdates!.map((n) => `EXDATE;TZID=Europe/Berlin:${local(shape.day + n * 7)}`)];
-  }
-
-  /** Every event in one VCALENDAR (one VTIMEZONE), for a server that takes a whole calendar in one PUT. */
-  wholeCalendar(): string {
-    const events = Array.from({ length: this.events }, (_, i) => {
-      const lines = this.event(i).split('\r\n');
-      return lines.slice(lines.indexOf('BEGIN:VEVENT'), lines.indexOf('END:VEVENT') + 1);
-    });
-    return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//davmesh//load bench//EN', ...EUROPE_BERLIN, ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
   }
 
   contact(i: number): string {

@@ -71,8 +71,7 @@ export async function measureServer(
     await makeCollections(setup, server);
     const seeders = clientsFor(8);
     const started = performance.now();
-    if (server.seed) await server.seed(setup, dataset);
-    else await seed(seeders, server.collections, dataset);
+    await seed(seeders, server.collections, dataset);
     figures.seedSeconds = (performance.now() - started) / 1000;
     seeders.forEach((c) => c.close());
     log(`${label}: seeded ${dataset.events} events and ${dataset.contacts} contacts in ${figures.seedSeconds.toFixed(0)} s`);

@@ -5,8 +5,6 @@ import { treeCpuMs } from '../process-cpu';
 import { startCyrus } from './cyrus';
 import { startDavical } from './davical';
 import { startDistributed, startEmbedded } from './davmesh-servers';
-import { type LoadDataset } from './dataset';
-import { type LoadClient } from './driver';
 import { type LoadCollections } from './workloads';
 
 /** A server up for the load bench: where to send requests, as whom, and how much CPU it has used. */
@@ -21,8 +19,6 @@ export interface LoadServer {
   cpuMs(): number;
   /** Drops the log lines the harness kept of the server's processes (davmesh roles log every request). */
   forgetLogs?(): void;
-  /** Seeds the load's collections its own faster way, instead of a PUT per object. */
-  seed?(client: LoadClient, dataset: LoadDataset): Promise<void>;
   /** How the server was set up, for the doc. */
   note?: string;
   /** The server's own account of errors (its log's last lines), for the bench's log when checks fail. */
@@ -47,7 +43,7 @@ export function debianVersion(pkg: string): string | undefined {
 
 function fromPeer(peer: PeerProcess | undefined, missing: string, collections: LoadCollections): LoadServer {
   if (!peer) throw new Error(missing);
-  return { urls: [peer.url], user: 'bench', password: 'bench', collections, cpuMs: () => treeCpuMs(peer.pid), stop: async () => peer.stop() };
+  return { urls: [peer.url], user: 'bench', password: 'bench', collections, cpuMs: () => treeCpuMs(peer.pid), stop: () => peer.stop() };
 }
 
 const version = (pkg: string) => (debianVersion(pkg) ? ` ${debianVersion(pkg)}` : '');
@@ -62,17 +58,7 @@ export function serverSpecs(): ServerSpec[] {
     {
       key: 'radicale',
       label: `Radicale${version('radicale')}`,
-      start: async () => {
-        const collections = { calendar: '/bench/load-cal/', book: '/bench/load-book/' };
-        // A PUT per object takes Radicale minutes (it writes and syncs a file each); a whole collection in one PUT stores the same members under the same names.
-        const seed = async (client: LoadClient, dataset: LoadDataset) => {
-          const calendar = await client.send('PUT', collections.calendar, dataset.wholeCalendar(), { 'Content-Type': 'text/calendar; charset=utf-8' });
-          const contacts = Array.from({ length: dataset.contacts }, (_, i) => dataset.contact(i)).join('');
-          const book = await client.send('PUT', collections.book, contacts, { 'Content-Type': 'text/vcard; charset=utf-8' });
-          if (calendar.status !== 201 || book.status !== 201) throw new Error(`whole-collection PUT: ${calendar.status}, ${book.status}`);
-        };
-        return { ...fromPeer(await startRadicale(await freePort()), 'not installed (apt-get install radicale)', collections), seed };
-      },
+      start: async () => fromPeer(await startRadicale(await freePort()), 'not installed (apt-get install radicale)', { calendar: '/bench/load-cal/', book: '/bench/load-book/' }),
     },
     {
       key: 'xandikos',
