@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type DavHttpAnswer } from '@davmesh/testing';
+import { multigetBody, type DavHttpAnswer } from '@davmesh/testing';
+import { GETETAG } from '../http-timing';
 import { membersWithEtag, occurrences, responsesOf } from './answers';
 import { type LoadDataset } from './dataset';
 import { type LoadClient, type Unit } from './driver';
@@ -23,20 +24,11 @@ export interface Workload {
 
 const XML = { 'Content-Type': 'application/xml; charset=utf-8' };
 const ICS = { 'Content-Type': 'text/calendar; charset=utf-8' };
-export const GETETAG = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>';
 
 const syncCollection = (token: string) =>
   `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
 const syncTokenOf = (text: string) => /<(?:[\w-]+:)?sync-token>\s*([^<\s]+)\s*<\/(?:[\w-]+:)?sync-token>/.exec(text)?.[1] ?? '';
 
-const calendarMultiget = (hrefs: string[]) =>
-  `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>${hrefs
-    .map((h) => `<D:href>${h}</D:href>`)
-    .join('')}</C:calendar-multiget>`;
-const addressbookMultiget = (hrefs: string[]) =>
-  `<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/></D:prop>${hrefs
-    .map((h) => `<D:href>${h}</D:href>`)
-    .join('')}</C:addressbook-multiget>`;
 const monthQuery = (dataset: LoadDataset, expand: boolean) => {
   const range = dataset.rangeAttributes();
   const data = expand ? `<C:calendar-data><C:expand ${range}/></C:calendar-data>` : '<C:calendar-data/>';
@@ -97,7 +89,7 @@ export const WORKLOADS: Workload[] = [
     canned: true,
     async prepare({ calendar }, dataset) {
       return async (client, round) => {
-        const answer = await client.send('REPORT', calendar, calendarMultiget(fifty(round, dataset.events, (i) => `${calendar}${dataset.eventName(i)}`)), { ...XML, Depth: '1' });
+        const answer = await client.send('REPORT', calendar, multigetBody(fifty(round, dataset.events, (i) => `${calendar}${dataset.eventName(i)}`)), { ...XML, Depth: '1' });
         expect(answer, 207, 'multiget');
         expectCount(membersWithEtag(answer.text).length, 50, 'multiget responses with an ETag');
         expectCount(occurrences(answer.text, 'BEGIN:VCALENDAR'), 50, 'multiget calendar-data');
@@ -160,7 +152,7 @@ export const WORKLOADS: Workload[] = [
     name: 'addressbook-multiget of 50',
     async prepare({ book }, dataset) {
       return async (client, round) => {
-        const answer = await client.send('REPORT', book, addressbookMultiget(fifty(round, dataset.contacts, (i) => `${book}${dataset.contactName(i)}`)), { ...XML, Depth: '1' });
+        const answer = await client.send('REPORT', book, multigetBody(fifty(round, dataset.contacts, (i) => `${book}${dataset.contactName(i)}`), 'carddav'), { ...XML, Depth: '1' });
         expect(answer, 207, 'multiget');
         expectCount(membersWithEtag(answer.text).length, 50, 'multiget responses with an ETag');
         expectCount(occurrences(answer.text, 'BEGIN:VCARD'), 50, 'multiget address-data');
