@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarObjectsQuery } from '@davmesh/contracts';
-import { caldav, el, encodeHref, firstChild, type XmlElement, Condition } from '@davmesh/dav';
+import { CalendarObjectsQuery, type CalendarObject } from '@davmesh/contracts';
+import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
 import { calendarLimits } from './calendar-limits';
 import { CaldavResources } from './caldav-resources';
 import { calendarObjectContext } from './calendar-context';
 import { calendarReportProps, parseCalendarFilter } from './calendar-query-request';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
-import { startMultistatus } from '../reports/report-request';
+import { writeMatches, type MatchPage } from '../reports/query-matches';
 
 const PAGE = 200;
 
@@ -35,32 +34,24 @@ export class CalendarQueryReport implements DavReport {
   ) {}
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
-    const { request, response, resource, user } = exchange;
+    const { resource, user } = exchange;
     const filter = parseCalendarFilter(firstChild(body, caldav('filter')));
     const { propfind, calendarData } = calendarReportProps(body);
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, limits: calendarLimits(scope.config), ...calendarData };
+    const pageOf = (page: { objects: CalendarObject[]; nextCursor?: string }): MatchPage<CalendarObject> => ({
+      items: page.objects,
+      next: page.nextCursor === undefined ? undefined : () => this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor }).then(pageOf, beyondLimits),
+    });
     // The first page before the 207 goes out, so a refusal still answers with its own status.
-    let page = await this.caldav.call(CalendarObjectsQuery, query);
-    const minimal = wantsMinimal(request);
-    const writer = startMultistatus(response);
-    // More matches than the limit end with a 507 for the collection (RFC 5323 5.3-style), never silently.
-    let room = Number(scope.config.values['davmesh.limits.queryResults'].value);
-    for (;;) {
-      const shown = page.objects.slice(0, room);
-      room -= shown.length;
-      const chunk = shown.map((object) => writer.response(this.renderer.describe(calendarObjectContext(scope, view, object), propfind, minimal)));
-      await writer.write(chunk.join(''));
-      const more = page.nextCursor !== undefined || shown.length < page.objects.length;
-      if (!more) break;
-      const next = room > 0 ? await this.caldav.call(CalendarObjectsQuery, { ...query, after: page.nextCursor }).catch(beyondLimits) : undefined;
-      if (!next) {
-        await writer.write(writer.status(encodeHref(view.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
-        break;
-      }
-      page = next;
-    }
-    writer.end();
+    const first = pageOf(await this.caldav.call(CalendarObjectsQuery, query));
+    await writeMatches(exchange, this.renderer, first, {
+      href: view.href,
+      propfind,
+      limit: Number(scope.config.values['davmesh.limits.queryResults'].value),
+      lookAhead: false,
+      context: (object) => calendarObjectContext(scope, view, object),
+    });
   }
 }

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { ContactObjectsQuery, type AddressbookFilter, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
-import { carddav, childrenNamed, el, encodeHref, firstChild, type XmlElement, Condition } from '@davmesh/dav';
+import { ContactObjectsQuery, type AddressbookFilter, type ContactObject, type ParamFilter, type PropFilter, type TextMatch } from '@davmesh/contracts';
+import { carddav, childrenNamed, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { CarddavResources } from './carddav-resources';
 import { preconditionError, unwrap } from '../http/reply-errors';
-import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
-import { reportProps, startMultistatus } from '../reports/report-request';
+import { reportProps } from '../reports/report-request';
+import { writeMatches, type MatchPage } from '../reports/query-matches';
 import { objectContext } from './contact-context';
 
 const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);
@@ -25,38 +24,27 @@ export class AddressbookQueryReport implements DavReport {
     @Inject(CarddavResources) private readonly carddav: CarddavResources,
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
   async run(exchange: DavExchange, body: XmlElement): Promise<void> {
-    const { request, response, resource, user } = exchange;
+    const { resource, user } = exchange;
     const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
     const { propfind, addressDataVersion } = reportProps(body);
     const filter = parseFilter(firstChild(body, carddav('filter')));
     const nresults = firstChild(firstChild(body, carddav('limit')) ?? body, carddav('nresults'))?.text.trim();
-    const limit = nresults && /^\d+$/.test(nresults) ? Number(nresults) : undefined;
-    const minimal = wantsMinimal(request);
-    const writer = startMultistatus(response);
-    let written = 0;
-    let cursor: string | undefined;
-    do {
-      const page = unwrap(
-        await this.bus.request(ContactObjectsQuery, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, filter, cursor }),
-      );
-      for (const contact of page.items) {
-        if (limit !== undefined && written >= limit) {
-          await writer.write(writer.status(encodeHref(view.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
-          writer.end();
-          return;
-        }
-        const context = objectContext(scope, view, contact, addressDataVersion);
-        await writer.write(writer.response(this.renderer.describe(context, propfind, minimal)));
-        written++;
-      }
-      cursor = page.cursor;
-    } while (cursor);
-    writer.end();
+    const limit = nresults && /^\d+$/.test(nresults) ? Number(nresults) : Infinity;
+    const page = async (cursor?: string): Promise<MatchPage<ContactObject>> => {
+      const found = unwrap(await this.bus.request(ContactObjectsQuery, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, filter, cursor }));
+      return { items: found.items, next: found.cursor ? () => page(found.cursor) : undefined };
+    };
+    await writeMatches(exchange, this.renderer, await page(), {
+      href: view.href,
+      propfind,
+      limit,
+      lookAhead: true,
+      context: (contact) => objectContext(scope, view, contact, addressDataVersion),
+    });
   }
 }
 
