@@ -6,14 +6,13 @@ import { CaldavMembers } from './caldav/caldav-members';
 import { CaldavResources } from './caldav/caldav-resources';
 import { CaldavTree } from './caldav/caldav-tree';
 import { CaldavScopes } from './caldav/caldav-scope';
-import { CalendarEventsHandler } from './caldav/calendar-events.handler';
+import { FolderEventsHandler } from './caches/folder-events.handler';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { CarddavCollections } from './carddav/carddav-collections';
 import { CarddavMembers } from './carddav/carddav-members';
 import { CarddavResources } from './carddav/carddav-resources';
 import { CarddavTree } from './carddav/carddav-tree';
 import { CarddavScopes } from './carddav/carddav-scope';
-import { ContactEventsHandler } from './carddav/contact-events.handler';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 import { EdgeCaches } from './edge-caches';
@@ -90,7 +89,7 @@ export class EdgeModule {
     return {
       module: EdgeModule,
       imports: [ConfigClientModule],
-      controllers: [CalendarEventsHandler, ContactEventsHandler],
+      controllers: [FolderEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
         { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES, ...WEBDAV_PROPERTIES]) },

@@ -13,6 +13,8 @@ import {
 } from '@davmesh/contracts';
 import { unwrap } from '../http/reply-errors';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { collectPages } from '../resources/adapters';
+import { DavResources } from '../resources/dav-scope';
 import { type Resource } from '../resources/resource';
 import { CaldavScopes, type CaldavScope, type CalendarView } from './caldav-scope';
 
@@ -22,38 +24,27 @@ const LIST_PAGE = 500;
 
 /** Looks up what a CalDAV path names for this user, and reads objects page by page. */
 @Injectable()
-export class CaldavResources {
+export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
+  protected readonly missing = 'no such calendar';
+
   constructor(
     @Inject(CaldavScopes) readonly scopes: CaldavScopes,
     @Inject(BusClient) private readonly bus: BusClient,
-  ) {}
+  ) {
+    super();
+  }
 
   /** A calendar.v1 request; a refusal becomes its HTTP answer with the CalDAV precondition element. */
   async call<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, hrefOf?: (folderId: number, name: string) => string | undefined): Promise<Res> {
     return unwrap(await this.bus.request(contract, payload), hrefOf, 'caldav');
   }
 
-  /** Opens the user's CalDAV scope (403 when disabled) with every calendar listed afresh: for answers that show revisions. */
-  open(exchange: DavExchange): Promise<CaldavScope> {
-    return this.scopes.open(exchange.user, exchange.prefix);
+  protected openScope(exchange: DavExchange, reuse?: string[]): Promise<CaldavScope> {
+    return this.scopes.open(exchange.user, exchange.prefix, reuse);
   }
 
-  /**
-   * Opens the scope for a request on the calendar of `resources` (the request's own by default),
-   * from this node's folder cache when it knows them: the answer shows no revision, and the
-   * calendar service checks access again.
-   */
-  openFor(exchange: DavExchange, resources: Resource[] = [exchange.resource]): Promise<CaldavScope> {
-    const segments = resources.map((r) => (r.kind === 'calendar' || r.kind === 'calendar-object' ? r.segment : undefined));
-    return this.scopes.open(exchange.user, exchange.prefix, segments.every((s) => s !== undefined) ? segments : undefined);
-  }
-
-  /** The calendar a resource is, or is in; 404 when this user has none of that name. */
-  collection(scope: CaldavScope, resource: Resource): CalendarView {
-    const segment = resource.kind === 'calendar' || resource.kind === 'calendar-object' ? resource.segment : undefined;
-    const view = segment === undefined ? undefined : scope.find(segment);
-    if (!view) throw new DavHttpError(404, 'no such calendar');
-    return view;
+  protected segmentOf(resource: Resource): string | undefined {
+    return resource.kind === 'calendar' || resource.kind === 'calendar-object' ? resource.segment : undefined;
   }
 
   /** The object a calendar-object path names, or undefined. */
@@ -65,10 +56,8 @@ export class CaldavResources {
   }
 
   /** The named objects with their iCalendar data, collected: for a few names (GET, a rendered href). */
-  async getMany(scope: CaldavScope, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
-    const found: CalendarObject[] = [];
-    for await (const objects of this.pages(scope, view, names, shape)) found.push(...objects);
-    return found;
+  getMany(scope: CaldavScope, view: CalendarView, names: string[], shape: CalendarDataShape = {}): Promise<CalendarObject[]> {
+    return collectPages(this.pages(scope, view, names, shape));
   }
 
   /**

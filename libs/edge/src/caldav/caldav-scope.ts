@@ -8,6 +8,7 @@ import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
 import { DavHttpError } from '../http/dav-exchange';
 import { CalendarFolderCache } from './calendar-folder-cache';
 import { syncWindow } from './sync-window';
+import { collectionLookup, scopeFromListing, type DavScope } from '../resources/dav-scope';
 
 /** One calendar collection as this user sees it. */
 export interface CalendarView {
@@ -20,17 +21,10 @@ export interface CalendarView {
 }
 
 /** What CalDAV shows one user on one request. */
-export interface CaldavScope {
-  user: User;
-  config: EffectiveConfig;
-  prefix: string;
-  homeHref: string;
+export interface CaldavScope extends DavScope<CalendarView> {
   calendars: CalendarView[];
   /** com.openexchange.caldav.interval.start/.end, for listing and queries. */
   window: TimeWindow;
-  find(segment: string): CalendarView | undefined;
-  /** The href of an object of a folder, for no-uid-conflict. */
-  hrefOf(folderId: number, name: string): string | undefined;
 }
 
 /** Applies com.openexchange.caldav.enabled (403 on everything under the home) and lists the user's calendars. */
@@ -43,23 +37,12 @@ export class CaldavScopes {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  /**
-   * Lists the user's calendars afresh, or, with `reuse`, answers from this node's folder cache
-   * when it holds every segment named there. Only requests whose answer does not show a
-   * folder's revision may reuse: the calendar service checks access again on each of them.
-   */
+  /** See scopeFromListing for `reuse`. */
   async open(user: User, prefix: string, reuse?: string[]): Promise<CaldavScope> {
     const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
-    const cached = reuse && this.folderCache.get(user.userId);
-    if (cached) {
-      const scope = this.scopeOf(user, config, prefix, cached);
-      if (reuse.every((segment) => scope.find(segment))) return scope;
-    }
-    const listedAt = this.folderCache.mark();
-    const folders = unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
-    this.folderCache.put(user.userId, folders, listedAt);
-    return this.scopeOf(user, config, prefix, folders);
+    const list = async () => unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
+    return scopeFromListing(this.folderCache, user.userId, reuse, list, (folders) => this.scopeOf(user, config, prefix, folders));
   }
 
   private scopeOf(user: User, config: EffectiveConfig, prefix: string, folders: CalendarFolder[]): CaldavScope {
@@ -79,7 +62,6 @@ export class CaldavScopes {
           syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
         };
       });
-    const bySegment = new Map(calendars.map((c) => [c.segment, c]));
     return {
       user,
       config,
@@ -87,11 +69,7 @@ export class CaldavScopes {
       homeHref,
       calendars,
       window: syncWindow(config, this.options.clock()),
-      find: (segment) => bySegment.get(segment),
-      hrefOf: (folderId, name) => {
-        const calendar = calendars.find((c) => c.folder.folderId === folderId);
-        return calendar ? `${calendar.href}${name}` : undefined;
-      },
+      ...collectionLookup(calendars, (calendar, folderId) => calendar.folder.folderId === folderId),
     };
   }
 }

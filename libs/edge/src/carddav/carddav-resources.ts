@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactObjectsGet, ContactObjectsList, type ContactObject, type User } from '@davmesh/contracts';
-import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { type DavExchange } from '../http/dav-exchange';
+import { collectPages } from '../resources/adapters';
+import { DavResources } from '../resources/dav-scope';
 import { AGGREGATED_SEGMENT, type Resource } from '../resources/resource';
 import { CarddavScopes, type AddressbookView, type CarddavScope } from './carddav-scope';
 import { unwrap } from '../http/reply-errors';
@@ -10,33 +12,23 @@ const GET_BATCH = 50;
 
 /** Looks up what a CardDAV path names for this user, and reads objects page by page. */
 @Injectable()
-export class CarddavResources {
+export class CarddavResources extends DavResources<AddressbookView, CarddavScope> {
+  protected readonly missing = 'no such address book';
+
   constructor(
     @Inject(CarddavScopes) readonly scopes: CarddavScopes,
     @Inject(BusClient) private readonly bus: BusClient,
-  ) {}
-
-  /** Opens the user's CardDAV scope (403 when disabled) with every address book listed afresh: for answers that show revisions. */
-  open(exchange: DavExchange): Promise<CarddavScope> {
-    return this.scopes.open(exchange.request, exchange.user, exchange.prefix);
+  ) {
+    super();
   }
 
-  /**
-   * Opens the scope for a request on the address book of `resources` (the request's own by default),
-   * from this node's folder cache when it knows them: the answer shows no revision, and the
-   * contacts service checks access again.
-   */
-  openFor(exchange: DavExchange, resources: Resource[] = [exchange.resource]): Promise<CarddavScope> {
-    const segments = resources.map(segmentOf);
-    return this.scopes.open(exchange.request, exchange.user, exchange.prefix, segments.every((s) => s !== undefined) ? segments : undefined);
+  protected openScope(exchange: DavExchange, reuse?: string[]): Promise<CarddavScope> {
+    return this.scopes.open(exchange.request, exchange.user, exchange.prefix, reuse);
   }
 
-  /** The collection a resource is, or is in; 404 when this user does not see it. */
-  collection(scope: CarddavScope, resource: Resource): AddressbookView {
-    const segment = segmentOf(resource);
-    const view = segment === undefined ? undefined : scope.find(segment);
-    if (!view) throw new DavHttpError(404, 'no such address book');
-    return view;
+  protected segmentOf(resource: Resource): string | undefined {
+    if (resource.kind === 'aggregated-addressbook') return AGGREGATED_SEGMENT;
+    return resource.kind === 'addressbook' || resource.kind === 'contact' ? resource.segment : undefined;
   }
 
   async object(exchange: DavExchange, scope: CarddavScope): Promise<{ view: AddressbookView; object: ContactObject | undefined }> {
@@ -47,10 +39,8 @@ export class CarddavResources {
   }
 
   /** The named objects of a collection with their vCards, collected: for a few names (GET, a rendered href). */
-  async getMany(user: User, view: AddressbookView, names: string[]): Promise<ContactObject[]> {
-    const found: ContactObject[] = [];
-    for await (const objects of this.pages(user, view, names)) found.push(...objects);
-    return found;
+  getMany(user: User, view: AddressbookView, names: string[]): Promise<ContactObject[]> {
+    return collectPages(this.pages(user, view, names));
   }
 
   /**
@@ -83,9 +73,4 @@ export class CarddavResources {
       cursor = page.cursor;
     } while (cursor);
   }
-}
-
-function segmentOf(resource: Resource): string | undefined {
-  if (resource.kind === 'aggregated-addressbook') return AGGREGATED_SEGMENT;
-  return resource.kind === 'addressbook' || resource.kind === 'contact' ? resource.segment : undefined;
 }

@@ -8,6 +8,7 @@ import { AGGREGATED_SEGMENT } from '../resources/resource';
 import { ContactFolderCache } from './contact-folder-cache';
 import { unwrap } from '../http/reply-errors';
 import { encodeSyncToken } from '../reports/sync-token';
+import { collectionLookup, scopeFromListing, type DavScope } from '../resources/dav-scope';
 
 /** One address book as a client sees it: a folder, or the aggregated collection over several. */
 export interface AddressbookView {
@@ -27,18 +28,10 @@ export interface AddressbookView {
 }
 
 /** What CardDAV shows one user on one request: the config rules applied to their folders. */
-export interface CarddavScope {
-  user: User;
-  config: EffectiveConfig;
-  prefix: string;
-  homeHref: string;
+export interface CarddavScope extends DavScope<AddressbookView> {
   folders: ContactFolder[];
   /** The collections listed in the home. */
   collections: AddressbookView[];
-  /** A collection by its path segment, listed or not; undefined when it does not exist for this user. */
-  find(segment: string): AddressbookView | undefined;
-  /** The href of an object of a folder, as this scope shows it. */
-  hrefOf(folderId: number, name: string): string | undefined;
 }
 
 /**
@@ -62,24 +55,12 @@ export class CarddavScopes {
     @Inject(ContactFolderCache) private readonly folderCache: ContactFolderCache,
   ) {}
 
-  /**
-   * Lists the user's address books afresh, or, with `reuse`, answers from this node's folder cache
-   * when the scope built from it shows every segment named there. Only requests whose answer does
-   * not show a revision (getctag, sync-token) may reuse: the contacts service checks access again
-   * on each of them. `prefix`: com.openexchange.dav.prefixPath as hrefs are written for this request.
-   */
+  /** See scopeFromListing for `reuse`. */
   async open(request: IncomingMessage, user: User, prefix: string, reuse?: string[]): Promise<CarddavScope> {
     const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.carddav.enabled'].value !== true) throw new DavHttpError(403, 'CardDAV is disabled for this user');
-    const cached = reuse && this.folderCache.get(user.userId);
-    if (cached) {
-      const scope = this.scopeOf(request, user, config, prefix, cached);
-      if (reuse.every((segment) => scope.find(segment))) return scope;
-    }
-    const listedAt = this.folderCache.mark();
-    const all = unwrap(await this.bus.request(ContactFoldersList, { userId: user.userId, contextId: user.contextId }));
-    this.folderCache.put(user.userId, all, listedAt);
-    return this.scopeOf(request, user, config, prefix, all);
+    const list = async () => unwrap(await this.bus.request(ContactFoldersList, { userId: user.userId, contextId: user.contextId }));
+    return scopeFromListing(this.folderCache, user.userId, reuse, list, (all) => this.scopeOf(request, user, config, prefix, all));
   }
 
   private scopeOf(request: IncomingMessage, user: User, config: EffectiveConfig, prefix: string, all: ContactFolder[]): CarddavScope {
@@ -123,7 +104,6 @@ export class CarddavScopes {
       syncToken: encodeSyncToken(Object.fromEntries(members.map((f) => [f.folderId, f.revision]))),
     };
     const collections = this.aggregatedWanted(config, request.headers['user-agent']) ? [aggregated] : perFolder;
-    const bySegment = new Map(collections.map((c) => [c.segment, c]));
     return {
       user,
       config,
@@ -131,11 +111,7 @@ export class CarddavScopes {
       homeHref,
       folders,
       collections,
-      find: (segment) => bySegment.get(segment),
-      hrefOf: (folderId, name) => {
-        const collection = collections.find((c) => c.folderIds.includes(folderId));
-        return collection ? `${collection.href}${name}` : undefined;
-      },
+      ...collectionLookup(collections, (collection, folderId) => collection.folderIds.includes(folderId)),
     };
   }
 

@@ -4,6 +4,7 @@ import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type PropertyContext } from '../properties/property';
 import { ReportRegistry } from '../reports/report-registry';
 import { onePage, type PropfindNode, type ResourceTree } from '../resources/adapters';
+import { contextIn } from '../resources/dav-scope';
 import { type Resource } from '../resources/resource';
 import { CarddavResources } from './carddav-resources';
 import { type AddressbookView } from './carddav-scope';
@@ -23,14 +24,10 @@ export class CarddavTree implements ResourceTree {
   }
 
   private async node(exchange: DavExchange): Promise<PropfindNode> {
-    const { resource, user, prefix } = exchange;
+    const { resource, user } = exchange;
     const scope = await this.resources.open(exchange);
     const context = (target: Resource, addressbook?: AddressbookView, contact?: ContactObject): PropertyContext => ({
-      currentUser: user,
-      subjectUser: user,
-      resource: target,
-      prefix,
-      config: scope.config,
+      ...contextIn(scope, target),
       reports: this.reports.namesFor(target.kind),
       ...(addressbook ? { addressbook } : {}),
       ...(contact ? { contact } : {}),

@@ -1,5 +1,6 @@
 import { type VCardVersion } from '@davmesh/vcard';
 import { type PropertyContext } from '../properties/property';
+import { contextIn } from '../resources/dav-scope';
 import { type Resource } from '../resources/resource';
 import { type AddressbookView, type CarddavScope } from './carddav-scope';
 
@@ -11,5 +12,5 @@ export function objectContext(
   addressDataVersion: VCardVersion | undefined,
 ): PropertyContext {
   const resource: Resource = { kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name };
-  return { currentUser: scope.user, subjectUser: scope.user, resource, prefix: scope.prefix, config: scope.config, addressbook: view, contact, addressDataVersion };
+  return { ...contextIn(scope, resource), addressbook: view, contact, addressDataVersion };
 }

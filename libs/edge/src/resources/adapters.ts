@@ -127,11 +127,6 @@ export function memberStoreOf(adapters: readonly DavAdapter[], resource: Resourc
   return { store, member: resource };
 }
 
-/** The adapter whose collections (for REPORTs) include the resource's kind. */
-export function collectionStoreOf(adapters: readonly DavAdapter[], kind: ResourceKind): CollectionStore | undefined {
-  return adapters.find((a) => a.collections.kinds.includes(kind))?.collections;
-}
-
 /** A resource as PROPFIND describes it: its own properties and, with Depth 1, its members', page by page. */
 export interface PropfindNode {
   self: PropertyContext;
@@ -152,4 +147,11 @@ export const DAV_TREES = Symbol('DAV_TREES');
 
 export async function* onePage<T>(items: T[]): AsyncIterable<T[]> {
   yield items;
+}
+
+/** Every item of the pages, collected: for a few (GET, a rendered href). */
+export async function collectPages<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pages) items.push(...page);
+  return items;
 }
