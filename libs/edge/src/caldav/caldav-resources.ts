@@ -39,7 +39,7 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
     return unwrap(await this.bus.request(contract, payload), hrefOf, 'caldav');
   }
 
-  protected openScope(exchange: DavExchange, reuse?: string[]): Promise<CaldavScope> {
+  open(exchange: DavExchange, reuse?: string[]): Promise<CaldavScope> {
     return this.scopes.open(exchange.user, exchange.prefix, reuse);
   }
 

@@ -22,7 +22,7 @@ export class CarddavResources extends DavResources<AddressbookView, CarddavScope
     super();
   }
 
-  protected openScope(exchange: DavExchange, reuse?: string[]): Promise<CarddavScope> {
+  open(exchange: DavExchange, reuse?: string[]): Promise<CarddavScope> {
     return this.scopes.open(exchange.request, exchange.user, exchange.prefix, reuse);
   }
 

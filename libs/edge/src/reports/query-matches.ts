@@ -5,7 +5,6 @@ import { type PropertyContext } from '../properties/property';
 import { type PropertyRenderer } from '../properties/property-renderer';
 import { startMultistatus } from './report-request';
 
-/** One page of a query's matches. */
 export interface MatchPage<T> {
   items: T[];
   /** The next page, absent after the last; it resolves to undefined when the service refuses it for its cost. */

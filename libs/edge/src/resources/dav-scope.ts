@@ -66,12 +66,8 @@ export abstract class DavResources<V, S extends DavScope<V>> {
   protected abstract readonly missing: string;
   /** The collection segment of a resource of this protocol; undefined for any other. */
   protected abstract segmentOf(resource: Resource): string | undefined;
-  protected abstract openScope(exchange: DavExchange, reuse?: string[]): Promise<S>;
-
-  /** The user's scope (403 when the protocol is disabled) with every collection listed afresh: for answers that show revisions. */
-  open(exchange: DavExchange): Promise<S> {
-    return this.openScope(exchange);
-  }
+  /** The user's scope (403 when the protocol is disabled); without `reuse`, every collection listed afresh: for answers that show revisions. */
+  abstract open(exchange: DavExchange, reuse?: string[]): Promise<S>;
 
   /**
    * The scope for a request on the collections of `resources` (the request's own by default),
@@ -79,7 +75,7 @@ export abstract class DavResources<V, S extends DavScope<V>> {
    */
   openFor(exchange: DavExchange, resources: Resource[] = [exchange.resource]): Promise<S> {
     const segments = resources.map((r) => this.segmentOf(r));
-    return this.openScope(exchange, segments.every((s) => s !== undefined) ? (segments as string[]) : undefined);
+    return this.open(exchange, segments.every((s) => s !== undefined) ? (segments as string[]) : undefined);
   }
 
   /** The collection a resource is, or is in; 404 when this user has none of that name. */
