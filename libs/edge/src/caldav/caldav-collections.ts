@@ -9,11 +9,11 @@ import { type CollectionStore, type MemberCollection, type MemberQuery, type Syn
 import { CaldavResources } from './caldav-resources';
 import { type CaldavScope, type CalendarView } from './caldav-scope';
 import { calendarObjectContext } from './calendar-context';
-import { calendarReportProps } from './calendar-query-request';
+import { calendarReportProps, type CalendarMemberProps } from './calendar-query-request';
 
 /** Calendars as DELETE, multiget and sync-collection see them. */
 @Injectable()
-export class CaldavCollections implements CollectionStore {
+export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
   readonly kinds = ['calendar'] as const;
   readonly multiget = caldav('calendar-multiget');
   readonly deletable = ['calendar'] as const;
@@ -25,6 +25,10 @@ export class CaldavCollections implements CollectionStore {
   readonly mkcolResourcetype = 'required';
 
   constructor(@Inject(CaldavResources) private readonly resources: CaldavResources) {}
+
+  readProps(body: XmlElement): CalendarMemberProps {
+    return calendarReportProps(body);
+  }
 
   async delete(exchange: DavExchange): Promise<void> {
     const { view } = await this.calendarOf(exchange);
@@ -62,9 +66,9 @@ export class CaldavCollections implements CollectionStore {
     };
   }
 
-  async open(exchange: DavExchange): Promise<MemberCollection> {
+  async open(exchange: DavExchange): Promise<MemberCollection<MemberQuery, CalendarMemberProps>> {
     const { scope, view } = await this.calendarOf(exchange);
-    return { href: view.href, config: scope.config, query: (body) => this.query(scope, view, body) };
+    return { href: view.href, config: scope.config, query: (props) => this.query(scope, view, props) };
   }
 
   /**
@@ -72,7 +76,7 @@ export class CaldavCollections implements CollectionStore {
    * folder's revision; a token of another collection, or a revision the folder never had, is
    * DAV:valid-sync-token.
    */
-  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>> {
+  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery, CalendarMemberProps>> {
     const { scope, view } = await this.calendarOf(exchange);
     const folderId = view.folder.folderId;
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, Condition.ValidSyncToken);
@@ -80,8 +84,8 @@ export class CaldavCollections implements CollectionStore {
     return {
       href: view.href,
       config: scope.config,
-      query: (body) => ({
-        ...this.query(scope, view, body),
+      query: (props) => ({
+        ...this.query(scope, view, props),
         changes: async (limit) => {
           const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, window: scope.window, ...sinceRevision });
           return {
@@ -103,12 +107,9 @@ export class CaldavCollections implements CollectionStore {
     return { scope, view: this.resources.collection(scope, exchange.resource) };
   }
 
-  private query(scope: CaldavScope, view: CalendarView, body: XmlElement): MemberQuery {
-    const { propfind, calendarData, wantsData } = calendarReportProps(body);
+  private query(scope: CaldavScope, view: CalendarView, { calendarData }: CalendarMemberProps): MemberQuery {
     const resources = this.resources;
     return {
-      propfind,
-      wantsData,
       async *pages(names) {
         for await (const objects of resources.pages(scope, view, names, calendarData)) yield objects.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) }));
       },

@@ -6,18 +6,23 @@ import {
   type CompFilter,
   type TimeRange,
 } from '@davmesh/contracts';
-import { caldav, childrenNamed, dav, firstChild, type PropfindRequest, type XmlElement, Condition } from '@davmesh/dav';
+import { caldav, childrenNamed, dav, firstChild, type XmlElement, Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
+import { type MemberProps } from '../resources/adapters';
 import { calendarDataSelection } from './calendar-data-selection';
 import { isSupportedCalendarData } from './calendar-media';
 
 const COLLATIONS = new Set(['i;ascii-casemap', 'i;octet', 'i;unicode-casemap']);
 
+export interface CalendarMemberProps extends MemberProps {
+  calendarData: CalendarDataShape;
+}
+
 /**
  * The DAV:prop of a calendar REPORT (allprop when absent) and what its calendar-data asks for
  * (RFC 4791 9.6); CALDAV:supported-calendar-data for another media type than iCalendar 2.0.
  */
-export function calendarReportProps(body: XmlElement): { propfind: PropfindRequest; calendarData: CalendarDataShape; wantsData: boolean } {
+export function calendarReportProps(body: XmlElement): CalendarMemberProps {
   const prop = firstChild(body, dav('prop'));
   if (!prop) return { propfind: { kind: 'allprop', include: [] }, calendarData: {}, wantsData: false };
   const data = firstChild(prop, caldav('calendar-data'));

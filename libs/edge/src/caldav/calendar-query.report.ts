@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarObjectsQuery, type CalendarObject } from '@davmesh/contracts';
+import { CalendarObjectsQuery, type CalendarObject, type CompFilter } from '@davmesh/contracts';
 import { caldav, firstChild, type XmlElement } from '@davmesh/dav';
 import { calendarLimits } from './calendar-limits';
 import { CaldavResources } from './caldav-resources';
 import { calendarObjectContext } from './calendar-context';
-import { calendarReportProps, parseCalendarFilter } from './calendar-query-request';
+import { calendarReportProps, parseCalendarFilter, type CalendarMemberProps } from './calendar-query-request';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
 import { writeMatches, type MatchPage } from '../reports/query-matches';
 
 const PAGE = 200;
+
+/** A calendar-query body: the filter, and what to say of each match (its calendar-data shaped as asked). */
+export interface CalendarQueryRequest {
+  filter: CompFilter;
+  props: CalendarMemberProps;
+}
 
 /** A later page refused for its cost ends the answer as a limit reached; the 207 has gone out already. */
 function beyondLimits(error: unknown): undefined {
@@ -24,7 +30,7 @@ function beyondLimits(error: unknown): undefined {
  * `expand`, `limit-recurrence-set` and the comp/prop selection are applied there too.
  */
 @Injectable()
-export class CalendarQueryReport implements DavReport {
+export class CalendarQueryReport implements DavReport<CalendarQueryRequest> {
   readonly name = caldav('calendar-query');
   readonly kinds = ['calendar'] as const;
 
@@ -33,10 +39,12 @@ export class CalendarQueryReport implements DavReport {
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
   ) {}
 
-  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+  read(body: XmlElement): CalendarQueryRequest {
+    return { filter: parseCalendarFilter(firstChild(body, caldav('filter'))), props: calendarReportProps(body) };
+  }
+
+  async run(exchange: DavExchange, { filter, props: { propfind, calendarData } }: CalendarQueryRequest): Promise<void> {
     const { resource, user } = exchange;
-    const filter = parseCalendarFilter(firstChild(body, caldav('filter')));
-    const { propfind, calendarData } = calendarReportProps(body);
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, resource);
     const query = { userId: user.userId, folderId: view.folder.folderId, filter, window: scope.window, limit: PAGE, limits: calendarLimits(scope.config), ...calendarData };

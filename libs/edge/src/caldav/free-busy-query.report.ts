@@ -9,9 +9,15 @@ import { preconditionError } from '../http/reply-errors';
 import { type DavExchange } from '../http/dav-exchange';
 import { type DavReport } from '../reports/dav-report';
 
+/** A free-busy-query body: its closed time range. */
+export interface FreeBusyQueryRequest {
+  start: string;
+  end: string;
+}
+
 /** RFC 4791 7.10: the calendar's busy time in a range, as one VFREEBUSY (200 text/calendar, not a multistatus). */
 @Injectable()
-export class FreeBusyQueryReport implements DavReport {
+export class FreeBusyQueryReport implements DavReport<FreeBusyQueryRequest> {
   readonly name = caldav('free-busy-query');
   readonly kinds = ['calendar'] as const;
 
@@ -19,10 +25,13 @@ export class FreeBusyQueryReport implements DavReport {
     @Inject(CaldavResources) private readonly caldav: CaldavResources,
   ) {}
 
-  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+  read(body: XmlElement): FreeBusyQueryRequest {
     const range = firstChild(body, caldav('time-range'));
     if (!range) throw preconditionError(403, Condition.ValidFilter);
-    const { start, end } = closedRange(range);
+    return closedRange(range);
+  }
+
+  async run(exchange: DavExchange, { start, end }: FreeBusyQueryRequest): Promise<void> {
     const scope = await this.caldav.openFor(exchange);
     const view = this.caldav.collection(scope, exchange.resource);
     const { busy } = await this.caldav.call(CalendarFreeBusy, { userId: exchange.user.userId, folderId: view.folder.folderId, start, end, limits: calendarLimits(scope.config) });

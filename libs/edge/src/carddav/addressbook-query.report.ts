@@ -7,16 +7,23 @@ import { preconditionError, unwrap } from '../http/reply-errors';
 import { type DavExchange } from '../http/dav-exchange';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
-import { reportProps } from '../reports/report-request';
+import { addressbookReportProps, type AddressbookMemberProps } from './addressbook-report-props';
 import { writeMatches, type MatchPage } from '../reports/query-matches';
 import { objectContext } from './contact-context';
 
 const COLLATIONS = new Set(['i;unicode-casemap', 'i;ascii-casemap', 'i;octet']);
 const MATCH_TYPES = new Set(['equals', 'contains', 'starts-with', 'ends-with']);
 
+/** An addressbook-query body: the filter, at most how many matches, and what to say of each. */
+export interface AddressbookQueryRequest {
+  filter: AddressbookFilter;
+  limit: number;
+  props: AddressbookMemberProps;
+}
+
 /** RFC 6352 8.6: the objects matching a filter, at most `limit` of them (then 507 on the collection). */
 @Injectable()
-export class AddressbookQueryReport implements DavReport {
+export class AddressbookQueryReport implements DavReport<AddressbookQueryRequest> {
   readonly name = carddav('addressbook-query');
   readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
 
@@ -26,14 +33,19 @@ export class AddressbookQueryReport implements DavReport {
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
-  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+  read(body: XmlElement): AddressbookQueryRequest {
+    const nresults = firstChild(firstChild(body, carddav('limit')) ?? body, carddav('nresults'))?.text.trim();
+    return {
+      filter: parseFilter(firstChild(body, carddav('filter'))),
+      limit: nresults && /^\d+$/.test(nresults) ? Number(nresults) : Infinity,
+      props: addressbookReportProps(body),
+    };
+  }
+
+  async run(exchange: DavExchange, { filter, limit, props: { propfind, addressDataVersion } }: AddressbookQueryRequest): Promise<void> {
     const { resource, user } = exchange;
     const scope = await this.carddav.openFor(exchange);
     const view = this.carddav.collection(scope, resource);
-    const { propfind, addressDataVersion } = reportProps(body);
-    const filter = parseFilter(firstChild(body, carddav('filter')));
-    const nresults = firstChild(firstChild(body, carddav('limit')) ?? body, carddav('nresults'))?.text.trim();
-    const limit = nresults && /^\d+$/.test(nresults) ? Number(nresults) : Infinity;
     const page = async (cursor?: string): Promise<MatchPage<ContactObject>> => {
       const found = unwrap(await this.bus.request(ContactObjectsQuery, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, filter, cursor }));
       return { items: found.items, next: found.cursor ? () => page(found.cursor) : undefined };

@@ -6,7 +6,7 @@ import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { unwrap } from '../http/reply-errors';
 import { type CollectionUpdate } from '../properties/collection-update';
 import { type PropertyContext } from '../properties/property';
-import { reportProps } from '../reports/report-request';
+import { addressbookReportProps, type AddressbookMemberProps } from './addressbook-report-props';
 import { objectContext } from './contact-context';
 import { encodeSyncToken } from '../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
@@ -15,7 +15,7 @@ import { type AddressbookView, type CarddavScope } from './carddav-scope';
 
 /** Address books as DELETE, multiget and sync-collection see them, the aggregated one included. */
 @Injectable()
-export class CarddavCollections implements CollectionStore {
+export class CarddavCollections implements CollectionStore<AddressbookMemberProps> {
   readonly kinds = ['addressbook', 'aggregated-addressbook'] as const;
   readonly multiget = carddav('addressbook-multiget');
   readonly deletable = ['addressbook'] as const;
@@ -78,14 +78,18 @@ export class CarddavCollections implements CollectionStore {
     };
   }
 
-  async open(exchange: DavExchange): Promise<MemberCollection> {
+  readProps(body: XmlElement): AddressbookMemberProps {
+    return addressbookReportProps(body);
+  }
+
+  async open(exchange: DavExchange): Promise<MemberCollection<MemberQuery, AddressbookMemberProps>> {
     const scope = await this.resources.openFor(exchange);
     const view = this.resources.collection(scope, exchange.resource);
-    return { href: view.href, config: scope.config, query: (body) => this.query(scope, view, body) };
+    return { href: view.href, config: scope.config, query: (props) => this.query(scope, view, props) };
   }
 
   /** The token holds each member folder's revision, so an incremental sync returns exactly the members' changes. */
-  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>> {
+  async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery, AddressbookMemberProps>> {
     let scope = await this.resources.openFor(exchange);
     let view = this.resources.collection(scope, exchange.resource);
     // A token naming a folder the (maybe cached) aggregated book lacks is checked against a fresh listing.
@@ -98,8 +102,8 @@ export class CarddavCollections implements CollectionStore {
     return {
       href: view.href,
       config: scope.config,
-      query: (body) => {
-        const query = this.query(scope, view, body);
+      query: (props) => {
+        const query = this.query(scope, view, props);
         return {
           ...query,
           changes: async (limit) => {
@@ -115,13 +119,10 @@ export class CarddavCollections implements CollectionStore {
     };
   }
 
-  private query(scope: CarddavScope, view: AddressbookView, body: XmlElement): MemberQuery & { contextOf: (contact: ContactObject) => PropertyContext } {
-    const { propfind, addressDataVersion } = reportProps(body);
+  private query(scope: CarddavScope, view: AddressbookView, { addressDataVersion }: AddressbookMemberProps): MemberQuery & { contextOf: (contact: ContactObject) => PropertyContext } {
     const contextOf = (contact: ContactObject) => objectContext(scope, view, contact, addressDataVersion);
     const resources = this.resources;
     return {
-      propfind,
-      wantsData: propfind.kind === 'prop' && propfind.props.some((p) => p.local === 'address-data'),
       contextOf,
       async *pages(names) {
         for await (const contacts of resources.pages(scope.user, view, names)) yield contacts.map((contact) => ({ name: contact.name, context: contextOf(contact) }));

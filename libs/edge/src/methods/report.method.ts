@@ -22,6 +22,6 @@ export class ReportMethod implements DavMethod {
     const body = await readXmlDocument(exchange.request, xmlBodyLimits(await this.serverSettings.current()));
     const report = this.reports.find(body.name, exchange.resource.kind);
     if (!report) throw preconditionError(403, Condition.SupportedReport);
-    await report.run(exchange, body);
+    await report.run(exchange, report.read(body));
   }
 }

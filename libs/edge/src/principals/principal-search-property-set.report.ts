@@ -7,9 +7,12 @@ import { requireDepthZero, SEARCHABLE_PRINCIPAL_PROPERTIES } from './principal-s
 
 /** RFC 3744 9.5: the properties principal-property-search compares, each with a description. */
 @Injectable()
-export class PrincipalSearchPropertySetReport implements DavReport {
+export class PrincipalSearchPropertySetReport implements DavReport<void> {
   readonly name = dav('principal-search-property-set');
   readonly kinds = ['principal-collection'] as const;
+
+  /** The body is an empty DAV:principal-search-property-set: it asks nothing. */
+  read(): void {}
 
   async run({ request, response }: DavExchange): Promise<void> {
     requireDepthZero(request.headers['depth']);

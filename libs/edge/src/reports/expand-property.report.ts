@@ -13,8 +13,8 @@ import { ExpandTargets } from './expand-targets';
 import { ReportRegistry } from './report-registry';
 import { startMultistatus } from './report-request';
 
-/** One DAV:property of the request, with the properties wanted of the resources its hrefs name. */
-interface WantedProperty {
+/** One DAV:property of an expand-property body, with the properties wanted of the resources its hrefs name. */
+export interface WantedProperty {
   name: QName;
   nested: WantedProperty[];
 }
@@ -37,7 +37,7 @@ function wantedProperties(element: XmlElement): WantedProperty[] {
  * for owners, proxy and address sets). Hrefs we cannot expand stay as they are.
  */
 @Injectable()
-export class ExpandPropertyReport implements DavReport {
+export class ExpandPropertyReport implements DavReport<WantedProperty[]> {
   readonly name = dav('expand-property');
   readonly kinds = ['principal', 'calendar-home', 'calendar'] as const;
 
@@ -50,13 +50,17 @@ export class ExpandPropertyReport implements DavReport {
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
 
-  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+  read(body: XmlElement): WantedProperty[] {
+    return wantedProperties(body);
+  }
+
+  async run(exchange: DavExchange, wanted: WantedProperty[]): Promise<void> {
     const { response, resource, user, prefix } = exchange;
     const reports = this.moduleRef.get(ReportRegistry, { strict: false });
     const targets = new ExpandTargets(user, prefix, await this.userConfig.forUser(user.userId), { bus: this.bus, scopes: this.scopes, reports });
     const context = await targets.contextOf(resource);
     if (!context) throw new DavHttpError(404, 'no such resource');
-    const expanded = await this.expand(targets, context, wantedProperties(body), MAX_NESTING);
+    const expanded = await this.expand(targets, context, wanted, MAX_NESTING);
     const writer = startMultistatus(response);
     await writer.write(writer.response(expanded));
     writer.end();

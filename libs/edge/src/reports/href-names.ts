@@ -2,11 +2,14 @@ import { type EffectiveConfig } from '@davmesh/contracts';
 import { dav, type XmlElement, childrenNamed, Condition } from '@davmesh/dav';
 import { preconditionError } from '../http/reply-errors';
 
-/** A multiget's hrefs as written, refused whole (403 number-of-matches-within-limits) beyond davmesh.limits.multigetHrefs. */
-export function multigetHrefs(body: XmlElement, config: EffectiveConfig): string[] {
-  const hrefs = childrenNamed(body, dav('href'));
+/** A multiget's hrefs as written. */
+export function multigetHrefs(body: XmlElement): string[] {
+  return childrenNamed(body, dav('href')).map((h) => h.text.trim());
+}
+
+/** A multiget is refused whole (403 number-of-matches-within-limits) beyond the user's davmesh.limits.multigetHrefs. */
+export function requireHrefsWithinLimit(hrefs: string[], config: EffectiveConfig): void {
   if (hrefs.length > Number(config.values['davmesh.limits.multigetHrefs'].value)) throw preconditionError(403, Condition.NumberOfMatchesWithinLimits);
-  return hrefs.map((h) => h.text.trim());
 }
 
 /** Of a multiget's hrefs, those naming a member of `collectionHref`: href → member name. */

@@ -1,18 +1,11 @@
 import { type ServerResponse } from 'node:http';
-import { carddav, dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
-import { type VCardVersion } from '@davmesh/vcard';
+import { dav, firstChild, type PropfindRequest, type XmlElement } from '@davmesh/dav';
 import { MultistatusBody } from '../http/multistatus-body';
 
-/** The DAV:prop of a REPORT body (allprop when absent) and the address-data version it asks for. */
-export function reportProps(body: XmlElement): { propfind: PropfindRequest; addressDataVersion?: VCardVersion } {
+/** The properties a REPORT body's DAV:prop names; allprop when it has none. */
+export function reportPropfind(body: XmlElement): PropfindRequest {
   const prop = firstChild(body, dav('prop'));
-  if (!prop) return { propfind: { kind: 'allprop', include: [] } };
-  const addressData = firstChild(prop, carddav('address-data'));
-  const version = addressData?.attributes['version'];
-  return {
-    propfind: { kind: 'prop', props: prop.children.map((c) => c.name) },
-    addressDataVersion: version === '3.0' || version === '4.0' ? version : undefined,
-  };
+  return prop ? { kind: 'prop', props: prop.children.map((c) => c.name) } : { kind: 'allprop', include: [] };
 }
 
 /** Starts a 207 answer; see MultistatusBody. */

@@ -3,20 +3,25 @@ import { type DavExchange } from '../http/dav-exchange';
 import { wantsMinimal } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
 import { type PropertyRenderer } from '../properties/property-renderer';
-import { type CollectionStore } from '../resources/adapters';
+import { type CollectionStore, type MemberProps } from '../resources/adapters';
 import { type ResourceKind } from '../resources/resource';
 import { type DavReport } from './dav-report';
 import { startMultistatus } from './report-request';
-import { readSyncRequest } from './sync-request';
+import { readSyncRequest, type SyncRequest } from './sync-request';
 
 const PAGE = 1000;
+
+/** A sync-collection body: from where, at most how many, and what to say of each member. */
+export interface SyncCollectionRequest extends SyncRequest {
+  props: MemberProps;
+}
 
 /**
  * RFC 6578 on a protocol's collections; the adapter decides what a token holds and which are
  * its own. Depth is ignored (Thunderbird sends 1). More changes than `limit/nresults` (or one
  * page) end with a 507 response for the collection and a token to go on from, as DAVx5 expects.
  */
-export class SyncCollectionReport implements DavReport {
+export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
   readonly name = dav('sync-collection');
   readonly kinds: readonly ResourceKind[];
 
@@ -27,18 +32,21 @@ export class SyncCollectionReport implements DavReport {
     this.kinds = collections.kinds;
   }
 
-  async run(exchange: DavExchange, body: XmlElement): Promise<void> {
+  read(body: XmlElement): SyncCollectionRequest {
+    return { ...readSyncRequest(body, PAGE), props: this.collections.readProps(body) };
+  }
+
+  async run(exchange: DavExchange, { since, limit, props }: SyncCollectionRequest): Promise<void> {
     const { request, response } = exchange;
-    const { since, limit } = readSyncRequest(body, PAGE);
     const collection = await this.collections.openForSync(exchange, since);
-    const query = collection.query(body);
+    const query = collection.query(props);
     const { changes, truncated, syncToken } = await query.changes(limit);
     const minimal = wantsMinimal(request);
     const writer = startMultistatus(response);
-    const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, query.propfind, minimal));
+    const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, props.propfind, minimal));
     // With data, the members arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
     const described = new Set<string>();
-    if (query.wantsData) {
+    if (props.wantsData) {
       for await (const members of query.pages(changes.filter((c) => c.context).map((c) => c.name))) {
         for (const member of members) {
           described.add(member.name);

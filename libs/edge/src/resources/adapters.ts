@@ -61,11 +61,15 @@ export interface DescribedMember {
   context: PropertyContext;
 }
 
-/** What a REPORT body asks of each member of a collection. */
-export interface MemberQuery {
+/** What a REPORT body's DAV:prop asks of each member, as its protocol reads it (the calendar-data or address-data wanted). */
+export interface MemberProps {
   propfind: PropfindRequest;
-  /** Whether the body asks for the members' data (calendar-data, address-data). */
+  /** Whether the body asks for the members' data. */
   wantsData: boolean;
+}
+
+/** A collection's members as a REPORT asks for them. */
+export interface MemberQuery {
   /** The named members with their data in the shape asked, a bus reply's worth at a time. */
   pages(names: string[]): AsyncIterable<DescribedMember[]>;
 }
@@ -84,19 +88,24 @@ export interface SyncQuery extends MemberQuery {
 }
 
 /** One collection a REPORT runs on, as this request's user sees it. */
-export interface MemberCollection<Q extends MemberQuery = MemberQuery> {
+export interface MemberCollection<Q extends MemberQuery = MemberQuery, P extends MemberProps = MemberProps> {
   href: string;
   config: EffectiveConfig;
-  /** Reads the REPORT body's props (may refuse, e.g. an unsupported calendar-data). */
-  query(body: XmlElement): Q;
+  /** The members described with the props the protocol read from the body (`CollectionStore.readProps`). */
+  query(props: P): Q;
 }
 
-/** The collections of a protocol (calendars, address books): DELETE, multiget and sync-collection. */
-export interface CollectionStore {
+/**
+ * The collections of a protocol (calendars, address books): DELETE, multiget and sync-collection.
+ * `P` is what the protocol reads of a REPORT's DAV:prop.
+ */
+export interface CollectionStore<P extends MemberProps = MemberProps> {
   /** The collection kinds REPORTs run on. */
   readonly kinds: readonly ResourceKind[];
   /** The protocol's multiget REPORT (RFC 4791 7.9, RFC 6352 8.7). */
   readonly multiget: QName;
+  /** A REPORT body's DAV:prop as this protocol reads it; may refuse (an unsupported calendar-data). */
+  readProps(body: XmlElement): P;
   /** The collection kinds DELETE removes. */
   readonly deletable: readonly ResourceKind[];
   delete(exchange: DavExchange): Promise<void>;
@@ -115,9 +124,9 @@ export interface CollectionStore {
    */
   forCreation(exchange: DavExchange): Promise<(update: CollectionUpdate) => Promise<Record<string, string>>>;
   /** The request's collection (404 when the user has none of that name). */
-  open(exchange: DavExchange): Promise<MemberCollection>;
+  open(exchange: DavExchange): Promise<MemberCollection<MemberQuery, P>>;
   /** The request's collection for a sync from `since` (undefined: initial); DAV:valid-sync-token for a token not of it. */
-  openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery>>;
+  openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery, P>>;
 }
 
 /** The adapter whose members the resource is; 405 when none (the dispatcher offers the method only on their kinds). */
