@@ -1,6 +1,6 @@
 import { CalendarFoldersAdminShare, CalendarFoldersShare, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
 import { eventIcs } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
 
 const PRIVILEGE_SET = `<propfind xmlns="DAV:"><prop><current-user-privilege-set/></prop></propfind>`;

@@ -1,5 +1,5 @@
 import { DAVX5_UA, eventually, vcard } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
 
 const PRIVILEGES = `<propfind xmlns="DAV:"><prop><current-user-privilege-set/></prop></propfind>`;

@@ -6,7 +6,7 @@ import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
 const CALENDAR_HOME = '{urn:ietf:params:xml:ns:caldav}calendar-home-set';

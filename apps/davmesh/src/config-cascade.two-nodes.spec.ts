@@ -17,7 +17,7 @@ import {
   type TestDatabase,
   eventually,
 } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 
 const ADDRESSBOOK_HOME = '{urn:ietf:params:xml:ns:carddav}addressbook-home-set';
 

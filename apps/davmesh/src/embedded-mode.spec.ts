@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, hrefsOf, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 
 const silent = createLogger({ level: 'silent' });
 const quiet = () => undefined;

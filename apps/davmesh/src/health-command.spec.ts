@@ -1,5 +1,5 @@
 import { describeWithInfrastructure, TEST_NATS_URL } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { distributedClusterPerSuite } from './distributed-cluster';
 
 describeWithInfrastructure('davmesh health --role (the exec probe of the bus-only roles)', () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 
 void runCli(process.argv.slice(2)).then((exitCode) => {
   // `serve` keeps running on its own handles; one-shot commands end here.

@@ -19,7 +19,7 @@ import {
   TestPki,
   type TestDatabase,
 } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { runServe } from './serve-process.fixture';
 
 const silent = createLogger({ level: 'silent' });

@@ -13,7 +13,7 @@ import {
   sampleSum,
   type PrometheusSample,
 } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 
 /** What a probe (or an operator with curl) reads on a process's ops port. */
 interface Probe {

@@ -12,7 +12,7 @@ import {
   TestPki,
   type IssuedCertificate,
 } from '@davmesh/testing';
-import { runCli } from './cli';
+import { runCli } from '@davmesh/cli';
 import { runServe } from './serve-process.fixture';
 
 const silent = createLogger({ level: 'silent' });
