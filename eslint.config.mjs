@@ -28,6 +28,7 @@ export default tseslint.config(
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:runtime', 'type:service', 'type:util', 'type:contracts'] },
             { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:runtime', 'type:service', 'type:util', 'type:contracts'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:cli', 'type:runtime', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:cli', 'type:runtime', 'type:service', 'type:util', 'type:contracts', 'type:testing'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:domain', 'scope:shared'] },
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:edge', 'scope:shared'] },

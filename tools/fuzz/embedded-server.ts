@@ -2,7 +2,7 @@
  * The server under test of the fuzzer, run as a child process (see libs/fuzz ServerProcess):
  * an embedded server with one user per fuzzing lane and a victim login for bad passwords.
  */
-import { startEmbeddedServer } from '../../apps/davmesh/src/caldav-test-server';
+import { startEmbeddedServer } from '../../apps/davmesh-e2e/src/caldav-test-server';
 
 async function main(): Promise<void> {
   const lanes = Number(process.argv[2] ?? '1');

@@ -1,5 +1,5 @@
 // The test environment of every spec: Node's, plus the embedded node its Jest worker
-// shares among suites (apps/davmesh/src/worker-node.fixture.ts), reachable from a test
+// shares among suites (apps/davmesh-e2e/src/worker-node.fixture.ts), reachable from a test
 // file as globalThis[Symbol.for('davmesh.workerNode')](). The node is loaded with Node's
 // own require, outside Jest's per-file module registry, so it outlives each test file and
 // boots once per worker, on first use.
@@ -16,7 +16,7 @@ let fixture;
 function workerNodeFixture() {
   if (!fixture) {
     require('../register.cjs');
-    fixture = require(path.join(__dirname, '../../apps/davmesh/src/worker-node.fixture.ts'));
+    fixture = require(path.join(__dirname, '../../apps/davmesh-e2e/src/worker-node.fixture.ts'));
     if (inWorkerProcess) {
       // Nothing is left to run: drop the node's data directory and leave without a slow stop.
       process.on('message', (message) => {
