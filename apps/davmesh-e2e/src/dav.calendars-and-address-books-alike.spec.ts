@@ -5,6 +5,8 @@ import { sharedNodePerSuite } from './shared-node.fixture';
 /** One kind of object collection: where its objects live, and a body for the n-th version of one. */
 interface Collection {
   label: string;
+  /** The user's home of this protocol. */
+  home: string;
   find(send: ReturnType<typeof dav>): Promise<string>;
   contentType: string;
   body(uid: string, version: number): string;
@@ -13,12 +15,14 @@ interface Collection {
 const COLLECTIONS: Collection[] = [
   {
     label: 'a calendar',
+    home: '/dav/caldav/',
     find: async (send) => (await calendarHrefs(send))['Calendar'],
     contentType: 'text/calendar; charset=utf-8',
     body: (uid, version) => eventIcs(uid, `Version ${version}`, new Date('2026-05-01T09:00:00Z')),
   },
   {
     label: 'an address book',
+    home: '/dav/carddav/',
     find: async (send) => {
       const home = await send('PROPFIND', '/dav/carddav/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>');
       // The personal book (the global address list, 6, is read-only).
@@ -132,5 +136,17 @@ describe.each(COLLECTIONS)('WebDAV on $label: conditional requests (RFC 9110 13,
     const lastModified = /<d:getlastmodified>([^<]+)<\/d:getlastmodified>/.exec(object.text)?.[1];
     expect(lastModified).toBe((await send('GET', path)).headers['last-modified']);
     expect(Date.parse(lastModified!)).toBeGreaterThan(Date.now() - 3_600_000);
+  });
+
+  it('grants the user bind and unbind in their home (they make and remove collections there), and write on their own collection and its objects', async () => {
+    const { path } = await created();
+    const privilegesOf = async (href: string) => {
+      const answer = await send('PROPFIND', href, { Depth: '0' }, '<propfind xmlns="DAV:"><prop><current-user-privilege-set/></prop></propfind>');
+      expect(answer.status).toBe(207);
+      return [...answer.text.matchAll(/<d:privilege><d:([a-z-]+)\/><\/d:privilege>/g)].map((m) => m[1]);
+    };
+    for (const href of [collection.home, base, path]) {
+      expect(await privilegesOf(href)).toEqual(expect.arrayContaining(['read', 'write', 'write-content', 'bind', 'unbind']));
+    }
   });
 });

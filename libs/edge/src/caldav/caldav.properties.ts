@@ -1,7 +1,6 @@
 import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
-import { caldav, calserver, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
+import { caldav, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from './calendar-media';
-import { privileges } from '../properties/privileges';
 import { type LiveProperty } from '../properties/property';
 
 const apple = (local: string) => ({ ns: NS.APPLE, local });
@@ -34,31 +33,6 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     inAllprop: true,
     set: (value) => (value === undefined || value.text.trim() === '' ? { refused: 409 } : { change: { displayName: value.text } }),
     compute: ({ calendar, currentUser }) => calendar?.folder.displayName ?? currentUser.displayName,
-  },
-  {
-    name: dav('current-user-privilege-set'),
-    kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
-    inAllprop: false,
-    compute: ({ calendar, resource }) =>
-      resource.kind === 'calendar-home' ? privileges(true) : privileges(calendar?.writable ?? false, [el(caldav('read-free-busy'))]),
-  },
-  {
-    name: dav('supported-report-set'),
-    kinds: HOME_AND_CALENDARS,
-    inAllprop: false,
-    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
-  },
-  {
-    name: calserver('getctag'),
-    kinds: CALENDARS,
-    inAllprop: false,
-    compute: ({ calendar }) => calendar?.syncToken,
-  },
-  {
-    name: dav('sync-token'),
-    kinds: CALENDARS,
-    inAllprop: false,
-    compute: ({ calendar }) => calendar?.syncToken,
   },
   {
     name: caldav('supported-calendar-component-set'),

@@ -1,7 +1,6 @@
-import { calserver, carddav, dav, el, firstChild } from '@davmesh/dav';
+import { carddav, dav, el, firstChild } from '@davmesh/dav';
 import { convertVCard } from '@davmesh/vcard';
 import { MAX_VCARD_BYTES } from './vcard-media';
-import { privileges } from '../properties/privileges';
 import { type LiveProperty } from '../properties/property';
 
 const COLLECTIONS = ['addressbook', 'aggregated-addressbook'] as const;
@@ -35,24 +34,6 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     compute: ({ addressbook }) => addressbook?.description ?? undefined,
   },
   {
-    name: calserver('getctag'),
-    kinds: COLLECTIONS,
-    inAllprop: false,
-    compute: ({ addressbook }) => addressbook?.syncToken,
-  },
-  {
-    name: dav('sync-token'),
-    kinds: COLLECTIONS,
-    inAllprop: false,
-    compute: ({ addressbook }) => addressbook?.syncToken,
-  },
-  {
-    name: dav('supported-report-set'),
-    kinds: CARDDAV_COLLECTIONS,
-    inAllprop: false,
-    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
-  },
-  {
     name: carddav('supported-address-data'),
     kinds: COLLECTIONS,
     inAllprop: false,
@@ -64,12 +45,6 @@ export const CARDDAV_PROPERTIES: LiveProperty[] = [
     kinds: COLLECTIONS,
     inAllprop: false,
     compute: () => String(MAX_VCARD_BYTES),
-  },
-  {
-    name: dav('current-user-privilege-set'),
-    kinds: [...CARDDAV_COLLECTIONS, 'contact'],
-    inAllprop: false,
-    compute: ({ addressbook }) => privileges(addressbook?.writable ?? false),
   },
   {
     name: dav('getcontenttype'),

@@ -40,12 +40,6 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
     compute: () => privileges(false),
   },
   {
-    name: dav('supported-report-set'),
-    kinds: PRINCIPAL_COLLECTIONS,
-    inAllprop: false,
-    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
-  },
-  {
     name: dav('displayname'),
     kinds: PRINCIPAL_AND_ROOT,
     inAllprop: true,

@@ -1,10 +1,17 @@
-import { dav, el } from '@davmesh/dav';
+import { caldav, calserver, dav, el } from '@davmesh/dav';
 import { quoteEtag } from '../http/conditional-headers';
 import { principalPath } from '../resources/resource';
+import { privileges } from './privileges';
 import { type LiveProperty, type PropertyContext } from './property';
 
 const COLLECTIONS = ['calendar-home', 'calendar', 'addressbook-home', 'addressbook', 'aggregated-addressbook'] as const;
 const OBJECTS = ['calendar-object', 'contact'] as const;
+const HOMES = new Set(['calendar-home', 'addressbook-home']);
+/** Collections whose revision is their sync-token. */
+const SYNCABLE = ['calendar', 'addressbook', 'aggregated-addressbook'] as const;
+
+/** The calendar or address book a property describes (of a member: its collection), as this user sees it. */
+const collectionOf = ({ calendar, addressbook }: PropertyContext) => calendar ?? addressbook;
 
 /** The object a property of a calendar object or a contact describes: the same WebDAV fields on both. */
 const objectOf = ({ calendarObject, contact }: PropertyContext) => calendarObject ?? contact;
@@ -20,8 +27,37 @@ function ownerOf({ calendar, addressbook, currentUser }: PropertyContext): numbe
   return currentUser.userId;
 }
 
-/** RFC 4918 and RFC 3744 properties that calendars and address books, and their objects, have alike. */
+/** RFC 4918, RFC 3744 and RFC 6578 properties that calendars and address books, and their objects, have alike. */
 export const WEBDAV_PROPERTIES: LiveProperty[] = [
+  {
+    name: dav('current-user-privilege-set'),
+    kinds: [...COLLECTIONS, ...OBJECTS],
+    inAllprop: false,
+    compute: (context) => {
+      // A home is the user's own: they make and remove collections in it.
+      if (HOMES.has(context.resource.kind)) return privileges(true);
+      // RFC 4791 6.1.1: reading a calendar's busy time is a privilege of its own.
+      return privileges(collectionOf(context)?.writable ?? false, context.calendar ? [el(caldav('read-free-busy'))] : []);
+    },
+  },
+  {
+    name: dav('supported-report-set'),
+    kinds: [...COLLECTIONS, 'principal-collection'],
+    inAllprop: false,
+    compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
+  },
+  {
+    name: calserver('getctag'),
+    kinds: SYNCABLE,
+    inAllprop: false,
+    compute: (context) => collectionOf(context)?.syncToken,
+  },
+  {
+    name: dav('sync-token'),
+    kinds: SYNCABLE,
+    inAllprop: false,
+    compute: (context) => collectionOf(context)?.syncToken,
+  },
   {
     name: dav('owner'),
     kinds: COLLECTIONS,
