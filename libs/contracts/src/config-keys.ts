@@ -56,16 +56,16 @@ export const CONFIG_KEYS = {
   'com.openexchange.caldav.interval.start': {
     type: 'enum',
     default: 'one_month',
-    allowed: ['one_month', 'six_months', 'one_year'],
+    allowed: ['one_month', 'six_months', 'one_year', 'unlimited'],
     levels: ALL_LEVELS,
-    help: 'Start of the sync window, back from today: older appointments are not listed, queried or synced.',
+    help: 'Start of the sync window, back from today: older appointments are not listed, queried or synced. unlimited (a davmesh extension of the guide\'s values): no bound.',
   },
   'com.openexchange.caldav.interval.end': {
     type: 'enum',
     default: 'one_year',
-    allowed: ['one_year', 'two_years'],
+    allowed: ['one_year', 'two_years', 'unlimited'],
     levels: ALL_LEVELS,
-    help: 'End of the sync window, ahead of today: later appointments are not listed, queried or synced.',
+    help: 'End of the sync window, ahead of today: later appointments are not listed, queried or synced. unlimited (a davmesh extension of the guide\'s values): no bound.',
   },
   'com.openexchange.caldav.url': {
     type: 'string',

@@ -1,4 +1,4 @@
-import { type EffectiveConfig, type TimeWindow } from '@davmesh/contracts';
+import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type EffectiveConfig, type TimeWindow } from '@davmesh/contracts';
 
 const MONTHS_BACK: Record<string, number> = { one_month: 1, six_months: 6, one_year: 12 };
 const MONTHS_AHEAD: Record<string, number> = { one_year: 12, two_years: 24 };
@@ -11,10 +11,14 @@ function monthsFrom(now: Date, months: number): string {
 
 /**
  * com.openexchange.caldav.interval.start/.end: objects with no occurrence in this window
- * are not listed, queried or synced.
+ * are not listed, queried or synced. `unlimited` (our extension of the guide's values) opens
+ * that side up to the earliest or latest instant a calendar accepts at all.
  */
 export function syncWindow(config: EffectiveConfig, now = new Date()): TimeWindow {
-  const back = MONTHS_BACK[String(config.values['com.openexchange.caldav.interval.start'].value)] ?? 1;
-  const ahead = MONTHS_AHEAD[String(config.values['com.openexchange.caldav.interval.end'].value)] ?? 12;
-  return { start: monthsFrom(now, -back), end: monthsFrom(now, ahead) };
+  const start = String(config.values['com.openexchange.caldav.interval.start'].value);
+  const end = String(config.values['com.openexchange.caldav.interval.end'].value);
+  return {
+    start: start === 'unlimited' ? CALENDAR_MIN_DATE_TIME : monthsFrom(now, -(MONTHS_BACK[start] ?? 1)),
+    end: end === 'unlimited' ? CALENDAR_MAX_DATE_TIME : monthsFrom(now, MONTHS_AHEAD[end] ?? 12),
+  };
 }
