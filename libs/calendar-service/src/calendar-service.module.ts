@@ -6,6 +6,7 @@ import { CALENDAR_SCHEMA } from './schema';
 import { CalendarHandler } from './calendar.handler';
 import { ParsedObjects } from './objects/parsed-objects';
 import { CalendarService } from './calendar.service';
+import { CalendarUnitOfWork } from './calendar.unit-of-work';
 import { FolderRepository } from './folders/folder.repository';
 import { CalendarSchema1764000000000 } from './migrations/1764000000000-calendar-schema';
 import { CalendarStore1764200000000 } from './migrations/1764200000000-calendar-store';
@@ -42,6 +43,7 @@ export class CalendarServiceModule {
         ...outboxProviders({ schema: CALENDAR_SCHEMA }),
         FolderRepository,
         ObjectRepository,
+        CalendarUnitOfWork,
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
         CalendarService,
       ],

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { Outbox, type Announce } from '@davmesh/storage';
+import { type Announce } from '@davmesh/storage';
 import {
   CALENDAR_MAX_DATE_TIME,
   CALENDAR_MIN_DATE_TIME,
@@ -48,7 +48,8 @@ import {
   selectCalendarData,
   type IcalComponent,
 } from '@davmesh/ical';
-import { FolderRepository, type FolderAccess, type Queryable } from './folders/folder.repository';
+import { CalendarUnitOfWork } from './calendar.unit-of-work';
+import { FolderRepository, type FolderAccess } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository } from './objects/object.repository';
 import { ParsedObjects } from './objects/parsed-objects';
@@ -77,7 +78,7 @@ export class CalendarService {
     @Inject(ObjectRepository) private readonly objects: ObjectRepository,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(ParsedObjects) private readonly parsed: ParsedObjects,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -85,10 +86,7 @@ export class CalendarService {
     const visible = await this.folders.listVisible(userId);
     const owned = visible.filter((f) => f.ownerUserId === userId);
     if (owned.some((f) => f.components.includes('VEVENT')) && owned.some((f) => f.components.includes('VTODO'))) return visible;
-    await this.folders.dataSource.transaction(async (db) => {
-      await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
-      await this.folders.insert(db, { ownerUserId: userId, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] });
-    });
+    await this.folders.insertDefaults(userId);
     return this.folders.listVisible(userId);
   }
 
@@ -97,15 +95,15 @@ export class CalendarService {
    * directory tells both users' contexts; `contextId`, when given (the operator's share), must be the owner's.
    */
   async share(userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none', contextId?: number): Promise<CalendarShareGrant> {
-    const folder = await this.usableFolder(this.folders.dataSource, folderId, userId, 'write');
+    const folder = await this.usableFolder(this.folders, folderId, userId, 'write');
     if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to share`);
     if (granteeUserId === userId) throw new DomainException('bad-request', `calendar ${folderId} belongs to user ${granteeUserId} already`);
     const owner = await this.bus.call(UsersGet, { userId });
     if (contextId !== undefined && owner.contextId !== contextId) throw new DomainException('not-found', `no calendar ${folderId} in context ${contextId}`);
     const grantee = await this.bus.call(UsersGet, { userId: granteeUserId });
     if (grantee.contextId !== owner.contextId) throw new DomainException('not-found', `no user ${granteeUserId} in context ${owner.contextId}`);
-    await this.outbox.transaction(async (db, announce) => {
-      await this.folders.setShare(db, folderId, granteeUserId, rights);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.setShare(folderId, granteeUserId, rights);
       announceChange(announce, folderId, userId, folder.revision);
     });
     return { folderId, ownerUserId: userId, granteeUserId, rights };
@@ -113,7 +111,7 @@ export class CalendarService {
 
   /** The operator's share: made as the folder's owner, found from the folder id. */
   async adminShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<CalendarShareGrant> {
-    const folder = await this.folders.find(this.folders.dataSource, folderId);
+    const folder = await this.folders.find(folderId);
     if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
     return this.share(folder.ownerUserId, folderId, granteeUserId, rights, contextId);
   }
@@ -121,8 +119,8 @@ export class CalendarService {
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
     // Calendars shared with a user are addressed by their folder id: a name of digits could hide one.
     if (/^\d+$/.test(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is reserved for calendars addressed by their id`);
-    return this.outbox.transaction(async (db, announce) => {
-      const folderId = await this.folders.insert(db, {
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const folderId = await tx.folders.insert({
         ownerUserId: request.userId,
         collectionName: request.collectionName,
         displayName: request.props?.displayName ?? request.collectionName,
@@ -133,21 +131,21 @@ export class CalendarService {
         timezone: request.props?.timezone,
       });
       if (folderId === undefined) throw new DomainException('conflict', `a collection named "${request.collectionName}" exists`);
-      for (const property of request.dead ?? []) await this.folders.setDead(db, folderId, property);
-      const folder = (await this.folders.find(db, folderId))!;
+      for (const property of request.dead ?? []) await tx.folders.setDead(folderId, property);
+      const folder = (await tx.folders.find(folderId))!;
       announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);
       return folder;
     });
   }
 
   async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
-    return this.outbox.transaction(async (db, announce) => {
-      await this.usableFolder(db, request.folderId, request.userId, 'write', true);
-      await this.folders.updateProps(db, request.folderId, request.props ?? {});
-      for (const property of request.setDead ?? []) await this.folders.setDead(db, request.folderId, property);
-      for (const { ns, name } of request.removeDead ?? []) await this.folders.removeDead(db, request.folderId, ns, name);
-      await this.folders.bumpRevision(db, request.folderId);
-      const folder = (await this.folders.find(db, request.folderId))!;
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
+      await tx.folders.updateProps(request.folderId, request.props ?? {});
+      for (const property of request.setDead ?? []) await tx.folders.setDead(request.folderId, property);
+      for (const { ns, name } of request.removeDead ?? []) await tx.folders.removeDead(request.folderId, ns, name);
+      await tx.folders.bumpRevision(request.folderId);
+      const folder = (await tx.folders.find(request.folderId))!;
       announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);
       return folder;
     });
@@ -165,10 +163,10 @@ export class CalendarService {
 
   /** Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`. */
   async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
-    await this.outbox.transaction(async (db, announce) => {
-      const folder = await this.usableFolder(db, folderId, userId, 'write', true);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
       if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
-      await this.folders.delete(db, folderId);
+      await tx.folders.delete(folderId);
       // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
       announceChange(announce, folderId, userId, folder.revision);
     });
@@ -176,7 +174,7 @@ export class CalendarService {
   }
 
   async listObjects(userId: number, folderId: number, after: string | undefined, limit: number, window?: TimeWindow): Promise<CalendarObjectsPage> {
-    await this.usableFolder(this.folders.dataSource, folderId, userId);
+    await this.usableFolder(this.folders, folderId, userId);
     const read = await this.objects.page(folderId, after, limit, window);
     const objects = this.bus.replyBudget().fill(read);
     return objects.length === limit || objects.length < read.length ? { objects, nextCursor: objects[objects.length - 1].name } : { objects };
@@ -222,34 +220,34 @@ export class CalendarService {
       }
     }
     const etag = etagOf(request.ical);
-    return this.outbox.transaction(async (db, announce) => {
-      const folder = await this.usableFolder(db, request.folderId, request.userId, 'write', true);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
       if (!folder.components.includes(summary.component)) {
         throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
       }
-      const existing = await this.objects.findForUpdate(db, request.folderId, request.name);
+      const existing = await tx.objects.findForUpdate(request.folderId, request.name);
       requirePrecondition(request.precondition, existing);
-      const holder = await this.objects.nameHoldingUid(db, request.folderId, summary.uid);
+      const holder = await tx.objects.nameHoldingUid(request.folderId, summary.uid);
       if (holder !== undefined && holder !== request.name) {
         throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
       }
-      await this.objects.upsert(db, request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical: request.ical, ...spanColumns(summary.span) });
-      const revision = await this.folders.bumpRevision(db, request.folderId);
-      await this.objects.recordChange(db, request.folderId, request.name, revision, false);
+      await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical: request.ical, ...spanColumns(summary.span) });
+      const revision = await tx.folders.bumpRevision(request.folderId);
+      await tx.objects.recordChange(request.folderId, request.name, revision, false);
       announceChange(announce, request.folderId, folder.ownerUserId, revision);
       return { etag, created: !existing, revision };
     });
   }
 
   async deleteObject(userId: number, folderId: number, name: string, precondition?: Precondition): Promise<{ revision: number }> {
-    return this.outbox.transaction(async (db, announce) => {
-      const folder = await this.usableFolder(db, folderId, userId, 'write', true);
-      const existing = await this.objects.findForUpdate(db, folderId, name);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
+      const existing = await tx.objects.findForUpdate(folderId, name);
       if (!existing) throw new DomainException('not-found', `no resource ${name}`);
       requirePrecondition(precondition, existing);
-      await this.objects.delete(db, folderId, name);
-      const revision = await this.folders.bumpRevision(db, folderId);
-      await this.objects.recordChange(db, folderId, name, revision, true);
+      await tx.objects.delete(folderId, name);
+      const revision = await tx.folders.bumpRevision(folderId);
+      await tx.objects.recordChange(folderId, name, revision, true);
       announceChange(announce, folderId, folder.ownerUserId, revision);
       return { revision };
     });
@@ -266,31 +264,31 @@ export class CalendarService {
   }): Promise<{ etag: string; created: boolean }> {
     const { userId, folderId, name, toFolderId, toName } = request;
     if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
-    return this.outbox.transaction(async (db, announce) => {
+    return this.unitOfWork.transaction(async (tx, announce) => {
       // Lock both folders in id order, so two opposite moves cannot deadlock.
       const owners = new Map<number, number>();
       for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
-        owners.set(id, (await this.usableFolder(db, id, userId, 'write', true)).ownerUserId);
+        owners.set(id, (await this.usableFolder(tx.folders, id, userId, 'write', true)).ownerUserId);
       }
-      const target = (await this.folders.find(db, toFolderId))!;
-      const source = await this.objects.readStored(db, folderId, name);
+      const target = (await tx.folders.find(toFolderId))!;
+      const source = await tx.objects.readStored(folderId, name);
       if (!source) throw new DomainException('not-found', `no resource ${name}`);
       requirePrecondition(request.precondition, source);
       if (!target.components.includes(source.component)) {
         throw refused('forbidden', 'supported-calendar-component', `the destination holds ${target.components.join(', ')}, not ${source.component}`);
       }
-      const occupied = await this.objects.findForUpdate(db, toFolderId, toName);
+      const occupied = await tx.objects.findForUpdate(toFolderId, toName);
       if (occupied && !request.overwrite) throw new DomainException('precondition-failed', 'the destination exists');
-      const holder = await this.objects.nameHoldingUid(db, toFolderId, source.uid);
+      const holder = await tx.objects.nameHoldingUid(toFolderId, source.uid);
       if (holder !== undefined && holder !== toName && !(toFolderId === folderId && holder === name)) {
         throw refused('conflict', 'no-uid-conflict', `UID ${source.uid} is in use at the destination`, { folderId: toFolderId, name: holder });
       }
-      await this.objects.delete(db, folderId, name);
-      await this.objects.upsert(db, toFolderId, { ...source, name: toName });
-      const sourceRevision = await this.folders.bumpRevision(db, folderId);
-      await this.objects.recordChange(db, folderId, name, sourceRevision, true);
-      const targetRevision = toFolderId === folderId ? sourceRevision : await this.folders.bumpRevision(db, toFolderId);
-      await this.objects.recordChange(db, toFolderId, toName, targetRevision, false);
+      await tx.objects.delete(folderId, name);
+      await tx.objects.upsert(toFolderId, { ...source, name: toName });
+      const sourceRevision = await tx.folders.bumpRevision(folderId);
+      await tx.objects.recordChange(folderId, name, sourceRevision, true);
+      const targetRevision = toFolderId === folderId ? sourceRevision : await tx.folders.bumpRevision(toFolderId);
+      await tx.objects.recordChange(toFolderId, toName, targetRevision, false);
       announceChange(announce, folderId, owners.get(folderId)!, sourceRevision);
       if (toFolderId !== folderId) announceChange(announce, toFolderId, owners.get(toFolderId)!, targetRevision);
       return { etag: source.etag, created: !occupied };
@@ -305,7 +303,7 @@ export class CalendarService {
     window?: TimeWindow,
   ): Promise<CalendarChanges> {
     // Read the revision first: changes committed after it wait for the next sync.
-    const folder = await this.usableFolder(this.folders.dataSource, folderId, userId);
+    const folder = await this.usableFolder(this.folders, folderId, userId);
     const since = sinceRevision ?? 0;
     if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
     let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
@@ -333,7 +331,7 @@ export class CalendarService {
 
   /** calendar-query: index candidates by time range, then the full filter on each, one page of matches. */
   async query(request: CalendarQuery): Promise<{ objects: CalendarObject[]; nextCursor?: string }> {
-    await this.usableFolder(this.folders.dataSource, request.folderId, request.userId);
+    await this.usableFolder(this.folders, request.folderId, request.userId);
     const range = filterTimeRange(request.filter);
     // The commonest client query (events in a time range) needs no parsing for single timed events:
     // their indexed span is their one instance.
@@ -366,7 +364,7 @@ export class CalendarService {
   }
 
   async freeBusy(userId: number, folderId: number, start: string, end: string, limits?: CalendarLimits): Promise<{ busy: BusyPeriod[] }> {
-    await this.usableFolder(this.folders.dataSource, folderId, userId);
+    await this.usableFolder(this.folders, folderId, userId);
     const range = { start: Date.parse(start), end: Date.parse(end), component: 'VEVENT' };
     const periods: ReturnType<typeof busyTimeOf> = [];
     const budget = this.recurrenceBudget(limits);
@@ -426,10 +424,11 @@ export class CalendarService {
 
   /**
    * The folder with this user's rights, if they own it or it is shared with them (others' folders do
-   * not exist for them); `need-privileges` when they need to write and may only read.
+   * not exist for them); `need-privileges` when they need to write and may only read. Read through
+   * `folders`: the repository, or the one bound to the caller's transaction (`lock` holds the row there).
    */
-  private async usableFolder(db: Queryable, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<FolderAccess> {
-    const folder = await this.folders.access(db, folderId, userId, lock);
+  private async usableFolder(folders: FolderRepository, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<FolderAccess> {
+    const folder = await folders.access(folderId, userId, lock);
     if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
     if (need === 'write' && folder.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
     return folder;

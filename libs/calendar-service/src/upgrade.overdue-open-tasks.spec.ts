@@ -46,12 +46,13 @@ async function seedBeforeUpgrade(target: StorageTarget): Promise<Seeded> {
     const folders = new FolderRepository(dataSource);
     const objects = new ObjectRepository(dataSource);
     const seeded = await dataSource.transaction(async (db) => {
-      const tasks = (await folders.insert(db, { ownerUserId: USER, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] }))!;
-      await folders.insert(db, { ownerUserId: USER, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
-      const more = (await folders.insert(db, { ownerUserId: USER, collectionName: 'errands', displayName: 'Errands', components: ['VTODO'] }))!;
+      const tx = { folders: folders.in(db), objects: objects.in(db) };
+      const tasks = (await tx.folders.insert({ ownerUserId: USER, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] }))!;
+      await tx.folders.insert({ ownerUserId: USER, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
+      const more = (await tx.folders.insert({ ownerUserId: USER, collectionName: 'errands', displayName: 'Errands', components: ['VTODO'] }))!;
       const write = async (folderId: number, name: string, ical: string, firstStart: string, lastEnd: string) => {
-        await objects.upsert(db, folderId, { name, uid: name, component: 'VTODO', etag: `etag-${name}`, ical, firstStart, lastEnd });
-        await objects.recordChange(db, folderId, name, await folders.bumpRevision(db, folderId), false);
+        await tx.objects.upsert(folderId, { name, uid: name, component: 'VTODO', etag: `etag-${name}`, ical, firstStart, lastEnd });
+        await tx.objects.recordChange(folderId, name, await tx.folders.bumpRevision(folderId), false);
       };
       await write(tasks, 'overdue-open.ics', overdueOpen, '2026-01-05T09:00:00.000Z', '2026-01-06T17:00:00.000Z');
       await write(tasks, 'done.ics', done, '2026-01-05T09:00:00.000Z', '2026-01-06T17:00:00.000Z');

@@ -6,6 +6,7 @@ export * from './health';
 export * from './health.handler';
 export * from './json-rows';
 export * from './outbox';
+export * from './unit-of-work';
 export * from './database-unavailable';
 export * from './service-tables-migration';
 export * from './dead-property-elements';

@@ -1,8 +1,6 @@
-import { Injectable, Inject } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
-
-export type Queryable = Pick<EntityManager, 'query'>;
+import { SqlRepository } from '@davmesh/storage';
 
 interface FolderRow {
   folder_id: number;
@@ -55,15 +53,13 @@ function toFolder(row: FolderRow, deadProperties: DeadProperty[]): CalendarFolde
 
 const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision"`;
 
-/** SQL for calendar folders and their dead properties. */
+/** SQL for calendar folders, their shares and their dead properties. */
 @Injectable()
-export class FolderRepository {
-  constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
-
+export class FolderRepository extends SqlRepository {
   /** The user's own folders and those shared with them, each with the user's rights. */
   async listVisible(userId: number): Promise<CalendarFolder[]> {
     const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
-    const rows: FolderRow[] = await this.dataSource.query(
+    const rows: FolderRow[] = await this.manager.query(
       `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights"
          FROM "calendar"."folders" f
          LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1
@@ -71,16 +67,16 @@ export class FolderRepository {
         ORDER BY f."folder_id"`,
       [userId],
     );
-    return this.withDeadProperties(this.dataSource, rows);
+    return this.withDeadProperties(rows);
   }
 
   /**
    * The folder as one user may use it, without its dead properties, in one statement: undefined when
    * it is neither theirs nor shared with them. `lock` holds the folder row to the transaction's end.
    */
-  async access(db: Queryable, folderId: number, userId: number, lock = false): Promise<FolderAccess | undefined> {
+  async access(folderId: number, userId: number, lock = false): Promise<FolderAccess | undefined> {
     // A scalar subquery, not a join: FOR UPDATE then locks the folder row alone, and PGlite plans it faster.
-    const rows: FolderRow[] = await db.query(
+    const rows: FolderRow[] = await this.manager.query(
       `SELECT ${COLUMNS}, CASE WHEN "owner_user_id" = $2 THEN 'write'
                 ELSE (SELECT s."rights" FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2) END AS "rights"
          FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
@@ -90,30 +86,30 @@ export class FolderRepository {
   }
 
   /** Grants read or write, or (`none`) takes the grant back. */
-  async setShare(db: Queryable, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
+  async setShare(folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
     if (rights === 'none') {
-      await db.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
+      await this.manager.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
       return;
     }
-    await db.query(
+    await this.manager.query(
       `INSERT INTO "calendar"."shares" ("folder_id", "grantee_user_id", "rights") VALUES ($1, $2, $3)
        ON CONFLICT ("folder_id", "grantee_user_id") DO UPDATE SET "rights" = EXCLUDED."rights"`,
       [folderId, granteeUserId, rights],
     );
   }
 
-  async find(db: Queryable, folderId: number, lock = false): Promise<CalendarFolder | undefined> {
-    const rows: FolderRow[] = await db.query(
+  async find(folderId: number, lock = false): Promise<CalendarFolder | undefined> {
+    const rows: FolderRow[] = await this.manager.query(
       `SELECT ${COLUMNS} FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
       [folderId],
     );
-    return (await this.withDeadProperties(db, rows))[0];
+    return (await this.withDeadProperties(rows))[0];
   }
 
   /** Inserts, or returns undefined when the name (or the default of that kind) exists. */
-  async insert(db: Queryable, folder: NewFolder): Promise<number | undefined> {
-    const [{ id }]: { id: number }[] = await db.query(`SELECT nextval('"calendar"."folder_ids"')::integer AS id`);
-    const rows: unknown[] = await db.query(
+  async insert(folder: NewFolder): Promise<number | undefined> {
+    const [{ id }]: { id: number }[] = await this.manager.query(`SELECT nextval('"calendar"."folder_ids"')::integer AS id`);
+    const rows: unknown[] = await this.manager.query(
       `INSERT INTO "calendar"."folders"
          ("folder_id", "owner_user_id", "collection_name", "default_kind", "display_name", "components", "description", "color", "sort_order", "timezone")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -134,7 +130,16 @@ export class FolderRepository {
     return rows.length > 0 ? id : undefined;
   }
 
-  async updateProps(db: Queryable, folderId: number, props: FolderProps): Promise<void> {
+  /** The user's default calendar and task list, in one transaction; each where it is missing. */
+  async insertDefaults(ownerUserId: number): Promise<void> {
+    await this.manager.transaction(async (tx) => {
+      const folders = this.in(tx);
+      await folders.insert({ ownerUserId, defaultKind: 'calendar', displayName: 'Calendar', components: ['VEVENT'] });
+      await folders.insert({ ownerUserId, defaultKind: 'tasks', displayName: 'Tasks', components: ['VTODO'] });
+    });
+  }
+
+  async updateProps(folderId: number, props: FolderProps): Promise<void> {
     const columns: Record<keyof FolderProps, string> = {
       displayName: 'display_name',
       description: 'description',
@@ -145,28 +150,28 @@ export class FolderRepository {
     const entries = (Object.keys(props) as (keyof FolderProps)[]).filter((k) => props[k] !== undefined);
     if (entries.length === 0) return;
     const sets = entries.map((k, i) => `"${columns[k]}" = $${i + 2}`).join(', ');
-    await db.query(`UPDATE "calendar"."folders" SET ${sets} WHERE "folder_id" = $1`, [folderId, ...entries.map((k) => props[k])]);
+    await this.manager.query(`UPDATE "calendar"."folders" SET ${sets} WHERE "folder_id" = $1`, [folderId, ...entries.map((k) => props[k])]);
   }
 
-  async setDead(db: Queryable, folderId: number, property: DeadProperty): Promise<void> {
-    await db.query(
+  async setDead(folderId: number, property: DeadProperty): Promise<void> {
+    await this.manager.query(
       `INSERT INTO "calendar"."dead_properties" ("folder_id", "ns", "name", "xml") VALUES ($1, $2, $3, $4)
        ON CONFLICT ("folder_id", "ns", "name") DO UPDATE SET "xml" = EXCLUDED."xml"`,
       [folderId, property.ns, property.name, property.xml],
     );
   }
 
-  async removeDead(db: Queryable, folderId: number, ns: string, name: string): Promise<void> {
-    await db.query(`DELETE FROM "calendar"."dead_properties" WHERE "folder_id" = $1 AND "ns" = $2 AND "name" = $3`, [folderId, ns, name]);
+  async removeDead(folderId: number, ns: string, name: string): Promise<void> {
+    await this.manager.query(`DELETE FROM "calendar"."dead_properties" WHERE "folder_id" = $1 AND "ns" = $2 AND "name" = $3`, [folderId, ns, name]);
   }
 
-  async delete(db: Queryable, folderId: number): Promise<void> {
-    await db.query(`DELETE FROM "calendar"."folders" WHERE "folder_id" = $1`, [folderId]);
+  async delete(folderId: number): Promise<void> {
+    await this.manager.query(`DELETE FROM "calendar"."folders" WHERE "folder_id" = $1`, [folderId]);
   }
 
   /** Bumps the folder's revision; the caller holds the folder row lock. */
-  async bumpRevision(db: Queryable, folderId: number): Promise<number> {
-    const rows: { revision: string }[] = await db.query(
+  async bumpRevision(folderId: number): Promise<number> {
+    const rows: { revision: string }[] = await this.manager.query(
       `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision")
        SELECT "revision" FROM bumped`,
       [folderId],
@@ -174,9 +179,9 @@ export class FolderRepository {
     return Number(rows[0].revision);
   }
 
-  private async withDeadProperties(db: Queryable, rows: FolderRow[]): Promise<CalendarFolder[]> {
+  private async withDeadProperties(rows: FolderRow[]): Promise<CalendarFolder[]> {
     if (rows.length === 0) return [];
-    const dead: (DeadProperty & { folder_id: number })[] = await db.query(
+    const dead: (DeadProperty & { folder_id: number })[] = await this.manager.query(
       `SELECT "folder_id", "ns", "name", "xml" FROM "calendar"."dead_properties" WHERE "folder_id" = ANY($1::integer[]) ORDER BY "ns", "name"`,
       [rows.map((r) => r.folder_id)],
     );

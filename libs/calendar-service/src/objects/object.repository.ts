@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
-import { selectJsonRows } from '@davmesh/storage';
-import { type Queryable } from '../folders/folder.repository';
+import { selectJsonRows, SqlRepository } from '@davmesh/storage';
 
 interface MetaRow {
   name: string;
@@ -40,15 +38,13 @@ export interface Candidate {
 
 /** SQL for calendar objects and the change log. */
 @Injectable()
-export class ObjectRepository {
-  constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
-
+export class ObjectRepository extends SqlRepository {
   async page(folderId: number, after: string | undefined, limit: number, window?: { start: string; end: string }): Promise<CalendarObjectMeta[]> {
     const params: unknown[] = [folderId, after ?? '', limit];
     const inWindow = window ? ` AND "first_start" < $4 AND "last_end" >= $5` : '';
     if (window) params.push(window.end, window.start);
     const rows = await selectJsonRows<MetaRow>(
-      this.dataSource,
+      this.manager,
       `SELECT ${META} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" > $2${inWindow} ORDER BY "name" LIMIT $3`,
       params,
       'r."name"',
@@ -61,7 +57,7 @@ export class ObjectRepository {
    * statement (GET and multiget are the hottest reads); undefined when the folder is not theirs to read.
    */
   async getManyReadable(folderId: number, userId: number, names: string[]): Promise<CalendarObject[] | undefined> {
-    const [row]: { readable: boolean; rows: string | null }[] = await this.dataSource.query(
+    const [row]: { readable: boolean; rows: string | null }[] = await this.manager.query(
       `SELECT (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2)) AS "readable",
               (SELECT json_agg(r)::text FROM (SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($3::text[])) r) AS "rows"
          FROM "calendar"."folders" f WHERE f."folder_id" = $1`,
@@ -95,7 +91,7 @@ export class ObjectRepository {
       where += ` AND "first_start" < $${params.length - 1} AND "last_end" >= $${params.length}`;
     }
     const rows = await selectJsonRows<MetaRow & { uid: string; ical: string; span_start: string; span_end: string }>(
-      this.dataSource,
+      this.manager,
       `SELECT ${META}, "uid", "ical",
               (extract(epoch from "first_start") * 1000)::text AS "span_start", (extract(epoch from "last_end") * 1000)::text AS "span_end"
        FROM "calendar"."objects" WHERE ${where} ORDER BY "name" LIMIT $3`,
@@ -109,24 +105,24 @@ export class ObjectRepository {
   }
 
   /** The object's state for a write's preconditions (the caller holds the folder's row lock). */
-  async findForUpdate(db: Queryable, folderId: number, name: string): Promise<{ etag: string; lastModified: string } | undefined> {
-    const rows: { etag: string; modified_at: string | Date }[] = await db.query(
+  async findForUpdate(folderId: number, name: string): Promise<{ etag: string; lastModified: string } | undefined> {
+    const rows: { etag: string; modified_at: string | Date }[] = await this.manager.query(
       `SELECT "etag", "modified_at" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
       [folderId, name],
     );
     return rows[0] && { etag: rows[0].etag, lastModified: new Date(rows[0].modified_at).toISOString() };
   }
 
-  async nameHoldingUid(db: Queryable, folderId: number, uid: string): Promise<string | undefined> {
-    const rows: { name: string }[] = await db.query(`SELECT "name" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "uid" = $2`, [
+  async nameHoldingUid(folderId: number, uid: string): Promise<string | undefined> {
+    const rows: { name: string }[] = await this.manager.query(`SELECT "name" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "uid" = $2`, [
       folderId,
       uid,
     ]);
     return rows[0]?.name;
   }
 
-  async upsert(db: Queryable, folderId: number, object: StoredObject): Promise<void> {
-    await db.query(
+  async upsert(folderId: number, object: StoredObject): Promise<void> {
+    await this.manager.query(
       `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "modified_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, now())
        ON CONFLICT ("folder_id", "name") DO UPDATE SET
@@ -136,13 +132,13 @@ export class ObjectRepository {
     );
   }
 
-  async delete(db: Queryable, folderId: number, name: string): Promise<void> {
-    await db.query(`DELETE FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
+  async delete(folderId: number, name: string): Promise<void> {
+    await this.manager.query(`DELETE FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
   }
 
-  async readStored(db: Queryable, folderId: number, name: string): Promise<StoredObject | undefined> {
+  async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {
     const rows: (Omit<StoredObject, 'firstStart' | 'lastEnd' | 'lastModified'> & { first_start: string; last_end: string; modified_at: string | Date })[] =
-      await db.query(
+      await this.manager.query(
         `SELECT "name", "uid", "component", "etag", "ical", "first_start"::text AS "first_start", "last_end"::text AS "last_end", "modified_at"
          FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
         [folderId, name],
@@ -162,8 +158,8 @@ export class ObjectRepository {
     );
   }
 
-  async recordChange(db: Queryable, folderId: number, name: string, revision: number, removed: boolean): Promise<void> {
-    await db.query(
+  async recordChange(folderId: number, name: string, revision: number, removed: boolean): Promise<void> {
+    await this.manager.query(
       `INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed") VALUES ($1, $2, $3, $4)
        ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed"`,
       [folderId, name, revision, removed],
@@ -180,7 +176,7 @@ export class ObjectRepository {
   ): Promise<{ name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[]> {
     const inWindow = window ? `(o."first_start" < $5::timestamptz AND o."last_end" >= $6::timestamptz)` : 'true';
     const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean; in_window: boolean })[] =
-      await this.dataSource.query(
+      await this.manager.query(
         `SELECT c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
                 o."name", o."etag", o."size", o."modified_at", o."component"
          FROM "calendar"."changes" c
