@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ContactsHealth } from '@davmesh/contracts';
 import { healthHandlerFor, outboxProviders, StorageModule, type StorageTarget } from '@davmesh/storage';
 import { CONTACTS_SCHEMA } from './schema';
-import { ContactsRepository } from './contacts.repository';
-import { ChangeRow, ContactRow, FolderRow, ShareRow } from './folders/folder.entities';
+import { ContactsUnitOfWork } from './contacts.unit-of-work';
+import { FolderRepository } from './folders/folder.repository';
 import { FoldersHandler } from './folders/folders.handler';
 import { FoldersService } from './folders/folders.service';
 import { DirectoryEventsHandler } from './gal/directory-events.handler';
@@ -15,13 +15,14 @@ import { ContactsOutbox1766300000000 } from './migrations/1766300000000-contacts
 import { ContactsWriteOutcomes1766400000000 } from './migrations/1766400000000-contacts-write-outcomes';
 import { ContactsDeadPropertyElements1766500000000 } from './migrations/1766500000000-contacts-dead-property-elements';
 import { ContactsBareEtagsModifiedAt1766600000000 } from './migrations/1766600000000-contacts-bare-etags-modified-at';
+import { ContactRepository } from './objects/contact.repository';
 import { ObjectsHandler } from './objects/objects.handler';
 import { ObjectsService } from './objects/objects.service';
 import { SyncService } from './sync/sync.service';
 
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
-  entities: [FolderRow, ShareRow, ContactRow, ChangeRow],
+  entities: [],
   migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000, ContactsDeadPropertyElements1766500000000, ContactsBareEtagsModifiedAt1766600000000],
 };
 
@@ -33,7 +34,16 @@ export class ContactsServiceModule {
       module: ContactsServiceModule,
       imports: [StorageModule.forService(storage, CONTACTS_SERVICE_SCHEMA)],
       controllers: [healthHandlerFor(ContactsHealth, 'contacts', CONTACTS_SCHEMA), FoldersHandler, ObjectsHandler, DirectoryEventsHandler],
-      providers: [...outboxProviders({ schema: CONTACTS_SCHEMA }), ContactsRepository, FoldersService, GalService, ObjectsService, SyncService],
+      providers: [
+        ...outboxProviders({ schema: CONTACTS_SCHEMA }),
+        FolderRepository,
+        ContactRepository,
+        ContactsUnitOfWork,
+        FoldersService,
+        GalService,
+        ObjectsService,
+        SyncService,
+      ],
     };
   }
 }

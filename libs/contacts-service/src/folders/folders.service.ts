@@ -1,33 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContactFolderChanged, DomainException, GAL_FOLDER_ID, type ContactFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
-import { Outbox, type Announce } from '@davmesh/storage';
-import { ContactsRepository, toFolder, type FolderAccessRecord } from '../contacts.repository';
+import { type Announce } from '@davmesh/storage';
+import { ContactsUnitOfWork } from '../contacts.unit-of-work';
 import { GalService } from '../gal/gal.service';
+import { FolderRepository, toFolder, type FolderAccessRecord } from './folder.repository';
 
 /** Folders: the personal one made on first use, custom ones, shares, and the context's global address list. */
 @Injectable()
 export class FoldersService {
   constructor(
-    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(FolderRepository) private readonly folders: FolderRepository,
     @Inject(GalService) private readonly gal: GalService,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ContactsUnitOfWork) private readonly unitOfWork: ContactsUnitOfWork,
   ) {}
 
   async list(contextId: number, userId: number): Promise<ContactFolder[]> {
-    let rows = await this.repository.visibleFolders(contextId, userId);
+    let rows = await this.folders.listVisible(contextId, userId);
     const needsPersonal = !rows.some((r) => r.kind === 'personal' && r.owner_user_id === userId);
     const needsGal = !rows.some((r) => r.kind === 'gal');
     if (needsPersonal || needsGal) {
-      if (needsPersonal) await this.repository.insertPersonal(contextId, userId);
+      if (needsPersonal) await this.folders.insertPersonal(contextId, userId);
       if (needsGal) await this.gal.ensure(contextId);
-      rows = await this.repository.visibleFolders(contextId, userId);
+      rows = await this.folders.listVisible(contextId, userId);
     }
     return rows.map((r) => toFolder(r, r.rights));
   }
 
   /** The folders as the caller may use them, in the order asked, in one statement; `not-found` for one they cannot see. */
   async visible(contextId: number, userId: number, folderIds: number[]): Promise<FolderAccessRecord[]> {
-    const found = new Map((await this.repository.access(contextId, userId, folderIds)).map((f) => [f.folder_id, f]));
+    const found = new Map((await this.folders.access(contextId, userId, folderIds)).map((f) => [f.folder_id, f]));
     return folderIds.map((id) => {
       const folder = found.get(id);
       if (!folder) throw new DomainException('not-found', `no contact folder ${id}`);
@@ -56,11 +57,11 @@ export class FoldersService {
     dead: DeadProperty[] = [],
   ): Promise<ContactFolder> {
     if (/^\d+$/.test(slug) || slug === 'Contacts') throw new DomainException('conflict', `"${slug}" is reserved`);
-    const row = await this.outbox.transaction(async (tx, announce) => {
-      const inserted = await this.repository.insertCustom(tx, contextId, userId, slug, displayName ?? slug, description ?? null);
+    const row = await this.unitOfWork.transaction(async (tx, announce) => {
+      const inserted = await tx.folders.insertCustom(contextId, userId, slug, displayName ?? slug, description ?? null);
       if (!inserted) return undefined;
-      for (const property of dead) await this.repository.setDead(tx, contextId, inserted.folder_id, property);
-      const folder = await this.repository.folderWithDead(tx, contextId, inserted.folder_id);
+      for (const property of dead) await tx.folders.setDead(contextId, inserted.folder_id, property);
+      const folder = await tx.folders.findWithDead(contextId, inserted.folder_id);
       if (folder) announceChange(announce, folder.context_id, folder.folder_id, Number(folder.revision), { ownerUserId: userId });
       return folder;
     });
@@ -76,11 +77,11 @@ export class FoldersService {
     change: { displayName?: string; description?: string | null; setDead?: DeadProperty[]; removeDead?: { ns: string; name: string }[] },
   ) {
     await this.requireOwner(contextId, userId, folderId);
-    const row = await this.outbox.transaction(async (tx, announce) => {
-      await this.repository.updateFolder(tx, contextId, folderId, change.displayName, change.description);
-      for (const property of change.setDead ?? []) await this.repository.setDead(tx, contextId, folderId, property);
-      for (const property of change.removeDead ?? []) await this.repository.removeDead(tx, contextId, folderId, property);
-      const folder = await this.repository.folderWithDead(tx, contextId, folderId);
+    const row = await this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.update(contextId, folderId, change.displayName, change.description);
+      for (const property of change.setDead ?? []) await tx.folders.setDead(contextId, folderId, property);
+      for (const property of change.removeDead ?? []) await tx.folders.removeDead(contextId, folderId, property);
+      const folder = await tx.folders.findWithDead(contextId, folderId);
       if (folder) announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId });
       return folder;
     });
@@ -91,8 +92,8 @@ export class FoldersService {
   async delete(contextId: number, userId: number, folderId: number): Promise<{ deleted: true }> {
     const folder = await this.requireOwner(contextId, userId, folderId);
     if (folder.kind !== 'custom') throw new DomainException('forbidden', 'the personal contacts folder cannot be deleted', { condition: 'need-privileges' });
-    await this.outbox.transaction(async (tx, announce) => {
-      await this.repository.deleteFolder(tx, contextId, folderId);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.delete(contextId, folderId);
       // Edges drop their listings that hold it: a book made again under the name is a new folder.
       announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId });
     });
@@ -101,8 +102,8 @@ export class FoldersService {
 
   async share(contextId: number, userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
     const folder = await this.requireOwner(contextId, userId, folderId);
-    await this.outbox.transaction(async (tx, announce) => {
-      await this.repository.setShare(tx, contextId, folderId, granteeUserId, rights);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.setShare(contextId, folderId, granteeUserId, rights);
       announceChange(announce, contextId, folderId, Number(folder.revision), { ownerUserId: userId, granteeUserId });
     });
     return { folderId, granteeUserId, rights };
@@ -110,7 +111,7 @@ export class FoldersService {
 
   /** The operator's share: acts as the folder's owner, found from the folder id. */
   async adminShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none') {
-    const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
+    const folder = await this.folders.find(contextId, folderId);
     if (!folder) throw new DomainException('not-found', `no contact folder ${folderId} in context ${contextId}`);
     if (folder.owner_user_id === null || folder.kind === 'gal') {
       throw new DomainException('forbidden', `folder ${folderId} has no owner to share it`, { condition: 'need-privileges' });
@@ -121,7 +122,7 @@ export class FoldersService {
   }
 
   private async requireOwner(contextId: number, userId: number, folderId: number) {
-    const folder = await this.repository.findFolder(this.repository.manager, contextId, folderId);
+    const folder = await this.folders.find(contextId, folderId);
     if (!folder) throw new DomainException('not-found', `no contact folder ${folderId}`);
     if (folder.owner_user_id !== userId || folderId === GAL_FOLDER_ID) {
       throw new DomainException('forbidden', `folder ${folderId} is not yours`, { condition: 'need-privileges' });

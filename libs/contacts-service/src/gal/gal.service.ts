@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { ContactFolderChanged, GAL_FOLDER_ID, UsersGet, UsersList, type User, type UserChangedEvent } from '@davmesh/contracts';
-import { Outbox, type Announce } from '@davmesh/storage';
-import { type EntityManager } from 'typeorm';
-import { ContactsRepository } from '../contacts.repository';
+import { type Announce } from '@davmesh/storage';
+import { ContactsUnitOfWork, type ContactsTransaction } from '../contacts.unit-of-work';
+import { FolderRepository } from '../folders/folder.repository';
 
 /** A strong ETag, bare: a hash of the stored bytes. */
 export function etagOf(vcard: string): string {
@@ -30,18 +30,18 @@ export const galName = (userId: number) => `gal-user-${userId}.vcf`;
 @Injectable()
 export class GalService {
   constructor(
-    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(FolderRepository) private readonly folders: FolderRepository,
     @Inject(BusClient) private readonly bus: BusClient,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ContactsUnitOfWork) private readonly unitOfWork: ContactsUnitOfWork,
   ) {}
 
   /** Creates and fills the context's list the first time it is needed. The directory is read before the transaction. */
   async ensure(contextId: number): Promise<void> {
-    if (await this.repository.findFolder(this.repository.manager, contextId, GAL_FOLDER_ID)) return;
+    if (await this.folders.find(contextId, GAL_FOLDER_ID)) return;
     const users = await this.bus.call(UsersList, { contextId });
-    await this.outbox.transaction(async (tx, announce) => {
-      if (!(await this.repository.insertGal(tx, contextId))) return;
-      await this.repository.findFolder(tx, contextId, GAL_FOLDER_ID, true);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      if (!(await tx.folders.insertGal(contextId))) return;
+      await tx.folders.find(contextId, GAL_FOLDER_ID, true);
       let last = 0;
       for (const user of users) last = (await this.apply(tx, user)) ?? last;
       announceGal(announce, contextId, last);
@@ -51,36 +51,35 @@ export class GalService {
   /** Every replica hears every directory change; the row lock and the version make repeats harmless. */
   async onUserChanged(event: UserChangedEvent): Promise<void> {
     if (event.change === 'password-changed') return;
-    if (!(await this.repository.findFolder(this.repository.manager, event.contextId, GAL_FOLDER_ID))) {
+    if (!(await this.folders.find(event.contextId, GAL_FOLDER_ID))) {
       await this.ensure(event.contextId);
       return;
     }
     const user = await this.bus.call(UsersGet, { userId: event.userId });
-    await this.outbox.transaction(async (tx, announce) => {
-      await this.repository.findFolder(tx, event.contextId, GAL_FOLDER_ID, true);
+    await this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.find(event.contextId, GAL_FOLDER_ID, true);
       const revision = await this.apply(tx, user);
       if (revision !== undefined) announceGal(announce, event.contextId, revision);
     });
   }
 
   /** Brings one user's entry up to date; answers the new folder revision if anything changed. */
-  private async apply(tx: EntityManager, user: User): Promise<number | undefined> {
+  private async apply(tx: ContactsTransaction, user: User): Promise<number | undefined> {
     const name = galName(user.userId);
-    const existing = await this.repository.findByName(tx, user.contextId, name, true);
+    const existing = await tx.contacts.findByName(user.contextId, name, true);
     if (existing && (existing.source_version ?? 0) >= user.version) return undefined;
     if (!user.enabled) {
       if (!existing) return undefined;
-      await this.repository.deleteContact(tx, user.contextId, name);
-      return this.repository.recordChange(tx, user.contextId, GAL_FOLDER_ID, name, true);
+      await tx.contacts.delete(user.contextId, name);
+      return tx.contacts.recordChange(user.contextId, GAL_FOLDER_ID, name, true);
     }
     const vcard = galVCard(user);
     const etag = etagOf(vcard);
     const changed = existing?.etag !== etag;
     const revision = changed
-      ? await this.repository.recordChange(tx, user.contextId, GAL_FOLDER_ID, name, false)
+      ? await tx.contacts.recordChange(user.contextId, GAL_FOLDER_ID, name, false)
       : Number(existing?.revision ?? 0);
-    await this.repository.upsertContact(
-      tx,
+    await tx.contacts.upsert(
       {
         contextId: user.contextId,
         folderId: GAL_FOLDER_ID,

@@ -12,11 +12,11 @@ import {
   type PreconditionState,
   requirePrecondition,
 } from '@davmesh/contracts';
-import { Outbox } from '@davmesh/storage';
 import { matchesFilter, parseVCard, validateVCard, VCardError, type ParsedVCard, type VCardLimits } from '@davmesh/vcard';
-import { ContactsRepository, type ContactRecord } from '../contacts.repository';
+import { ContactsUnitOfWork } from '../contacts.unit-of-work';
 import { FoldersService } from '../folders/folders.service';
 import { etagOf } from '../gal/gal.service';
+import { ContactRepository, type ContactRecord } from './contact.repository';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Largest vCard stored: one must fit in a bus message with room to spare. */
@@ -44,15 +44,15 @@ function stateOf(record: ContactRecord | undefined): PreconditionState | undefin
 @Injectable()
 export class ObjectsService {
   constructor(
-    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(ContactRepository) private readonly contacts: ContactRepository,
     @Inject(FoldersService) private readonly folders: FoldersService,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ContactsUnitOfWork) private readonly unitOfWork: ContactsUnitOfWork,
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
   async list(contextId: number, userId: number, folderIds: number[], withData: boolean, cursor?: string, limit = DEFAULT_PAGE) {
     const visible = await this.visible(contextId, userId, folderIds);
-    const rows = await this.repository.listPage(contextId, visible, decodeCursor(cursor), limit + 1, withData);
+    const rows = await this.contacts.listPage(contextId, visible, decodeCursor(cursor), limit + 1, withData);
     const items = this.bus.replyBudget().fill(rows.slice(0, limit).map((r) => toObject(r, withData)));
     const last = items[items.length - 1];
     return rows.length > items.length && last ? { items, cursor: encodeCursor({ folderId: last.folderId, name: last.name }) } : { items };
@@ -60,7 +60,7 @@ export class ObjectsService {
 
   /** In name order, at most a reply's worth: the caller asks again for the names after the last one sent. */
   async get(contextId: number, userId: number, folderIds: number[], names: string[]): Promise<ContactObject[]> {
-    const { visible, contacts } = await this.repository.getVisibleByNames(contextId, userId, folderIds, names);
+    const { visible, contacts } = await this.contacts.getVisibleByNames(contextId, userId, folderIds, names);
     const unknown = folderIds.find((id) => !visible.has(id));
     if (unknown !== undefined) throw new DomainException('not-found', `no contact folder ${unknown}`);
     return this.bus.replyBudget().fill(contacts.map((r) => toObject(r, true)));
@@ -73,7 +73,7 @@ export class ObjectsService {
     const room = this.bus.replyBudget();
     let scanned = 0;
     for (;;) {
-      const batch = await this.repository.listPage(contextId, visible, after, QUERY_SCAN_BATCH, true);
+      const batch = await this.contacts.listPage(contextId, visible, after, QUERY_SCAN_BATCH, true);
       for (const record of batch) {
         const before = after;
         after = { folderId: record.folder_id, name: record.name };
@@ -93,17 +93,17 @@ export class ObjectsService {
   async put(request: ContactPutRequest): Promise<ContactPutResult> {
     const { contextId, userId, name } = request;
     const parsed = validate(request.vcard, Math.min(request.maxBytes ?? MAX_VCARD_BYTES, MAX_VCARD_BYTES), request.limits);
-    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    const existing = await this.contacts.findByName(contextId, name);
     const inReplaceable = existing && (existing.folder_id === request.folderId || (request.replaceIn ?? []).includes(existing.folder_id));
     const folderId = inReplaceable ? existing.folder_id : request.folderId;
     await this.folders.requireWrite(contextId, userId, folderId);
     const etag = etagOf(request.vcard);
-    return this.outbox.transaction(async (tx, announce) => {
-      await this.repository.findFolder(tx, contextId, folderId, true);
-      const current = await this.repository.findByName(tx, contextId, name, true);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.find(contextId, folderId, true);
+      const current = await tx.contacts.findByName(contextId, name, true);
       if (current && current.folder_id !== folderId) throw new DomainException('conflict', `the name ${name} is taken in another folder`);
       requirePrecondition(request.precondition, stateOf(current));
-      const clash = await this.repository.findUidElsewhere(tx, contextId, folderId, parsed.summary.uid, name);
+      const clash = await tx.contacts.findUidElsewhere(contextId, folderId, parsed.summary.uid, name);
       if (clash) {
         throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
           condition: 'no-uid-conflict',
@@ -111,9 +111,8 @@ export class ObjectsService {
           name: clash,
         });
       }
-      const revision = await this.repository.recordChange(tx, contextId, folderId, name, false);
-      await this.repository.upsertContact(
-        tx,
+      const revision = await tx.contacts.recordChange(contextId, folderId, name, false);
+      await tx.contacts.upsert(
         {
           contextId,
           folderId,
@@ -134,17 +133,17 @@ export class ObjectsService {
 
   async delete(contextId: number, userId: number, folderIds: number[], name: string, precondition?: Precondition) {
     const visible = await this.visible(contextId, userId, folderIds);
-    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    const existing = await this.contacts.findByName(contextId, name);
     if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
     const folderId = existing.folder_id;
     await this.folders.requireWrite(contextId, userId, folderId);
-    return this.outbox.transaction(async (tx, announce) => {
-      await this.repository.findFolder(tx, contextId, folderId, true);
-      const current = await this.repository.findByName(tx, contextId, name, true);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      await tx.folders.find(contextId, folderId, true);
+      const current = await tx.contacts.findByName(contextId, name, true);
       if (!current || current.folder_id !== folderId) throw new DomainException('not-found', `no object ${name}`);
       requirePrecondition(precondition, stateOf(current));
-      await this.repository.deleteContact(tx, contextId, name);
-      const revision = await this.repository.recordChange(tx, contextId, folderId, name, true);
+      await tx.contacts.delete(contextId, name);
+      const revision = await tx.contacts.recordChange(contextId, folderId, name, true);
       announce(ContactFolderChanged, { contextId, folderId, revision });
       return { folderId, revision };
     });
@@ -161,22 +160,22 @@ export class ObjectsService {
     precondition?: Precondition,
   ): Promise<ContactPutResult> {
     const visible = await this.visible(contextId, userId, folderIds);
-    const existing = await this.repository.findByName(this.repository.manager, contextId, name);
+    const existing = await this.contacts.findByName(contextId, name);
     if (!existing || !visible.includes(existing.folder_id)) throw new DomainException('not-found', `no object ${name}`);
     const sourceFolderId = existing.folder_id;
     await this.folders.requireWrite(contextId, userId, sourceFolderId);
     await this.folders.requireWrite(contextId, userId, toFolderId);
-    return this.outbox.transaction(async (tx, announce) => {
+    return this.unitOfWork.transaction(async (tx, announce) => {
       for (const id of [...new Set([sourceFolderId, toFolderId])].sort((a, b) => a - b)) {
-        await this.repository.findFolder(tx, contextId, id, true);
+        await tx.folders.find(contextId, id, true);
       }
-      const source = await this.repository.findByName(tx, contextId, name, true);
+      const source = await tx.contacts.findByName(contextId, name, true);
       if (!source || source.folder_id !== sourceFolderId) throw new DomainException('not-found', `no object ${name}`);
       requirePrecondition(precondition, stateOf(source));
-      const target = toName === name ? undefined : await this.repository.findByName(tx, contextId, toName, true);
+      const target = toName === name ? undefined : await tx.contacts.findByName(contextId, toName, true);
       if (target && (!overwrite || target.folder_id !== toFolderId)) throw new DomainException('precondition-failed', 'the target exists');
       const parsed = parseVCard(source.vcard ?? '');
-      const clash = await this.repository.findUidElsewhere(tx, contextId, toFolderId, parsed.summary.uid, toName);
+      const clash = await tx.contacts.findUidElsewhere(contextId, toFolderId, parsed.summary.uid, toName);
       if (clash && clash !== name) {
         throw new DomainException('conflict', `UID ${parsed.summary.uid} is in use by ${clash}`, {
           condition: 'no-uid-conflict',
@@ -184,12 +183,11 @@ export class ObjectsService {
           name: clash,
         });
       }
-      await this.repository.deleteContact(tx, contextId, name);
-      const sourceRevision = await this.repository.recordChange(tx, contextId, sourceFolderId, name, true);
-      if (target) await this.repository.deleteContact(tx, contextId, toName);
-      const revision = await this.repository.recordChange(tx, contextId, toFolderId, toName, false);
-      await this.repository.upsertContact(
-        tx,
+      await tx.contacts.delete(contextId, name);
+      const sourceRevision = await tx.contacts.recordChange(contextId, sourceFolderId, name, true);
+      if (target) await tx.contacts.delete(contextId, toName);
+      const revision = await tx.contacts.recordChange(contextId, toFolderId, toName, false);
+      await tx.contacts.upsert(
         {
           contextId,
           folderId: toFolderId,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { DomainException, type ContactChange, type SyncPosition } from '@davmesh/contracts';
-import { ContactsRepository } from '../contacts.repository';
 import { FoldersService } from '../folders/folders.service';
+import { ContactRepository } from '../objects/contact.repository';
 
 const DEFAULT_LIMIT = 1000;
 
@@ -18,7 +18,7 @@ function invalidToken(message: string): DomainException {
 @Injectable()
 export class SyncService {
   constructor(
-    @Inject(ContactsRepository) private readonly repository: ContactsRepository,
+    @Inject(ContactRepository) private readonly contacts: ContactRepository,
     @Inject(FoldersService) private readonly folders: FoldersService,
     @Inject(BusClient) private readonly bus: BusClient,
   ) {}
@@ -46,8 +46,8 @@ export class SyncService {
       }
       const rows =
         from === undefined
-          ? (await this.repository.currentSince(contextId, folderId, 0, budget + 1)).map((r) => ({ ...r, etag: r.etag as string | null }))
-          : await this.repository.changesSince(contextId, folderId, from, budget + 1);
+          ? (await this.contacts.currentSince(contextId, folderId, 0, budget + 1)).map((r) => ({ ...r, etag: r.etag as string | null }))
+          : await this.contacts.changesSince(contextId, folderId, from, budget + 1);
       const unfit = rows.slice(0, budget).findIndex((r) => !room.take(changeOf(folderId, r)));
       full = unfit >= 0;
       const taken = rows.slice(0, full ? unfit : budget);
