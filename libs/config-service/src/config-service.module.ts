@@ -6,9 +6,9 @@ import { CacheNodesHandler } from './caches/cache-nodes.handler';
 import { CascadeHandler } from './cascade/cascade.handler';
 import { CascadeService } from './cascade/cascade.service';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './cascade/config-service-options';
+import { ConfigUnitOfWork } from './config.unit-of-work';
 import { ServerConfigHolder } from './cascade/server-config.holder';
 import { StoredValuesRepository } from './cascade/stored-values.repository';
-import { CONFIG_SCHEMA, ContextRow, UserRow } from './directory/directory.entities';
 import { DirectoryHandler } from './directory/directory.handler';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
@@ -16,10 +16,11 @@ import { Directory1764000000000 } from './migrations/1764000000000-directory';
 import { ConfigValues1764100000000 } from './migrations/1764100000000-config-values';
 import { ConfigOutbox1766300000000 } from './migrations/1766300000000-config-outbox';
 import { ConfigWriteOutcomes1766400000000 } from './migrations/1766400000000-config-write-outcomes';
+import { CONFIG_SCHEMA } from './schema';
 
 export const CONFIG_SERVICE_SCHEMA = {
   schema: CONFIG_SCHEMA,
-  entities: [ContextRow, UserRow],
+  entities: [],
   migrations: [Directory1764000000000, ConfigValues1764100000000, ConfigOutbox1766300000000, ConfigWriteOutcomes1766400000000],
 };
 
@@ -35,8 +36,9 @@ export class ConfigServiceModule {
         { provide: CONFIG_SERVICE_OPTIONS, useValue: options },
         ...outboxProviders({ schema: CONFIG_SCHEMA }),
         DirectoryRepository,
-        DirectoryService,
         StoredValuesRepository,
+        ConfigUnitOfWork,
+        DirectoryService,
         ServerConfigHolder,
         CascadeService,
         CacheInvalidator,

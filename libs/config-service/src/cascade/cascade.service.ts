@@ -12,9 +12,9 @@ import {
   type ServerValues,
   type StoredValue,
 } from '@davmesh/contracts';
-import { Outbox, type Announce } from '@davmesh/storage';
-import { type UserRow } from '../directory/directory.entities';
-import { DirectoryRepository } from '../directory/directory.repository';
+import { type Announce } from '@davmesh/storage';
+import { ConfigUnitOfWork } from '../config.unit-of-work';
+import { DirectoryRepository, type UserRow } from '../directory/directory.repository';
 import { ServerConfigHolder } from './server-config.holder';
 import { type ContextSet } from './server-config';
 import { StoredValuesRepository, type StoredRow, type StoredScope } from './stored-values.repository';
@@ -41,7 +41,7 @@ export class CascadeService {
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
     @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
     @Inject(ServerConfigHolder) private readonly server: ServerConfigHolder,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ConfigUnitOfWork) private readonly unitOfWork: ConfigUnitOfWork,
   ) {}
 
   async resolve(userId: number): Promise<EffectiveConfig> {
@@ -79,8 +79,8 @@ export class CascadeService {
     const checked = checkSetting(key, raw, scope);
     if (!checked.ok) throw new DomainException('bad-request', checked.message);
     const contextId = await this.requireScope(scope, scopeId);
-    return this.outbox.transaction(async (db, announce) => {
-      const revision = await this.stored.set(db, scope, scopeId, checked.key, checked.value);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const revision = await tx.storedValues.set(scope, scopeId, checked.key, checked.value);
       announceChange(announce, scope, scopeId, contextId, revision);
       return { revision };
     });
@@ -89,8 +89,8 @@ export class CascadeService {
   async unset(scope: StoredScope, scopeId: number, key: string): Promise<{ revision: number; removed: boolean }> {
     const checkedKey = this.requireKey(key);
     const contextId = await this.requireScope(scope, scopeId);
-    return this.outbox.transaction(async (db, announce) => {
-      const result = await this.stored.unset(db, scope, scopeId, checkedKey);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const result = await tx.storedValues.unset(scope, scopeId, checkedKey);
       if (result.removed) announceChange(announce, scope, scopeId, contextId, result.revision);
       return result;
     });

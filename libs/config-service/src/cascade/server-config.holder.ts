@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ConfigChanged, MAX_CONFIG_PROBLEMS, type ConfigFilesState } from '@davmesh/contracts';
 import { LOGGER, type Logger } from '@davmesh/logging';
-import { newInstanceId, Outbox } from '@davmesh/storage';
+import { newInstanceId } from '@davmesh/storage';
 import { CacheInvalidator } from '../caches/cache-invalidator';
+import { ConfigUnitOfWork } from '../config.unit-of-work';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './config-service-options';
 import { fingerprintServerConfig, loadServerConfig, type ConfigProblem, type ServerConfig } from './server-config';
-import { StoredValuesRepository } from './stored-values.repository';
 
 export class ServerConfigInvalidError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
@@ -36,8 +36,7 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG_SERVICE_OPTIONS) private readonly options: ConfigServiceOptions,
-    @Inject(StoredValuesRepository) private readonly stored: StoredValuesRepository,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ConfigUnitOfWork) private readonly unitOfWork: ConfigUnitOfWork,
     @Inject(CacheInvalidator) private readonly caches: CacheInvalidator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -114,8 +113,8 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
     }
     this.current = config;
     this.inForce = fingerprint;
-    const revision = await this.outbox.transaction(async (db, announce) => {
-      const bumped = await this.stored.bumpRevision(db);
+    const revision = await this.unitOfWork.transaction(async (tx, announce) => {
+      const bumped = await tx.storedValues.bumpRevision();
       announce(ConfigChanged, { revision: bumped, scope: 'server' });
       return bumped;
     });

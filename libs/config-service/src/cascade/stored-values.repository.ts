@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { isConfigKey, type ConfigKey, type ConfigValue } from '@davmesh/contracts';
+import { SqlRepository } from '@davmesh/storage';
 
 export type StoredScope = 'context' | 'user';
 
@@ -19,22 +19,15 @@ const BUMP_REVISION = `WITH bumped AS (
 
 /** Context- and user-level values, and the global configuration revision. */
 @Injectable()
-export class StoredValuesRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
+export class StoredValuesRepository extends SqlRepository {
   async revision(): Promise<number> {
-    const rows: { revision: string }[] = await this.dataSource.query(`SELECT "revision" FROM "config"."revision" WHERE "id" = 1`);
-    return Number(rows[0].revision);
-  }
-
-  async bumpRevision(db: EntityManager): Promise<number> {
-    const rows: { revision: string }[] = await db.query(BUMP_REVISION);
+    const rows: { revision: string }[] = await this.manager.query(`SELECT "revision" FROM "config"."revision" WHERE "id" = 1`);
     return Number(rows[0].revision);
   }
 
   /** The values stored for a user and for their context, in one query. */
   async forUser(userId: number, contextId: number): Promise<StoredRow[]> {
-    const rows: { scope: StoredScope; scope_id: number; key: string; value: ConfigValue }[] = await this.dataSource.query(
+    const rows: { scope: StoredScope; scope_id: number; key: string; value: ConfigValue }[] = await this.manager.query(
       `SELECT "scope", "scope_id", "key", "value" FROM "config"."stored_values"
        WHERE ("scope" = 'user' AND "scope_id" = $1) OR ("scope" = 'context' AND "scope_id" = $2)`,
       [userId, contextId],
@@ -43,35 +36,38 @@ export class StoredValuesRepository {
   }
 
   async list(scope: StoredScope, scopeId: number): Promise<StoredRow[]> {
-    const rows: { key: string; value: ConfigValue }[] = await this.dataSource.query(
+    const rows: { key: string; value: ConfigValue }[] = await this.manager.query(
       `SELECT "key", "value" FROM "config"."stored_values" WHERE "scope" = $1 AND "scope_id" = $2 ORDER BY "key"`,
       [scope, scopeId],
     );
     return rows.filter((r) => isConfigKey(r.key)).map((r) => ({ scope, scopeId, key: r.key as ConfigKey, value: r.value }));
   }
 
-  /** Stores the value and bumps the revision, in the caller's transaction; returns the new revision. */
-  async set(manager: EntityManager, scope: StoredScope, scopeId: number, key: ConfigKey, value: ConfigValue): Promise<number> {
-    await manager.query(
+  /** Stores the value and bumps the revision in the caller's transaction; returns the new revision. */
+  async set(scope: StoredScope, scopeId: number, key: ConfigKey, value: ConfigValue): Promise<number> {
+    await this.manager.query(
       `INSERT INTO "config"."stored_values" ("scope", "scope_id", "key", "value") VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT ("scope", "scope_id", "key") DO UPDATE SET "value" = EXCLUDED."value", "updated_at" = now()`,
       [scope, scopeId, key, JSON.stringify(value)],
     );
-    return this.bumpRevision(manager);
+    return this.bumpRevision();
   }
 
-  /** Removes the value, in the caller's transaction; bumps the revision only when something was removed. */
-  async unset(manager: EntityManager, scope: StoredScope, scopeId: number, key: ConfigKey): Promise<{ revision: number; removed: boolean }> {
-    const deleted: unknown[] = await manager.query(
+  /** Removes the value in the caller's transaction; bumps the revision only when something was removed. */
+  async unset(scope: StoredScope, scopeId: number, key: ConfigKey): Promise<{ revision: number; removed: boolean }> {
+    const deleted: unknown[] = await this.manager.query(
       `WITH gone AS (
          DELETE FROM "config"."stored_values" WHERE "scope" = $1 AND "scope_id" = $2 AND "key" = $3 RETURNING "key"
        ) SELECT "key" FROM gone`,
       [scope, scopeId, key],
     );
-    if (deleted.length === 0) {
-      const rows: { revision: string }[] = await manager.query(`SELECT "revision" FROM "config"."revision" WHERE "id" = 1`);
-      return { revision: Number(rows[0].revision), removed: false };
-    }
-    return { revision: await this.bumpRevision(manager), removed: true };
+    if (deleted.length === 0) return { revision: await this.revision(), removed: false };
+    return { revision: await this.bumpRevision(), removed: true };
+  }
+
+  /** Raises the configuration revision in the caller's transaction (a server file changed); returns the new one. */
+  async bumpRevision(): Promise<number> {
+    const rows: { revision: string }[] = await this.manager.query(BUMP_REVISION);
+    return Number(rows[0].revision);
   }
 }

@@ -1,86 +1,93 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { ContextRow, UserRow } from './directory.entities';
+import { Injectable } from '@nestjs/common';
+import { SqlRepository } from '@davmesh/storage';
 
-export interface NewUserRow {
+export interface ContextRow {
+  contextId: number;
+  name: string;
+  tags: string[];
+}
+
+export interface UserRow {
+  userId: number;
   contextId: number;
   login: string;
   displayName: string;
   email: string | null;
   passwordHash: string;
+  enabled: boolean;
+  version: number;
 }
+
+export type NewUserRow = Pick<UserRow, 'contextId' | 'login' | 'displayName' | 'email' | 'passwordHash'>;
+
+export type UserUpdate = Partial<Pick<UserRow, 'passwordHash' | 'enabled' | 'displayName' | 'email'>>;
+
+const CONTEXT = `"context_id" AS "contextId", "name", "tags"`;
+const USER = `"user_id" AS "userId", "context_id" AS "contextId", "login", "display_name" AS "displayName", "email",
+  "password_hash" AS "passwordHash", "enabled", "version"`;
+const USER_COLUMNS: Record<keyof UserUpdate, string> = { passwordHash: 'password_hash', enabled: 'enabled', displayName: 'display_name', email: 'email' };
 
 /** SQL for contexts and users; knows nothing of the bus or of passwords. */
 @Injectable()
-export class DirectoryRepository {
-  private readonly contexts: Repository<ContextRow>;
-  private readonly users: Repository<UserRow>;
-
-  constructor(@Inject(DataSource) dataSource: DataSource) {
-    this.contexts = dataSource.getRepository(ContextRow);
-    this.users = dataSource.getRepository(UserRow);
-  }
-
+export class DirectoryRepository extends SqlRepository {
   /** Inserts the context, or returns undefined when the id is taken. */
-  async insertContext(db: EntityManager, contextId: number, name: string, tags: string[]): Promise<ContextRow | undefined> {
-    const rows: unknown[] = await db.query(
+  async insertContext(contextId: number, name: string, tags: string[]): Promise<ContextRow | undefined> {
+    const rows: ContextRow[] = await this.manager.query(
       `INSERT INTO "config"."contexts" ("context_id", "name", "tags") VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING "context_id"`,
+       ON CONFLICT DO NOTHING RETURNING ${CONTEXT}`,
       [contextId, name, tags],
     );
-    return rows.length > 0 ? ((await db.getRepository(ContextRow).findOneBy({ contextId })) ?? undefined) : undefined;
+    return rows[0];
   }
 
-  findContext(contextId: number): Promise<ContextRow | null> {
-    return this.contexts.findOneBy({ contextId });
+  async findContext(contextId: number): Promise<ContextRow | undefined> {
+    const rows: ContextRow[] = await this.manager.query(`SELECT ${CONTEXT} FROM "config"."contexts" WHERE "context_id" = $1`, [contextId]);
+    return rows[0];
   }
 
   listContexts(): Promise<ContextRow[]> {
-    return this.contexts.find({ order: { contextId: 'ASC' } });
+    return this.manager.query(`SELECT ${CONTEXT} FROM "config"."contexts" ORDER BY "context_id"`);
   }
 
-  /** Inserts the user in the caller's transaction, or returns undefined when the login (case-insensitively) is taken. */
-  async insertUser(db: EntityManager, row: NewUserRow): Promise<UserRow | undefined> {
-    const rows: { user_id: number }[] = await db.query(
+  /** Inserts the user, or returns undefined when the login (case-insensitively) is taken. */
+  async insertUser(row: NewUserRow): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.manager.query(
       `INSERT INTO "config"."users" ("context_id", "login", "display_name", "email", "password_hash")
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (lower("login")) DO NOTHING
-       RETURNING "user_id"`,
+       RETURNING ${USER}`,
       [row.contextId, row.login, row.displayName, row.email, row.passwordHash],
     );
-    const userId = rows[0]?.user_id;
-    return userId === undefined ? undefined : ((await db.getRepository(UserRow).findOneBy({ userId })) ?? undefined);
+    return rows[0];
   }
 
-  findUserById(userId: number): Promise<UserRow | null> {
-    return this.users.findOneBy({ userId });
+  async findUserById(userId: number): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.manager.query(`SELECT ${USER} FROM "config"."users" WHERE "user_id" = $1`, [userId]);
+    return rows[0];
   }
 
-  findUserByLogin(login: string): Promise<UserRow | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .where('lower(u.login) = lower(:login)', { login })
-      .getOne();
+  async findUserByLogin(login: string): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.manager.query(`SELECT ${USER} FROM "config"."users" WHERE lower("login") = lower($1)`, [login]);
+    return rows[0];
   }
 
   listUsers(contextId?: number): Promise<UserRow[]> {
-    return this.users.find({ where: contextId === undefined ? {} : { contextId }, order: { userId: 'ASC' } });
+    return contextId === undefined
+      ? this.manager.query(`SELECT ${USER} FROM "config"."users" ORDER BY "user_id"`)
+      : this.manager.query(`SELECT ${USER} FROM "config"."users" WHERE "context_id" = $1 ORDER BY "user_id"`, [contextId]);
   }
 
-  /** Applies the change and bumps the version in one statement, in the caller's transaction; undefined when no such user. */
-  async updateUser(
-    db: EntityManager,
-    userId: number,
-    change: Partial<Pick<UserRow, 'passwordHash' | 'enabled' | 'displayName' | 'email'>>,
-  ): Promise<UserRow | undefined> {
-    const users = db.getRepository(UserRow);
-    const result = await users
-      .createQueryBuilder()
-      .update()
-      .set({ ...change, version: () => '"version" + 1' })
-      .where('user_id = :userId', { userId })
-      .execute();
-    if (!result.affected) return undefined;
-    return (await users.findOneBy({ userId })) ?? undefined;
+  /** Applies the change (what is undefined stays) and bumps the version in one statement; undefined when no such user. */
+  async updateUser(userId: number, change: UserUpdate): Promise<UserRow | undefined> {
+    const changed = (Object.keys(USER_COLUMNS) as (keyof UserUpdate)[]).filter((key) => change[key] !== undefined);
+    const sets = changed.map((key, i) => `"${USER_COLUMNS[key]}" = $${i + 2}, `).join('');
+    // A CTE: TypeORM answers a bare UPDATE ... RETURNING with [rows, count] instead of rows.
+    const rows: UserRow[] = await this.manager.query(
+      `WITH updated AS (
+         UPDATE "config"."users" SET ${sets}"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "user_id" = $1 RETURNING ${USER}
+       ) SELECT * FROM updated`,
+      [userId, ...changed.map((key) => change[key])],
+    );
+    return rows[0];
   }
 }

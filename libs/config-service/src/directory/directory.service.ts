@@ -7,10 +7,8 @@ import {
   type UserChange,
   type UsersAddRequest,
 } from '@davmesh/contracts';
-import { Outbox } from '@davmesh/storage';
-import { type EntityManager } from 'typeorm';
-import { type ContextRow, type UserRow } from './directory.entities';
-import { DirectoryRepository } from './directory.repository';
+import { ConfigUnitOfWork, type ConfigTransaction } from '../config.unit-of-work';
+import { DirectoryRepository, type ContextRow, type UserRow, type UserUpdate } from './directory.repository';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
 
 /** One message for every failed login, whichever part was wrong. */
@@ -20,13 +18,13 @@ export const BAD_CREDENTIALS = 'invalid credentials';
 export class DirectoryService {
   constructor(
     @Inject(DirectoryRepository) private readonly repository: DirectoryRepository,
-    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(ConfigUnitOfWork) private readonly unitOfWork: ConfigUnitOfWork,
   ) {}
 
-  /** In an outbox transaction for its write key alone: a context is announced by no event. */
+  /** In a transaction of the unit of work for its write key alone: a context is announced by no event. */
   async addContext(contextId: number, name: string | undefined, tags: string[] | undefined): Promise<Context> {
-    return this.outbox.transaction(async (db) => {
-      const row = await this.repository.insertContext(db, contextId, name ?? `context ${contextId}`, tags ?? []);
+    return this.unitOfWork.transaction(async (tx) => {
+      const row = await tx.directory.insertContext(contextId, name ?? `context ${contextId}`, tags ?? []);
       if (!row) throw new DomainException('conflict', `context ${contextId} exists already`);
       return toContext(row);
     });
@@ -41,8 +39,8 @@ export class DirectoryService {
       throw new DomainException('not-found', `context ${request.contextId} does not exist`);
     }
     const passwordHash = await hashPassword(request.password);
-    return this.changed('added', async (db) => {
-      const row = await this.repository.insertUser(db, {
+    return this.changed('added', async (tx) => {
+      const row = await tx.directory.insertUser({
         contextId: request.contextId,
         login: request.login,
         displayName: request.displayName ?? request.login,
@@ -71,17 +69,17 @@ export class DirectoryService {
   async setPassword(login: string, password: string): Promise<User> {
     const row = await this.requireLogin(login);
     const passwordHash = await hashPassword(password);
-    return this.changed('password-changed', (db) => this.update(db, login, row.userId, { passwordHash }));
+    return this.changed('password-changed', (tx) => this.update(tx, login, row.userId, { passwordHash }));
   }
 
   async updateProfile(login: string, change: { displayName?: string; email?: string | null }): Promise<User> {
     const row = await this.requireLogin(login);
-    return this.changed('updated', (db) => this.update(db, login, row.userId, change));
+    return this.changed('updated', (tx) => this.update(tx, login, row.userId, change));
   }
 
   async setEnabled(login: string, enabled: boolean): Promise<User> {
     const row = await this.requireLogin(login);
-    return this.changed(enabled ? 'enabled' : 'disabled', (db) => this.update(db, login, row.userId, { enabled }));
+    return this.changed(enabled ? 'enabled' : 'disabled', (tx) => this.update(tx, login, row.userId, { enabled }));
   }
 
   /** Wrong password, unknown login and disabled user all fail alike, in about the same time. */
@@ -100,16 +98,16 @@ export class DirectoryService {
     return row;
   }
 
-  private async update(db: EntityManager, login: string, userId: number, change: Parameters<DirectoryRepository['updateUser']>[2]): Promise<UserRow> {
-    const updated = await this.repository.updateUser(db, userId, change);
+  private async update(tx: ConfigTransaction, login: string, userId: number, change: UserUpdate): Promise<UserRow> {
+    const updated = await tx.directory.updateUser(userId, change);
     if (!updated) throw new DomainException('not-found', `no user "${login}"`);
     return updated;
   }
 
   /** Writes the user and, in the same transaction, the event every node hears of it by. */
-  private changed(change: UserChange, write: (db: EntityManager) => Promise<UserRow>): Promise<User> {
-    return this.outbox.transaction(async (db, announce) => {
-      const user = toUser(await write(db));
+  private changed(change: UserChange, write: (tx: ConfigTransaction) => Promise<UserRow>): Promise<User> {
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const user = toUser(await write(tx));
       announce(UserChanged, { userId: user.userId, contextId: user.contextId, login: user.login, change, version: user.version });
       return user;
     });
