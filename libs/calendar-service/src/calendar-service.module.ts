@@ -19,7 +19,6 @@ import { ObjectRepository } from './objects/object.repository';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
-  entities: [],
   migrations: [
     CalendarSchema1764000000000,
     CalendarStore1764200000000,

@@ -20,7 +20,6 @@ import { CONFIG_SCHEMA } from './schema';
 
 export const CONFIG_SERVICE_SCHEMA = {
   schema: CONFIG_SCHEMA,
-  entities: [],
   migrations: [Directory1764000000000, ConfigValues1764100000000, ConfigOutbox1766300000000, ConfigWriteOutcomes1766400000000],
 };
 

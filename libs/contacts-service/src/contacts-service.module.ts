@@ -22,7 +22,6 @@ import { SyncService } from './sync/sync.service';
 
 export const CONTACTS_SERVICE_SCHEMA = {
   schema: CONTACTS_SCHEMA,
-  entities: [],
   migrations: [ContactsSchema1764000000000, ContactsTables1765000000000, ContactsDeadProperties1766000000000, ContactsOutbox1766300000000, ContactsWriteOutcomes1766400000000, ContactsDeadPropertyElements1766500000000, ContactsBareEtagsModifiedAt1766600000000],
 };
 

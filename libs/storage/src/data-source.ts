@@ -1,5 +1,5 @@
 import { type PGlite } from '@electric-sql/pglite';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type MixedList } from 'typeorm';
 import { type PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { pglitePgModule } from './pglite-pool';
 import { postgresConnection, worthTheOtherAttempt } from './postgres-tls';
@@ -19,8 +19,6 @@ export interface ServiceSchema {
   /** PostgreSQL schema that holds every table of the service. */
   schema: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
 }
 
@@ -35,14 +33,14 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * Connects, creates the service's schema and runs its migrations. Never `synchronize`:
- * the migrations are the schema. On PostgreSQL an advisory lock keeps replicas that
+ * the migrations are the schema. No entities: the services' repositories speak SQL
+ * (docs/ARCHITECTURE.md, Persistence). On PostgreSQL an advisory lock keeps replicas that
  * start together from migrating at once.
  */
 export async function openServiceDataSource(target: StorageTarget, service: ServiceSchema): Promise<DataSource> {
   const common = {
     type: 'postgres',
     schema: service.schema,
-    entities: service.entities,
     migrations: service.migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -53,7 +53,7 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
     const nodes: Node[] = [];
 
     const startNode = async (options: Partial<OutboxOptions> = {}): Promise<Node> => {
-      const dataSource = await openServiceDataSource(target, { schema: SCHEMA, entities: [], migrations: [NotesAndOutbox1700000000000] });
+      const dataSource = await openServiceDataSource(target, { schema: SCHEMA, migrations: [NotesAndOutbox1700000000000] });
       // One database per suite: each test starts from empty tables.
       if (nodes.length === 0) await dataSource.query(`TRUNCATE "${SCHEMA}"."notes", "${SCHEMA}"."outbox", "${SCHEMA}"."write_outcomes"`);
       const outbox = new Outbox(dataSource, bus, logger, { schema: SCHEMA, relayAfterMs: 0, ...options });
