@@ -1,4 +1,4 @@
-import { type IncomingMessage } from 'node:http';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** What OPTIONS and every DAV response advertise. No calendar-auto-schedule: we do not schedule. */
 export const DAV_COMPLIANCE = '1, 3, calendar-access, addressbook';
@@ -12,9 +12,29 @@ export function parseDepth(header: string | string[] | undefined, fallback: Dept
   return value === '0' || value === '1' || value === 'infinity' ? value : undefined;
 }
 
-/** `Brief: t`, `Prefer: return-minimal` and `Prefer: return=minimal` all ask to leave out 404 propstats. */
-export function wantsMinimal(request: IncomingMessage): boolean {
-  const brief = String(request.headers['brief'] ?? '').trim().toLowerCase();
-  const prefer = String(request.headers['prefer'] ?? '').toLowerCase();
-  return brief === 't' || /\breturn[-=]minimal\b/.test(prefer);
+/** The preferences of a request's Prefer headers (RFC 7240 2), lower-cased, without their parameters. */
+function preferences(request: IncomingMessage): Set<string> {
+  const header = request.headers['prefer'];
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return new Set(values.flatMap((value) => value.split(',')).map((preference) => preference.split(';')[0].replace(/\s+/g, '').toLowerCase()));
+}
+
+/**
+ * Whether a multistatus may leave out 404 propstats: `Prefer: return=minimal` (RFC 8144 2),
+ * its draft spelling `return-minimal`, or Apple's `Brief: t`. The answer varies with those
+ * headers, and says when it honoured Prefer (`Preference-Applied`, RFC 7240 3).
+ */
+export function minimalAnswer(request: IncomingMessage, response: ServerResponse): boolean {
+  response.setHeader('Vary', 'Brief, Prefer');
+  const prefer = preferences(request);
+  if (prefer.has('return=minimal') || prefer.has('return-minimal')) {
+    response.setHeader('Preference-Applied', 'return=minimal');
+    return true;
+  }
+  return String(request.headers['brief'] ?? '').trim().toLowerCase() === 't';
+}
+
+/** RFC 8144 3.2: a PUT asking for the stored representation in its answer. */
+export function wantsRepresentation(request: IncomingMessage): boolean {
+  return preferences(request).has('return=representation');
 }

@@ -1,14 +1,13 @@
 import { type IncomingMessage } from 'node:http';
 import { parsePropfind, renderDavError, type PropfindRequest, Condition } from '@davmesh/dav';
 import { DavHttpError } from '../http/dav-exchange';
-import { parseDepth, wantsMinimal } from '../http/dav-headers';
+import { parseDepth } from '../http/dav-headers';
 import { readXmlText, type XmlBodyLimits } from '../http/request-body';
 
-/** What a PROPFIND asks: Depth 0 or 1, the properties, and whether 404 propstats may be left out. */
+/** What a PROPFIND asks: Depth 0 or 1, and the properties. */
 export interface PropfindInput {
   depth: '0' | '1';
   propfind: PropfindRequest;
-  minimal: boolean;
 }
 
 /**
@@ -23,5 +22,5 @@ export async function readPropfindInput(request: IncomingMessage, limits: XmlBod
     throw new DavHttpError(403, 'Depth: infinity is not supported', renderDavError(Condition.PropfindFiniteDepth));
   }
   const propfind = await parsePropfind(await readXmlText(request, limits), limits);
-  return { depth, propfind, minimal: wantsMinimal(request) };
+  return { depth, propfind };
 }

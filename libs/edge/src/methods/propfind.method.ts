@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
+import { minimalAnswer } from '../http/dav-headers';
 import { xmlBodyLimits } from '../http/request-body';
 import { type PropertyContext } from '../properties/property';
 import { PropertyRenderer } from '../properties/property-renderer';
@@ -29,8 +30,9 @@ export class PropfindMethod implements DavMethod {
     const tree = this.trees.find((t) => t.kinds.includes(resource.kind));
     if (!tree) throw new DavHttpError(405, 'PROPFIND is not allowed on this resource');
     const nodeOf = await tree.open(exchange);
-    const { depth, propfind, minimal } = await readPropfindInput(request, xmlBodyLimits(await this.serverSettings.current()));
+    const { depth, propfind } = await readPropfindInput(request, xmlBodyLimits(await this.serverSettings.current()));
     const node = await nodeOf();
+    const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, propfind, minimal));
     await writer.write(describe(node.self));

@@ -1,7 +1,9 @@
 import { type ServerResponse } from 'node:http';
+import { encodeHref } from '@davmesh/dav';
 import { Inject, Injectable } from '@nestjs/common';
 import { quoteEtag } from '../http/conditional-headers';
 import { type DavExchange } from '../http/dav-exchange';
+import { wantsRepresentation } from '../http/dav-headers';
 import { preconditionError } from '../http/reply-errors';
 import { BodyTooLargeError, readBody } from '../http/request-body';
 import { DAV_ADAPTERS, memberStoreOf, type DavAdapter, type StoredMember } from '../resources/adapters';
@@ -30,7 +32,22 @@ export class PutMethod implements DavMethod {
       if (error instanceof BodyTooLargeError) throw preconditionError(403, store.body.tooLarge);
       throw error;
     }
-    answerStored(response, await write(body));
+    const stored = await write(body);
+    if (!wantsRepresentation(request)) return answerStored(response, stored);
+    // RFC 8144 3.2: the member as now stored, so the client needs no GET after its PUT.
+    const representation = await store.read(exchange);
+    if (!representation) return answerStored(response, stored);
+    const text = Buffer.from(representation.body);
+    response.writeHead(stored.created ? 201 : 200, {
+      ETag: quoteEtag(representation.etag),
+      'Content-Type': representation.contentType,
+      'Content-Length': String(text.length),
+      'Content-Location': encodeHref(exchange.resource.path),
+      'Preference-Applied': 'return=representation',
+      Vary: 'Prefer',
+      ...(representation.lastModified ? { 'Last-Modified': new Date(representation.lastModified).toUTCString() } : {}),
+    });
+    response.end(text);
   }
 }
 

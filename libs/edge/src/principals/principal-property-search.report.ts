@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { dav, type PropfindRequest, type XmlElement } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
+import { minimalAnswer } from '../http/dav-headers';
 import { PropertyRenderer } from '../properties/property-renderer';
 import { type DavReport } from '../reports/dav-report';
 import { matchesSearch, ownPrincipalContext, readPropertySearches, requireDepthZero, type PropertySearch } from './principal-search';
@@ -44,9 +44,10 @@ export class PrincipalPropertySearchReport implements DavReport<PrincipalPropert
     const reports = this.moduleRef.get(ReportRegistry, { strict: false });
     const context = ownPrincipalContext(user, prefix, await this.userConfig.forUser(user.userId), reports);
     const matches = searches.map((search) => matchesSearch(this.renderer.describe(context, { kind: 'prop', props: search.props }, true), search));
+    const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     if (anyOf ? matches.some(Boolean) : matches.every(Boolean)) {
-      await writer.write(writer.response(this.renderer.describe(context, propfind, wantsMinimal(request))));
+      await writer.write(writer.response(this.renderer.describe(context, propfind, minimal)));
     }
     writer.end();
   }

@@ -1,6 +1,6 @@
 import { type QName, type XmlElement } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
+import { minimalAnswer } from '../http/dav-headers';
 import { type PropertyRenderer } from '../properties/property-renderer';
 import { type CollectionStore, type MemberProps } from '../resources/adapters';
 import { type ResourceKind } from '../resources/resource';
@@ -41,7 +41,7 @@ export class MultigetReport implements DavReport<MultigetRequest> {
     requireHrefsWithinLimit(hrefs, collection.config);
     const query = collection.query(props);
     const names = hrefNames(collection.href, hrefs);
-    const minimal = wantsMinimal(request);
+    const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const pages = query.pages([...new Set(names.values())]);
     await writeMultiget(writer, hrefs, names, pages, (member) => writer.response(this.renderer.describe(member.context, props.propfind, minimal)));

@@ -1,6 +1,6 @@
 import { el, encodeHref, type PropfindRequest, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
+import { minimalAnswer } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
 import { type PropertyRenderer } from '../properties/property-renderer';
 import { startMultistatus } from './report-request';
@@ -29,7 +29,7 @@ export interface QueryAnswer<T> {
  * limit end with a 507 for the collection (RFC 5323 5.3-style), never silently.
  */
 export async function writeMatches<T>(exchange: DavExchange, renderer: PropertyRenderer, first: MatchPage<T>, answer: QueryAnswer<T>): Promise<void> {
-  const minimal = wantsMinimal(exchange.request);
+  const minimal = minimalAnswer(exchange.request, exchange.response);
   const writer = startMultistatus(exchange.response);
   const beyond = () => writer.write(writer.status(encodeHref(answer.href), 507, el(Condition.NumberOfMatchesWithinLimits)));
   let room = answer.limit;

@@ -1,6 +1,6 @@
 import { dav, el, encodeHref, type XmlElement, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
-import { wantsMinimal } from '../http/dav-headers';
+import { minimalAnswer } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
 import { type PropertyRenderer } from '../properties/property-renderer';
 import { type CollectionStore, type MemberProps } from '../resources/adapters';
@@ -41,7 +41,7 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
     const collection = await this.collections.openForSync(exchange, since);
     const query = collection.query(props);
     const { changes, truncated, syncToken } = await query.changes(limit);
-    const minimal = wantsMinimal(request);
+    const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, props.propfind, minimal));
     // With data, the members arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
