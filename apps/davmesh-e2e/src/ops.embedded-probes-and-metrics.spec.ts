@@ -4,7 +4,7 @@ import request from 'supertest';
 import { UsersSetPassword } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
-import { basicAuth, parsePrometheusText, sampleSum, type PrometheusSample } from '@davmesh/testing';
+import { basicAuth, parseMultistatus, parsePrometheusText, sampleSum, type PrometheusSample } from '@davmesh/testing';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
 const silent = createLogger({ level: 'silent' });
@@ -110,6 +110,32 @@ describe('embedded mode: the ops listener (healthz, readyz, metrics) of each nod
     const after = await scrape(node);
     expect(sampleSum(after, 'davmesh_cache_invalidations_total', { service: 'edge', cache: 'logins' })).toBe(before + 1);
     await node.bus.call(UsersSetPassword, { login: 'demo', password: 'demo' });
+  });
+
+  it('answers a repeated PROPFIND Depth 1 of a calendar and an address book from its member listings, and lists afresh after a write', async () => {
+    const node = nodes[0];
+    const as = (method: string, path: string) => request(node.url!)[method as 'put'](path).set('Authorization', basicAuth('demo', 'demo'));
+    const listing = async (path: string) => (await as('propfind', path).set('Depth', '1').send('<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>')).text;
+    const home = await as('propfind', '/dav/carddav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>');
+    const book = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];
+    const calendars = await parseMultistatus((await as('propfind', '/dav/caldav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>')).text);
+    const calendar = calendars.find((c) => c.found.get('{DAV:}displayname')?.text === 'Calendar')!.href;
+    const collections = [
+      { path: calendar, cache: 'calendar_member_listings', member: 'cached.ics', type: 'text/calendar', body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:cached\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:' + new Date(Date.now() + 86_400_000).toISOString().replace(/[-:]/g, '').slice(0, 15) + 'Z\r\nDURATION:PT1H\r\nSUMMARY:c\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' },
+      { path: book, cache: 'addressbook_member_listings', member: 'cached.vcf', type: 'text/vcard', body: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:cached\r\nFN:Cached\r\nN:Cached;;;;\r\nEND:VCARD\r\n' },
+    ];
+    for (const { path, cache, member, type, body } of collections) {
+      const hits = async () => sampleSum(await scrape(node), 'davmesh_cache_hits_total', { service: 'edge', cache });
+      await listing(path);
+      const before = await hits();
+      const first = await listing(path);
+      expect(await hits()).toBe(before + 1);
+      expect(first).not.toContain(member);
+      expect((await as('put', `${path}${member}`).set('Content-Type', type).send(body)).status).toBe(201);
+      expect(await listing(path)).toContain(member);
+      expect((await as('delete', `${path}${member}`).send()).status).toBe(204);
+      expect(await listing(path)).not.toContain(member);
+    }
   });
 
   it("serves Node's process metrics", async () => {

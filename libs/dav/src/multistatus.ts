@@ -97,6 +97,9 @@ export function propstatNodes(propstats: Propstat[]): XmlNode[] {
  * nothing is decoded first.
  */
 export function encodeHref(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
+  return UNRESERVED_PATH.test(path) ? path : path.split('/').map(encodeURIComponent).join('/');
 }
+
+/** Characters encodeURIComponent leaves as they are, and the slash: such a path is its own encoding. */
+const UNRESERVED_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
 

@@ -26,8 +26,10 @@ export function el(name: QName, content?: XmlContent, attributes?: Record<string
 // end-of-line handling), so calendar-data and address-data would lose iCalendar's and vCard's CRLF line endings.
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 
+const NEEDS_ESCAPE = /[&<>"'\r]/;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]) : text;
 }
 
 /**
@@ -37,6 +39,8 @@ export function escapeXml(text: string): string {
  */
 export class Namespaces {
   private readonly prefixes = new Map<string, string>();
+  /** Each namespace's place in the order it was met. */
+  private readonly order = new Map<string, number>();
   /** Set once the root's declarations are written: a namespace met later is declared on the element using it. */
   private sealedAt: number | undefined;
 
@@ -48,6 +52,7 @@ export class Namespaces {
     let prefix = this.prefixes.get(ns);
     if (prefix === undefined) {
       prefix = PREFERRED_PREFIXES[ns] ?? `x${this.prefixes.size}`;
+      this.order.set(ns, this.prefixes.size);
       this.prefixes.set(ns, prefix);
     }
     return prefix;
@@ -67,8 +72,7 @@ export class Namespaces {
   inlineDeclaration(ns: string): string {
     if (this.sealedAt === undefined) return '';
     const prefix = this.prefixFor(ns);
-    const index = [...this.prefixes.keys()].indexOf(ns);
-    return index >= this.sealedAt ? ` xmlns:${prefix}="${escapeXml(ns)}"` : '';
+    return this.order.get(ns)! >= this.sealedAt ? ` xmlns:${prefix}="${escapeXml(ns)}"` : '';
   }
 
   /** Namespaces used by these nodes, registered so a later `declarations()` covers them. */

@@ -5,6 +5,7 @@ import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from './auth/authenticator';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
+import { CalendarMemberListings, ContactMemberListings } from './caches/member-listing-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 
 /**
@@ -22,6 +23,8 @@ export class EdgeCaches {
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
     @Inject(CalendarFolderCache) private readonly calendarFolders: CalendarFolderCache,
     @Inject(ContactFolderCache) private readonly contactFolders: ContactFolderCache,
+    @Inject(CalendarMemberListings) private readonly calendarMembers: CalendarMemberListings,
+    @Inject(ContactMemberListings) private readonly contactMembers: ContactMemberListings,
     @Inject(NodeCaches) nodeCaches: NodeCaches,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -40,6 +43,8 @@ export class EdgeCaches {
       server_settings: this.serverSettings.counts,
       calendar_listings: this.calendarFolders.counts,
       addressbook_listings: this.contactFolders.counts,
+      calendar_member_listings: this.calendarMembers.counts,
+      addressbook_member_listings: this.contactMembers.counts,
     };
   }
 

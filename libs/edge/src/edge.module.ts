@@ -41,6 +41,7 @@ import { CalendarQueryReport } from './caldav/calendar-query.report';
 import { FreeBusyQueryReport } from './caldav/free-busy-query.report';
 import { AddressbookQueryReport } from './carddav/addressbook-query.report';
 import { DAV_REPORTS, type DavReport } from './reports/dav-report';
+import { CalendarMemberListings, ContactMemberListings } from './caches/member-listing-cache';
 import { MultigetReport } from './reports/multiget.report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
@@ -97,6 +98,8 @@ export class EdgeModule {
         Authenticator,
         ServerSettingsService,
         { provide: ContactFolderCache, useFactory: () => new ContactFolderCache() },
+        { provide: CalendarMemberListings, useFactory: () => new CalendarMemberListings() },
+        { provide: ContactMemberListings, useFactory: () => new ContactMemberListings() },
         CarddavScopes,
         CarddavResources,
         { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },

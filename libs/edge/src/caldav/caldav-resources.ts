@@ -14,6 +14,7 @@ import {
 import { unwrap } from '../http/reply-errors';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { collectPages } from '../resources/adapters';
+import { cachedPages, CalendarMemberListings } from '../caches/member-listing-cache';
 import { DavResources } from '../resources/dav-scope';
 import { type Resource } from '../resources/resource';
 import { CaldavScopes, type CaldavScope, type CalendarView } from './caldav-scope';
@@ -30,6 +31,7 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
   constructor(
     @Inject(CaldavScopes) readonly scopes: CaldavScopes,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(CalendarMemberListings) private readonly listings: CalendarMemberListings,
   ) {
     super();
   }
@@ -78,8 +80,18 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
     }
   }
 
-  /** The collection's objects inside the window, one bus page at a time: a big calendar never sits in memory. */
-  async *objects(user: User, view: CalendarView, window: TimeWindow): AsyncGenerator<CalendarObjectMeta[]> {
+  /**
+   * The collection's objects inside the scope's window, one bus page at a time (a big calendar
+   * never sits in memory), or from this node's member listings when the folder's revision, as
+   * this request listed it, and the window are those of a listing kept there.
+   */
+  objects(scope: CaldavScope, view: CalendarView): AsyncIterable<readonly CalendarObjectMeta[]> {
+    const list = () => this.listObjects(scope.user, view, scope.window);
+    if (!scope.listedAfresh) return list();
+    return cachedPages(this.listings, `${view.folder.folderId}@${view.folder.revision} ${scope.window.start} ${scope.window.end}`, list);
+  }
+
+  private async *listObjects(user: User, view: CalendarView, window: TimeWindow): AsyncGenerator<CalendarObjectMeta[]> {
     let after: string | undefined;
     do {
       const page = await this.call(CalendarObjectsList, { userId: user.userId, folderId: view.folder.folderId, window, limit: LIST_PAGE, ...(after ? { after } : {}) });

@@ -24,7 +24,7 @@ export class CaldavTree implements ResourceTree {
     return () => this.node(exchange, scope);
   }
 
-  private async node({ resource, user }: DavExchange, scope: CaldavScope): Promise<PropfindNode> {
+  private async node({ resource }: DavExchange, scope: CaldavScope): Promise<PropfindNode> {
     if (resource.kind === 'calendar-object') {
       const { view, object } = await this.resources.object(scope, resource);
       if (!object) throw new DavHttpError(404, 'no such calendar object');
@@ -39,7 +39,7 @@ export class CaldavTree implements ResourceTree {
     return {
       self: collectionContext(scope, this.reports, view),
       async *members() {
-        for await (const page of resources.objects(user, view, scope.window)) yield page.map((object) => calendarObjectContext(scope, view, object));
+        for await (const page of resources.objects(scope, view)) yield page.map((object) => calendarObjectContext(scope, view, object));
       },
     };
   }

@@ -3,6 +3,7 @@ import { BusClient } from '@davmesh/bus';
 import { ContactObjectsGet, ContactObjectsList, type ContactObject, type User } from '@davmesh/contracts';
 import { type DavExchange } from '../http/dav-exchange';
 import { collectPages } from '../resources/adapters';
+import { cachedPages, ContactMemberListings } from '../caches/member-listing-cache';
 import { DavResources } from '../resources/dav-scope';
 import { AGGREGATED_SEGMENT, type Resource } from '../resources/resource';
 import { CarddavScopes, type AddressbookView, type CarddavScope } from './carddav-scope';
@@ -18,6 +19,7 @@ export class CarddavResources extends DavResources<AddressbookView, CarddavScope
   constructor(
     @Inject(CarddavScopes) readonly scopes: CarddavScopes,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(ContactMemberListings) private readonly listings: ContactMemberListings,
   ) {
     super();
   }
@@ -62,8 +64,20 @@ export class CarddavResources extends DavResources<AddressbookView, CarddavScope
     }
   }
 
-  /** Every object of a collection, one bus page at a time: a big collection never sits in memory. */
-  async *objects(user: User, view: AddressbookView, withData: boolean): AsyncGenerator<ContactObject[]> {
+  /**
+   * Every object of a collection without its vCard, one bus page at a time (a big collection
+   * never sits in memory), or from this node's member listings when the revisions of the
+   * collection's folders, as this request listed them (its sync token), are those of a listing
+   * kept there.
+   */
+  objects(scope: CarddavScope, view: AddressbookView): AsyncIterable<readonly ContactObject[]> {
+    const list = () => this.listObjects(scope.user, view);
+    if (!scope.listedAfresh) return list();
+    return cachedPages(this.listings, `${scope.user.contextId} ${view.syncToken}`, list);
+  }
+
+  private async *listObjects(user: User, view: AddressbookView): AsyncGenerator<ContactObject[]> {
+    const withData = false;
     let cursor: string | undefined;
     do {
       const page = unwrap(

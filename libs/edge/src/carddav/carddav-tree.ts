@@ -49,7 +49,7 @@ export class CarddavTree implements ResourceTree {
     return {
       self: context(resource, view),
       async *members() {
-        for await (const page of resources.objects(user, view, false)) {
+        for await (const page of resources.objects(scope, view)) {
           yield page.map((contact) => context({ kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name }, view, contact));
         }
       },

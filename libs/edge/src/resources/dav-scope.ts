@@ -15,6 +15,8 @@ export interface DavScope<V> {
   find(segment: string): V | undefined;
   /** The href of an object of a folder as this scope shows it, for no-uid-conflict. */
   hrefOf(folderId: number, name: string): string | undefined;
+  /** Built from folders listed by this request, not from the node's cache: their revisions are current. */
+  listedAfresh?: true;
 }
 
 /** What the property context of any resource in a scope holds: the user sees their own. */
@@ -42,7 +44,7 @@ export async function scopeFromListing<F, S extends DavScope<unknown>>(
   const listedAt = cache.mark();
   const folders = await list();
   cache.put(userId, folders, listedAt);
-  return build(folders);
+  return { ...build(folders), listedAfresh: true };
 }
 
 /** `find` and `hrefOf` over the collections a scope shows; `holds` says whether one shows a folder's objects. */
