@@ -1,0 +1,11 @@
+export * from './calendar-user';
+export * from './itip-limits';
+export { type ItipMethod } from './scheduling-object';
+export { type ItipMessage } from './itip-message';
+export * from './scheduling-role';
+export * from './organizer-outbox';
+export * from './attendee-outbox';
+export { applyRequest, type AppliedMessage } from './apply-request';
+export * from './apply-reply';
+export * from './apply-cancel';
+export * from './schedule-status';
