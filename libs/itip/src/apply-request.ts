@@ -112,7 +112,7 @@ export function checkSameEvent(copy: SchedulingObject, message: SchedulingObject
 /** The organizer's component with what the attendee owns taken from their copy of it (or of the master, for a new instance). */
 function withAttendeeBits(component: IcalComponent, previous: IcalComponent | undefined, address: string, rescheduled: boolean): IcalComponent {
   withoutServerParameters(component);
-  for (const property of component.getAllProperties()) if (isPersonalProperty(property.name)) component.removeProperty(property);
+  for (const property of [...component.getAllProperties()]) if (isPersonalProperty(property.name)) component.removeProperty(property);
   component.removeAllSubcomponents('valarm');
   const own = attendeeIn(component, address);
   if (own && rescheduled) own.setParameter('partstat', 'NEEDS-ACTION');

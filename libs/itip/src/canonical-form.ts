@@ -23,7 +23,11 @@ export function isPersonalProperty(name: string): boolean {
 /** One line per property (EXDATE and RDATE folded into one set each), and per sub-component, by name. */
 export function comparableLines(component: IcalComponent, rules: ComparisonRules): Map<string, string[]> {
   const lines = new Map<string, string[]>();
-  const add = (name: string, line: string) => lines.set(name, [...(lines.get(name) ?? []), line]);
+  const add = (name: string, line: string) => {
+    const list = lines.get(name);
+    if (list) list.push(line);
+    else lines.set(name, [line]);
+  };
   const dateSets = new Map<string, Set<string>>();
   for (const property of component.getAllProperties()) {
     const name = property.name;
@@ -41,14 +45,31 @@ export function comparableLines(component: IcalComponent, rules: ComparisonRules
     if (kept.length > 0) add(name, `${name}:${kept.sort().join(',')}`);
   }
   for (const child of component.getAllSubcomponents()) {
-    if (!rules.ignoreComponent(child.name)) add(child.name, `[${child.name}\n${comparableText(child, rules)}]`);
+    if (!rules.ignoreComponent(child.name)) add(child.name, `[${child.name}\n${computeText(child, rules)}]`);
   }
   for (const list of lines.values()) list.sort();
   return lines;
 }
 
-/** The component as one string two copies share exactly when they agree under the rules. */
+const texts = new WeakMap<IcalComponent, Map<ComparisonRules, string>>();
+
+/**
+ * The component as one string two copies share exactly when they agree under the rules. Kept
+ * per component and rules object (components are not changed once compared), so comparing the
+ * views of a thousand attendees reads a large component once.
+ */
 export function comparableText(component: IcalComponent, rules: ComparisonRules): string {
+  const known = texts.get(component) ?? new Map<ComparisonRules, string>();
+  texts.set(component, known);
+  let text = known.get(rules);
+  if (text === undefined) {
+    text = computeText(component, rules);
+    known.set(rules, text);
+  }
+  return text;
+}
+
+function computeText(component: IcalComponent, rules: ComparisonRules): string {
   return [...comparableLines(component, rules)]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, list]) => list.join('\n'))

@@ -44,7 +44,7 @@ export function messageCopyOf(component: IcalComponent, root: IcalComponent, now
   const copy = copyOf(component, root);
   withoutServerParameters(copy);
   copy.removeAllSubcomponents('valarm');
-  for (const property of copy.getAllProperties()) if (isPersonalProperty(property.name)) copy.removeProperty(property);
+  for (const property of [...copy.getAllProperties()]) if (isPersonalProperty(property.name)) copy.removeProperty(property);
   stamp(copy, now);
   return copy;
 }
@@ -97,7 +97,7 @@ export function addZones(calendar: IcalComponent, sources: readonly IcalComponen
     const zone = zoneFrom(tzid, sources);
     if (!zone) continue;
     // VTIMEZONEs first, as clients write them.
-    const components = calendar.getAllSubcomponents();
+    const components = [...calendar.getAllSubcomponents()];
     calendar.removeAllSubcomponents();
     for (const component of [zone, ...components]) calendar.addSubcomponent(component);
     present.add(tzid);

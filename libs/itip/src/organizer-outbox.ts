@@ -171,7 +171,7 @@ function cancelledInstances(was: SchedulingObject, is: SchedulingObject, address
 
 /** A view as comparable text: what it says to this attendee, the instances being cancelled left out. */
 function viewText(view: View, address: string, cancelled: ReadonlyMap<string, unknown>): string {
-  const rules = { ...VIEW_RULES, ignoredExdates: new Set(cancelled.keys()) };
+  const rules = cancelled.size === 0 ? VIEW_RULES : { ...VIEW_RULES, ignoredExdates: new Set(cancelled.keys()) };
   const own = (component: IcalComponent) => partstatOf(attendeeIn(component, address)!);
   const parts: string[] = [];
   if (view.master) parts.push(`master ${own(view.master)}\n${comparableText(view.master, rules)}`);

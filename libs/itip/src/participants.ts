@@ -36,18 +36,23 @@ export function organizerAddressOf(component: IcalComponent): string | undefined
   return organizer ? addressOf(organizer) : undefined;
 }
 
-/** A component's ATTENDEE properties by normalised address; the first of duplicates wins. */
-export function attendeesByAddress(component: IcalComponent): Map<string, IcalProperty> {
-  const attendees = new Map<string, IcalProperty>();
-  for (const attendee of component.getAllProperties('attendee')) {
-    const address = addressOf(attendee);
-    if (!attendees.has(address)) attendees.set(address, attendee);
-  }
-  return attendees;
-}
+const attendeeIndex = new WeakMap<IcalComponent, { properties: number; byAddress: Map<string, IcalProperty> }>();
 
+/**
+ * The component's ATTENDEE with this normalised address (the first of duplicates). Indexed once
+ * per component, so looking up every attendee of a large meeting stays linear; rebuilt when the
+ * number of properties changes (nothing here replaces one attendee by another in place).
+ */
 export function attendeeIn(component: IcalComponent, address: string): IcalProperty | undefined {
-  return component.getAllProperties('attendee').find((attendee) => addressOf(attendee) === address);
+  const properties = (component.jCal as unknown[][])[1].length;
+  let index = attendeeIndex.get(component);
+  if (!index || index.properties !== properties) {
+    const byAddress = new Map<string, IcalProperty>();
+    for (const attendee of component.getAllProperties('attendee')) if (!byAddress.has(addressOf(attendee))) byAddress.set(addressOf(attendee), attendee);
+    index = { properties, byAddress };
+    attendeeIndex.set(component, index);
+  }
+  return index.byAddress.get(address);
 }
 
 /** Drops the server's parameters (RFC 6638 7.1 to 7.3) from a component's ORGANIZER and ATTENDEEs. */

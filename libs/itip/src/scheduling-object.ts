@@ -47,6 +47,7 @@ function checkLength(text: string, limits: ItipLimits): void {
 
 function read(text: string, limits: ItipLimits): SchedulingObject {
   checkLength(text, limits);
+  checkAttendeeCount(text, limits);
   // libs/ical's checks first: nesting, values, zones, one UID and one component type, the recurrence budget.
   const summary = readCalendarObject(text, limits);
   const root = parseVcalendar(text);
@@ -67,6 +68,17 @@ function read(text: string, limits: ItipLimits): SchedulingObject {
     else overrides.set(key, component);
   }
   return { root, uid: summary.uid, kind: summary.component.toLowerCase() as SchedulingObject['kind'], master, overrides, organizer: sameOrganizer(components) };
+}
+
+/** The attendee bound, read from the text before anything parses it: 10,000 attendees cost a parse of their own. */
+function checkAttendeeCount(text: string, limits: ItipLimits): void {
+  let attendees = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^BEGIN:(VEVENT|VTODO|VJOURNAL)\s*$/i.test(line)) attendees = 0;
+    else if (/^ATTENDEE[;:]/i.test(line) && ++attendees > limits.maxAttendeesPerInstance) {
+      throw new SchedulingRefused('max-attendees-per-instance', `more than ${limits.maxAttendeesPerInstance} attendees in one component`);
+    }
+  }
 }
 
 function sameOrganizer(components: IcalComponent[]): string | undefined {
