@@ -66,7 +66,9 @@ export function applyRequest(existing: string | undefined, request: string, atte
     return withAttendeeBits(copyOf(incoming, message.root), previous, address, rescheduled);
   };
   const result = newCalendar();
-  if (message.master) {
+  // A master older than the copy's (RFC 5546 2.1.5) replaces nothing; its instances still count one by one.
+  const replacesSeries = message.master !== undefined && !(copy?.master && sequenceOf(message.master) < sequenceOf(copy.master));
+  if (message.master && replacesSeries) {
     result.addSubcomponent(fresh(message.master, copy?.master, true));
     for (const [key, override] of message.overrides) {
       const previous = copy?.overrides.get(key);

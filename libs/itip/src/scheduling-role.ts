@@ -1,7 +1,7 @@
 import { isAddressOf, type CalendarUser } from './calendar-user';
 import { DEFAULT_ITIP_LIMITS, type ItipLimits } from './itip-limits';
 import { addressOf } from './participants';
-import { componentsOf, readSchedulingObject } from './scheduling-object';
+import { componentsOf, readSchedulingObject, type SchedulingObject } from './scheduling-object';
 
 /** The normalised ORGANIZER of a calendar object, the same in every component (else refused, RFC 6638 3.2.4.2). */
 export function organizerOf(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMITS): string | undefined {
@@ -19,7 +19,10 @@ export function attendeesOf(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMI
  * than the organizer. VJOURNALs are never scheduled here (RFC 5546 3.5 has no REQUEST for them).
  */
 export function isSchedulingObject(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMITS): boolean {
-  const object = readSchedulingObject(ical, limits);
+  return schedules(readSchedulingObject(ical, limits));
+}
+
+function schedules(object: SchedulingObject): boolean {
   if (object.kind === 'vjournal' || object.organizer === undefined) return false;
   return componentsOf(object).some((component) => component.getAllProperties('attendee').some((attendee) => addressOf(attendee) !== object.organizer));
 }
@@ -31,8 +34,8 @@ export function isSchedulingObject(ical: string, limits: ItipLimits = DEFAULT_IT
  * of organizerOutbox and attendeeOutbox a PUT or DELETE calls.
  */
 export function schedulingRoleOf(ical: string, user: CalendarUser, limits: ItipLimits = DEFAULT_ITIP_LIMITS): 'organizer' | 'attendee' | undefined {
-  if (!isSchedulingObject(ical, limits)) return undefined;
   const object = readSchedulingObject(ical, limits);
+  if (!schedules(object)) return undefined;
   if (isAddressOf(user, object.organizer!)) return 'organizer';
   const named = componentsOf(object).some((component) => component.getAllProperties('attendee').some((attendee) => isAddressOf(user, addressOf(attendee))));
   return named ? 'attendee' : undefined;
