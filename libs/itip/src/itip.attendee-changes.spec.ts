@@ -59,6 +59,17 @@ describe('what an attendee may change (RFC 6638 3.2.2.1)', () => {
     expect(new Parsed(result.stored!).partstat(ALICE)).toBe('ACCEPTED');
   });
 
+  it('reports an override the attendee adds that changes more than their own answer', () => {
+    const series = bobCopy.replace('SUMMARY:Offsite', 'SUMMARY:Offsite\r\nRRULE:FREQ=DAILY;COUNT=2');
+    const override = (summary: string) =>
+      series.replace(
+        'END:VCALENDAR',
+        ['BEGIN:VEVENT', 'UID:offsite', 'DTSTAMP:20260101T000000Z', 'RECURRENCE-ID:20260506T070000Z', 'DTSTART:20260506T070000Z', 'DTEND:20260506T150000Z', `SUMMARY:${summary}`, 'LOCATION:Harbour', `ORGANIZER;CN=Olivia:${ORGANIZER}`, attendee(ORGANIZER, 'PARTSTAT=ACCEPTED'), attendee(ALICE, 'PARTSTAT=ACCEPTED'), attendee(BOB, 'PARTSTAT=DECLINED'), 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'),
+      );
+    expect(attendeeOutbox(series, override('Offsite'), bob, { now: NOW }).disallowed).toEqual([]);
+    expect(attendeeOutbox(series, override('Day off'), bob, { now: NOW }).disallowed).toEqual([{ instance: '20260506T070000Z', property: 'SUMMARY' }]);
+  });
+
   it('sends nothing for a copy that is no scheduling object of theirs', () => {
     const mine = calendar('BEGIN:VEVENT', 'UID:lunch', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260505T110000Z', 'SUMMARY:Lunch', 'END:VEVENT');
     expect(attendeeOutbox(mine, mine.replace('Lunch', 'Late lunch'), bob, { now: NOW })).toEqual({ messages: [], stored: mine.replace('Lunch', 'Late lunch'), disallowed: [] });

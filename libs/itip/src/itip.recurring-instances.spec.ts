@@ -149,6 +149,25 @@ describe('the organizer takes one attendee out of one instance', () => {
   });
 });
 
+describe('the organizer takes an attendee off the series but keeps them in one instance', () => {
+  it('cancels the series for them, then invites them to that instance', () => {
+    const both = weekly([chair, attendee(ALICE, 'PARTSTAT=ACCEPTED'), attendee(BOB, 'PARTSTAT=ACCEPTED')], moved('ACCEPTED', attendee(BOB, 'PARTSTAT=ACCEPTED')));
+    const instanceOnly = weekly([chair, attendee(ALICE, 'PARTSTAT=ACCEPTED')], moved('ACCEPTED', attendee(BOB, 'PARTSTAT=ACCEPTED')));
+    const result = organizerOutbox(both, instanceOnly, olivia, { now: NOW });
+    expect(byMethod(result.messages)).toEqual([
+      ['CANCEL', [BOB], ['']],
+      ['REQUEST', [ALICE], ['', '20260316T100000']],
+      ['REQUEST', [BOB], ['20260316T100000']],
+    ]);
+    const bobCopy = applyRequest(undefined, organizerOutbox(undefined, both, olivia, { now: NOW }).messages[0].ical, bob).ical;
+    const cancelled = applyCancel(bobCopy, result.messages[0].ical).ical;
+    const copy = new Parsed(applyRequest(cancelled, result.messages[2].ical, bob).ical);
+    expect(copy.value('status')).toBe('CANCELLED');
+    expect(copy.value('status', '20260316T100000')).toBeUndefined();
+    expect(copy.partstat(BOB, '20260316T100000')).toBe('ACCEPTED');
+  });
+});
+
 describe('an attendee invited to one instance only', () => {
   const oneOff = weekly([chair, attendee(ALICE, 'PARTSTAT=ACCEPTED')], moved('ACCEPTED', attendee(CAROL)));
   const result = organizerOutbox(undefined, oneOff, olivia, { now: NOW });
