@@ -175,13 +175,13 @@ function changedInstances(was: AttendeeCopy, is: AttendeeCopy): Reply[] {
   const excludedBefore = was.object.master ? listedTimes(was.object.master, 'exdate') : new Map<string, IcalTime>();
   if (master) for (const [key, time] of listedTimes(master, 'exdate')) if (!excludedBefore.has(key)) instances.set(key, time);
   for (const [key, time] of instances) {
-    const now = partstatIn(is, key);
-    if (now === undefined || now === partstatIn(was, key)) continue;
+    const answer = partstatIn(is, key);
+    if (answer === undefined || answer === partstatIn(was, key)) continue;
     const override = is.object.overrides.get(key);
     // An instance that follows the master is answered by the master's component.
-    if (!override && now !== 'DECLINED' && masterChanged) continue;
+    if (!override && answer !== 'DECLINED' && masterChanged) continue;
     const source = override ?? master;
-    if (source) replies.push({ instance: { key, time }, source, partstat: now });
+    if (source) replies.push({ instance: { key, time }, source, partstat: answer });
   }
   return replies;
 }
