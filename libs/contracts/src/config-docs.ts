@@ -40,6 +40,8 @@ function describeType(type: string): string {
       return 'comma-separated IP addresses or CIDR ranges';
     case 'agent-patterns':
       return 'comma-separated regular expressions, ! before one refuses';
+    case 'domain':
+      return 'a DNS domain name, or empty';
     default:
       return 'any text';
   }

@@ -9,7 +9,7 @@ export type ConfigValue = string | number | boolean;
 export const CONFIG_LEVELS = ['default', 'server', 'context-set', 'context', 'user'] as const;
 export type ConfigLevel = (typeof CONFIG_LEVELS)[number];
 
-export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer' | 'address-list' | 'agent-patterns';
+export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer' | 'address-list' | 'agent-patterns' | 'domain';
 
 export interface ConfigKeyDefinition {
   type: ConfigKeyType;
@@ -260,6 +260,28 @@ export const CONFIG_KEYS = {
     max: 100000,
     levels: UP_TO_CONTEXT,
     help: 'Most hrefs in one calendar-multiget or addressbook-multiget; more is answered 403 with number-of-matches-within-limits.',
+  },
+  'davmesh.limits.freeBusyAttendees': {
+    type: 'integer',
+    default: 100,
+    min: 1,
+    max: 1000,
+    levels: UP_TO_CONTEXT,
+    help: 'Most ATTENDEEs in one free-busy request POSTed to the schedule outbox; more is answered 403 with number-of-matches-within-limits.',
+  },
+  'davmesh.limits.freeBusyDays': {
+    type: 'integer',
+    default: 366,
+    min: 1,
+    max: 3660,
+    levels: UP_TO_CONTEXT,
+    help: 'Longest range, in days, of one free-busy request POSTed to the schedule outbox; longer is answered 403 with number-of-matches-within-limits.',
+  },
+  'davmesh.scheduling.defaultEmailDomain': {
+    type: 'domain',
+    default: '',
+    levels: SERVER_ONLY,
+    help: 'Domain of the e-mail address the directory gives a user who has none: <login>@<domain> (a login that is an address is its own). It is their calendar user address (mailto: in calendar-user-address-set) and how free-busy finds them. Empty: users without an address have none.',
   },
   'davmesh.auth.failedLogins.perLogin': {
     type: 'integer',

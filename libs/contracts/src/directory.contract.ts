@@ -26,6 +26,7 @@ export interface User {
   contextId: number;
   login: string;
   displayName: string;
+  /** As stored, or the default `<login>@<davmesh.scheduling.defaultEmailDomain>` when none is; null without either. */
   email: string | null;
   enabled: boolean;
   /** Bumped by every change to the user; caches compare it to drop stale entries. */
@@ -79,6 +80,17 @@ export const UsersFindByLogin = defineRequest<{ login: string }, User>(
 export const UsersList = defineRequest<{ contextId?: number }, User[]>(
   'config.v1.directory.users.list',
   z.object({ contextId: contextId.optional() }).strict(),
+  { idempotent: true },
+);
+
+/**
+ * The users of a context whose e-mail address is one of `emails` (compared case-insensitively):
+ * the address stored, or the default one (`davmesh.scheduling.defaultEmailDomain`) of a user who
+ * has none. How a calendar user address (`mailto:`) becomes a user; other contexts are not searched.
+ */
+export const UsersFindByEmail = defineRequest<{ contextId: number; emails: string[] }, User[]>(
+  'config.v1.directory.users.find-by-email',
+  z.object({ contextId, emails: z.array(z.string().min(1).max(320)).min(1).max(1000) }).strict(),
   { idempotent: true },
 );
 

@@ -28,7 +28,11 @@ export class EdgeCaches {
     @Inject(NodeCaches) nodeCaches: NodeCaches,
     @Inject(LOGGER) logger: Logger,
   ) {
-    nodeCaches.onConfigChange((event) => serverSettings.onChanged(event));
+    nodeCaches.onConfigChange((event) => {
+      serverSettings.onChanged(event);
+      // Server files may change davmesh.scheduling.defaultEmailDomain, the address of users without one.
+      if (event.scope === 'server') authenticator.cache.clear();
+    });
     nodeCaches.onUserChange((event) => {
       const evicted = authenticator.cache.evictUser(event.userId, event.version);
       logger.debug({ userId: event.userId, change: event.change, evicted }, 'directory change seen');

@@ -1,6 +1,9 @@
 import proxyaddr from 'proxy-addr';
 import { CONFIG_KEYS, parseAgentPatterns, isConfigKey, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
 
+/** A DNS name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
+const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 export type Checked = { ok: true; key: ConfigKey; value: ConfigValue } | { ok: false; message: string };
 
 /**
@@ -61,6 +64,9 @@ export function checkSetting(key: string, raw: unknown, level: Exclude<ConfigLev
       return { ok: false, message: `${key} must be an absolute path such as /dav, not "${text}"` };
     case 'string':
       return { ok: true, key, value: text };
+    case 'domain':
+      if (text === '' || DOMAIN.test(text)) return { ok: true, key, value: text.toLowerCase() };
+      return { ok: false, message: `${key} must be a domain name such as example.org, not "${text}"` };
     case 'integer': {
       const number = /^-?[0-9]{1,15}$/.test(text) ? Number(text) : NaN;
       const min = 'min' in definition ? definition.min : Number.MIN_SAFE_INTEGER;

@@ -6,6 +6,7 @@ import {
   ContextsAdd,
   ContextsList,
   UsersAdd,
+  UsersFindByEmail,
   UsersFindByLogin,
   UsersGet,
   UsersList,
@@ -41,6 +42,11 @@ export class DirectoryHandler {
   @HandlesRequest(UsersAdd)
   addUser(@Payload() payload: unknown) {
     return handleRequest(UsersAdd, payload, this.logger, (r) => this.directory.addUser(r));
+  }
+
+  @HandlesRequest(UsersFindByEmail)
+  findByEmail(@Payload() payload: unknown) {
+    return handleRequest(UsersFindByEmail, payload, this.logger, (r) => this.directory.findByEmail(r.contextId, r.emails));
   }
 
   @HandlesRequest(UsersGet)

@@ -71,6 +71,16 @@ export class DirectoryRepository extends SqlRepository {
     return rows[0];
   }
 
+  /** Users of the context whose stored address (case-insensitively) or login (lower case) is in the lists. */
+  findUsersByEmailOrLogin(contextId: number, emails: string[], logins: string[]): Promise<UserRow[]> {
+    return this.manager.query(
+      `SELECT ${USER} FROM "config"."users"
+        WHERE "context_id" = $1 AND (lower("email") = ANY($2::text[]) OR ("email" IS NULL AND lower("login") = ANY($3::text[])))
+        ORDER BY "user_id"`,
+      [contextId, emails, logins],
+    );
+  }
+
   listUsers(contextId?: number): Promise<UserRow[]> {
     return contextId === undefined
       ? this.manager.query(`SELECT ${USER} FROM "config"."users" ORDER BY "user_id"`)

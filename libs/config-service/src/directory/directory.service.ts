@@ -7,6 +7,7 @@ import {
   type UserChange,
   type UsersAddRequest,
 } from '@davmesh/contracts';
+import { ServerConfigHolder } from '../cascade/server-config.holder';
 import { ConfigUnitOfWork, type ConfigTransaction } from '../config.unit-of-work';
 import { DirectoryRepository, type ContextRow, type UserRow, type UserUpdate } from './directory.repository';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
@@ -19,6 +20,7 @@ export class DirectoryService {
   constructor(
     @Inject(DirectoryRepository) private readonly repository: DirectoryRepository,
     @Inject(ConfigUnitOfWork) private readonly unitOfWork: ConfigUnitOfWork,
+    @Inject(ServerConfigHolder) private readonly server: ServerConfigHolder,
   ) {}
 
   /** In a transaction of the unit of work for its write key alone: a context is announced by no event. */
@@ -55,15 +57,28 @@ export class DirectoryService {
   async getUser(userId: number): Promise<User> {
     const row = await this.repository.findUserById(userId);
     if (!row) throw new DomainException('not-found', `no user ${userId}`);
-    return toUser(row);
+    return this.toUser(row);
   }
 
   async findByLogin(login: string): Promise<User> {
-    return toUser(await this.requireLogin(login));
+    return this.toUser(await this.requireLogin(login));
   }
 
   async listUsers(contextId: number | undefined): Promise<User[]> {
-    return (await this.repository.listUsers(contextId)).map(toUser);
+    return (await this.repository.listUsers(contextId)).map((row) => this.toUser(row));
+  }
+
+  /**
+   * The enabled and disabled users of the context whose address, stored or default, is one of
+   * `emails`. Candidates are read by stored address and by login, then kept by the address
+   * `toUser` gives them: the default rule lives in one place.
+   */
+  async findByEmail(contextId: number, emails: string[]): Promise<User[]> {
+    const wanted = new Set(emails.map((email) => email.toLowerCase()));
+    const domain = this.defaultDomain();
+    const logins = domain === '' ? [] : [...wanted].flatMap((email) => loginsWithDefault(email, domain));
+    const rows = await this.repository.findUsersByEmailOrLogin(contextId, [...wanted], logins);
+    return rows.map((row) => this.toUser(row)).filter((user) => user.email !== null && wanted.has(user.email.toLowerCase()));
   }
 
   async setPassword(login: string, password: string): Promise<User> {
@@ -89,7 +104,7 @@ export class DirectoryService {
     const row = await this.repository.findUserByLogin(login);
     const valid = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!row || !valid || !row.enabled) throw new DomainException('unauthenticated', BAD_CREDENTIALS);
-    return toUser(row);
+    return this.toUser(row);
   }
 
   private async requireLogin(login: string): Promise<UserRow> {
@@ -104,10 +119,27 @@ export class DirectoryService {
     return updated;
   }
 
+  /** davmesh.scheduling.defaultEmailDomain as the server files set it ('' for none). */
+  private defaultDomain(): string {
+    return String(this.server.config.properties.get('davmesh.scheduling.defaultEmailDomain')?.value ?? '');
+  }
+
+  private toUser(row: UserRow): User {
+    return {
+      userId: row.userId,
+      contextId: row.contextId,
+      login: row.login,
+      displayName: row.displayName,
+      email: row.email ?? defaultEmail(row.login, this.defaultDomain()),
+      enabled: row.enabled,
+      version: row.version,
+    };
+  }
+
   /** Writes the user and, in the same transaction, the event every node hears of it by. */
   private changed(change: UserChange, write: (tx: ConfigTransaction) => Promise<UserRow>): Promise<User> {
     return this.unitOfWork.transaction(async (tx, announce) => {
-      const user = toUser(await write(tx));
+      const user = this.toUser(await write(tx));
       announce(UserChanged, { userId: user.userId, contextId: user.contextId, login: user.login, change, version: user.version });
       return user;
     });
@@ -118,14 +150,17 @@ function toContext(row: ContextRow): Context {
   return { contextId: row.contextId, name: row.name, tags: row.tags };
 }
 
-function toUser(row: UserRow): User {
-  return {
-    userId: row.userId,
-    contextId: row.contextId,
-    login: row.login,
-    displayName: row.displayName,
-    email: row.email,
-    enabled: row.enabled,
-    version: row.version,
-  };
+/**
+ * The address a user without one gets: a login that is an address is its own, any other is
+ * `<login>@<domain>`. Lower case, as logins compare.
+ */
+export function defaultEmail(login: string, domain: string): string | null {
+  if (domain === '') return null;
+  return login.includes('@') ? login.toLowerCase() : `${login.toLowerCase()}@${domain}`;
+}
+
+/** The logins whose default address `email` could be (lower case). */
+function loginsWithDefault(email: string, domain: string): string[] {
+  const at = email.lastIndexOf('@');
+  return at > 0 && email.slice(at + 1) === domain ? [email, email.slice(0, at)] : [email];
 }
