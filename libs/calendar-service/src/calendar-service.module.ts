@@ -15,7 +15,10 @@ import { CalendarTaskSpans1766200000000 } from './migrations/1766200000000-calen
 import { CalendarOutbox1766300000000 } from './migrations/1766300000000-calendar-outbox';
 import { CalendarWriteOutcomes1766400000000 } from './migrations/1766400000000-calendar-write-outcomes';
 import { CalendarDeadPropertyElements1766500000000 } from './migrations/1766500000000-calendar-dead-property-elements';
+import { CalendarScheduleInbox1767000000000 } from './migrations/1767000000000-calendar-schedule-inbox';
 import { ObjectRepository } from './objects/object.repository';
+import { SchedulingHandler } from './scheduling/scheduling.handler';
+import { SchedulingService } from './scheduling/scheduling.service';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
@@ -27,6 +30,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarOutbox1766300000000,
     CalendarWriteOutcomes1766400000000,
     CalendarDeadPropertyElements1766500000000,
+    CalendarScheduleInbox1767000000000,
   ],
 };
 
@@ -37,7 +41,7 @@ export class CalendarServiceModule {
     return {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
-      controllers: [CalendarHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
+      controllers: [CalendarHandler, SchedulingHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
       providers: [
         ...outboxProviders({ schema: CALENDAR_SCHEMA }),
         FolderRepository,
@@ -45,6 +49,7 @@ export class CalendarServiceModule {
         CalendarUnitOfWork,
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
         CalendarService,
+        SchedulingService,
       ],
     };
   }

@@ -7,6 +7,7 @@ import {
   calendarSegment,
   CalendarFolderChanged,
   DomainException,
+  RESERVED_CALENDAR_NAMES,
   requirePrecondition,
   UsersGet,
   type CalendarShareGrant,
@@ -97,6 +98,7 @@ export class CalendarService {
   async share(userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none', contextId?: number): Promise<CalendarShareGrant> {
     const folder = await this.usableFolder(this.folders, folderId, userId, 'write');
     if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to share`);
+    refuseInbox(folder, 'shared');
     if (granteeUserId === userId) throw new DomainException('bad-request', `calendar ${folderId} belongs to user ${granteeUserId} already`);
     const owner = await this.bus.call(UsersGet, { userId });
     if (contextId !== undefined && owner.contextId !== contextId) throw new DomainException('not-found', `no calendar ${folderId} in context ${contextId}`);
@@ -119,6 +121,7 @@ export class CalendarService {
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
     // Calendars shared with a user are addressed by their folder id: a name of digits could hide one.
     if (/^\d+$/.test(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is reserved for calendars addressed by their id`);
+    if (RESERVED_CALENDAR_NAMES.includes(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is the schedule ${request.collectionName}'s name`);
     return this.unitOfWork.transaction(async (tx, announce) => {
       const folderId = await tx.folders.insert({
         ownerUserId: request.userId,
@@ -140,7 +143,7 @@ export class CalendarService {
 
   async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
     return this.unitOfWork.transaction(async (tx, announce) => {
-      await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
+      refuseInbox(await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true), 'changed but through calendar.v1.inbox.update');
       await tx.folders.updateProps(request.folderId, request.props ?? {});
       for (const property of request.setDead ?? []) await tx.folders.setDead(request.folderId, property);
       for (const { ns, name } of request.removeDead ?? []) await tx.folders.removeDead(request.folderId, ns, name);
@@ -166,6 +169,7 @@ export class CalendarService {
     await this.unitOfWork.transaction(async (tx, announce) => {
       const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
       if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
+      refuseInbox(folder, 'deleted');
       await tx.folders.delete(folderId);
       // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
       announceChange(announce, folderId, userId, folder.revision);
@@ -222,6 +226,7 @@ export class CalendarService {
     const etag = etagOf(request.ical);
     return this.unitOfWork.transaction(async (tx, announce) => {
       const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
+      refuseInbox(folder, 'written to: it takes only what scheduling delivers');
       if (!folder.components.includes(summary.component)) {
         throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
       }
@@ -268,7 +273,9 @@ export class CalendarService {
       // Lock both folders in id order, so two opposite moves cannot deadlock.
       const owners = new Map<number, number>();
       for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
-        owners.set(id, (await this.usableFolder(tx.folders, id, userId, 'write', true)).ownerUserId);
+        const folder = await this.usableFolder(tx.folders, id, userId, 'write', true);
+        refuseInbox(folder, 'moved into or out of');
+        owners.set(id, folder.ownerUserId);
       }
       const target = (await tx.folders.find(toFolderId))!;
       const source = await tx.objects.readStored(folderId, name);
@@ -365,16 +372,27 @@ export class CalendarService {
 
   async freeBusy(userId: number, folderId: number, start: string, end: string, limits?: CalendarLimits): Promise<{ busy: BusyPeriod[] }> {
     await this.usableFolder(this.folders, folderId, userId);
+    return { busy: await this.busyIn([folderId], start, end, this.recurrenceBudget(limits)) };
+  }
+
+  /**
+   * The busy time of the folders' events in [start, end), merged across them (RFC 4791 7.10: opaque,
+   * not cancelled; tentative ones as BUSY-TENTATIVE), on one request's recurrence budget. The
+   * caller has decided that the asking user may know it.
+   */
+  async busyIn(folderIds: number[], start: string, end: string, budget: RecurrenceBudget): Promise<BusyPeriod[]> {
     const range = { start: Date.parse(start), end: Date.parse(end), component: 'VEVENT' };
     const periods: ReturnType<typeof busyTimeOf> = [];
-    const budget = this.recurrenceBudget(limits);
-    let after: string | undefined;
-    for (;;) {
-      const batch = await this.objects.candidates(folderId, after, QUERY_BATCH, range);
-      for (const { object } of batch) periods.push(...this.bounded(budget, () => busyTimeOf(object.ical, range.start, range.end)));
-      if (batch.length < QUERY_BATCH) return { busy: mergeBusy(periods) };
-      after = batch[batch.length - 1].object.name;
+    for (const folderId of folderIds) {
+      let after: string | undefined;
+      for (;;) {
+        const batch = await this.objects.candidates(folderId, after, QUERY_BATCH, range);
+        for (const { object } of batch) periods.push(...this.bounded(budget, () => busyTimeOf(object.ical, range.start, range.end)));
+        if (batch.length < QUERY_BATCH) break;
+        after = batch[batch.length - 1].object.name;
+      }
     }
+    return mergeBusy(periods);
   }
 
   /**
@@ -396,7 +414,7 @@ export class CalendarService {
   }
 
   /** One request's recurrence work, shared by every object it evaluates. */
-  private recurrenceBudget(limits: CalendarLimits | undefined): RecurrenceBudget {
+  recurrenceBudget(limits: CalendarLimits | undefined): RecurrenceBudget {
     const { recurrenceSteps, recurrenceMillis } = { ...DEFAULT_ICAL_LIMITS, ...limits };
     return recurrenceBudget(recurrenceSteps, recurrenceMillis);
   }
@@ -435,7 +453,12 @@ export class CalendarService {
   }
 }
 
+/** A schedule inbox holds what scheduling delivers: no client writes, moves, changes, shares or deletes it. */
+function refuseInbox(folder: FolderAccess, what: string): void {
+  if (folder.inbox) throw refused('forbidden', 'need-privileges', `a schedule inbox is not ${what}`);
+}
+
 /** Stored with the change, published after its commit (at least once: consumers go by revision). */
-function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
+export function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
   announce(CalendarFolderChanged, { folderId, ownerUserId, revision });
 }

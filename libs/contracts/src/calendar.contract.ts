@@ -245,6 +245,10 @@ const calendarLimits = z
   })
   .strict();
 
+/** The schemas of CalendarLimits and of a dead property, for the contracts of other files that carry them. */
+export const calendarLimitsSchema = calendarLimits;
+export const deadPropertySchema = deadProperty;
+
 const icalName = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'an iCalendar name');
 const dataProp = z.object({ name: icalName, novalue: z.boolean().optional() }).strict();
 

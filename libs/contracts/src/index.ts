@@ -7,6 +7,7 @@ export * from './config-keys';
 export * from './config.contract';
 export * from './caches.contract';
 export * from './calendar.contract';
+export * from './scheduling.contract';
 export * from './registry';
 export * from './contacts.contract';
 export * from './config-docs';

@@ -5,6 +5,7 @@ import * as config from './config.contract';
 import * as contacts from './contacts.contract';
 import * as directory from './directory.contract';
 import * as health from './health.contract';
+import * as scheduling from './scheduling.contract';
 
 function collect(...modules: Record<string, unknown>[]) {
   const requests: RequestContract<unknown, unknown>[] = [];
@@ -18,7 +19,7 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, config, caches, calendar, contacts, health);
+export const ALL_CONTRACTS = collect(directory, config, caches, calendar, scheduling, contacts, health);
 
 /**
  * Subjects an operator's CLI may call through the embedded server's control socket: the config

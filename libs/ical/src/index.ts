@@ -4,6 +4,7 @@ export * from './instances';
 export * from './calendar-filter';
 export * from './calendar-data';
 export * from './free-busy';
+export * from './scheduling-message';
 export * from './simple-event';
 export * from './select-calendar-data';
 export type { IcalComponent } from './ical-module';

@@ -16,6 +16,9 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
+/** A service harness on any storage: PostgreSQL (a test database) as well as PGlite. */
+export type StorageServiceHarness = Omit<ServiceHarness, 'db'>;
+
 /**
  * One domain service on PGlite and the in-process bus, as its specs need it: on a copy of
  * the migrated template database, or on `options.db` when given (a database prepared
@@ -28,10 +31,26 @@ export async function startServiceHarness(
 ): Promise<ServiceHarness> {
   const own = options.db ? undefined : await openMigratedPGlite();
   const db = options.db ?? own!.db;
+  const harness = await startServiceHarnessOn({ kind: 'pglite', db }, name, feature);
+  return {
+    ...harness,
+    db,
+    async close() {
+      await harness.close();
+      await own?.close();
+    },
+  };
+}
+
+/**
+ * One domain service on the given storage (migrated on start) and the in-process bus: for a
+ * spec that runs the same cases on PostgreSQL as on PGlite. The storage is left as it is on close.
+ */
+export async function startServiceHarnessOn(storage: StorageTarget, name: string, feature: (storage: StorageTarget) => DynamicModule): Promise<StorageServiceHarness> {
   const broker = new InProcessBroker();
   const transport: BusTransport = { kind: 'in-process', broker };
   @Module({
-    imports: [LoggerModule.forRoot(createLogger({ level: 'silent' })), BusModule.forRoot(transport, name), feature({ kind: 'pglite', db })],
+    imports: [LoggerModule.forRoot(createLogger({ level: 'silent' })), BusModule.forRoot(transport, name), feature(storage)],
   })
   class HarnessRoot {}
   const app = await NestFactory.createMicroservice(HarnessRoot, { strategy: createServerStrategy(transport, name), logger: false });
@@ -42,7 +61,6 @@ export async function startServiceHarness(
   return {
     broker,
     bus,
-    db,
     app,
     events(subject: string) {
       if (!subscribed.has(subject)) {
@@ -54,7 +72,6 @@ export async function startServiceHarness(
     },
     async close() {
       await app.close();
-      await own?.close();
     },
   };
 }

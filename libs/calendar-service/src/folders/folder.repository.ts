@@ -13,6 +13,7 @@ interface FolderRow {
   timezone: string | null;
   components: CalendarComponent[];
   revision: string;
+  default_kind: 'calendar' | 'tasks' | 'inbox' | null;
   /** The reading user's rights, when the query asked for them; the owner's (write) otherwise. */
   rights?: FolderRights;
 }
@@ -20,7 +21,7 @@ interface FolderRow {
 export interface NewFolder {
   ownerUserId: number;
   collectionName?: string;
-  defaultKind?: 'calendar' | 'tasks';
+  defaultKind?: 'calendar' | 'tasks' | 'inbox';
   displayName: string;
   components: CalendarComponent[];
   description?: string | null;
@@ -31,8 +32,14 @@ export interface NewFolder {
 
 export type FolderProps = Partial<Pick<CalendarFolder, 'displayName' | 'description' | 'color' | 'order' | 'timezone'>>;
 
-/** A folder as one user may use it: what access checks need, without the dead properties. */
-export type FolderAccess = Omit<CalendarFolder, 'deadProperties'>;
+/** A folder as one user may use it: what access checks need, without the dead properties; `inbox` for a schedule inbox. */
+export type FolderAccess = Omit<CalendarFolder, 'deadProperties'> & { inbox: boolean };
+
+/** A user's schedule inbox, and the calendar they chose as the default for scheduling (null: none, or it is gone). */
+export interface InboxRow {
+  folder: CalendarFolder;
+  scheduleDefaultFolderId: number | null;
+}
 
 function toFolder(row: FolderRow, deadProperties: DeadProperty[]): CalendarFolder {
   return {
@@ -51,19 +58,20 @@ function toFolder(row: FolderRow, deadProperties: DeadProperty[]): CalendarFolde
   };
 }
 
-const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision"`;
+const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision", "default_kind"`;
+const INBOX = `'inbox'`;
 
 /** SQL for calendar folders, their shares and their dead properties. */
 @Injectable()
 export class FolderRepository extends SqlRepository {
-  /** The user's own folders and those shared with them, each with the user's rights. */
+  /** The user's own folders and those shared with them, each with the user's rights; never their schedule inbox. */
   async listVisible(userId: number): Promise<CalendarFolder[]> {
     const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
     const rows: FolderRow[] = await this.manager.query(
       `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights"
          FROM "calendar"."folders" f
          LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1
-        WHERE f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL
+        WHERE (f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL) AND f."default_kind" IS DISTINCT FROM ${INBOX}
         ORDER BY f."folder_id"`,
       [userId],
     );
@@ -82,7 +90,38 @@ export class FolderRepository extends SqlRepository {
          FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
       [folderId, userId],
     );
-    return rows[0]?.rights ? toFolder(rows[0], []) : undefined;
+    return rows[0]?.rights ? { ...toFolder(rows[0], []), inbox: rows[0].default_kind === 'inbox' } : undefined;
+  }
+
+  /** The user's schedule inbox with its dead properties; `lock` holds its row to the transaction's end. */
+  async inbox(ownerUserId: number, lock = false): Promise<InboxRow | undefined> {
+    const rows: (FolderRow & { schedule_default_folder_id: number | null })[] = await this.manager.query(
+      `SELECT ${COLUMNS}, "schedule_default_folder_id" FROM "calendar"."folders"
+        WHERE "owner_user_id" = $1 AND "default_kind" = ${INBOX}${lock ? ' FOR UPDATE' : ''}`,
+      [ownerUserId],
+    );
+    const [folder] = await this.withDeadProperties(rows);
+    return folder && { folder, scheduleDefaultFolderId: rows[0].schedule_default_folder_id };
+  }
+
+  /** Makes the user's schedule inbox where it is missing (in the caller's transaction, if any). */
+  async insertInbox(ownerUserId: number): Promise<void> {
+    await this.insert({ ownerUserId, defaultKind: 'inbox', displayName: 'Inbox', components: ['VEVENT', 'VTODO', 'VJOURNAL'] });
+  }
+
+  /** The user's own calendars that hold events, oldest first: where their busy time is, and their default calendar candidates. */
+  async ownEventCalendars(ownerUserId: number): Promise<{ folderId: number; collectionName: string }[]> {
+    const rows: { folder_id: number; collection_name: string }[] = await this.manager.query(
+      `SELECT "folder_id", "collection_name" FROM "calendar"."folders"
+        WHERE "owner_user_id" = $1 AND 'VEVENT' = ANY("components") AND "default_kind" IS DISTINCT FROM ${INBOX}
+        ORDER BY "folder_id"`,
+      [ownerUserId],
+    );
+    return rows.map((row) => ({ folderId: row.folder_id, collectionName: row.collection_name }));
+  }
+
+  async setScheduleDefault(inboxId: number, folderId: number): Promise<void> {
+    await this.manager.query(`UPDATE "calendar"."folders" SET "schedule_default_folder_id" = $2 WHERE "folder_id" = $1`, [inboxId, folderId]);
   }
 
   /** Grants read or write, or (`none`) takes the grant back. */

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import {
+  DomainException,
+  UsersFindByEmail,
+  UsersGet,
+  type CalendarInboxUpdate,
+  type CalendarLimits,
+  type FreeBusyAnswer,
+  type FreeBusyRecipient,
+  type InboxDelivery,
+  type ScheduleInbox,
+  type User,
+} from '@davmesh/contracts';
+import { DEFAULT_ICAL_LIMITS, InvalidCalendarObject, readSchedulingMessage, type SchedulingMessageSummary } from '@davmesh/ical';
+import { type Announce } from '@davmesh/storage';
+import { announceChange, CalendarService, MAX_RESOURCE_SIZE } from '../calendar.service';
+import { CalendarUnitOfWork, type CalendarTransaction } from '../calendar.unit-of-work';
+import { FolderRepository, type InboxRow } from '../folders/folder.repository';
+import { etagOf } from '../objects/etag';
+
+/** A message parsed and checked, ready to store: what `deliverIn` needs inside a transaction. */
+export interface SchedulingMessage extends SchedulingMessageSummary {
+  ical: string;
+}
+
+/**
+ * RFC 6638 in the calendar service, what needs no iTIP logic: each user's schedule inbox (a
+ * folder of kind `inbox`, made on first use, never listed with the calendars) and the busy time
+ * of other users of the requester's context, for a free-busy request POSTed to the outbox.
+ */
+@Injectable()
+export class SchedulingService {
+  constructor(
+    @Inject(FolderRepository) private readonly folders: FolderRepository,
+    @Inject(CalendarService) private readonly calendars: CalendarService,
+    @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
+    @Inject(BusClient) private readonly bus: BusClient,
+  ) {}
+
+  /** The user's inbox (made on first use) and default calendar (their default folders made too). */
+  async open(userId: number): Promise<ScheduleInbox> {
+    let inbox = await this.folders.inbox(userId);
+    if (!inbox) {
+      await this.folders.insertInbox(userId);
+      inbox = (await this.folders.inbox(userId))!;
+    }
+    let calendars = await this.folders.ownEventCalendars(userId);
+    if (calendars.length === 0) {
+      await this.calendars.listFolders(userId);
+      calendars = await this.folders.ownEventCalendars(userId);
+    }
+    return this.described(inbox, calendars);
+  }
+
+  /** PROPPATCH of the inbox in one transaction: the default calendar (one of the user's own holding VEVENT) and dead properties. */
+  async update(request: CalendarInboxUpdate): Promise<ScheduleInbox> {
+    await this.open(request.userId);
+    return this.unitOfWork.transaction(async (tx, announce) => {
+      const { folder } = (await tx.folders.inbox(request.userId, true))!;
+      if (request.defaultCalendarId !== undefined) {
+        const calendars = await tx.folders.ownEventCalendars(request.userId);
+        if (!calendars.some((c) => c.folderId === request.defaultCalendarId)) {
+          throw new DomainException('forbidden', `calendar ${request.defaultCalendarId} is not one of your calendars that holds events`, {
+            condition: 'valid-schedule-default-calendar-URL',
+          });
+        }
+        await tx.folders.setScheduleDefault(folder.folderId, request.defaultCalendarId);
+      }
+      for (const property of request.setDead ?? []) await tx.folders.setDead(folder.folderId, property);
+      for (const { ns, name } of request.removeDead ?? []) await tx.folders.removeDead(folder.folderId, ns, name);
+      const revision = await tx.folders.bumpRevision(folder.folderId);
+      announceChange(announce, folder.folderId, request.userId, revision);
+      return this.described((await tx.folders.inbox(request.userId))!, await tx.folders.ownEventCalendars(request.userId));
+    });
+  }
+
+  /** Checks an iTIP message and delivers it to the user's inbox in a transaction of its own. */
+  async deliver(userId: number, ical: string, limits?: CalendarLimits): Promise<InboxDelivery> {
+    if (Buffer.byteLength(ical) > MAX_RESOURCE_SIZE) throw new DomainException('forbidden', `a message may have at most ${MAX_RESOURCE_SIZE} bytes`, { condition: 'max-resource-size' });
+    const message = readMessage(ical, limits);
+    return this.unitOfWork.transaction((tx, announce) => this.deliverIn(tx, announce, userId, message));
+  }
+
+  /**
+   * Stores a checked message in the user's inbox inside the caller's transaction (scheduling
+   * delivers there with the write that caused it): the inbox made if missing and its row held,
+   * a new name, the revision raised and the change logged and announced as any write's.
+   */
+  async deliverIn(tx: CalendarTransaction, announce: Announce, userId: number, message: SchedulingMessage): Promise<InboxDelivery> {
+    await tx.folders.insertInbox(userId);
+    const { folder } = (await tx.folders.inbox(userId, true))!;
+    const name = `${randomUUID()}.ics`;
+    const etag = etagOf(message.ical);
+    // An inbox holds every message, several of one UID among them (an update, each attendee's
+    // reply): its index keeps the name where a calendar keeps the UID, and no time span.
+    await tx.objects.upsert(folder.folderId, { name, uid: name, component: message.component, etag, ical: message.ical, firstStart: '-infinity', lastEnd: 'infinity' });
+    const revision = await tx.folders.bumpRevision(folder.folderId);
+    await tx.objects.recordChange(folder.folderId, name, revision, false);
+    announceChange(announce, folder.folderId, userId, revision);
+    return { folderId: folder.folderId, name, etag, revision };
+  }
+
+  /**
+   * Each recipient's busy time over their own calendars that hold events, if they are an enabled
+   * user of the requester's context; the answers in order, as many as one reply carries.
+   */
+  async freeBusy(userId: number, start: string, end: string, recipients: FreeBusyRecipient[], limits?: CalendarLimits): Promise<{ answers: FreeBusyAnswer[] }> {
+    const requester = await this.bus.call(UsersGet, { userId });
+    const users = await this.recipientUsers(requester.contextId, recipients);
+    const budget = this.calendars.recurrenceBudget(limits);
+    const room = this.bus.replyBudget();
+    const answers: FreeBusyAnswer[] = [];
+    for (const user of users) {
+      const answer: FreeBusyAnswer = user
+        ? { found: true, userId: user.userId, busy: await this.calendars.busyIn((await this.folders.ownEventCalendars(user.userId)).map((c) => c.folderId), start, end, budget) }
+        : { found: false };
+      if (!room.take(answer)) {
+        if (answers.length === 0) throw new DomainException('too-large', 'one recipient\'s busy time is more than one reply carries');
+        break;
+      }
+      answers.push(answer);
+    }
+    return { answers };
+  }
+
+  /** Per recipient, the enabled user of the context it names, or undefined. */
+  private async recipientUsers(contextId: number, recipients: FreeBusyRecipient[]): Promise<(User | undefined)[]> {
+    const emails = [...new Set(recipients.flatMap((r) => ('email' in r ? [r.email.toLowerCase()] : [])))];
+    const byEmail = new Map<string, User>();
+    if (emails.length > 0) {
+      for (const user of await this.bus.call(UsersFindByEmail, { contextId, emails })) {
+        const email = user.email!.toLowerCase();
+        if (!byEmail.has(email)) byEmail.set(email, user);
+      }
+    }
+    const byId = new Map<number, User | undefined>();
+    for (const id of new Set(recipients.flatMap((r) => ('userId' in r ? [r.userId] : [])))) {
+      const reply = await this.bus.request(UsersGet, { userId: id });
+      if (!reply.ok && reply.error.code !== 'not-found') throw new DomainException(reply.error.code, reply.error.message);
+      byId.set(id, reply.ok && reply.data.contextId === contextId ? reply.data : undefined);
+    }
+    return recipients.map((r) => {
+      const user = 'email' in r ? byEmail.get(r.email.toLowerCase()) : byId.get(r.userId);
+      return user?.enabled ? user : undefined;
+    });
+  }
+
+  private described({ folder, scheduleDefaultFolderId }: InboxRow, calendars: { folderId: number; collectionName: string }[]): ScheduleInbox {
+    const chosen = calendars.find((c) => c.folderId === scheduleDefaultFolderId);
+    return { inbox: folder, defaultCalendar: chosen ?? calendars[0] ?? null };
+  }
+}
+
+/** An iTIP message checked for an inbox; `forbidden` with its precondition otherwise. */
+export function readMessage(ical: string, limits?: CalendarLimits): SchedulingMessage {
+  try {
+    return { ...readSchedulingMessage(ical, { ...DEFAULT_ICAL_LIMITS, ...limits }), ical };
+  } catch (error) {
+    if (error instanceof InvalidCalendarObject) throw new DomainException('forbidden', error.message, { condition: error.condition });
+    throw error;
+  }
+}
