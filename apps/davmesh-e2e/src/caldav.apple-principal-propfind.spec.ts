@@ -15,7 +15,7 @@ const APPLE_PRINCIPAL_PROPFIND = `<?xml version="1.0" encoding="UTF-8"?>
 describe("Apple Calendar's principal PROPFIND", () => {
   const server = sharedNodePerSuite();
 
-  it('answers what we support and 404-propstats the schedule inbox/outbox and proxy properties, without failing the request', async () => {
+  it('answers what we support, the schedule inbox and outbox among it, and 404-propstats the proxy properties, without failing the request', async () => {
     const send = dav(server().url, server().demo.login, server().demo.password);
     const root = await send('PROPFIND', '/dav/', { Depth: '0', 'User-Agent': APPLE_CALENDAR_UA }, '<propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>');
     const principal = /<d:href>(\/dav\/principals\/users\/\d+\/)<\/d:href>/.exec(root.text.split('current-user-principal')[1])![1];
@@ -24,9 +24,9 @@ describe("Apple Calendar's principal PROPFIND", () => {
     const [entry] = await parseMultistatus(response.text);
     expect(entry.found.get('{urn:ietf:params:xml:ns:caldav}calendar-home-set')?.children[0].text).toBe('/dav/caldav/');
     expect(entry.found.has('{urn:ietf:params:xml:ns:caldav}calendar-user-address-set')).toBe(true);
+    expect(entry.found.get('{urn:ietf:params:xml:ns:caldav}schedule-inbox-URL')?.children[0].text).toBe('/dav/caldav/inbox/');
+    expect(entry.found.get('{urn:ietf:params:xml:ns:caldav}schedule-outbox-URL')?.children[0].text).toBe('/dav/caldav/outbox/');
     for (const missing of [
-      '{urn:ietf:params:xml:ns:caldav}schedule-inbox-URL',
-      '{urn:ietf:params:xml:ns:caldav}schedule-outbox-URL',
       '{http://calendarserver.org/ns/}calendar-proxy-read-for',
       '{http://calendarserver.org/ns/}calendar-proxy-write-for',
       '{http://me.com/_namespace/}user-state',
@@ -35,7 +35,7 @@ describe("Apple Calendar's principal PROPFIND", () => {
     }
   });
 
-  it('does not advertise calendar-auto-schedule: we do not schedule', async () => {
+  it('does not advertise calendar-auto-schedule: the server does not send invitations yet', async () => {
     const send = dav(server().url, server().demo.login, server().demo.password);
     const options = await send('OPTIONS', '/dav/caldav/new-calendar/');
     expect(options.status).toBe(200);

@@ -194,6 +194,6 @@ describe('Evolution (evolution-data-server) syncing a task list, request for req
     const [owner] = hrefsOf(entry.found.get('{DAV:}owner'));
     const outbox = await evo('PROPFIND', owner, { Depth: '0' }, `<D:propfind xmlns:D="DAV:" xmlns:C="${CALDAV}"><D:prop><C:schedule-outbox-URL/></D:prop></D:propfind>`);
     expect(outbox.status).toBe(207);
-    expect((await parseMultistatus(outbox.text))[0].missing.get(`{${CALDAV}}schedule-outbox-URL`)).toBe(404);
+    expect(hrefsOf((await parseMultistatus(outbox.text))[0].found.get(`{${CALDAV}}schedule-outbox-URL`))).toEqual(['/dav/caldav/outbox/']);
   });
 });

@@ -2,11 +2,12 @@ import { caldav, carddav, dav, type QName } from './names';
 
 /**
  * The pre- and postconditions the server names in a DAV:error body (RFC 4918 16, RFC 3253,
- * RFC 5689, RFC 6578; RFC 4791 and RFC 6352 each in their namespace), so none is spelled
+ * RFC 3744, RFC 5689, RFC 6578; RFC 4791, RFC 6638 and RFC 6352 each in their namespace), so none is spelled
  * as a string where it is raised.
  */
 export const Condition = {
   CannotModifyProtectedProperty: dav('cannot-modify-protected-property'),
+  NeedPrivileges: dav('need-privileges'),
   NumberOfMatchesWithinLimits: dav('number-of-matches-within-limits'),
   PropfindFiniteDepth: dav('propfind-finite-depth'),
   ResourceMustBeNull: dav('resource-must-be-null'),
@@ -18,6 +19,11 @@ export const Condition = {
   CalendarSupportedCollation: caldav('supported-collation'),
   SupportedCalendarData: caldav('supported-calendar-data'),
   ValidFilter: caldav('valid-filter'),
+  ValidCalendarData: caldav('valid-calendar-data'),
+  // RFC 6638 (CalDAV scheduling).
+  OrganizerAllowed: caldav('organizer-allowed'),
+  ValidSchedulingMessage: caldav('valid-scheduling-message'),
+  ValidScheduleDefaultCalendarUrl: caldav('valid-schedule-default-calendar-URL'),
   AddressbookMaxResourceSize: carddav('max-resource-size'),
   AddressbookSupportedCollation: carddav('supported-collation'),
   SupportedAddressData: carddav('supported-address-data'),

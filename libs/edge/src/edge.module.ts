@@ -26,9 +26,11 @@ import { MoveMethod } from './methods/move.method';
 import { OptionsMethod } from './methods/options.method';
 import { PropfindMethod } from './methods/propfind.method';
 import { ProppatchMethod } from './methods/proppatch.method';
+import { PostMethod } from './methods/post.method';
 import { PutMethod } from './methods/put.method';
 import { ReportMethod } from './methods/report.method';
 import { CALDAV_PROPERTIES } from './caldav/caldav.properties';
+import { SCHEDULING_PROPERTIES } from './caldav/scheduling.properties';
 import { CARDDAV_PROPERTIES } from './carddav/carddav.properties';
 import { PRINCIPAL_PROPERTIES } from './principals/principal.properties';
 import { WEBDAV_PROPERTIES } from './properties/webdav.properties';
@@ -46,7 +48,8 @@ import { MultigetReport } from './reports/multiget.report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
 import { PrincipalTree } from './principals/principal-tree';
-import { DAV_ADAPTERS, DAV_TREES, type DavAdapter } from './resources/adapters';
+import { DAV_ADAPTERS, DAV_POST_TARGETS, DAV_TREES, type DavAdapter } from './resources/adapters';
+import { ScheduleOutbox } from './caldav/schedule-outbox';
 
 /** Each WebDAV method once; CalDAV and CardDAV reach them through their adapters (DAV_ADAPTERS). The order is the Allow header's. */
 const METHODS = [
@@ -61,6 +64,7 @@ const METHODS = [
   MoveMethod,
   MkcolMethod,
   MkcalendarMethod,
+  PostMethod,
 ];
 /** CardDAV's members and collections, then CalDAV's: each pair is one protocol's adapter. */
 const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections];
@@ -93,7 +97,7 @@ export class EdgeModule {
       controllers: [FolderEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
-        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES, ...WEBDAV_PROPERTIES]) },
+        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...WEBDAV_PROPERTIES]) },
         PropertyRenderer,
         Authenticator,
         ServerSettingsService,
@@ -123,6 +127,8 @@ export class EdgeModule {
         ReportRegistry,
         ...TREES,
         { provide: DAV_TREES, useFactory: (...trees: unknown[]) => trees, inject: TREES },
+        ScheduleOutbox,
+        { provide: DAV_POST_TARGETS, useFactory: (outbox: ScheduleOutbox) => [outbox], inject: [ScheduleOutbox] },
         ...METHODS,
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },
         DavDispatcher,

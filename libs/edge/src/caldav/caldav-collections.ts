@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
+import { CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarInboxUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
 import { caldav, type XmlElement, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
 import { preconditionError } from '../http/reply-errors';
+import { hrefPath } from '../reports/href-names';
 import { encodeSyncToken } from '../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
@@ -11,14 +12,15 @@ import { type CaldavScope, type CalendarView } from './caldav-scope';
 import { calendarObjectContext } from './calendar-context';
 import { calendarReportProps, type CalendarMemberProps } from './calendar-query-request';
 
-/** Calendars as DELETE, multiget and sync-collection see them. */
+/** Calendars, and the schedule inbox as a calendar-like collection, as DELETE, PROPPATCH, multiget and sync-collection see them. */
 @Injectable()
 export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
-  readonly kinds = ['calendar'] as const;
+  readonly kinds = ['calendar', 'schedule-inbox'] as const;
   readonly multiget = caldav('calendar-multiget');
+  /** Not the inbox (RFC 6638 2.2: it is the user's as long as they are). */
   readonly deletable = ['calendar'] as const;
-  /** displayname, description, timezone, Apple's color and order, and dead properties. */
-  readonly updatable = ['calendar'] as const;
+  /** displayname, description, timezone, Apple's color and order, and dead properties; the inbox's default calendar and dead properties. */
+  readonly updatable = ['calendar', 'schedule-inbox'] as const;
   readonly creatable = 'calendar';
   /** RFC 4791 5.3.1 MKCALENDAR, and RFC 5689 extended MKCOL as vdirsyncer makes one. */
   readonly creationMethods = ['MKCOL', 'MKCALENDAR'];
@@ -36,15 +38,16 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
   }
 
   async forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }> {
-    const view = this.resources.collection(await this.resources.open(exchange), exchange.resource);
-    const apply = async ({ change, setDead, removeDead }: CollectionUpdate) => {
-      await this.resources.call(CalendarFoldersUpdate, {
-        userId: exchange.user.userId,
-        folderId: view.folder.folderId,
-        props: change,
-        ...(setDead.length > 0 ? { setDead } : {}),
-        ...(removeDead.length > 0 ? { removeDead } : {}),
-      });
+    const scope = await this.resources.open(exchange);
+    const view = this.resources.collection(scope, exchange.resource);
+    const apply = async ({ change: { scheduleDefaultCalendarHref, ...props }, setDead, removeDead }: CollectionUpdate) => {
+      const dead = { ...(setDead.length > 0 ? { setDead } : {}), ...(removeDead.length > 0 ? { removeDead } : {}) };
+      if (view.inbox) {
+        const defaultCalendarId = scheduleDefaultCalendarHref === undefined ? undefined : ownEventCalendarAt(scope, scheduleDefaultCalendarHref);
+        await this.resources.call(CalendarInboxUpdate, { userId: exchange.user.userId, ...(defaultCalendarId ? { defaultCalendarId } : {}), ...dead });
+        return;
+      }
+      await this.resources.call(CalendarFoldersUpdate, { userId: exchange.user.userId, folderId: view.folder.folderId, props, ...dead });
     };
     return { href: view.href, apply };
   }
@@ -87,7 +90,8 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
       query: (props) => ({
         ...this.query(scope, view, props),
         changes: async (limit) => {
-          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, window: scope.window, ...sinceRevision });
+          const window = this.resources.windowOf(scope, view);
+          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, ...(window ? { window } : {}), ...sinceRevision });
           return {
             changes: [
               ...changes.changed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
@@ -116,3 +120,17 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
     };
   }
 }
+
+/**
+ * The folder id of the user's own calendar that holds events at `href` (a path or a URL), for
+ * CALDAV:schedule-default-calendar-URL; anything else is refused with its precondition (RFC 6638 9.2).
+ */
+function ownEventCalendarAt(scope: CaldavScope, href: string): number {
+  const path = hrefPath(href.trim());
+  const view = path?.startsWith(scope.homeHref) ? scope.find(path.slice(scope.homeHref.length).replace(/\/$/, '')) : undefined;
+  if (!view || view.inbox || view.folder.ownerUserId !== scope.user.userId || !view.folder.components.includes('VEVENT')) {
+    throw preconditionError(403, Condition.ValidScheduleDefaultCalendarUrl);
+  }
+  return view.folder.folderId;
+}
+

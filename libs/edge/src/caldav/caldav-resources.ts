@@ -10,6 +10,7 @@ import {
   type TimeWindow,
   type User,
   type CalendarDataShape,
+  SCHEDULE_INBOX_SEGMENT,
 } from '@davmesh/contracts';
 import { unwrap } from '../http/reply-errors';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
@@ -41,12 +42,18 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
     return unwrap(await this.bus.request(contract, payload), hrefOf, 'caldav');
   }
 
+  /** The scope shows the schedule inbox when the request is on it or on one of its messages. */
   open(exchange: DavExchange, reuse?: string[]): Promise<CaldavScope> {
-    return this.scopes.open(exchange.user, exchange.prefix, reuse);
+    return this.scopes.open(exchange.user, exchange.prefix, reuse, { inbox: this.segmentOf(exchange.resource) === SCHEDULE_INBOX_SEGMENT });
   }
 
   protected segmentOf(resource: Resource): string | undefined {
-    return resource.kind === 'calendar' || resource.kind === 'calendar-object' ? resource.segment : undefined;
+    return resource.kind === 'calendar' || resource.kind === 'calendar-object' || resource.kind === 'schedule-inbox' ? resource.segment : undefined;
+  }
+
+  /** The sync window a collection's listing and sync keep to; none in the schedule inbox, whose messages have no time span. */
+  windowOf(scope: CaldavScope, view: CalendarView): TimeWindow | undefined {
+    return view.inbox ? undefined : scope.window;
   }
 
   /** The object a calendar-object path names, or undefined. */
@@ -81,20 +88,20 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
   }
 
   /**
-   * The collection's objects inside the scope's window, one bus page at a time (a big calendar
-   * never sits in memory), or from this node's member listings when the folder's revision, as
-   * this request listed it, and the window are those of a listing kept there.
+   * The collection's objects inside `window` (all without one: the inbox), one bus page at a
+   * time (a big calendar never sits in memory), or from this node's member listings when the
+   * folder's revision, as this request listed it, and the window are those of a listing kept there.
    */
-  objects(scope: CaldavScope, view: CalendarView): AsyncIterable<readonly CalendarObjectMeta[]> {
-    const list = () => this.listObjects(scope.user, view, scope.window);
+  objects(scope: CaldavScope, view: CalendarView, window: TimeWindow | undefined): AsyncIterable<readonly CalendarObjectMeta[]> {
+    const list = () => this.listObjects(scope.user, view, window);
     if (!scope.listedAfresh) return list();
-    return cachedPages(this.listings, `${view.folder.folderId}@${view.folder.revision} ${scope.window.start} ${scope.window.end}`, list);
+    return cachedPages(this.listings, `${view.folder.folderId}@${view.folder.revision} ${window?.start ?? '-'} ${window?.end ?? '-'}`, list);
   }
 
-  private async *listObjects(user: User, view: CalendarView, window: TimeWindow): AsyncGenerator<CalendarObjectMeta[]> {
+  private async *listObjects(user: User, view: CalendarView, window: TimeWindow | undefined): AsyncGenerator<CalendarObjectMeta[]> {
     let after: string | undefined;
     do {
-      const page = await this.call(CalendarObjectsList, { userId: user.userId, folderId: view.folder.folderId, window, limit: LIST_PAGE, ...(after ? { after } : {}) });
+      const page = await this.call(CalendarObjectsList, { userId: user.userId, folderId: view.folder.folderId, limit: LIST_PAGE, ...(window ? { window } : {}), ...(after ? { after } : {}) });
       yield page.objects;
       after = page.nextCursor;
     } while (after);

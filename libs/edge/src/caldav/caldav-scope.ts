@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import { EffectiveConfigCache } from '@davmesh/config-client';
-import { calendarSegment, CalendarFoldersList, type CalendarFolder, type EffectiveConfig, type TimeWindow, type User } from '@davmesh/contracts';
+import {
+  calendarSegment,
+  CalendarFoldersList,
+  CalendarInboxOpen,
+  RESERVED_CALENDAR_NAMES,
+  SCHEDULE_INBOX_SEGMENT,
+  type CalendarFolder,
+  type EffectiveConfig,
+  type ScheduleInbox,
+  type TimeWindow,
+  type User,
+} from '@davmesh/contracts';
 import { encodeSyncToken } from '../reports/sync-token';
 import { unwrap } from '../http/reply-errors';
 import { EDGE_OPTIONS, type EdgeOptions } from '../edge-options';
@@ -18,10 +29,13 @@ export interface CalendarView {
   writable: boolean;
   /** sync-token and getctag: the folder's revision. */
   syncToken: string;
+  /** On the schedule inbox: the href of CALDAV:schedule-default-calendar-URL (none when the user has no event calendar). */
+  inbox?: { defaultCalendarHref?: string };
 }
 
 /** What CalDAV shows one user on one request. */
 export interface CaldavScope extends DavScope<CalendarView> {
+  /** The calendars of the home; never the schedule inbox, which `find('inbox')` answers when the scope was opened with it. */
   calendars: CalendarView[];
   /** com.openexchange.caldav.interval.start/.end, for listing and queries. */
   window: TimeWindow;
@@ -37,12 +51,21 @@ export class CaldavScopes {
     @Inject(EDGE_OPTIONS) private readonly options: EdgeOptions,
   ) {}
 
-  /** See scopeFromListing for `reuse`. */
-  async open(user: User, prefix: string, reuse?: string[]): Promise<CaldavScope> {
+  /**
+   * See scopeFromListing for `reuse`. With `inbox`, the scope also shows the schedule inbox (read
+   * afresh, made on first use) at its segment.
+   */
+  async open(user: User, prefix: string, reuse?: string[], options: { inbox?: boolean } = {}): Promise<CaldavScope> {
     const config = await this.userConfig.forUser(user.userId);
     if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
     const list = async () => unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
-    return scopeFromListing(this.folderCache, user.userId, reuse, list, (folders) => this.scopeOf(user, config, prefix, folders));
+    const inbox = options.inbox ? this.bus.request(CalendarInboxOpen, { userId: user.userId }).then((reply) => unwrap(reply, undefined, 'caldav')) : undefined;
+    // Awaited together: the listing (maybe cached) and the inbox cross the bus at the same time.
+    const [scope, opened] = await Promise.all([
+      scopeFromListing(this.folderCache, user.userId, reuse?.filter((segment) => segment !== SCHEDULE_INBOX_SEGMENT), list, (folders) => this.scopeOf(user, config, prefix, folders)),
+      inbox,
+    ]);
+    return opened ? withInbox(scope, opened) : scope;
   }
 
   private scopeOf(user: User, config: EffectiveConfig, prefix: string, folders: CalendarFolder[]): CaldavScope {
@@ -53,14 +76,10 @@ export class CaldavScopes {
     const calendars = folders
       .filter((folder) => folder.ownerUserId === user.userId || !ownSegments.has(calendarSegment(folder, user.userId)))
       .map((folder): CalendarView => {
-        const segment = calendarSegment(folder, user.userId);
-        return {
-          href: `${homeHref}${segment}/`,
-          segment,
-          folder,
-          writable: folder.rights === 'write',
-          syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }),
-        };
+        // A calendar named inbox or outbox before those names were the schedule collections' is addressed by its id.
+        const named = calendarSegment(folder, user.userId);
+        const segment = RESERVED_CALENDAR_NAMES.includes(named) ? String(folder.folderId) : named;
+        return calendarView(homeHref, segment, folder, folder.rights === 'write');
       });
     return {
       user,
@@ -72,4 +91,18 @@ export class CaldavScopes {
       ...collectionLookup(calendars, (calendar, folderId) => calendar.folder.folderId === folderId),
     };
   }
+}
+
+function calendarView(homeHref: string, segment: string, folder: CalendarFolder, writable: boolean): CalendarView {
+  return { href: `${homeHref}${segment}/`, segment, folder, writable, syncToken: encodeSyncToken({ [folder.folderId]: folder.revision }) };
+}
+
+/** The scope with the schedule inbox found at its segment (and its messages' hrefs), not among the calendars. */
+function withInbox(scope: CaldavScope, { inbox, defaultCalendar }: ScheduleInbox): CaldavScope {
+  const view: CalendarView = {
+    ...calendarView(scope.homeHref, SCHEDULE_INBOX_SEGMENT, inbox, false),
+    inbox: { defaultCalendarHref: defaultCalendar ? scope.hrefOf(defaultCalendar.folderId, '') : undefined },
+  };
+  const lookup = collectionLookup([...scope.calendars, view], (calendar, folderId) => calendar.folder.folderId === folderId);
+  return { ...scope, ...lookup };
 }

@@ -1,6 +1,10 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
-/** What OPTIONS and every DAV response advertise. No calendar-auto-schedule: we do not schedule. */
+/**
+ * What OPTIONS and every DAV response advertise. No calendar-auto-schedule yet: the schedule inbox
+ * and outbox exist, but the server does not send invitations, and clients that see the feature
+ * leave that to it (README, Schedule inbox and outbox).
+ */
 export const DAV_COMPLIANCE = '1, 3, calendar-access, addressbook';
 
 export type Depth = '0' | '1' | 'infinity';

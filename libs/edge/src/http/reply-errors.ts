@@ -24,6 +24,8 @@ export enum ServiceCondition {
   NumberOfMatchesWithinLimits = 'number-of-matches-within-limits',
   MaxResourceSize = 'max-resource-size',
   NoUidConflict = 'no-uid-conflict',
+  ValidSchedulingMessage = 'valid-scheduling-message',
+  ValidScheduleDefaultCalendarUrl = 'valid-schedule-default-calendar-URL',
 }
 
 /**
@@ -45,6 +47,8 @@ const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'cardda
   [ServiceCondition.NumberOfMatchesWithinLimits]: { status: 507, ns: 'dav' },
   [ServiceCondition.MaxResourceSize]: { status: 403, ns: 'protocol' },
   [ServiceCondition.NoUidConflict]: { status: 409, ns: 'protocol' },
+  [ServiceCondition.ValidSchedulingMessage]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.ValidScheduleDefaultCalendarUrl]: { status: 403, ns: 'caldav' },
 };
 
 const KNOWN_CONDITIONS = new Set<string>(Object.values(ServiceCondition));

@@ -49,9 +49,9 @@ export class PropertyRenderer {
   }
 }
 
-/** Dead properties are stored on address books and calendars (by their folders). */
+/** Dead properties are stored on address books, calendars and the schedule inbox (by their folders). */
 function deadPropertiesOf(context: PropertyContext): readonly DeadProperty[] {
   if (context.resource.kind === 'addressbook') return context.addressbook?.folder?.deadProperties ?? [];
-  if (context.resource.kind === 'calendar') return context.calendar?.folder.deadProperties ?? [];
+  if (context.resource.kind === 'calendar' || context.resource.kind === 'schedule-inbox') return context.calendar?.folder.deadProperties ?? [];
   return [];
 }

@@ -28,8 +28,11 @@ export interface PropertyContext {
   calendarObject?: CalendarObjectMeta & { ical?: string };
 }
 
-/** What setting live properties changes on a collection; an address book takes displayName and description. */
-export type CollectionChange = NonNullable<CalendarFolderUpdate['props']> & { components?: CalendarComponent[] };
+/**
+ * What setting live properties changes on a collection; an address book takes displayName and
+ * description, the schedule inbox the href of its default calendar.
+ */
+export type CollectionChange = NonNullable<CalendarFolderUpdate['props']> & { components?: CalendarComponent[]; scheduleDefaultCalendarHref?: string };
 
 /** Sets (a value) or removes (undefined) a live property. */
 export type LivePropertySetter = (value: XmlElement | undefined) => PropertyWrite<CollectionChange>;

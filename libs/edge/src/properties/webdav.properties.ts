@@ -8,7 +8,7 @@ const COLLECTIONS = ['calendar-home', 'calendar', 'addressbook-home', 'addressbo
 const OBJECTS = ['calendar-object', 'contact'] as const;
 const HOMES = new Set(['calendar-home', 'addressbook-home']);
 /** Collections whose revision is their sync-token. */
-const SYNCABLE = ['calendar', 'addressbook', 'aggregated-addressbook'] as const;
+const SYNCABLE = ['calendar', 'schedule-inbox', 'addressbook', 'aggregated-addressbook'] as const;
 
 /** The calendar or address book a property describes (of a member: its collection), as this user sees it. */
 const collectionOf = ({ calendar, addressbook }: PropertyContext) => calendar ?? addressbook;
@@ -42,7 +42,7 @@ export const WEBDAV_PROPERTIES: LiveProperty[] = [
   },
   {
     name: dav('supported-report-set'),
-    kinds: [...COLLECTIONS, 'principal-collection'],
+    kinds: [...COLLECTIONS, 'principal-collection', 'schedule-inbox', 'schedule-outbox'],
     inAllprop: false,
     compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
   },

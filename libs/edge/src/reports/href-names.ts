@@ -16,7 +16,7 @@ export function requireHrefsWithinLimit(hrefs: string[], config: EffectiveConfig
 export function hrefNames(collectionHref: string, hrefs: string[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const href of hrefs) {
-    const path = safeDecode(href.replace(/^https?:\/\/[^/]+/, ''));
+    const path = hrefPath(href);
     if (path?.startsWith(collectionHref)) {
       const name = path.slice(collectionHref.length);
       if (name !== '' && !name.includes('/')) names.set(href, name);
@@ -25,9 +25,10 @@ export function hrefNames(collectionHref: string, hrefs: string[]): Map<string, 
   return names;
 }
 
-function safeDecode(path: string): string | undefined {
+/** The decoded path an href names, a path or an absolute URL (of any host); undefined for bad %-escapes. */
+export function hrefPath(href: string): string | undefined {
   try {
-    return decodeURIComponent(path);
+    return decodeURIComponent(href.replace(/^https?:\/\/[^/]+/i, ''));
   } catch {
     return undefined;
   }

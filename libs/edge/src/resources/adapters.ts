@@ -154,6 +154,14 @@ export interface ResourceTree {
 
 export const DAV_TREES = Symbol('DAV_TREES');
 
+/** What takes a POST (RFC 6638's schedule outbox): the resource kinds it serves and how it answers. */
+export interface PostTarget {
+  readonly kinds: readonly ResourceKind[];
+  receive(exchange: DavExchange): Promise<void>;
+}
+
+export const DAV_POST_TARGETS = Symbol('DAV_POST_TARGETS');
+
 export async function* onePage<T>(items: T[]): AsyncIterable<T[]> {
   yield items;
 }

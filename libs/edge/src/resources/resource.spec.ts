@@ -19,6 +19,13 @@ describe('resource resolution', () => {
     expect(resolveResource('/dav/principals/groups/', '/dav')).toBeUndefined();
   });
 
+  it('knows the schedule inbox and outbox in the calendar home; the inbox\'s messages are calendar objects of its segment', () => {
+    expect(resolveResource('/dav/caldav/inbox', '/dav')).toEqual({ kind: 'schedule-inbox', path: '/dav/caldav/inbox/', segment: 'inbox' });
+    expect(resolveResource('/dav/caldav/outbox/', '/dav')).toEqual({ kind: 'schedule-outbox', path: '/dav/caldav/outbox/' });
+    expect(resolveResource('/dav/caldav/inbox/m.ics', '/dav')).toEqual({ kind: 'calendar-object', path: '/dav/caldav/inbox/m.ics', segment: 'inbox', name: 'm.ics' });
+    expect(resolveResource('/dav/caldav/Inbox/', '/dav')?.kind).toBe('calendar');
+  });
+
   it('sends the well-known paths to discovery', () => {
     expect(resolveResource('/.well-known/caldav', '/dav')).toEqual({ kind: 'well-known', path: '/.well-known/caldav', service: 'caldav' });
   });

@@ -1,3 +1,5 @@
+import { SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT } from '@davmesh/contracts';
+
 /** What a request path names, decided once per request. */
 export type Resource =
   | { kind: 'root'; path: string }
@@ -13,6 +15,10 @@ export type Resource =
   | { kind: 'calendar-home'; path: string }
   /** A calendar collection: the segment is its folder's collectionName (folder id, or the MKCALENDAR name). */
   | { kind: 'calendar'; path: string; segment: string }
+  /** RFC 6638 2.2: the user's schedule inbox, `/caldav/inbox/`; its messages are calendar objects of segment `inbox`. */
+  | { kind: 'schedule-inbox'; path: string; segment: typeof SCHEDULE_INBOX_SEGMENT }
+  /** RFC 6638 2.1: the user's schedule outbox, `/caldav/outbox/`: no members, POST only. */
+  | { kind: 'schedule-outbox'; path: string }
   | { kind: 'calendar-object'; path: string; segment: string; name: string };
 
 /** User ids are PostgreSQL integers. */
@@ -50,6 +56,8 @@ function resolveCaldav(rest: string, prefix: string): Resource | undefined {
   const home = `${prefix}/caldav/`;
   if (/^\/caldav\/?$/.test(rest)) return { kind: 'calendar-home', path: home };
   const collection = /^\/caldav\/([^/]+)\/?$/.exec(rest);
+  if (collection?.[1] === SCHEDULE_INBOX_SEGMENT) return { kind: 'schedule-inbox', path: `${home}${SCHEDULE_INBOX_SEGMENT}/`, segment: SCHEDULE_INBOX_SEGMENT };
+  if (collection?.[1] === SCHEDULE_OUTBOX_SEGMENT) return { kind: 'schedule-outbox', path: `${home}${SCHEDULE_OUTBOX_SEGMENT}/` };
   if (collection) return { kind: 'calendar', path: `${home}${collection[1]}/`, segment: collection[1] };
   const object = /^\/caldav\/([^/]+)\/([^/]+)$/.exec(rest);
   if (object) return { kind: 'calendar-object', path: `${home}${object[1]}/${object[2]}`, segment: object[1], name: object[2] };
