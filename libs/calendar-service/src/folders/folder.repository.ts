@@ -104,9 +104,13 @@ export class FolderRepository extends SqlRepository {
     return folder && { folder, scheduleDefaultFolderId: rows[0].schedule_default_folder_id };
   }
 
-  /** Makes the user's schedule inbox where it is missing (in the caller's transaction, if any). */
-  async insertInbox(ownerUserId: number): Promise<void> {
+  /** The user's schedule inbox, made where it is missing (in the caller's transaction, if any); `lock` as for `inbox`. */
+  async ensureInbox(ownerUserId: number, lock = false): Promise<InboxRow> {
+    const found = await this.inbox(ownerUserId, lock);
+    if (found) return found;
+    // A concurrent first use may win the insert: its inbox is the one read back.
     await this.insert({ ownerUserId, defaultKind: 'inbox', displayName: 'Inbox', components: ['VEVENT', 'VTODO', 'VJOURNAL'] });
+    return (await this.inbox(ownerUserId, lock))!;
   }
 
   /** The user's own calendars that hold events, oldest first: where their busy time is, and their default calendar candidates. */

@@ -41,11 +41,7 @@ export class SchedulingService {
 
   /** The user's inbox (made on first use) and default calendar (their default folders made too). */
   async open(userId: number): Promise<ScheduleInbox> {
-    let inbox = await this.folders.inbox(userId);
-    if (!inbox) {
-      await this.folders.insertInbox(userId);
-      inbox = (await this.folders.inbox(userId))!;
-    }
+    const inbox = await this.folders.ensureInbox(userId);
     let calendars = await this.folders.ownEventCalendars(userId);
     if (calendars.length === 0) {
       await this.calendars.listFolders(userId);
@@ -56,9 +52,8 @@ export class SchedulingService {
 
   /** PROPPATCH of the inbox in one transaction: the default calendar (one of the user's own holding VEVENT) and dead properties. */
   async update(request: CalendarInboxUpdate): Promise<ScheduleInbox> {
-    await this.open(request.userId);
     return this.unitOfWork.transaction(async (tx, announce) => {
-      const { folder } = (await tx.folders.inbox(request.userId, true))!;
+      const { folder } = await tx.folders.ensureInbox(request.userId, true);
       if (request.defaultCalendarId !== undefined) {
         const calendars = await tx.folders.ownEventCalendars(request.userId);
         if (!calendars.some((c) => c.folderId === request.defaultCalendarId)) {
@@ -89,8 +84,7 @@ export class SchedulingService {
    * a new name, the revision raised and the change logged and announced as any write's.
    */
   async deliverIn(tx: CalendarTransaction, announce: Announce, userId: number, message: SchedulingMessage): Promise<InboxDelivery> {
-    await tx.folders.insertInbox(userId);
-    const { folder } = (await tx.folders.inbox(userId, true))!;
+    const { folder } = await tx.folders.ensureInbox(userId, true);
     const name = `${randomUUID()}.ics`;
     const etag = etagOf(message.ical);
     // An inbox holds every message, several of one UID among them (an update, each attendee's
