@@ -16,6 +16,14 @@ import { CalendarOutbox1766300000000 } from './migrations/1766300000000-calendar
 import { CalendarWriteOutcomes1766400000000 } from './migrations/1766400000000-calendar-write-outcomes';
 import { CalendarDeadPropertyElements1766500000000 } from './migrations/1766500000000-calendar-dead-property-elements';
 import { CalendarScheduleInbox1767000000000 } from './migrations/1767000000000-calendar-schedule-inbox';
+import { CalendarImipOutgoing1767100000000 } from './migrations/1767100000000-calendar-imip-outgoing';
+import { ImipHandler } from './imip/imip.handler';
+import { ImipOutgoingRepository } from './imip/imip-outgoing.repository';
+import { ImipOutcomes, ImipQueue } from './imip/imip-queue';
+import { ImipReplyService } from './imip/imip-reply.service';
+import { ImipSender } from './imip/imip-sender';
+import { ImipSettingsReader } from './imip/imip-settings';
+import { OrganizerCopyRepository } from './imip/organizer-copies.repository';
 import { ObjectRepository } from './objects/object.repository';
 import { SchedulingHandler } from './scheduling/scheduling.handler';
 import { SchedulingService } from './scheduling/scheduling.service';
@@ -31,6 +39,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarWriteOutcomes1766400000000,
     CalendarDeadPropertyElements1766500000000,
     CalendarScheduleInbox1767000000000,
+    CalendarImipOutgoing1767100000000,
   ],
 };
 
@@ -41,7 +50,7 @@ export class CalendarServiceModule {
     return {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
-      controllers: [CalendarHandler, SchedulingHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
+      controllers: [CalendarHandler, SchedulingHandler, ImipHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
       providers: [
         ...outboxProviders({ schema: CALENDAR_SCHEMA }),
         FolderRepository,
@@ -50,6 +59,14 @@ export class CalendarServiceModule {
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
         CalendarService,
         SchedulingService,
+        // iMIP (RFC 6047): the outgoing queue and its sender, incoming replies.
+        ImipOutgoingRepository,
+        OrganizerCopyRepository,
+        ImipQueue,
+        ImipOutcomes,
+        ImipSettingsReader,
+        ImipSender,
+        ImipReplyService,
       ],
     };
   }

@@ -42,6 +42,10 @@ function describeType(type: string): string {
       return 'comma-separated regular expressions, ! before one refuses';
     case 'domain':
       return 'a DNS domain name, or empty';
+    case 'smtp-url':
+      return 'empty, or smtp:// or smtps:// [user:password@] host [:port]';
+    case 'email-address':
+      return 'empty, or an e-mail address';
     default:
       return 'any text';
   }

@@ -9,7 +9,19 @@ export type ConfigValue = string | number | boolean;
 export const CONFIG_LEVELS = ['default', 'server', 'context-set', 'context', 'user'] as const;
 export type ConfigLevel = (typeof CONFIG_LEVELS)[number];
 
-export type ConfigKeyType = 'boolean' | 'string' | 'enum' | 'regex' | 'folder-list' | 'path' | 'integer' | 'address-list' | 'agent-patterns' | 'domain';
+export type ConfigKeyType =
+  | 'boolean'
+  | 'string'
+  | 'enum'
+  | 'regex'
+  | 'folder-list'
+  | 'path'
+  | 'integer'
+  | 'address-list'
+  | 'agent-patterns'
+  | 'domain'
+  | 'smtp-url'
+  | 'email-address';
 
 export interface ConfigKeyDefinition {
   type: ConfigKeyType;
@@ -156,6 +168,61 @@ export const CONFIG_KEYS = {
     default: USER_AGENT_ROUTING_DEFAULT,
     levels: SERVER_ONLY,
     help: 'Comma-separated regular expressions (case-sensitive, as the guide\'s RewriteCond): an agent matching any one, and none of those written with a leading !, is routed; the default is the guide\'s list.',
+  },
+  'davmesh.imip.smtp.url': {
+    type: 'smtp-url',
+    default: '',
+    levels: SERVER_ONLY,
+    help: 'The SMTP relay iMIP messages (invitations, replies, cancellations to and from people outside the server) go out through: smtp://host:port (STARTTLS when offered) or smtps://host:port, with user:password@ before the host when the relay wants a login (percent-encoded). Empty: nothing is sent; messages are kept as not-configured with SCHEDULE-STATUS 5.1. Like every server value it is readable on the bus and by davmesh config explain.',
+  },
+  'davmesh.imip.smtp.requireTls': {
+    type: 'boolean',
+    default: false,
+    levels: SERVER_ONLY,
+    help: 'With an smtp:// relay: send only after STARTTLS; a relay that does not offer it is a temporary failure (retried, then failed).',
+  },
+  'davmesh.imip.smtp.tls.rejectUnauthorized': {
+    type: 'boolean',
+    default: true,
+    levels: SERVER_ONLY,
+    help: 'Check the relay\'s TLS certificate (smtps://, STARTTLS) against the system\'s certificate authorities and its host name; false accepts any certificate.',
+  },
+  'davmesh.imip.from': {
+    type: 'email-address',
+    default: '',
+    levels: SERVER_ONLY,
+    help: 'The server\'s own address: the envelope sender (MAIL FROM, where bounces go) and, when it differs from the From of a message, its Sender header (RFC 5322 3.6.2). Empty: the calendar user\'s address is both.',
+  },
+  'davmesh.imip.fromHeader': {
+    type: 'enum',
+    default: 'calendar-user',
+    allowed: ['calendar-user', 'sender'],
+    levels: SERVER_ONLY,
+    help: 'calendar-user: From is the organizer (REQUEST, CANCEL) or the attendee (REPLY), as RFC 6047 expects. sender: From is davmesh.imip.from with the calendar user\'s name, Reply-To the calendar user (for relays that refuse other From domains); needs davmesh.imip.from.',
+  },
+  'davmesh.imip.retry.firstDelaySeconds': {
+    type: 'integer',
+    default: 60,
+    min: 1,
+    max: 86400,
+    levels: SERVER_ONLY,
+    help: 'Seconds before the second attempt at a message the relay could not take (connection failed, 4xx); each later wait doubles, up to davmesh.imip.retry.maxDelaySeconds.',
+  },
+  'davmesh.imip.retry.maxDelaySeconds': {
+    type: 'integer',
+    default: 3600,
+    min: 1,
+    max: 86400,
+    levels: SERVER_ONLY,
+    help: 'Longest wait between two attempts at one message, in seconds.',
+  },
+  'davmesh.imip.retry.giveUpHours': {
+    type: 'integer',
+    default: 48,
+    min: 1,
+    max: 720,
+    levels: SERVER_ONLY,
+    help: 'Hours after it was queued when a message still not taken by the relay is given up as failed (SCHEDULE-STATUS 5.1).',
   },
   'davmesh.limits.xml.bodyBytes': {
     type: 'integer',

@@ -39,11 +39,13 @@ describe('bus contracts', () => {
     expect(get({ name: 'VCALENDAR', props: [{ name: 'X;Y' }] })).toBe(false);
   });
 
-  it('offers the control socket the config service and only the contacts subjects the folder commands need', () => {
+  it('offers the control socket the config service and only the contacts and calendar subjects the folder and imip commands need', () => {
     expect(ADMIN_SUBJECTS.has(UsersAdd.subject)).toBe(true);
     expect([...ADMIN_SUBJECTS].filter((s) => !s.startsWith('config.v1.')).sort()).toEqual([
       'calendar.v1.admin.folders.share',
       'calendar.v1.folders.list',
+      'calendar.v1.imip.outgoing.list',
+      'calendar.v1.imip.receive',
       'contacts.v1.admin.folders.share',
       'contacts.v1.folders.list',
     ]);

@@ -10,5 +10,7 @@ export * from './calendar.contract';
 export * from './scheduling.contract';
 export * from './registry';
 export * from './contacts.contract';
+export * from './imip.contract';
+export * from './imip-settings';
 export * from './config-docs';
 export * from './agent-patterns';

@@ -6,6 +6,7 @@ import * as contacts from './contacts.contract';
 import * as directory from './directory.contract';
 import * as health from './health.contract';
 import * as scheduling from './scheduling.contract';
+import * as imip from './imip.contract';
 
 function collect(...modules: Record<string, unknown>[]) {
   const requests: RequestContract<unknown, unknown>[] = [];
@@ -19,14 +20,15 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, config, caches, calendar, scheduling, contacts, health);
+export const ALL_CONTRACTS = collect(directory, config, caches, calendar, scheduling, contacts, health, imip);
 
 /**
  * Subjects an operator's CLI may call through the embedded server's control socket: the config
  * service's (not the caches' roll-call and invalidation, which every caching node answers), and
  * the contacts and calendar subjects the `folder` commands need — the operator's share
- * (which acts as the folder's owner) and a user's folder list. No other contacts or calendar subject: the
- * CLI administers, it does not read or write users' data.
+ * (which acts as the folder's owner) and a user's folder list — and those of `imip`: a reply
+ * from the MTA pipe (`imip receive`) and the outgoing queue's states (`imip queue`). No other
+ * contacts or calendar subject: the CLI administers, it does not read or write users' data.
  */
 export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set([
   ...ALL_CONTRACTS.requests.filter((c) => c.service === 'config' && !(Object.values(caches) as unknown[]).includes(c)).map((c) => c.subject),
@@ -34,4 +36,6 @@ export const ADMIN_SUBJECTS: ReadonlySet<string> = new Set([
   contacts.ContactFoldersList.subject,
   calendar.CalendarFoldersAdminShare.subject,
   calendar.CalendarFoldersList.subject,
+  imip.ImipReceive.subject,
+  imip.ImipOutgoingList.subject,
 ]);

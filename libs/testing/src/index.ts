@@ -14,3 +14,4 @@ export * from './large-objects';
 export * from './tls/test-pki';
 export * from './prometheus-text';
 export * from './nats-operator';
+export * from './smtp-relay';

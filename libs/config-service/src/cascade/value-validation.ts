@@ -1,5 +1,5 @@
 import proxyaddr from 'proxy-addr';
-import { CONFIG_KEYS, parseAgentPatterns, isConfigKey, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
+import { CONFIG_KEYS, isConfigKey, isEmailAddress, parseAgentPatterns, parseSmtpUrl, type ConfigKey, type ConfigLevel, type ConfigValue } from '@davmesh/contracts';
 
 /** A DNS name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
 const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -59,6 +59,16 @@ export function checkSetting(key: string, raw: unknown, level: Exclude<ConfigLev
       } catch (error) {
         return { ok: false, message: `${key}: ${(error as Error).message}` };
       }
+    case 'smtp-url':
+      try {
+        parseSmtpUrl(text);
+        return { ok: true, key, value: text };
+      } catch (error) {
+        return { ok: false, message: `${key}: ${(error as Error).message}` };
+      }
+    case 'email-address':
+      if (text === '' || isEmailAddress(text)) return { ok: true, key, value: text };
+      return { ok: false, message: `${key} must be an e-mail address such as calendar@example.org, not "${text}"` };
     case 'path':
       if (/^\/[^\s?#]*$/.test(text)) return { ok: true, key, value: text.length > 1 ? text.replace(/\/+$/, '') : text };
       return { ok: false, message: `${key} must be an absolute path such as /dav, not "${text}"` };

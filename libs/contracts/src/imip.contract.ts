@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './contract';
+
+/** iTIP methods (RFC 5546 1.4) an iMIP message may carry. */
+export const IMIP_METHODS = ['PUBLISH', 'REQUEST', 'REPLY', 'ADD', 'CANCEL', 'REFRESH', 'COUNTER', 'DECLINECOUNTER'] as const;
+export type ImipMethod = (typeof IMIP_METHODS)[number];
+
+/**
+ * Where an outgoing message stands (docs/scheduling-imip.md):
+ * `queued` waits for its next attempt; `sent` the relay took it; `refused` the relay (or the
+ * address itself) refused it for good; `failed` temporary failures until the queue gave up;
+ * `not-configured` no relay was configured when its turn came, so nothing was sent.
+ */
+export const IMIP_STATES = ['queued', 'sent', 'refused', 'failed', 'not-configured'] as const;
+export type ImipState = (typeof IMIP_STATES)[number];
+
+/**
+ * SCHEDULE-STATUS values (RFC 6638 3.2.9, codes of RFC 5546 3.6) the queue gives a message:
+ * 1.0 pending (queued, retrying), 1.1 sent (handed to the relay; iMIP tells no more), 3.7 the
+ * address is not one mail can reach (not an e-mail address, or refused by the relay as unknown),
+ * 5.1 not delivered, may be sent again later (no relay configured, or the queue gave up on
+ * temporary failures), 5.2 refused for good for another reason, 5.3 refused by the relay's
+ * policy (5.7.x).
+ */
+export type ImipScheduleStatus = '1.0' | '1.1' | '3.7' | '5.1' | '5.2' | '5.3';
+
+/** What an outgoing message schedules: where the wiring writes its SCHEDULE-STATUS. */
+export interface ImipReference {
+  folderId: number;
+  /** The calendar object's resource name. */
+  objectName: string;
+  /** The calendar user address (`mailto:…`) whose SCHEDULE-STATUS the message decides. */
+  attendee: string;
+}
+
+export interface ImipOutgoingMessage {
+  /** The calendar user sending: the organizer of a REQUEST or CANCEL, the attendee of a REPLY (`mailto:` or a bare address). */
+  from: string;
+  /** One recipient's calendar user address. */
+  to: string;
+  method: ImipMethod;
+  /** The iTIP message: a VCALENDAR whose METHOD is `method`. */
+  ical: string;
+  reference?: ImipReference;
+}
+
+export interface ImipEnqueued {
+  messageId: string;
+  state: ImipState;
+  scheduleStatus: ImipScheduleStatus;
+}
+
+export interface ImipMessageStatus extends ImipEnqueued {
+  created: string;
+  /** When it is tried next; null once it is settled. */
+  nextAttemptAt: string | null;
+  attempts: number;
+  from: string;
+  to: string;
+  method: ImipMethod;
+  reference: ImipReference | null;
+  /** The relay's last answer, or why nothing was sent. */
+  lastResponse: string | null;
+  /** When it reached a final state. */
+  finishedAt: string | null;
+}
+
+/** The most a reply from a mail may be: as a calendar object (CALDAV:max-resource-size). */
+export const IMIP_MAX_ICAL_BYTES = 1024 * 1024;
+
+const calendarAddress = z.string().min(1).max(320);
+const reference = z
+  .object({ folderId: z.number().int().positive(), objectName: z.string().min(1).max(255), attendee: calendarAddress })
+  .strict();
+const ical = z.string().min(1).max(IMIP_MAX_ICAL_BYTES);
+
+export const ImipEnqueue = defineRequest<ImipOutgoingMessage, ImipEnqueued>(
+  'calendar.v1.imip.enqueue',
+  z.object({ from: calendarAddress, to: calendarAddress, method: z.enum(IMIP_METHODS), ical, reference: reference.optional() }).strict(),
+);
+
+export interface ImipOutgoingListRequest {
+  state?: ImipState;
+  folderId?: number;
+  /** The last `messageId` of the page before. */
+  after?: string;
+  limit: number;
+}
+
+export const ImipOutgoingList = defineRequest<ImipOutgoingListRequest, { messages: ImipMessageStatus[]; nextCursor?: string }>(
+  'calendar.v1.imip.outgoing.list',
+  z
+    .object({
+      state: z.enum(IMIP_STATES).optional(),
+      folderId: z.number().int().positive().optional(),
+      after: z.string().regex(/^[1-9][0-9]{0,18}$/).optional(),
+      limit: z.number().int().min(1).max(500),
+    })
+    .strict(),
+  { idempotent: true },
+);
+
+export interface ImipReceiveRequest {
+  /** The message's From address (RFC 5322), which must be the replying attendee's. */
+  from: string;
+  /** The text/calendar part: a VCALENDAR with METHOD:REPLY. */
+  ical: string;
+}
+
+export interface ImipReceived {
+  /** `applied`: the organizer's copy took the attendee's PARTSTAT; `unchanged`: it had it already; `outdated`: the reply is to an older SEQUENCE. */
+  outcome: 'applied' | 'unchanged' | 'outdated';
+  organizerUserId: number;
+  folderId: number;
+  name: string;
+  /** The organizer's copy's ETag after the reply. */
+  etag: string;
+}
+
+/** Why a reply is refused, as `details.condition`. */
+export type ImipReplyRefusal = 'not-a-reply' | 'unknown-organizer' | 'unknown-event' | 'not-an-attendee' | 'sender-mismatch';
+
+export const ImipReceive = defineRequest<ImipReceiveRequest, ImipReceived>(
+  'calendar.v1.imip.receive',
+  z.object({ from: calendarAddress, ical }).strict(),
+);
+
+export interface ImipOutgoingChangedEvent {
+  messageId: string;
+  state: ImipState;
+  scheduleStatus: ImipScheduleStatus;
+  attempts: number;
+  method: ImipMethod;
+  to: string;
+  reference: ImipReference | null;
+}
+
+export const ImipOutgoingChanged = defineEvent<ImipOutgoingChangedEvent>(
+  'calendar.v1.imip.events.outgoing-changed',
+  z.object({
+    messageId: z.string(),
+    state: z.enum(IMIP_STATES),
+    scheduleStatus: z.enum(['1.0', '1.1', '3.7', '5.1', '5.2', '5.3']),
+    attempts: z.number().int().nonnegative(),
+    method: z.enum(IMIP_METHODS),
+    to: z.string(),
+    reference: reference.nullable(),
+  }),
+);
