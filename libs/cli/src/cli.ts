@@ -7,13 +7,15 @@ import { registerDirectoryCommands } from './commands/directory.commands';
 import { registerDnsCommand } from './commands/dns.commands';
 import { registerFolderCommands } from './commands/folder.commands';
 import { registerHealthCommand } from './commands/health.commands';
+import { ExitStatus, registerImipCommands } from './commands/imip.commands';
 import { registerMigrateCommand } from './commands/migrate.commands';
 
 export type Print = (line: string) => void;
 
 const printToStdout: Print = (line) => process.stdout.write(`${line}\n`);
 
-export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = printToStdout): Command {
+/** `input` is what a command reads as its standard input (`imip receive`'s message). */
+export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = printToStdout, input: NodeJS.ReadableStream = process.stdin): Command {
   const program = new Command('davmesh').description('CalDAV/CardDAV server for groupware operators');
   program.exitOverride();
 
@@ -39,6 +41,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
   registerDirectoryCommands(program, withChannel, print);
   registerConfigCommands(program, withChannel, print);
   registerFolderCommands(program, channelTo(true), print);
+  registerImipCommands(program, channelTo(true), print, input);
   registerHealthCommand(program, env, print);
   registerDnsCommand(program, print);
   registerMigrateCommand(program, env, print);
@@ -46,14 +49,23 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, print: Print = pr
 }
 
 /** Runs one command line; returns the exit code for one-shot commands. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, print: Print = printToStdout): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: Print = printToStdout,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   try {
-    await buildCli(env, print).parseAsync(argv, { from: 'user' });
+    await buildCli(env, print, input).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (error instanceof ExitStatus) {
+      process.stderr.write(`davmesh: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`davmesh: ${error.message}\n`);
       return 2;

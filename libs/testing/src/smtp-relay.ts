@@ -141,3 +141,21 @@ export function mimeStructure(raw: Buffer | string): MimePart {
   }
   return part;
 }
+
+/**
+ * An iMIP message as a mail client writes one (RFC 6047): a text/plain note and the iTIP
+ * message as `text/calendar; method=…` alternatives, the same attached as an .ics file.
+ */
+export async function imipMail(mail: { from: string; to: string; subject: string; method: string; ical: string }): Promise<Buffer> {
+  const { createTransport } = await import('nodemailer');
+  const transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const sent = await transport.sendMail({
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: `${mail.subject}\n`,
+    alternatives: [{ contentType: `text/calendar; method=${mail.method}; charset=UTF-8`, content: mail.ical }],
+    attachments: [{ filename: `${mail.method.toLowerCase()}.ics`, content: mail.ical, contentType: 'application/ics' }],
+  });
+  return sent.message as Buffer;
+}
