@@ -1,4 +1,5 @@
 import { type DynamicModule } from '@nestjs/common';
+import { type PGlite } from '@electric-sql/pglite';
 import {
   ImipEnqueue,
   ImipOutgoingChanged,
@@ -9,7 +10,17 @@ import {
 } from '@davmesh/contracts';
 import { openMigratedPGlite, startServiceHarness, type MigratedDatabase, type ServiceHarness } from '@davmesh/service-testing';
 import { type StorageTarget } from '@davmesh/storage';
-import { eventually, mimeStructure, startSmtpRelay, vcalendar, type TestSmtpRelay } from '@davmesh/testing';
+import {
+  createTestDatabase,
+  describeWithInfrastructure,
+  eventually,
+  mimeStructure,
+  startSmtpRelay,
+  TestPki,
+  vcalendar,
+  type TestDatabase,
+  type TestSmtpRelay,
+} from '@davmesh/testing';
 import { CalendarServiceModule } from '../calendar-service.module';
 import { ImipOutcomes } from './imip-queue';
 import { ImipSettingsReader, type ImipSettings } from './imip-settings';
@@ -190,44 +201,97 @@ describe('iMIP outgoing queue: sent through a real SMTP relay', () => {
       settings.current = configured;
     }
   });
-});
 
-describe('iMIP outgoing queue: two calendar replicas on one database', () => {
-  let relay: TestSmtpRelay;
-  let database: MigratedDatabase;
-  const replicas: ServiceHarness[] = [];
+  it('speaks TLS to an smtps:// relay: a certificate it cannot check is a temporary failure, accepted with rejectUnauthorized off', async () => {
+    const pki = await TestPki.create();
+    const tlsRelay = await startSmtpRelay({ tls: await pki.issue('relay', { hosts: ['127.0.0.1'] }) });
+    const configured = settings.current;
+    settings.current = { ...configured, relay: { secure: true, host: '127.0.0.1', port: tlsRelay.port }, retry: { ...configured.retry, firstDelaySeconds: 2 } };
+    try {
+      const queued = await harness.bus.call(ImipEnqueue, invitation('mailto:fred@partner.example'));
+      let waiting: ImipMessageStatus | undefined;
+      await eventually(async () => {
+        waiting = await status(queued.messageId);
+        expect(waiting.attempts).toBe(1);
+      }, 8000);
+      expect(waiting).toMatchObject({ state: 'queued', lastResponse: expect.stringMatching(/certificate/i) });
 
-  beforeAll(async () => {
-    relay = await startSmtpRelay();
-    const settings = {
-      current: {
-        relay: { secure: false, host: '127.0.0.1', port: relay.port },
-        requireTls: false,
-        rejectUnauthorized: true,
-        fromHeader: 'calendar-user',
-        retry: { firstDelaySeconds: 1, maxDelaySeconds: 2, giveUpHours: 1 },
-      } satisfies ImipSettings,
-    };
-    database = await openMigratedPGlite();
-    for (const name of ['calendar', 'calendar']) replicas.push(await startServiceHarness(name, calendarWith(settings), { db: database.db }));
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const replica of replicas) await replica.close();
-    await database?.close();
-    await relay?.close();
+      settings.current = { ...settings.current, rejectUnauthorized: false };
+      expect(await settled(queued.messageId, 'sent')).toMatchObject({ scheduleStatus: '1.1', attempts: 2 });
+      expect(relayed(tlsRelay, 'fred@partner.example')).toHaveLength(1);
+    } finally {
+      settings.current = configured;
+      await tlsRelay.close();
+      pki.remove();
+    }
   });
 
-  it('sends each message once, whichever replica takes it', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 24; i++) {
-      const replica = replicas[i % 2];
-      ids.push((await replica.bus.call(ImipEnqueue, invitation(`mailto:guest${i}@partner.example`))).messageId);
+  it('with requireTls, does not send to a relay that offers no STARTTLS: a temporary failure', async () => {
+    const configured = settings.current;
+    settings.current = { ...configured, requireTls: true };
+    try {
+      const queued = await harness.bus.call(ImipEnqueue, invitation('mailto:gina@partner.example'));
+      await eventually(async () => expect((await status(queued.messageId)).attempts).toBe(1), 8000);
+      expect(await status(queued.messageId)).toMatchObject({ state: 'queued', scheduleStatus: '1.0', lastResponse: expect.stringMatching(/STARTTLS/i) });
+      expect(relayed(relay, 'gina@partner.example')).toEqual([]);
+    } finally {
+      settings.current = configured;
     }
-    await eventually(() => expect(relay.mails).toHaveLength(24), 15_000);
-    const page = await replicas[0].bus.call(ImipOutgoingList, { state: 'sent', limit: 500 });
-    expect(page.messages.map((m) => m.messageId).sort()).toEqual([...ids].sort());
-    expect(new Set(relay.mails.map((m) => m.parsed.messageId)).size).toBe(24);
-    expect([...relay.rcptAttempts.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+/** Two calendar replicas (harnesses with a bus each) on one database, PGlite or PostgreSQL. */
+function twoReplicas(name: string, openTarget: (pglite: PGlite) => Promise<{ target: StorageTarget; close(): Promise<void> }>): void {
+  describe(name, () => {
+    let relay: TestSmtpRelay;
+    let database: MigratedDatabase;
+    let storage: { target: StorageTarget; close(): Promise<void> };
+    const replicas: ServiceHarness[] = [];
+
+    beforeAll(async () => {
+      relay = await startSmtpRelay();
+      const settings = {
+        current: {
+          relay: { secure: false, host: '127.0.0.1', port: relay.port },
+          requireTls: false,
+          rejectUnauthorized: true,
+          fromHeader: 'calendar-user',
+          retry: { firstDelaySeconds: 1, maxDelaySeconds: 2, giveUpHours: 1 },
+        } satisfies ImipSettings,
+      };
+      // The harnesses' database; unused where the replicas are given PostgreSQL.
+      database = await openMigratedPGlite();
+      storage = await openTarget(database.db);
+      for (let i = 0; i < 2; i++) replicas.push(await startServiceHarness('calendar', () => calendarWith(settings)(storage.target), { db: database.db }));
+    }, 90_000);
+
+    afterAll(async () => {
+      for (const replica of replicas) await replica.close();
+      await storage?.close();
+      await database?.close();
+      await relay?.close();
+    });
+
+    it('sends each message once, whichever replica takes it', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 24; i++) {
+        const replica = replicas[i % 2];
+        ids.push((await replica.bus.call(ImipEnqueue, invitation(`mailto:guest${i}@partner.example`))).messageId);
+      }
+      await eventually(() => expect(relay.mails).toHaveLength(24), 15_000);
+      const page = await replicas[0].bus.call(ImipOutgoingList, { state: 'sent', limit: 500 });
+      expect(page.messages.map((m) => m.messageId).sort()).toEqual([...ids].sort());
+      expect(new Set(relay.mails.map((m) => m.parsed.messageId)).size).toBe(24);
+      expect([...relay.rcptAttempts.values()].every((n) => n === 1)).toBe(true);
+    });
+  });
+}
+
+twoReplicas('iMIP outgoing queue: two calendar replicas on one PGlite database', async (db) => ({ target: { kind: 'pglite', db }, close: async () => undefined }));
+
+describeWithInfrastructure('iMIP outgoing queue on PostgreSQL', () => {
+  twoReplicas('two calendar replicas, each with a pool of its own', async () => {
+    const database: TestDatabase = await createTestDatabase();
+    return { target: { kind: 'postgres', url: database.url }, close: () => database.drop() };
   });
 });

@@ -7,7 +7,11 @@ describe('iMIP: what an SMTP answer makes of a message', () => {
     expect(classifySmtpFailure({ code: 'EENVELOPE', responseCode: 451, response: '451 4.3.0 try later', command: 'RCPT TO' }).kind).toBe('temporary');
     expect(classifySmtpFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' })).kind).toBe('temporary');
     expect(classifySmtpFailure({ code: 'ETIMEDOUT', message: 'Greeting never received' }).kind).toBe('temporary');
-    expect(classifySmtpFailure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Authentication failed' }).kind).toBe('temporary');
+    expect(classifySmtpFailure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Authentication failed', command: 'AUTH PLAIN' }).kind).toBe('temporary');
+    expect(classifySmtpFailure({ code: 'ETLS', responseCode: 500, response: '500 Error: command not recognized', command: 'STARTTLS' })).toEqual({
+      kind: 'temporary',
+      response: 'STARTTLS: 500 Error: command not recognized',
+    });
   });
 
   it('takes 5xx as permanent: an unknown recipient 3.7, a policy refusal 5.3, anything else 5.2', () => {
