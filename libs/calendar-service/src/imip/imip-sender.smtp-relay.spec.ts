@@ -145,6 +145,20 @@ describe('iMIP outgoing queue: sent through a real SMTP relay', () => {
     }
   });
 
+  it('stores the attempt without a listener that fails, so the message is not sent again', async () => {
+    const stop = harness.app.get(ImipOutcomes).onOutcome(async () => {
+      throw new Error('a bug in the wiring');
+    });
+    try {
+      const queued = await harness.bus.call(ImipEnqueue, invitation('mailto:hank@partner.example'));
+      // Stored as sent (not left queued under its lease, to be sent again when the lease runs out).
+      expect(await settled(queued.messageId, 'sent')).toMatchObject({ scheduleStatus: '1.1', attempts: 1, nextAttemptAt: null });
+      expect(relay.rcptAttempts.get('hank@partner.example')).toBe(1);
+    } finally {
+      stop();
+    }
+  });
+
   it('tries again after a 451 and then sends the message once', async () => {
     relay.answerRcpt = (address, attempt) => (address === 'carl@partner.example' && attempt === 1 ? { code: 451, message: '4.3.0 Mailbox busy, try later' } : undefined);
     const queued = await harness.bus.call(ImipEnqueue, invitation('mailto:carl@partner.example'));
