@@ -34,3 +34,13 @@ export function takeWriteKey(): string | undefined {
   request.taken = true;
   return request.key;
 }
+
+/**
+ * Gives the key back after the transaction that took it rolled back: nothing was stored under
+ * it, so the request's next transaction (a write asked again after looking up what it needs
+ * outside any transaction, or after a deadlock) claims it and stores its outcome.
+ */
+export function returnWriteKey(key: string): void {
+  const request = current.getStore();
+  if (request?.key === key) request.taken = false;
+}

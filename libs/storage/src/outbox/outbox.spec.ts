@@ -207,6 +207,30 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
       expect(await stored(node)).toEqual([1]);
     });
 
+    it('stores the outcome of a request that tried again after its first transaction rolled back, and answers it when asked again', async () => {
+      const node = await startNode();
+      const runs = { count: 0 };
+      // As scheduling does: the first try finds it needs the directory, rolls back, and the request tries again.
+      const request = () =>
+        withWriteKey('key-of-a-second-try', async () => {
+          const first = await node.outbox
+            .transaction<number>(async () => {
+              throw new Error('needs a look-up first');
+            })
+            .then((answer) => ({ answer }), () => undefined);
+          if (first) return first.answer;
+          return node.outbox.transaction(async (db) => {
+            runs.count++;
+            await db.query(`INSERT INTO "${SCHEMA}"."notes" ("revision") VALUES ($1) ON CONFLICT DO NOTHING`, [runs.count]);
+            return runs.count;
+          });
+        });
+      expect(await request()).toBe(1);
+      expect(await request()).toBe(1);
+      expect(runs.count).toBe(1);
+      expect(await stored(node)).toEqual([1]);
+    });
+
     it('runs a write asked twice at once under one key once, on two replicas, and answers both alike', async () => {
       const a = await startNode();
       const b = await startNode();

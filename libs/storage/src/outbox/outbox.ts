@@ -1,4 +1,4 @@
-import { takeWriteKey, type BusClient } from '@davmesh/bus';
+import { returnWriteKey, takeWriteKey, type BusClient } from '@davmesh/bus';
 import { type EventContract } from '@davmesh/contracts';
 import { type Logger } from '@davmesh/logging';
 import { type DataSource, type EntityManager } from 'typeorm';
@@ -76,6 +76,10 @@ export class Outbox {
       const value = await work(db, announce);
       await this.outcomes.record(db, key, value);
       return value;
+    }).catch((error: unknown) => {
+      // Rolled back: the claim with it, so a later transaction of the same request may take the key.
+      returnWriteKey(key);
+      throw error;
     });
     if (replayed) this.logger.info({ writeKey: key }, 'a write asked again was answered with its stored outcome');
     return result;
