@@ -24,7 +24,10 @@ import { ImipReplyService } from './imip/imip-reply.service';
 import { ImipSender } from './imip/imip-sender';
 import { ImipSettingsReader } from './imip/imip-settings';
 import { OrganizerCopyRepository } from './imip/organizer-copies.repository';
+import { CalendarScheduleTags1767200000000 } from './migrations/1767200000000-calendar-schedule-tags';
 import { ObjectRepository } from './objects/object.repository';
+import { ExternalRecipients, NoMailRelay } from './scheduling/external-recipients';
+import { ImplicitScheduling } from './scheduling/implicit-scheduling';
 import { SchedulingHandler } from './scheduling/scheduling.handler';
 import { SchedulingService } from './scheduling/scheduling.service';
 
@@ -40,6 +43,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarDeadPropertyElements1766500000000,
     CalendarScheduleInbox1767000000000,
     CalendarImipOutgoing1767100000000,
+    CalendarScheduleTags1767200000000,
   ],
 };
 
@@ -57,6 +61,8 @@ export class CalendarServiceModule {
         ObjectRepository,
         CalendarUnitOfWork,
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
+        { provide: ExternalRecipients, useClass: NoMailRelay },
+        ImplicitScheduling,
         CalendarService,
         SchedulingService,
         // iMIP (RFC 6047): the outgoing queue and its sender, incoming replies.

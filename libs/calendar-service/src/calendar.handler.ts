@@ -92,9 +92,7 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarObjectsDelete)
   deleteObject(@Payload() payload: unknown) {
-    return handleRequest(CalendarObjectsDelete, payload, this.logger, (r) =>
-      this.calendar.deleteObject(r.userId, r.folderId, r.name, r.precondition),
-    );
+    return handleRequest(CalendarObjectsDelete, payload, this.logger, (r) => this.calendar.deleteObject(r));
   }
 
   @HandlesRequest(CalendarObjectsMove)

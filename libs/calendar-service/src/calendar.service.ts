@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
-import { type Announce } from '@davmesh/storage';
 import {
   CALENDAR_MAX_DATE_TIME,
   CALENDAR_MIN_DATE_TIME,
   calendarSegment,
-  CalendarFolderChanged,
   DomainException,
   RESERVED_CALENDAR_NAMES,
   requirePrecondition,
@@ -21,7 +19,10 @@ import {
   type CalendarFolderUpdate,
   type CalendarObject,
   type CalendarObjectsFound,
+  type CalendarObjectDelete,
+  type CalendarObjectMove,
   type CalendarObjectPut,
+  type CalendarObjectStored,
   type BusyPeriod,
   type CalendarObjectsPage,
   type CalendarQuery,
@@ -49,12 +50,13 @@ import {
   selectCalendarData,
   type IcalComponent,
 } from '@davmesh/ical';
-import { CalendarUnitOfWork } from './calendar.unit-of-work';
+import { announceChange, CalendarUnitOfWork, type CalendarTransaction } from './calendar.unit-of-work';
 import { FolderRepository, type FolderAccess } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
-import { ObjectRepository } from './objects/object.repository';
+import { ObjectRepository, type StoredObject } from './objects/object.repository';
 import { ParsedObjects } from './objects/parsed-objects';
 import { spanColumns } from './objects/span-columns';
+import { ImplicitScheduling, itipLimits, newScheduleTag } from './scheduling/implicit-scheduling';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
@@ -80,6 +82,7 @@ export class CalendarService {
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(ParsedObjects) private readonly parsed: ParsedObjects,
     @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
+    @Inject(ImplicitScheduling) private readonly scheduling: ImplicitScheduling,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -210,7 +213,12 @@ export class CalendarService {
     return { objects, missing };
   }
 
-  async putObject(request: CalendarObjectPut): Promise<{ etag: string; created: boolean; revision: number }> {
+  /**
+   * Stores the object, and schedules it in the same transaction when it is a scheduling object
+   * resource of the calendar's owner (RFC 6638, docs/scheduling.md): what is stored may then
+   * differ from the body (`asSent` false), and carries a new Schedule-Tag.
+   */
+  async putObject(request: CalendarObjectPut): Promise<CalendarObjectStored & { revision: number }> {
     if (Buffer.byteLength(request.ical) > MAX_RESOURCE_SIZE) {
       throw refused('forbidden', 'max-resource-size', `a calendar object may have at most ${MAX_RESOURCE_SIZE} bytes`);
     }
@@ -223,83 +231,119 @@ export class CalendarService {
         throw refused('forbidden', 'max-date-time', `occurrences after ${CALENDAR_MAX_DATE_TIME} are not accepted`);
       }
     }
-    const etag = etagOf(request.ical);
-    return this.unitOfWork.transaction(async (tx, announce) => {
-      const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
-      refuseInbox(folder, 'written to: it takes only what scheduling delivers');
-      if (!folder.components.includes(summary.component)) {
-        throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
-      }
-      const existing = await tx.objects.findForUpdate(request.folderId, request.name);
-      requirePrecondition(request.precondition, existing);
-      const holder = await tx.objects.nameHoldingUid(request.folderId, summary.uid);
-      if (holder !== undefined && holder !== request.name) {
-        throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
-      }
-      await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical: request.ical, ...spanColumns(summary.span) });
-      const revision = await tx.folders.bumpRevision(request.folderId);
-      await tx.objects.recordChange(request.folderId, request.name, revision, false);
-      announceChange(announce, request.folderId, folder.ownerUserId, revision);
-      return { etag, created: !existing, revision };
-    });
+    const limits = itipLimits(request.limits);
+    return this.scheduling.write((directory) =>
+      this.unitOfWork.transaction(async (tx, announce) => {
+        const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
+        refuseInbox(folder, 'written to: it takes only what scheduling delivers');
+        if (!folder.components.includes(summary.component)) {
+          throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
+        }
+        const existing = await tx.objects.readStored(request.folderId, request.name);
+        requireConditions(request, existing);
+        const holder = await tx.objects.nameHoldingUid(request.folderId, summary.uid);
+        if (holder !== undefined && holder !== request.name) {
+          throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
+        }
+        const change = { ownerUserId: folder.ownerUserId, before: existing?.ical, after: request.ical, limits };
+        const { stored, scheduling } = await this.scheduling.schedule(tx, announce, directory, change);
+        const ical = stored ?? request.ical;
+        if (scheduling) await this.scheduling.requireUnique(tx, folder.ownerUserId, summary.uid, request);
+        const etag = etagOf(ical);
+        const scheduleTag = scheduling ? newScheduleTag() : undefined;
+        await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
+        const revision = await tx.folders.bumpRevision(request.folderId);
+        await tx.objects.recordChange(request.folderId, request.name, revision, false);
+        announceChange(announce, request.folderId, folder.ownerUserId, revision);
+        return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
+      }),
+    );
   }
 
-  async deleteObject(userId: number, folderId: number, name: string, precondition?: Precondition): Promise<{ revision: number }> {
-    return this.unitOfWork.transaction(async (tx, announce) => {
-      const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
-      const existing = await tx.objects.findForUpdate(folderId, name);
-      if (!existing) throw new DomainException('not-found', `no resource ${name}`);
-      requirePrecondition(precondition, existing);
-      await tx.objects.delete(folderId, name);
-      const revision = await tx.folders.bumpRevision(folderId);
-      await tx.objects.recordChange(folderId, name, revision, true);
-      announceChange(announce, folderId, folder.ownerUserId, revision);
-      return { revision };
-    });
+  /**
+   * Deletes the object; deleting a scheduling object resource cancels it for its attendees
+   * (organizer) or declines it (attendee, unless `scheduleReply` is false) in the same
+   * transaction. Messages in a schedule inbox are deleted as they are.
+   */
+  async deleteObject(request: CalendarObjectDelete): Promise<{ revision: number }> {
+    const { userId, folderId, name } = request;
+    const limits = itipLimits(request.limits);
+    return this.scheduling.write((directory) =>
+      this.unitOfWork.transaction(async (tx, announce) => {
+        const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
+        const existing = await tx.objects.readStored(folderId, name);
+        if (!existing) throw new DomainException('not-found', `no resource ${name}`);
+        requireConditions(request, existing);
+        if (!folder.inbox) {
+          await this.scheduling.schedule(tx, announce, directory, { ownerUserId: folder.ownerUserId, before: existing.ical, reply: request.scheduleReply !== false, limits });
+        }
+        await tx.objects.delete(folderId, name);
+        const revision = await tx.folders.bumpRevision(folderId);
+        await tx.objects.recordChange(folderId, name, revision, true);
+        announceChange(announce, folderId, folder.ownerUserId, revision);
+        return { revision };
+      }),
+    );
   }
 
-  async moveObject(request: {
-    userId: number;
-    folderId: number;
-    name: string;
-    toFolderId: number;
-    toName: string;
-    overwrite: boolean;
-    precondition?: Precondition;
-  }): Promise<{ etag: string; created: boolean }> {
-    const { userId, folderId, name, toFolderId, toName } = request;
+  /**
+   * MOVE (or a rename) between calendars the user may write. Within one owner's calendars a
+   * scheduling object resource stays the same one: nothing is sent, and it gets a new
+   * Schedule-Tag (RFC 6638 3.2.10, a client's MOVE). Between two owners' calendars (one shared
+   * with the user) it leaves the one owner's, as a DELETE would, and arrives in the other's, as
+   * a PUT would.
+   */
+  async moveObject(request: CalendarObjectMove): Promise<CalendarObjectStored> {
+    const { folderId, name, toFolderId, toName } = request;
     if (folderId === toFolderId && name === toName) throw new DomainException('forbidden', 'source and destination are the same');
-    return this.unitOfWork.transaction(async (tx, announce) => {
-      // Lock both folders in id order, so two opposite moves cannot deadlock.
-      const owners = new Map<number, number>();
-      for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
-        const folder = await this.usableFolder(tx.folders, id, userId, 'write', true);
-        refuseInbox(folder, 'moved into or out of');
-        owners.set(id, folder.ownerUserId);
-      }
-      const target = (await tx.folders.find(toFolderId))!;
-      const source = await tx.objects.readStored(folderId, name);
-      if (!source) throw new DomainException('not-found', `no resource ${name}`);
-      requirePrecondition(request.precondition, source);
-      if (!target.components.includes(source.component)) {
-        throw refused('forbidden', 'supported-calendar-component', `the destination holds ${target.components.join(', ')}, not ${source.component}`);
-      }
-      const occupied = await tx.objects.findForUpdate(toFolderId, toName);
-      if (occupied && !request.overwrite) throw new DomainException('precondition-failed', 'the destination exists');
-      const holder = await tx.objects.nameHoldingUid(toFolderId, source.uid);
-      if (holder !== undefined && holder !== toName && !(toFolderId === folderId && holder === name)) {
-        throw refused('conflict', 'no-uid-conflict', `UID ${source.uid} is in use at the destination`, { folderId: toFolderId, name: holder });
-      }
-      await tx.objects.delete(folderId, name);
-      await tx.objects.upsert(toFolderId, { ...source, name: toName });
-      const sourceRevision = await tx.folders.bumpRevision(folderId);
-      await tx.objects.recordChange(folderId, name, sourceRevision, true);
-      const targetRevision = toFolderId === folderId ? sourceRevision : await tx.folders.bumpRevision(toFolderId);
-      await tx.objects.recordChange(toFolderId, toName, targetRevision, false);
-      announceChange(announce, folderId, owners.get(folderId)!, sourceRevision);
-      if (toFolderId !== folderId) announceChange(announce, toFolderId, owners.get(toFolderId)!, targetRevision);
-      return { etag: source.etag, created: !occupied };
-    });
+    const limits = itipLimits(request.limits);
+    return this.scheduling.write((directory) =>
+      this.unitOfWork.transaction(async (tx, announce) => {
+        const { source, occupied, owners } = await this.moving(tx, request);
+        let moved: StoredObject = source.scheduleTag ? { ...source, scheduleTag: newScheduleTag() } : source;
+        if (owners.from !== owners.to) {
+          await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.from, before: source.ical, limits });
+          const arrived = await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.to, before: occupied?.ical, after: source.ical, limits });
+          const ical = arrived.stored ?? source.ical;
+          if (arrived.scheduling) await this.scheduling.requireUnique(tx, owners.to, source.uid, { folderId: toFolderId, name: toName });
+          moved = { ...source, ical, etag: etagOf(ical), scheduleTag: arrived.scheduling ? newScheduleTag() : null };
+        }
+        await tx.objects.delete(folderId, name);
+        await tx.objects.upsert(toFolderId, { ...moved, name: toName });
+        const sourceRevision = await tx.folders.bumpRevision(folderId);
+        await tx.objects.recordChange(folderId, name, sourceRevision, true);
+        const targetRevision = toFolderId === folderId ? sourceRevision : await tx.folders.bumpRevision(toFolderId);
+        await tx.objects.recordChange(toFolderId, toName, targetRevision, false);
+        announceChange(announce, folderId, owners.from, sourceRevision);
+        if (toFolderId !== folderId) announceChange(announce, toFolderId, owners.to, targetRevision);
+        return { etag: moved.etag, created: !occupied, asSent: moved.ical === source.ical, ...(moved.scheduleTag && { scheduleTag: moved.scheduleTag }) };
+      }),
+    );
+  }
+
+  /** A move's folders locked (in id order, so two opposite moves cannot deadlock), its source and the object it replaces, its conditions met. */
+  private async moving(tx: CalendarTransaction, request: CalendarObjectMove) {
+    const { userId, folderId, name, toFolderId, toName } = request;
+    const owners = new Map<number, number>();
+    for (const id of [...new Set([folderId, toFolderId])].sort((a, b) => a - b)) {
+      const folder = await this.usableFolder(tx.folders, id, userId, 'write', true);
+      refuseInbox(folder, 'moved into or out of');
+      owners.set(id, folder.ownerUserId);
+    }
+    const target = (await tx.folders.find(toFolderId))!;
+    const source = await tx.objects.readStored(folderId, name);
+    if (!source) throw new DomainException('not-found', `no resource ${name}`);
+    requireConditions(request, source);
+    if (!target.components.includes(source.component)) {
+      throw refused('forbidden', 'supported-calendar-component', `the destination holds ${target.components.join(', ')}, not ${source.component}`);
+    }
+    const occupied = await tx.objects.readStored(toFolderId, toName);
+    if (occupied && !request.overwrite) throw new DomainException('precondition-failed', 'the destination exists');
+    const holder = await tx.objects.nameHoldingUid(toFolderId, source.uid);
+    if (holder !== undefined && holder !== toName && !(toFolderId === folderId && holder === name)) {
+      throw refused('conflict', 'no-uid-conflict', `UID ${source.uid} is in use at the destination`, { folderId: toFolderId, name: holder });
+    }
+    return { source, occupied, owners: { from: owners.get(folderId)!, to: owners.get(toFolderId)! } };
   }
 
   async syncChanges(
@@ -453,12 +497,18 @@ export class CalendarService {
   }
 }
 
+/**
+ * A write's conditions, in its transaction: If-Match and the others (RFC 9110), then RFC 6638's
+ * If-Schedule-Tag-Match, which only an object with that Schedule-Tag meets.
+ */
+function requireConditions(request: { precondition?: Precondition; ifScheduleTagMatch?: string }, existing: StoredObject | undefined): void {
+  requirePrecondition(request.precondition, existing && { etag: existing.etag, lastModified: existing.lastModified! });
+  if (request.ifScheduleTagMatch !== undefined && existing?.scheduleTag !== request.ifScheduleTagMatch) {
+    throw new DomainException('precondition-failed', existing ? 'the resource has another Schedule-Tag' : 'the resource does not exist');
+  }
+}
+
 /** A schedule inbox holds what scheduling delivers: no client writes, moves, changes, shares or deletes it. */
 function refuseInbox(folder: FolderAccess, what: string): void {
   if (folder.inbox) throw refused('forbidden', 'need-privileges', `a schedule inbox is not ${what}`);
-}
-
-/** Stored with the change, published after its commit (at least once: consumers go by revision). */
-export function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
-  announce(CalendarFolderChanged, { folderId, ownerUserId, revision });
 }

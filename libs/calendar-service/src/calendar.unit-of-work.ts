@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Outbox, UnitOfWork } from '@davmesh/storage';
+import { CalendarFolderChanged } from '@davmesh/contracts';
+import { Outbox, UnitOfWork, type Announce } from '@davmesh/storage';
 import { FolderRepository } from './folders/folder.repository';
 import { ImipOutgoingRepository } from './imip/imip-outgoing.repository';
 import { ObjectRepository } from './objects/object.repository';
@@ -23,4 +24,9 @@ export class CalendarUnitOfWork extends UnitOfWork<CalendarTransaction> {
   ) {
     super(outbox, { folders, objects, imip });
   }
+}
+
+/** Stored with the change, published after its commit (at least once: consumers go by revision). */
+export function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
+  announce(CalendarFolderChanged, { folderId, ownerUserId, revision });
 }

@@ -51,6 +51,12 @@ export interface CalendarObjectMeta {
   size: number;
   lastModified: string;
   component: CalendarComponent;
+  /**
+   * RFC 6638 3.2.10's Schedule-Tag (bare) of a scheduling object resource: it changes with the
+   * owner's own writes and with consequential scheduling changes, not with attendees' replies.
+   * Absent on objects the server does not schedule.
+   */
+  scheduleTag?: string;
 }
 
 export interface CalendarObject extends CalendarObjectMeta {
@@ -233,6 +239,8 @@ export interface CalendarLimits {
   recurrenceMillis?: number;
   parameterLength: number;
   propertyLength: number;
+  /** CALDAV:max-attendees-per-instance, which scheduling enforces; absent (an older edge), the default. */
+  maxAttendeesPerInstance?: number;
 }
 
 const calendarLimits = z
@@ -242,6 +250,7 @@ const calendarLimits = z
     recurrenceMillis: z.number().int().min(1).max(600_000).optional(),
     parameterLength: z.number().int().min(1).max(65_536),
     propertyLength: z.number().int().min(1).max(16_777_216),
+    maxAttendeesPerInstance: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 
@@ -309,15 +318,40 @@ export interface CalendarObjectPut {
   ical: string;
   /** Store only if these conditions hold for the object of this name (decided in the writer's transaction). */
   precondition?: Precondition;
+  /** RFC 6638 If-Schedule-Tag-Match (bare): store only if the object of this name has this Schedule-Tag. */
+  ifScheduleTagMatch?: string;
 }
+
+/** A calendar object as a write stored it. */
+export interface CalendarObjectStored {
+  /** The ETag (bare) of what is stored. */
+  etag: string;
+  created: boolean;
+  /**
+   * False when what is stored differs from the body sent (implicit scheduling kept the attendees'
+   * answers, set SCHEDULE-STATUS, raised SEQUENCE): RFC 4791 5.3.4, the answer carries no ETag,
+   * so the client reads the object again.
+   */
+  asSent: boolean;
+  /** The Schedule-Tag (bare) of a scheduling object resource (RFC 6638 3.2.10); absent for others. */
+  scheduleTag?: string;
+}
+
+/** If-Schedule-Tag-Match, as a put, delete or move carries it. */
+const scheduleTag = z.string().min(1).max(256);
 
 /**
  * PUT. Refusals carry `details.condition`: `valid-calendar-data`,
  * `valid-calendar-object-resource`, `supported-calendar-component`, `max-resource-size`,
  * `min-date-time`, `max-date-time`, `max-instances` (forbidden); `no-uid-conflict` with `details.name` of the holder (conflict); a failed
- * precondition is `precondition-failed`. Nothing is stored on refusal.
+ * precondition is `precondition-failed`. Nothing is stored on refusal. A scheduling object
+ * resource is scheduled in the same transaction (docs/scheduling.md): further refusals
+ * `max-attendees-per-instance`, `same-organizer-in-all-components`, `valid-organizer`,
+ * `max-scheduling-messages`, `allowed-attendee-scheduling-object-change` and
+ * `unique-scheduling-object-resource` (with `details.folderId` and `details.name` of the copy
+ * the owner has elsewhere), all `forbidden`.
  */
-export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: string; created: boolean; revision: number }>(
+export const CalendarObjectsPut = defineRequest<CalendarObjectPut, CalendarObjectStored & { revision: number }>(
   'calendar.v1.objects.put',
   z
     .object({
@@ -326,24 +360,70 @@ export const CalendarObjectsPut = defineRequest<CalendarObjectPut, { etag: strin
       name: objectName,
       ical: z.string().max(2 * 1024 * 1024),
       precondition: preconditionSchema.optional(),
+      ifScheduleTagMatch: scheduleTag.optional(),
       limits: calendarLimits.optional(),
     })
     .strict(),
 );
 
-export const CalendarObjectsDelete = defineRequest<
-  { userId: number; folderId: number; name: string; precondition?: Precondition },
-  { revision: number }
->('calendar.v1.objects.delete', z.object({ userId, folderId, name: objectName, precondition: preconditionSchema.optional() }).strict());
+export interface CalendarObjectDelete {
+  userId: number;
+  folderId: number;
+  name: string;
+  precondition?: Precondition;
+  ifScheduleTagMatch?: string;
+  /** RFC 6638 8.1 `Schedule-Reply: F`: an attendee deleting their copy sends the organizer no reply. */
+  scheduleReply?: boolean;
+  limits?: CalendarLimits;
+}
 
-/** MOVE between the user's calendars (or a rename within one). */
-export const CalendarObjectsMove = defineRequest<
-  { userId: number; folderId: number; name: string; toFolderId: number; toName: string; overwrite: boolean; precondition?: Precondition },
-  { etag: string; created: boolean }
->(
+/** DELETE; deleting a scheduling object resource cancels (organizer) or declines (attendee) in the same transaction. */
+export const CalendarObjectsDelete = defineRequest<CalendarObjectDelete, { revision: number }>(
+  'calendar.v1.objects.delete',
+  z
+    .object({
+      userId,
+      folderId,
+      name: objectName,
+      precondition: preconditionSchema.optional(),
+      ifScheduleTagMatch: scheduleTag.optional(),
+      scheduleReply: z.boolean().optional(),
+      limits: calendarLimits.optional(),
+    })
+    .strict(),
+);
+
+export interface CalendarObjectMove {
+  userId: number;
+  folderId: number;
+  name: string;
+  toFolderId: number;
+  toName: string;
+  overwrite: boolean;
+  precondition?: Precondition;
+  ifScheduleTagMatch?: string;
+  limits?: CalendarLimits;
+}
+
+/**
+ * MOVE between the user's calendars (or a rename within one). Between calendars of two owners
+ * (a shared one), a scheduling object resource leaves the one owner's (as a DELETE would) and
+ * arrives in the other's (as a PUT would).
+ */
+export const CalendarObjectsMove = defineRequest<CalendarObjectMove, CalendarObjectStored>(
   'calendar.v1.objects.move',
   z
-    .object({ userId, folderId, name: objectName, toFolderId: folderId, toName: objectName, overwrite: z.boolean(), precondition: preconditionSchema.optional() })
+    .object({
+      userId,
+      folderId,
+      name: objectName,
+      toFolderId: folderId,
+      toName: objectName,
+      overwrite: z.boolean(),
+      precondition: preconditionSchema.optional(),
+      ifScheduleTagMatch: scheduleTag.optional(),
+      limits: calendarLimits.optional(),
+    })
     .strict(),
 );
 

@@ -304,6 +304,14 @@ export const CONFIG_KEYS = {
     levels: UP_TO_CONTEXT,
     help: 'Most recurrence-rule iterations spent on one calendar object for one answer (expansion, time-range, free-busy); beyond it the request is refused with number-of-matches-within-limits.',
   },
+  'davmesh.limits.maxAttendeesPerInstance': {
+    type: 'integer',
+    default: 1000,
+    min: 1,
+    max: 100000,
+    levels: UP_TO_CONTEXT,
+    help: 'CALDAV:max-attendees-per-instance: most ATTENDEEs in one component (an event or one of its instances) of a calendar object that scheduling reads; more is refused at PUT (403).',
+  },
   'davmesh.limits.recurrenceMillis': {
     type: 'integer',
     default: 2000,

@@ -4,6 +4,7 @@ import { type PGlite } from '@electric-sql/pglite';
 import { BusModule, createBusClient, createServerStrategy, InProcessBroker, type BusClient, type BusTransport } from '@davmesh/bus';
 import { createLogger, LoggerModule } from '@davmesh/logging';
 import { type StorageTarget } from '@davmesh/storage';
+import { createTestDatabase, describeWithInfrastructure } from '@davmesh/testing';
 import { openMigratedPGlite } from './migrated-database';
 
 export interface ServiceHarness {
@@ -74,4 +75,33 @@ export async function startServiceHarnessOn(storage: StorageTarget, name: string
       await app.close();
     },
   };
+}
+
+/** Starts a harness for one `describe` block and closes it after. */
+export type HarnessStart = () => Promise<{ harness: StorageServiceHarness; close(): Promise<void> }>;
+
+/**
+ * The same cases on embedded PGlite and, where the infrastructure is up, on PostgreSQL (a test
+ * database of their own), as `<title> (<name> service, embedded PGlite|PostgreSQL)`.
+ */
+export function describeOnEachStore(title: string, name: string, feature: (storage: StorageTarget) => DynamicModule, cases: (start: HarnessStart) => void): void {
+  describe(`${title} (${name} service, embedded PGlite)`, () => {
+    cases(async () => {
+      const harness = await startServiceHarness(name, feature);
+      return { harness, close: () => harness.close() };
+    });
+  });
+  describeWithInfrastructure(`${title} (${name} service, PostgreSQL)`, () => {
+    cases(async () => {
+      const database = await createTestDatabase();
+      const harness = await startServiceHarnessOn({ kind: 'postgres', url: database.url }, name, feature);
+      return {
+        harness,
+        async close() {
+          await harness.close();
+          await database.drop();
+        },
+      };
+    });
+  });
 }

@@ -114,12 +114,17 @@ export class FolderRepository extends SqlRepository {
   }
 
   /** The user's own calendars that hold events, oldest first: where their busy time is, and their default calendar candidates. */
-  async ownEventCalendars(ownerUserId: number): Promise<{ folderId: number; collectionName: string }[]> {
+  ownEventCalendars(ownerUserId: number): Promise<{ folderId: number; collectionName: string }[]> {
+    return this.ownCalendarsHolding(ownerUserId, 'VEVENT');
+  }
+
+  /** The user's own calendars that hold this component, oldest first: where a delivered invitation to a task goes, for one. */
+  async ownCalendarsHolding(ownerUserId: number, component: CalendarComponent): Promise<{ folderId: number; collectionName: string }[]> {
     const rows: { folder_id: number; collection_name: string }[] = await this.manager.query(
       `SELECT "folder_id", "collection_name" FROM "calendar"."folders"
-        WHERE "owner_user_id" = $1 AND 'VEVENT' = ANY("components") AND "default_kind" IS DISTINCT FROM ${INBOX}
+        WHERE "owner_user_id" = $1 AND $2 = ANY("components") AND "default_kind" IS DISTINCT FROM ${INBOX}
         ORDER BY "folder_id"`,
-      [ownerUserId],
+      [ownerUserId, component],
     );
     return rows.map((row) => ({ folderId: row.folder_id, collectionName: row.collection_name }));
   }

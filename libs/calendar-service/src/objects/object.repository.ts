@@ -9,6 +9,7 @@ interface MetaRow {
   /** A Date from the driver, an ISO string from JSON rows. */
   modified_at: Date | string;
   component: CalendarComponent;
+  schedule_tag: string | null;
 }
 
 export interface StoredObject {
@@ -22,12 +23,46 @@ export interface StoredObject {
   lastEnd: string;
   /** ISO date, where read. */
   lastModified?: string;
+  /** RFC 6638's Schedule-Tag of a scheduling object resource; null (or absent) for others. */
+  scheduleTag?: string | null;
 }
 
-const META = `"name", "etag", "size", "modified_at", "component"`;
+/** A user's object found by UID in one of their calendars. */
+export interface ObjectCopy extends StoredObject {
+  folderId: number;
+}
+
+const META = `"name", "etag", "size", "modified_at", "component", "schedule_tag"`;
 
 function toMeta(row: MetaRow): CalendarObjectMeta {
-  return { name: row.name, etag: row.etag, size: row.size, lastModified: new Date(row.modified_at).toISOString(), component: row.component };
+  const meta: CalendarObjectMeta = { name: row.name, etag: row.etag, size: row.size, lastModified: new Date(row.modified_at).toISOString(), component: row.component };
+  return row.schedule_tag ? { ...meta, scheduleTag: row.schedule_tag } : meta;
+}
+
+type StoredRow = Omit<StoredObject, 'firstStart' | 'lastEnd' | 'lastModified' | 'scheduleTag'> & {
+  first_start: string;
+  last_end: string;
+  modified_at: string | Date;
+  schedule_tag: string | null;
+};
+
+/** The columns of a StoredObject, of the objects table under `alias`. */
+const storedColumns = (alias = '') =>
+  `${alias}"name", ${alias}"uid", ${alias}"component", ${alias}"etag", ${alias}"ical", ${alias}"first_start"::text AS "first_start", ` +
+  `${alias}"last_end"::text AS "last_end", ${alias}"modified_at", ${alias}"schedule_tag"`;
+
+function toStored(row: StoredRow): StoredObject {
+  return {
+    name: row.name,
+    uid: row.uid,
+    component: row.component,
+    etag: row.etag,
+    ical: row.ical,
+    firstStart: row.first_start,
+    lastEnd: row.last_end,
+    lastModified: new Date(row.modified_at).toISOString(),
+    scheduleTag: row.schedule_tag,
+  };
 }
 
 /** An index candidate with the occurrence span the index holds for it (epoch ms, may be infinite). */
@@ -123,12 +158,24 @@ export class ObjectRepository extends SqlRepository {
 
   async upsert(folderId: number, object: StoredObject): Promise<void> {
     await this.manager.query(
-      `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "modified_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, now())
+      `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "schedule_tag", "modified_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10, now())
        ON CONFLICT ("folder_id", "name") DO UPDATE SET
          "uid" = EXCLUDED."uid", "component" = EXCLUDED."component", "etag" = EXCLUDED."etag", "ical" = EXCLUDED."ical",
-         "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end", "modified_at" = now()`,
-      [folderId, object.name, object.uid, object.component, object.etag, object.ical, Buffer.byteLength(object.ical), object.firstStart, object.lastEnd],
+         "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end",
+         "schedule_tag" = EXCLUDED."schedule_tag", "modified_at" = now()`,
+      [
+        folderId,
+        object.name,
+        object.uid,
+        object.component,
+        object.etag,
+        object.ical,
+        Buffer.byteLength(object.ical),
+        object.firstStart,
+        object.lastEnd,
+        object.scheduleTag ?? null,
+      ],
     );
   }
 
@@ -137,25 +184,23 @@ export class ObjectRepository extends SqlRepository {
   }
 
   async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {
-    const rows: (Omit<StoredObject, 'firstStart' | 'lastEnd' | 'lastModified'> & { first_start: string; last_end: string; modified_at: string | Date })[] =
-      await this.manager.query(
-        `SELECT "name", "uid", "component", "etag", "ical", "first_start"::text AS "first_start", "last_end"::text AS "last_end", "modified_at"
-         FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`,
-        [folderId, name],
-      );
-    const row = rows[0];
-    return (
-      row && {
-        name: row.name,
-        uid: row.uid,
-        component: row.component,
-        etag: row.etag,
-        ical: row.ical,
-        firstStart: row.first_start,
-        lastEnd: row.last_end,
-        lastModified: new Date(row.modified_at).toISOString(),
-      }
+    const rows: StoredRow[] = await this.manager.query(`SELECT ${storedColumns()} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
+    return rows[0] && toStored(rows[0]);
+  }
+
+  /**
+   * The objects of this UID in the calendars the user owns (never their schedule inbox), by
+   * folder and name: where implicit scheduling finds a user's copy of an event.
+   */
+  async copiesByUid(ownerUserId: number, uid: string): Promise<ObjectCopy[]> {
+    const rows: (StoredRow & { folder_id: number })[] = await this.manager.query(
+      `SELECT o."folder_id", ${storedColumns('o.')}
+         FROM "calendar"."objects" o JOIN "calendar"."folders" f ON f."folder_id" = o."folder_id"
+        WHERE f."owner_user_id" = $1 AND f."default_kind" IS DISTINCT FROM 'inbox' AND o."uid" = $2
+        ORDER BY o."folder_id", o."name"`,
+      [ownerUserId, uid],
     );
+    return rows.map((row) => ({ ...toStored(row), folderId: row.folder_id }));
   }
 
   async recordChange(folderId: number, name: string, revision: number, removed: boolean): Promise<void> {
@@ -178,7 +223,7 @@ export class ObjectRepository extends SqlRepository {
     const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean; in_window: boolean })[] =
       await this.manager.query(
         `SELECT c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
-                o."name", o."etag", o."size", o."modified_at", o."component"
+                o."name", o."etag", o."size", o."modified_at", o."component", o."schedule_tag"
          FROM "calendar"."changes" c
          LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
          WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3

@@ -1,4 +1,3 @@
-import { type InProcessBroker } from '@davmesh/bus';
 import {
   CalendarFolderChanged,
   CalendarFoldersCreate,
@@ -16,50 +15,21 @@ import {
   CalendarObjectsPut,
   CalendarScheduleFreeBusy,
   CalendarSyncChanges,
-  UsersFindByEmail,
-  UsersGet,
   type CalendarFolder,
   type CalendarFolderChangedEvent,
   type Reply,
-  type User,
 } from '@davmesh/contracts';
-import { startServiceHarness, startServiceHarnessOn, type StorageServiceHarness } from '@davmesh/service-testing';
-import { createTestDatabase, describeWithInfrastructure, vcalendar, vevent, waitFor, type TestDatabase } from '@davmesh/testing';
+import { describeOnEachStore, type HarnessStart, type StorageServiceHarness } from '@davmesh/service-testing';
+import { vcalendar, vevent, waitFor } from '@davmesh/testing';
 import { CalendarServiceModule } from '../calendar-service.module';
-
-const user = (userId: number, contextId: number, email: string, enabled = true): User => ({
-  userId,
-  contextId,
-  login: email.split('@')[0],
-  displayName: email,
-  email,
-  enabled,
-  version: 1,
-});
+import { directoryUser, serveDirectory } from '../testing/directory-stub';
 
 /** The directory as the calendar service asks it: anna asks; bert and a disabled zoe share her context, dave is of another. */
-const ANNA = user(7, 1, 'anna@example.org');
-const BERT = user(8, 1, 'bert@example.org');
-const DAVE = user(9, 2, 'dave@example.org');
-const ZOE = user(10, 1, 'zoe@example.org', false);
+const ANNA = directoryUser(7, 1, 'anna@example.org');
+const BERT = directoryUser(8, 1, 'bert@example.org');
+const DAVE = directoryUser(9, 2, 'dave@example.org');
+const ZOE = directoryUser(10, 1, 'zoe@example.org', false);
 const DIRECTORY = [ANNA, BERT, DAVE, ZOE];
-
-/** Answers the two directory subjects the calendar service asks, as the config service would. */
-function serveDirectory(broker: InProcessBroker): void {
-  const answer = (subject: string, reply: (data: never) => Reply<unknown>) =>
-    broker.subscribe(subject, 'config', (raw, respond) => {
-      const { id, data } = JSON.parse(raw) as { id: string; data: never };
-      respond?.(JSON.stringify({ id, response: reply(data), isDisposed: true }));
-    });
-  answer(UsersGet.subject, ({ userId }: { userId: number }) => {
-    const found = DIRECTORY.find((u) => u.userId === userId);
-    return found ? { ok: true, data: found } : { ok: false, error: { code: 'not-found', message: `no user ${userId}` } };
-  });
-  answer(UsersFindByEmail.subject, ({ contextId, emails }: { contextId: number; emails: string[] }) => ({
-    ok: true,
-    data: DIRECTORY.filter((u) => u.contextId === contextId && emails.includes(u.email!.toLowerCase())),
-  }));
-}
 
 const itip = (method: string, uid: string, ...props: string[]) => vcalendar(`METHOD:${method}`, ...vevent(uid, 'ORGANIZER:mailto:bert@example.org', 'ATTENDEE:mailto:anna@example.org', ...props));
 const timed = (uid: string, start: string, end: string, ...props: string[]) => vcalendar(...vevent(uid, `DTSTART:${start}`, `DTEND:${end}`, ...props));
@@ -69,14 +39,14 @@ function condition(reply: Reply<unknown>): string | undefined {
 }
 
 /** The same cases on PGlite and on PostgreSQL: the inbox is a folder kind a migration added. */
-function inboxAndFreeBusyCases(start: () => Promise<{ harness: StorageServiceHarness; close(): Promise<void> }>): void {
+function inboxAndFreeBusyCases(start: HarnessStart): void {
   let harness: StorageServiceHarness;
   let close: () => Promise<void>;
   let calendar: CalendarFolder;
 
   beforeAll(async () => {
     ({ harness, close } = await start());
-    serveDirectory(harness.broker);
+    serveDirectory(harness.broker, DIRECTORY);
     calendar = (await harness.bus.call(CalendarFoldersList, { userId: ANNA.userId })).find((f) => f.components.includes('VEVENT'))!;
   }, 60_000);
 
@@ -195,23 +165,4 @@ function inboxAndFreeBusyCases(start: () => Promise<{ harness: StorageServiceHar
   });
 }
 
-describe('schedule inbox and free-busy between users (calendar service, embedded PGlite)', () => {
-  inboxAndFreeBusyCases(async () => {
-    const harness = await startServiceHarness('calendar', (storage) => CalendarServiceModule.register(storage));
-    return { harness, close: () => harness.close() };
-  });
-});
-
-describeWithInfrastructure('schedule inbox and free-busy between users (calendar service, PostgreSQL)', () => {
-  inboxAndFreeBusyCases(async () => {
-    const database: TestDatabase = await createTestDatabase();
-    const harness = await startServiceHarnessOn({ kind: 'postgres', url: database.url }, 'calendar', (storage) => CalendarServiceModule.register(storage));
-    return {
-      harness,
-      async close() {
-        await harness.close();
-        await database.drop();
-      },
-    };
-  });
-});
+describeOnEachStore('schedule inbox and free-busy between users', 'calendar', (storage) => CalendarServiceModule.register(storage), inboxAndFreeBusyCases);

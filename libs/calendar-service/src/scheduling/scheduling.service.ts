@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import {
@@ -13,17 +12,11 @@ import {
   type ScheduleInbox,
   type User,
 } from '@davmesh/contracts';
-import { DEFAULT_ICAL_LIMITS, InvalidCalendarObject, readSchedulingMessage, type SchedulingMessageSummary } from '@davmesh/ical';
-import { type Announce } from '@davmesh/storage';
-import { announceChange, CalendarService, MAX_RESOURCE_SIZE } from '../calendar.service';
-import { CalendarUnitOfWork, type CalendarTransaction } from '../calendar.unit-of-work';
+import { DEFAULT_ICAL_LIMITS, InvalidCalendarObject, readSchedulingMessage } from '@davmesh/ical';
+import { CalendarService, MAX_RESOURCE_SIZE } from '../calendar.service';
+import { announceChange, CalendarUnitOfWork } from '../calendar.unit-of-work';
 import { FolderRepository, type InboxRow } from '../folders/folder.repository';
-import { etagOf } from '../objects/etag';
-
-/** A message parsed and checked, ready to store: what `deliverIn` needs inside a transaction. */
-export interface SchedulingMessage extends SchedulingMessageSummary {
-  ical: string;
-}
+import { deliverToInbox, type SchedulingMessage } from './inbox-delivery';
 
 /**
  * RFC 6638 in the calendar service, what needs no iTIP logic: each user's schedule inbox (a
@@ -75,25 +68,7 @@ export class SchedulingService {
   async deliver(userId: number, ical: string, limits?: CalendarLimits): Promise<InboxDelivery> {
     if (Buffer.byteLength(ical) > MAX_RESOURCE_SIZE) throw new DomainException('forbidden', `a message may have at most ${MAX_RESOURCE_SIZE} bytes`, { condition: 'max-resource-size' });
     const message = readMessage(ical, limits);
-    return this.unitOfWork.transaction((tx, announce) => this.deliverIn(tx, announce, userId, message));
-  }
-
-  /**
-   * Stores a checked message in the user's inbox inside the caller's transaction (scheduling
-   * delivers there with the write that caused it): the inbox made if missing and its row held,
-   * a new name, the revision raised and the change logged and announced as any write's.
-   */
-  async deliverIn(tx: CalendarTransaction, announce: Announce, userId: number, message: SchedulingMessage): Promise<InboxDelivery> {
-    const { folder } = await tx.folders.ensureInbox(userId, true);
-    const name = `${randomUUID()}.ics`;
-    const etag = etagOf(message.ical);
-    // An inbox holds every message, several of one UID among them (an update, each attendee's
-    // reply): its index keeps the name where a calendar keeps the UID, and no time span.
-    await tx.objects.upsert(folder.folderId, { name, uid: name, component: message.component, etag, ical: message.ical, firstStart: '-infinity', lastEnd: 'infinity' });
-    const revision = await tx.folders.bumpRevision(folder.folderId);
-    await tx.objects.recordChange(folder.folderId, name, revision, false);
-    announceChange(announce, folder.folderId, userId, revision);
-    return { folderId: folder.folderId, name, etag, revision };
+    return this.unitOfWork.transaction((tx, announce) => deliverToInbox(tx, announce, userId, message));
   }
 
   /**

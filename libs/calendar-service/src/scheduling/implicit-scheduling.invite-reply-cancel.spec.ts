@@ -1,0 +1,316 @@
+import {
+  CalendarFolderChanged,
+  CalendarFoldersCreate,
+  CalendarFoldersList,
+  CalendarInboxOpen,
+  CalendarObjectsDelete,
+  CalendarObjectsGet,
+  CalendarObjectsList,
+  CalendarObjectsMove,
+  CalendarObjectsPut,
+  type CalendarFolderChangedEvent,
+  type CalendarObject,
+  type CalendarObjectPut,
+  type Reply,
+} from '@davmesh/contracts';
+import { describeOnEachStore, type HarnessStart, type StorageServiceHarness } from '@davmesh/service-testing';
+import { vcalendar, vevent, waitFor } from '@davmesh/testing';
+import { CalendarServiceModule } from '../calendar-service.module';
+import { directoryUser, serveDirectory } from '../testing/directory-stub';
+
+/** Olga organises; bert, cleo and a disabled zoe are of her context; dave is a user of another context. */
+const OLGA = directoryUser(21, 1, 'olga@example.org');
+const BERT = directoryUser(22, 1, 'bert@example.org');
+const CLEO = directoryUser(23, 1, 'cleo@example.org');
+const ZOE = directoryUser(24, 1, 'zoe@example.org', false);
+const DAVE = directoryUser(25, 2, 'dave@example.org');
+const IVY = directoryUser(26, 1, 'ivy@example.org');
+const DIRECTORY = [OLGA, BERT, CLEO, ZOE, DAVE, IVY];
+
+const organizer = 'ORGANIZER;CN=Olga:mailto:olga@example.org';
+const attendee = (who: string, ...params: string[]) => `ATTENDEE;${['CN=' + who, ...params].join(';')}:mailto:${who}@example.org`;
+const meeting = (uid: string, ...lines: string[]) => vcalendar(...vevent(uid, 'SUMMARY:Planning', 'DTSTART:20300310T100000Z', 'DTEND:20300310T110000Z', organizer, ...lines));
+
+/** An iCalendar text's content lines, unfolded. */
+const lines = (ical: string) => ical.replace(/\r?\n[ \t]/g, '').split(/\r?\n/);
+/** The ATTENDEE (or ORGANIZER) line of an address, in the component with the given RECURRENCE-ID (the master: none). */
+function participant(ical: string, address: string, recurrenceId?: string, property = 'ATTENDEE'): string | undefined {
+  let inside = false;
+  let current: string | undefined;
+  for (const line of lines(ical)) {
+    if (/^BEGIN:(VEVENT|VTODO)$/.test(line)) {
+      inside = true;
+      current = undefined;
+    } else if (inside && line.startsWith('RECURRENCE-ID')) current = line.replace(/^[^:]*:/, '');
+    else if (/^END:(VEVENT|VTODO)$/.test(line)) inside = false;
+    else if (inside && current === recurrenceId && line.startsWith(property) && line.toLowerCase().endsWith(`:mailto:${address}`)) return line;
+  }
+  return undefined;
+}
+const param = (line: string | undefined, name: string) => (line ? new RegExp(`;${name}=([^;:]+)`).exec(line)?.[1] : undefined);
+/** An attendee's PARTSTAT (RFC 5545: NEEDS-ACTION when the parameter is absent). */
+const partstat = (ical: string, who: string, recurrenceId?: string) => {
+  const line = participant(ical, `${who}@example.org`, recurrenceId);
+  return line && (param(line, 'PARTSTAT') ?? 'NEEDS-ACTION');
+};
+/** The text with the attendee's PARTSTAT set as a client sets it: on every ATTENDEE line of theirs, or on the nth only. */
+function answered(ical: string, who: string, value: string, nth?: number): string {
+  let seen = -1;
+  return lines(ical)
+    .map((line) => {
+      if (!line.startsWith('ATTENDEE') || !line.toLowerCase().endsWith(`:mailto:${who}@example.org`)) return line;
+      seen++;
+      if (nth !== undefined && seen !== nth) return line;
+      const colon = line.indexOf(':mailto:');
+      return `${line.slice(0, colon).replace(/;PARTSTAT=[^;:]+/, '').replace(/;RSVP=[^;:]+/, '')};PARTSTAT=${value}${line.slice(colon)}`;
+    })
+    .join('\r\n');
+}
+const scheduleStatus = (ical: string, who: string) => param(participant(ical, `${who}@example.org`), 'SCHEDULE-STATUS');
+
+function condition(reply: Reply<unknown>): string | undefined {
+  return reply.ok ? undefined : ((reply.error.details?.['condition'] as string | undefined) ?? reply.error.code);
+}
+
+function schedulingCases(start: HarnessStart): void {
+  let harness: StorageServiceHarness;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ harness, close } = await start());
+    serveDirectory(harness.broker, DIRECTORY);
+  }, 60_000);
+
+  afterAll(() => close());
+
+  const calendarOf = async (userId: number) => (await harness.bus.call(CalendarFoldersList, { userId })).find((f) => f.components.includes('VEVENT') && f.ownerUserId === userId)!;
+  const put = async (userId: number, name: string, ical: string, extra: Partial<CalendarObjectPut> = {}) =>
+    harness.bus.request(CalendarObjectsPut, { userId, folderId: (await calendarOf(userId)).folderId, name, ical, ...extra });
+  const organize = async (name: string, ical: string) => {
+    const reply = await put(OLGA.userId, name, ical);
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+    return reply.data;
+  };
+  /** The user's objects of this UID, across their calendars. */
+  const copiesOf = async (userId: number, uid: string): Promise<(CalendarObject & { folderId: number })[]> => {
+    const found: (CalendarObject & { folderId: number })[] = [];
+    for (const folder of (await harness.bus.call(CalendarFoldersList, { userId })).filter((f) => f.ownerUserId === userId)) {
+      const names = (await harness.bus.call(CalendarObjectsList, { userId, folderId: folder.folderId, limit: 1000 })).objects.map((o) => o.name);
+      if (names.length === 0) continue;
+      const { objects } = await harness.bus.call(CalendarObjectsGet, { userId, folderId: folder.folderId, names });
+      found.push(...objects.filter((o) => o.uid === uid).map((o) => ({ ...o, folderId: folder.folderId })));
+    }
+    return found;
+  };
+  const copyOf = async (userId: number, uid: string) => {
+    const copies = await copiesOf(userId, uid);
+    expect(copies).toHaveLength(1);
+    return copies[0];
+  };
+  /** The messages of this UID in the user's schedule inbox, oldest first by the METHOD and SEQUENCE they carry. */
+  const inboxOf = async (userId: number, uid: string) => {
+    const { inbox } = await harness.bus.call(CalendarInboxOpen, { userId });
+    const names = (await harness.bus.call(CalendarObjectsList, { userId, folderId: inbox.folderId, limit: 1000 })).objects.map((o) => o.name);
+    if (names.length === 0) return [];
+    const { objects } = await harness.bus.call(CalendarObjectsGet, { userId, folderId: inbox.folderId, names });
+    return objects.filter((o) => o.ical.includes(`UID:${uid}\r\n`)).map((o) => o.ical);
+  };
+  const methods = async (userId: number, uid: string) => (await inboxOf(userId, uid)).map((m) => /METHOD:(\w+)/.exec(m)![1]).sort();
+
+  it('invites two colleagues: their copies land in their default calendars, NEEDS-ACTION, with a REQUEST in their inboxes, each announced', async () => {
+    const announced = harness.events(CalendarFolderChanged.subject) as CalendarFolderChangedEvent[];
+    const body = meeting('invite-1', attendee('olga', 'PARTSTAT=ACCEPTED'), attendee('bert', 'RSVP=TRUE'), attendee('cleo', 'RSVP=TRUE'));
+    const stored = await organize('invite-1.ics', body);
+    // Stored with each delivery's SCHEDULE-STATUS: not the body, so no ETag in the answer (RFC 4791 5.3.4).
+    expect(stored).toMatchObject({ created: true, asSent: false });
+    expect(stored.scheduleTag).toMatch(/^[\w-]+$/);
+    const own = await copyOf(OLGA.userId, 'invite-1');
+    expect(own).toMatchObject({ etag: stored.etag, scheduleTag: stored.scheduleTag });
+    expect([scheduleStatus(own.ical, 'bert'), scheduleStatus(own.ical, 'cleo'), partstat(own.ical, 'olga')]).toEqual(['1.2', '1.2', 'ACCEPTED']);
+    for (const who of [BERT, CLEO]) {
+      const copy = await copyOf(who.userId, 'invite-1');
+      expect(copy.folderId).toBe((await calendarOf(who.userId)).folderId);
+      expect(copy.name).toBe('invite-1.ics');
+      expect(partstat(copy.ical, who.login)).toBe('NEEDS-ACTION');
+      expect(copy.ical).toContain('SUMMARY:Planning');
+      expect(copy.scheduleTag).toMatch(/^[\w-]+$/);
+      expect(await methods(who.userId, 'invite-1')).toEqual(['REQUEST']);
+      const folderId = copy.folderId;
+      await waitFor(() => announced.some((e) => e.folderId === folderId && e.ownerUserId === who.userId));
+    }
+  });
+
+  it("applies an attendee's acceptance to the organizer's copy (PARTSTAT, SCHEDULE-STATUS) without changing its Schedule-Tag, and tells the organizer's inbox", async () => {
+    await organize('accept-1.ics', meeting('accept-1', attendee('bert'), attendee('cleo')));
+    const before = await copyOf(OLGA.userId, 'accept-1');
+    const bert = await copyOf(BERT.userId, 'accept-1');
+    const accepted = answered(bert.ical, 'bert', 'ACCEPTED');
+    expect(partstat(accepted, 'bert')).toBe('ACCEPTED');
+    const reply = await put(BERT.userId, bert.name, accepted, { ifScheduleTagMatch: bert.scheduleTag });
+    expect(reply.ok).toBe(true);
+    const after = await copyOf(OLGA.userId, 'accept-1');
+    expect([partstat(after.ical, 'bert'), scheduleStatus(after.ical, 'bert'), partstat(after.ical, 'cleo')]).toEqual(['ACCEPTED', '2.0', 'NEEDS-ACTION']);
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.scheduleTag).toBe(before.scheduleTag);
+    expect(await methods(OLGA.userId, 'accept-1')).toEqual(['REPLY']);
+    // The attendee's copy says the reply was delivered.
+    expect(param(participant((await copyOf(BERT.userId, 'accept-1')).ical, 'olga@example.org', undefined, 'ORGANIZER'), 'SCHEDULE-STATUS')).toBe('1.2');
+    // Cleo was not told of bert's answer by a message (refreshing the others is left, docs/scheduling.md).
+    expect(await methods(CLEO.userId, 'accept-1')).toEqual(['REQUEST']);
+  });
+
+  it('sets every attendee back to NEEDS-ACTION on a reschedule, and keeps their answer on a description change', async () => {
+    await organize('move-1.ics', meeting('move-1', attendee('bert')));
+    const accept = async () => {
+      const copy = await copyOf(BERT.userId, 'move-1');
+      expect((await put(BERT.userId, copy.name, answered(copy.ical, 'bert', 'ACCEPTED'))).ok).toBe(true);
+    };
+    await accept();
+    const accepted = await copyOf(OLGA.userId, 'move-1');
+    expect(partstat(accepted.ical, 'bert')).toBe('ACCEPTED');
+    const bertTag = (await copyOf(BERT.userId, 'move-1')).scheduleTag;
+
+    // The organizer's client writes back what it read, the time moved.
+    await organize('move-1.ics', accepted.ical.replace('DTSTART:20300310T100000Z', 'DTSTART:20300311T100000Z').replace('DTEND:20300310T110000Z', 'DTEND:20300311T110000Z'));
+    const moved = await copyOf(BERT.userId, 'move-1');
+    expect(moved.ical).toContain('DTSTART:20300311T100000Z');
+    expect(partstat(moved.ical, 'bert')).toBe('NEEDS-ACTION');
+    expect(moved.scheduleTag).not.toBe(bertTag);
+    expect(partstat((await copyOf(OLGA.userId, 'move-1')).ical, 'bert')).toBe('NEEDS-ACTION');
+
+    await accept();
+    const again = await copyOf(OLGA.userId, 'move-1');
+    await organize('move-1.ics', again.ical.replace('SUMMARY:Planning', 'SUMMARY:Planning\r\nDESCRIPTION:Bring the numbers'));
+    const described = await copyOf(BERT.userId, 'move-1');
+    expect(described.ical).toContain('DESCRIPTION:Bring the numbers');
+    expect(partstat(described.ical, 'bert')).toBe('ACCEPTED');
+    expect(await methods(BERT.userId, 'move-1')).toEqual(['REQUEST', 'REQUEST', 'REQUEST']);
+  });
+
+  it('cancels the copy of an attendee the organizer removes, and every copy when the organizer deletes the event', async () => {
+    await organize('drop-1.ics', meeting('drop-1', attendee('bert'), attendee('cleo')));
+    await organize('drop-1.ics', meeting('drop-1', attendee('bert')));
+    const dropped = await copyOf(CLEO.userId, 'drop-1');
+    expect(dropped.ical).toContain('STATUS:CANCELLED');
+    expect(await methods(CLEO.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
+    expect((await copyOf(BERT.userId, 'drop-1')).ical).not.toContain('STATUS:CANCELLED');
+
+    const own = await copyOf(OLGA.userId, 'drop-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: OLGA.userId, folderId: own.folderId, name: own.name, ifScheduleTagMatch: own.scheduleTag })).ok).toBe(true);
+    expect((await copyOf(BERT.userId, 'drop-1')).ical).toContain('STATUS:CANCELLED');
+    // The invitation, the update that told him cleo no longer comes, the cancellation.
+    expect(await methods(BERT.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST', 'REQUEST']);
+    // Cleo was cancelled already: nothing more.
+    expect(await methods(CLEO.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
+  });
+
+  it("declines for an attendee who deletes their copy, and sends nothing with Schedule-Reply: F", async () => {
+    await organize('decline-1.ics', meeting('decline-1', attendee('bert'), attendee('cleo')));
+    const bert = await copyOf(BERT.userId, 'decline-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: BERT.userId, folderId: bert.folderId, name: bert.name })).ok).toBe(true);
+    expect(await copiesOf(BERT.userId, 'decline-1')).toEqual([]);
+    const own = await copyOf(OLGA.userId, 'decline-1');
+    expect(partstat(own.ical, 'bert')).toBe('DECLINED');
+    expect(await methods(OLGA.userId, 'decline-1')).toEqual(['REPLY']);
+
+    const cleo = await copyOf(CLEO.userId, 'decline-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: CLEO.userId, folderId: cleo.folderId, name: cleo.name, scheduleReply: false })).ok).toBe(true);
+    expect(await copiesOf(CLEO.userId, 'decline-1')).toEqual([]);
+    const unchanged = await copyOf(OLGA.userId, 'decline-1');
+    expect([unchanged.etag, partstat(unchanged.ical, 'cleo')]).toEqual([own.etag, 'NEEDS-ACTION']);
+    expect(await methods(OLGA.userId, 'decline-1')).toEqual(['REPLY']);
+  });
+
+  it('schedules a weekly meeting with one moved instance, and takes a decline of one instance', async () => {
+    const weekly = vcalendar(
+      ...vevent('weekly-1', 'SUMMARY:Weekly', 'DTSTART:20300304T090000Z', 'DTEND:20300304T093000Z', 'RRULE:FREQ=WEEKLY;COUNT=6', organizer, attendee('bert')),
+      ...vevent('weekly-1', 'SUMMARY:Weekly', 'RECURRENCE-ID:20300311T090000Z', 'DTSTART:20300312T140000Z', 'DTEND:20300312T143000Z', organizer, attendee('bert')),
+    );
+    await organize('weekly-1.ics', weekly);
+    const bert = await copyOf(BERT.userId, 'weekly-1');
+    expect(bert.ical).toContain('RRULE:FREQ=WEEKLY;COUNT=6');
+    expect(bert.ical).toContain('DTSTART:20300312T140000Z');
+    expect([partstat(bert.ical, 'bert'), partstat(bert.ical, 'bert', '20300311T090000Z')]).toEqual(['NEEDS-ACTION', 'NEEDS-ACTION']);
+
+    // Bert accepts the series and declines the moved instance.
+    const answer = answered(answered(bert.ical, 'bert', 'ACCEPTED', 0), 'bert', 'DECLINED', 1);
+    expect([partstat(answer, 'bert'), partstat(answer, 'bert', '20300311T090000Z')]).toEqual(['ACCEPTED', 'DECLINED']);
+    const reply = await put(BERT.userId, bert.name, answer);
+    expect(reply.ok).toBe(true);
+    const own = await copyOf(OLGA.userId, 'weekly-1');
+    expect([partstat(own.ical, 'bert'), partstat(own.ical, 'bert', '20300311T090000Z')]).toEqual(['ACCEPTED', 'DECLINED']);
+    expect(own.ical).toContain('DTSTART:20300312T140000Z');
+  });
+
+  it('delivers nothing to an attendee with SCHEDULE-AGENT=CLIENT', async () => {
+    const stored = await organize('client-1.ics', meeting('client-1', attendee('bert', 'SCHEDULE-AGENT=CLIENT'), attendee('cleo')));
+    expect(await copiesOf(BERT.userId, 'client-1')).toEqual([]);
+    expect(await inboxOf(BERT.userId, 'client-1')).toEqual([]);
+    const own = await copyOf(OLGA.userId, 'client-1');
+    expect([scheduleStatus(own.ical, 'bert'), scheduleStatus(own.ical, 'cleo')]).toEqual([undefined, '1.2']);
+    expect(stored.scheduleTag).toBeDefined();
+  });
+
+  it("answers 5.2 for the outside (another context's user, a stranger: no mail relay), 3.7 for an address no one can be reached at, 3.8 for a disabled colleague", async () => {
+    await organize(
+      'outside-1.ics',
+      meeting('outside-1', attendee('dave'), 'ATTENDEE;CN=Stranger:mailto:stranger@elsewhere.example', 'ATTENDEE;CN=Nobody:urn:uuid:8d7a4d57-0000-4000-8000-000000000000', attendee('zoe'), attendee('bert')),
+    );
+    const own = await copyOf(OLGA.userId, 'outside-1');
+    expect(scheduleStatus(own.ical, 'dave')).toBe('5.2');
+    expect(param(participant(own.ical, 'stranger@elsewhere.example'), 'SCHEDULE-STATUS')).toBe('5.2');
+    expect(/ATTENDEE;[^\r\n]*SCHEDULE-STATUS=3\.7[^\r\n]*urn:uuid:8d7a4d57/.test(lines(own.ical).join('\n'))).toBe(true);
+    expect([scheduleStatus(own.ical, 'zoe'), scheduleStatus(own.ical, 'bert')]).toEqual(['3.8', '1.2']);
+    expect(await copiesOf(DAVE.userId, 'outside-1')).toEqual([]);
+    expect(await inboxOf(DAVE.userId, 'outside-1')).toEqual([]);
+    expect(await copiesOf(ZOE.userId, 'outside-1')).toEqual([]);
+  });
+
+  it("refuses an attendee's change the organizer owns with allowed-attendee-scheduling-object-change, storing and sending nothing", async () => {
+    await organize('own-1.ics', meeting('own-1', attendee('bert')));
+    const bert = await copyOf(BERT.userId, 'own-1');
+    const refused = await put(BERT.userId, bert.name, answered(bert.ical.replace('SUMMARY:Planning', 'SUMMARY:My planning'), 'bert', 'ACCEPTED'));
+    expect(condition(refused)).toBe('allowed-attendee-scheduling-object-change');
+    expect((await copyOf(BERT.userId, 'own-1')).etag).toBe(bert.etag);
+    expect(await inboxOf(OLGA.userId, 'own-1')).toEqual([]);
+    expect(partstat((await copyOf(OLGA.userId, 'own-1')).ical, 'bert')).toBe('NEEDS-ACTION');
+  });
+
+  it('decides If-Schedule-Tag-Match in the transaction, keeps one scheduling object per UID in a user\'s calendars, and bounds attendees per instance', async () => {
+    const first = await organize('tag-1.ics', meeting('tag-1', attendee('bert')));
+    const folderId = (await calendarOf(OLGA.userId)).folderId;
+    const stale = await put(OLGA.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: 'not-the-tag' });
+    expect(condition(stale)).toBe('precondition-failed');
+    expect(await copiesOf(CLEO.userId, 'tag-1')).toEqual([]);
+    const fresh = await put(OLGA.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: first.scheduleTag });
+    expect(fresh.ok && fresh.data.scheduleTag !== first.scheduleTag).toBe(true);
+    expect(await copiesOf(CLEO.userId, 'tag-1')).toHaveLength(1);
+    // A plain event has no Schedule-Tag, so no If-Schedule-Tag-Match holds for it.
+    const plain = await put(OLGA.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T100000Z', 'DTEND:20300310T110000Z')));
+    expect(plain.ok && plain.data.scheduleTag === undefined && plain.data.asSent).toBe(true);
+    expect(condition(await put(OLGA.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T120000Z', 'DTEND:20300310T130000Z')), { ifScheduleTagMatch: 'x' }))).toBe('precondition-failed');
+
+    const second = await harness.bus.call(CalendarFoldersCreate, { userId: OLGA.userId, collectionName: 'work', components: ['VEVENT'] });
+    const duplicate = await harness.bus.request(CalendarObjectsPut, { userId: OLGA.userId, folderId: second.folderId, name: 'tag-1.ics', ical: meeting('tag-1', attendee('bert')) });
+    expect(condition(duplicate)).toBe('unique-scheduling-object-resource');
+    expect(!duplicate.ok && duplicate.error.details).toMatchObject({ folderId, name: 'tag-1.ics' });
+
+    const crowd = meeting('crowd-1', attendee('bert'), attendee('cleo'), attendee('ivy'));
+    const limits = { maxInstances: 1000, recurrenceSteps: 100_000, parameterLength: 1024, propertyLength: 65_536, maxAttendeesPerInstance: 2 };
+    expect(condition(await put(OLGA.userId, 'crowd-1.ics', crowd, { limits }))).toBe('max-attendees-per-instance');
+    expect(await copiesOf(BERT.userId, 'crowd-1')).toEqual([]);
+  });
+
+  it('moves a scheduling object between its owner\'s calendars without sending anything, under a new Schedule-Tag', async () => {
+    await organize('moved-1.ics', meeting('moved-1', attendee('bert')));
+    const own = await copyOf(OLGA.userId, 'moved-1');
+    const target = await harness.bus.call(CalendarFoldersCreate, { userId: OLGA.userId, collectionName: 'elsewhere', components: ['VEVENT'] });
+    const moved = await harness.bus.call(CalendarObjectsMove, { userId: OLGA.userId, folderId: own.folderId, name: own.name, toFolderId: target.folderId, toName: 'moved-1.ics', overwrite: false });
+    expect(moved).toMatchObject({ etag: own.etag, asSent: true, created: true });
+    expect(moved.scheduleTag).not.toBe(own.scheduleTag);
+    expect((await copyOf(OLGA.userId, 'moved-1')).folderId).toBe(target.folderId);
+    expect(await methods(BERT.userId, 'moved-1')).toEqual(['REQUEST']);
+  });
+}
+
+describeOnEachStore('implicit scheduling between users of a context', 'calendar', (storage) => CalendarServiceModule.register(storage), schedulingCases);

@@ -1,0 +1,276 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { DomainException, type CalendarComponent, type CalendarLimits, type User } from '@davmesh/contracts';
+import { InvalidCalendarObject, readCalendarObject } from '@davmesh/ical';
+import {
+  applyCancel,
+  applyReply,
+  applyRequest,
+  attendeeOutbox,
+  attendeesOf,
+  calendarUserOf,
+  DEFAULT_ITIP_LIMITS,
+  isSchedulingObject,
+  organizerOf,
+  organizerOutbox,
+  ScheduleStatus,
+  SchedulingRefused,
+  schedulingRoleOf,
+  withScheduleStatus,
+  type AppliedMessage,
+  type ItipLimits,
+  type ItipMessage,
+  type ItipOptions,
+} from '@davmesh/itip';
+import { type Announce } from '@davmesh/storage';
+import { announceChange, type CalendarTransaction } from '../calendar.unit-of-work';
+import { etagOf } from '../objects/etag';
+import { type ObjectCopy } from '../objects/object.repository';
+import { spanColumns } from '../objects/span-columns';
+import { ExternalRecipients } from './external-recipients';
+import { deliverToInbox } from './inbox-delivery';
+import { DirectoryNeeded, SchedulingDirectory } from './scheduling-directory';
+
+/** One write of a calendar object as its owner's scheduling sees it: the text before (none on create) and after (none on DELETE). */
+export interface ObjectChange {
+  /** The owner of the calendar written: scheduling acts as them, whoever writes (a grantee of a shared calendar). */
+  ownerUserId: number;
+  before?: string;
+  after?: string;
+  /** False for an attendee's DELETE with `Schedule-Reply: F` (RFC 6638 8.1): no REPLY. */
+  reply?: boolean;
+  limits: ItipLimits;
+}
+
+export interface ScheduledChange {
+  /** The text to store in place of `after`: `after` itself when scheduling changed nothing. */
+  stored?: string;
+  /** What is stored is a scheduling object resource of its owner, with a Schedule-Tag (RFC 6638 3.2.10). */
+  scheduling: boolean;
+}
+
+/** Properties that make an object worth reading for scheduling; anything else is stored as it came. */
+const PARTICIPANTS = /^(ORGANIZER|ATTENDEE)[;:]/im;
+/** Attempts of one write: a directory look-up per owner it names, and a deadlock or two. */
+const ATTEMPTS = 5;
+
+/** A new Schedule-Tag (bare): opaque, unique per change. */
+export function newScheduleTag(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/** The bounds of a write's scheduling: libs/itip's, with the requesting user's davmesh.limits.* where they apply. */
+export function itipLimits(limits: CalendarLimits | undefined): ItipLimits {
+  const defined = Object.fromEntries(Object.entries(limits ?? {}).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_ITIP_LIMITS, ...defined };
+}
+
+const refusedWith = (condition: string, message: string, extra: Record<string, unknown> = {}) => new DomainException('forbidden', message, { condition, ...extra });
+
+/**
+ * RFC 6638 implicit scheduling in the transaction of a write (docs/scheduling.md): the owner's
+ * outbox (libs/itip) decides the messages and what is stored; each message goes to the users of
+ * the owner's context it names (their copy, found by UID across their calendars, created in their
+ * schedule-default calendar, and their inbox), the rest to `ExternalRecipients`; SCHEDULE-STATUS
+ * says what became of each. Every folder changed has its revision raised and is announced, in the
+ * same transaction as the write: an attendee reading through any edge after the organizer's PUT
+ * was answered sees the invitation.
+ */
+@Injectable()
+export class ImplicitScheduling {
+  constructor(
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(ExternalRecipients) private readonly external: ExternalRecipients,
+  ) {}
+
+  /**
+   * Runs a write (its own transaction) until the directory it needs is known: a write that finds
+   * it must schedule for users the request has not looked up rolls back, they are looked up with
+   * no transaction open, and it runs again; so does one PostgreSQL chose as a deadlock's victim
+   * (two organizers inviting each other at once lock each other's calendars in opposite order).
+   */
+  async write<T>(run: (directory: SchedulingDirectory) => Promise<T>): Promise<T> {
+    const directory = new SchedulingDirectory(this.bus);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run(directory);
+      } catch (error) {
+        if (attempt >= ATTEMPTS) throw error;
+        if (error instanceof DirectoryNeeded) await directory.lookUp(error);
+        else if (!isDeadlock(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * The scheduling of one change: the messages it sends delivered, and what to store. Refused
+   * (nothing stored, nothing sent: the caller's transaction rolls back) for an object libs/itip
+   * refuses, and for an attendee's change RFC 6638 3.2.2.1 leaves to the organizer.
+   */
+  async schedule(tx: CalendarTransaction, announce: Announce, directory: SchedulingDirectory, change: ObjectChange): Promise<ScheduledChange> {
+    try {
+      return await this.scheduled(tx, announce, directory, change);
+    } catch (error) {
+      if (error instanceof SchedulingRefused || error instanceof InvalidCalendarObject) throw refusedWith(error.condition, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * RFC 6638 3.2.4.1 CALDAV:unique-scheduling-object-resource: one scheduling object resource per
+   * UID in a user's calendars, so scheduling finds the one copy it updates. `at` is the object
+   * written; `leaving`, one that goes in the same write (the source of a move).
+   */
+  async requireUnique(tx: CalendarTransaction, ownerUserId: number, uid: string, at: { folderId: number; name: string }, leaving?: { folderId: number; name: string }): Promise<void> {
+    const same = (copy: ObjectCopy, place?: { folderId: number; name: string }) => place !== undefined && copy.folderId === place.folderId && copy.name === place.name;
+    const other = (await tx.objects.copiesByUid(ownerUserId, uid)).find((copy) => !same(copy, at) && !same(copy, leaving));
+    if (other) {
+      throw refusedWith('unique-scheduling-object-resource', `UID ${uid} is a scheduling object resource in another of your calendars`, { folderId: other.folderId, name: other.name });
+    }
+  }
+
+  private async scheduled(tx: CalendarTransaction, announce: Announce, directory: SchedulingDirectory, change: ObjectChange): Promise<ScheduledChange> {
+    const { after, limits } = change;
+    const unscheduled: ScheduledChange = { stored: after, scheduling: false };
+    // A stored text scheduling can no longer read (bounds lowered since) counts as absent.
+    const before = change.before !== undefined && readable(change.before, limits) ? change.before : undefined;
+    // The text written is refused past the bounds (attendees, components, one organizer).
+    const sides = [before, after].filter((text): text is string => text !== undefined && PARTICIPANTS.test(text) && isSchedulingObject(text, limits));
+    if (sides.length === 0) return unscheduled;
+    const owner = directory.require(change.ownerUserId, sides.flatMap((text) => [organizerOf(text, limits)!, ...attendeesOf(text, limits)]));
+    if (!owner?.email) return unscheduled;
+    const user = calendarUserOf(`mailto:${owner.email}`);
+    const role = (before !== undefined ? schedulingRoleOf(before, user, limits) : undefined) ?? (after !== undefined ? schedulingRoleOf(after, user, limits) : undefined);
+    if (role === undefined) return unscheduled;
+    const options: ItipOptions = { limits, now: new Date() };
+    let outbox: { messages: ItipMessage[]; stored?: string };
+    if (role === 'organizer') outbox = organizerOutbox(before, after, user, options);
+    else if (after === undefined && change.reply === false) outbox = { messages: [], stored: undefined };
+    else {
+      const answer = attendeeOutbox(before, after, user, options);
+      if (answer.disallowed.length > 0) {
+        const what = answer.disallowed.map((d) => (d.instance ? `${d.property} of ${d.instance}` : d.property)).join(', ');
+        throw refusedWith('allowed-attendee-scheduling-object-change', `an attendee may not change ${what}`);
+      }
+      outbox = answer;
+    }
+    const statuses = await this.deliver(tx, announce, directory, owner, outbox.messages, options);
+    const stored = outbox.stored !== undefined && statuses.size > 0 ? withScheduleStatus(outbox.stored, statuses, options) : outbox.stored;
+    return { stored, scheduling: stored !== undefined && schedulingRoleOf(stored, user, limits) !== undefined };
+  }
+
+  /** Each message to each recipient, in order; the SCHEDULE-STATUS of each recipient (the last message's). */
+  private async deliver(tx: CalendarTransaction, announce: Announce, directory: SchedulingDirectory, sender: User, messages: ItipMessage[], options: ItipOptions): Promise<Map<string, string>> {
+    const statuses = new Map<string, string>();
+    for (const message of messages) {
+      const external: string[] = [];
+      for (const recipient of message.recipients) {
+        const addressee = directory.addressee(sender.contextId, recipient);
+        if (addressee.kind === 'external') external.push(recipient);
+        else if (addressee.kind === 'unknown') statuses.set(recipient, ScheduleStatus.InvalidCalendarUser);
+        else if (addressee.user.userId === sender.userId) continue;
+        else if (!addressee.user.enabled) statuses.set(recipient, ScheduleStatus.NoPrivilege);
+        else statuses.set(recipient, await this.deliverTo(tx, announce, addressee.user, message, options));
+      }
+      if (external.length > 0) {
+        const status = await this.external.send(tx, { ...message, recipients: external });
+        for (const recipient of external) statuses.set(recipient, status);
+      }
+    }
+    return statuses;
+  }
+
+  /**
+   * A message to a user of the context: applied to their copy (a REQUEST without one creates it),
+   * then stored in their inbox. 5.3 when their copy refuses it (another organizer's event of that UID).
+   */
+  private async deliverTo(tx: CalendarTransaction, announce: Announce, recipient: User, message: ItipMessage, options: ItipOptions): Promise<string> {
+    const component = componentOf(message.ical);
+    const [copy] = await tx.objects.copiesByUid(recipient.userId, message.uid);
+    try {
+      const applied = applyMessage(copy?.ical, message, recipient, options);
+      if (applied && (applied.changed || !copy)) {
+        const placed = await this.storeCopy(tx, announce, recipient.userId, copy, applied, component, options.limits!);
+        if (!placed) return ScheduleStatus.Refused;
+      }
+    } catch (error) {
+      if (error instanceof SchedulingRefused || error instanceof InvalidCalendarObject) return ScheduleStatus.Refused;
+      throw error;
+    }
+    await deliverToInbox(tx, announce, recipient.userId, { method: message.method, uid: message.uid, component, ical: message.ical });
+    return ScheduleStatus.Delivered;
+  }
+
+  /**
+   * The recipient's copy as the message left it, in its calendar or (new) in their default one
+   * for its component: the Schedule-Tag kept unless the change is consequential (RFC 6638 3.2.10),
+   * the folder's revision raised and announced. False when the user has no calendar for it.
+   */
+  private async storeCopy(
+    tx: CalendarTransaction,
+    announce: Announce,
+    userId: number,
+    copy: ObjectCopy | undefined,
+    applied: AppliedMessage,
+    component: CalendarComponent,
+    limits: ItipLimits,
+  ): Promise<boolean> {
+    const summary = readCalendarObject(applied.ical, limits);
+    const folderId = copy?.folderId ?? (await this.defaultCalendar(tx, userId, component));
+    if (folderId === undefined) return false;
+    const folder = (await tx.folders.access(folderId, userId, true))!;
+    const name = copy?.name ?? (await freeName(tx, folderId, summary.uid));
+    const scheduleTag = copy?.scheduleTag && !applied.consequential ? copy.scheduleTag : newScheduleTag();
+    await tx.objects.upsert(folderId, { name, uid: summary.uid, component: summary.component, etag: etagOf(applied.ical), ical: applied.ical, ...spanColumns(summary.span), scheduleTag });
+    const revision = await tx.folders.bumpRevision(folderId);
+    await tx.objects.recordChange(folderId, name, revision, false);
+    announceChange(announce, folderId, folder.ownerUserId, revision);
+    return true;
+  }
+
+  /** CALDAV:schedule-default-calendar-URL's calendar for an event, else the user's first own calendar for the component (their defaults made if they have none). */
+  private async defaultCalendar(tx: CalendarTransaction, userId: number, component: CalendarComponent): Promise<number | undefined> {
+    let calendars = await tx.folders.ownCalendarsHolding(userId, component);
+    if (calendars.length === 0) {
+      await tx.folders.insertDefaults(userId);
+      calendars = await tx.folders.ownCalendarsHolding(userId, component);
+    }
+    const chosen = component === 'VEVENT' ? (await tx.folders.inbox(userId))?.scheduleDefaultFolderId : undefined;
+    return (calendars.find((c) => c.folderId === chosen) ?? calendars[0])?.folderId;
+  }
+}
+
+/** The recipient's copy after the message; undefined for a CANCEL or REPLY with no copy to apply to (the inbox alone gets it). */
+function applyMessage(copy: string | undefined, message: ItipMessage, recipient: User, options: ItipOptions): AppliedMessage | undefined {
+  if (message.method === 'REQUEST') return applyRequest(copy, message.ical, calendarUserOf(`mailto:${recipient.email}`), options);
+  if (copy === undefined) return undefined;
+  return message.method === 'CANCEL' ? applyCancel(copy, message.ical, options) : applyReply(copy, message.ical, options);
+}
+
+function readable(text: string, limits: ItipLimits): boolean {
+  try {
+    if (PARTICIPANTS.test(text)) isSchedulingObject(text, limits);
+    return true;
+  } catch (error) {
+    if (error instanceof SchedulingRefused || error instanceof InvalidCalendarObject) return false;
+    throw error;
+  }
+}
+
+function componentOf(ical: string): CalendarComponent {
+  return (/^BEGIN:(VEVENT|VTODO|VJOURNAL)\s*$/im.exec(ical)?.[1].toUpperCase() as CalendarComponent | undefined) ?? 'VEVENT';
+}
+
+/** A name for a new copy: its UID where that makes a plain one, a fresh one where it does not or is taken. */
+async function freeName(tx: CalendarTransaction, folderId: number, uid: string): Promise<string> {
+  const byUid = `${uid}.ics`;
+  if (/^[A-Za-z0-9@._-]{1,200}$/.test(uid) && !(await tx.objects.findForUpdate(folderId, byUid))) return byUid;
+  return `${randomUUID()}.ics`;
+}
+
+/** PostgreSQL's deadlock_detected, as TypeORM passes it on. */
+function isDeadlock(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return code === '40P01' || driverError?.code === '40P01';
+}
