@@ -35,12 +35,12 @@ describe("Apple Calendar's principal PROPFIND", () => {
     }
   });
 
-  it('does not advertise calendar-auto-schedule: the server does not send invitations yet', async () => {
+  it('advertises calendar-auto-schedule: the server sends invitations and replies itself, so Apple clients leave them to it', async () => {
     const send = dav(server().url, server().demo.login, server().demo.password);
     const options = await send('OPTIONS', '/dav/caldav/new-calendar/');
     expect(options.status).toBe(200);
     expect(options.headers['dav']).toContain('calendar-access');
-    expect(options.headers['dav']).not.toContain('calendar-auto-schedule');
+    expect(options.headers['dav']).toContain('calendar-auto-schedule');
     expect(options.headers['allow']).toContain('MKCALENDAR');
   });
 

@@ -110,7 +110,7 @@ describe('RFC 6638 schedule inbox and outbox, and free-busy through the outbox',
     ]);
     const options = await as(anna)('OPTIONS', OUTBOX);
     expect(options.headers['allow']).toContain('POST');
-    expect(options.headers['dav']).not.toContain('calendar-auto-schedule');
+    expect(options.headers['dav']).toContain('calendar-auto-schedule');
 
     const home = await parseMultistatus((await as(anna)('PROPFIND', '/dav/caldav/', { Depth: '1' }, BOX_PROPS)).text);
     expect(home.map((r) => r.href).filter((href) => href === INBOX || href === OUTBOX)).toEqual([]);

@@ -1,4 +1,4 @@
-import { caldav, carddav, dav, type QName } from './names';
+import { caldav, carddav, dav, davmesh, type QName } from './names';
 
 /**
  * The pre- and postconditions the server names in a DAV:error body (RFC 4918 16, RFC 3253,
@@ -20,14 +20,21 @@ export const Condition = {
   SupportedCalendarData: caldav('supported-calendar-data'),
   ValidFilter: caldav('valid-filter'),
   ValidCalendarData: caldav('valid-calendar-data'),
+  CalendarMaxAttendeesPerInstance: caldav('max-attendees-per-instance'),
   // RFC 6638 (CalDAV scheduling).
+  AllowedAttendeeSchedulingObjectChange: caldav('allowed-attendee-scheduling-object-change'),
   OrganizerAllowed: caldav('organizer-allowed'),
+  SameOrganizerInAllComponents: caldav('same-organizer-in-all-components'),
+  UniqueSchedulingObjectResource: caldav('unique-scheduling-object-resource'),
+  ValidOrganizer: caldav('valid-organizer'),
   ValidSchedulingMessage: caldav('valid-scheduling-message'),
   ValidScheduleDefaultCalendarUrl: caldav('valid-schedule-default-calendar-URL'),
   AddressbookMaxResourceSize: carddav('max-resource-size'),
   AddressbookSupportedCollation: carddav('supported-collation'),
   SupportedAddressData: carddav('supported-address-data'),
   SupportedFilter: carddav('supported-filter'),
+  // davmesh's own: the scheduling messages of one write would be larger than it sends (docs/scheduling.md, Bounds).
+  MaxSchedulingMessages: davmesh('max-scheduling-messages'),
 } as const satisfies Record<string, QName>;
 
 export type Condition = (typeof Condition)[keyof typeof Condition];

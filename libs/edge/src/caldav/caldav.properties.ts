@@ -1,5 +1,6 @@
 import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
 import { caldav, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
+import { quoteEtag } from '../http/conditional-headers';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from './calendar-media';
 import { type LiveProperty } from '../properties/property';
 
@@ -63,6 +64,12 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     inAllprop: false,
     compute: ({ config }) => String(config.values['davmesh.limits.maxInstances'].value),
   },
+  {
+    name: caldav('max-attendees-per-instance'),
+    kinds: CALENDARS,
+    inAllprop: false,
+    compute: ({ config }) => String(config.values['davmesh.limits.maxAttendeesPerInstance'].value),
+  },
   { name: caldav('min-date-time'), kinds: CALENDARS, inAllprop: false, compute: () => MIN_DATE_TIME },
   { name: caldav('max-date-time'), kinds: CALENDARS, inAllprop: false, compute: () => MAX_DATE_TIME },
   {
@@ -110,6 +117,13 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     kinds: OBJECTS,
     inAllprop: true,
     compute: ({ calendarObject }) => (calendarObject ? String(calendarObject.size) : undefined),
+  },
+  {
+    // RFC 6638 3.2.10: what the Schedule-Tag header says, on scheduling object resources only.
+    name: caldav('schedule-tag'),
+    kinds: OBJECTS,
+    inAllprop: false,
+    compute: ({ calendarObject }) => (calendarObject?.scheduleTag ? quoteEtag(calendarObject.scheduleTag) : undefined),
   },
   {
     name: caldav('calendar-data'),

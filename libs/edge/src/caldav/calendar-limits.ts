@@ -8,5 +8,6 @@ export function calendarLimits(config: EffectiveConfig): CalendarLimits {
     recurrenceMillis: Number(config.values['davmesh.limits.recurrenceMillis'].value),
     parameterLength: Number(config.values['davmesh.limits.parameterLength'].value),
     propertyLength: Number(config.values['davmesh.limits.propertyLength'].value),
+    maxAttendeesPerInstance: Number(config.values['davmesh.limits.maxAttendeesPerInstance'].value),
   };
 }

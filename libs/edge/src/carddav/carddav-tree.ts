@@ -24,7 +24,7 @@ export class CarddavTree implements ResourceTree {
   }
 
   private async node(exchange: DavExchange): Promise<PropfindNode> {
-    const { resource, user } = exchange;
+    const { resource } = exchange;
     const scope = await this.resources.open(exchange);
     const context = (target: Resource, addressbook?: AddressbookView, contact?: ContactObject): PropertyContext => ({
       ...contextIn(scope, target),

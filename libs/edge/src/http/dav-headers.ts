@@ -1,11 +1,11 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 /**
- * What OPTIONS and every DAV response advertise. No calendar-auto-schedule yet: the schedule inbox
- * and outbox exist, but the server does not send invitations, and clients that see the feature
- * leave that to it (README, Schedule inbox and outbox).
+ * What OPTIONS and every DAV response advertise: calendar-auto-schedule (RFC 6638) since the
+ * calendar service schedules PUT, DELETE and MOVE of scheduling objects itself; clients that see
+ * it leave sending invitations and replies to the server.
  */
-export const DAV_COMPLIANCE = '1, 3, calendar-access, addressbook';
+export const DAV_COMPLIANCE = '1, 3, calendar-access, calendar-auto-schedule, addressbook';
 
 export type Depth = '0' | '1' | 'infinity';
 

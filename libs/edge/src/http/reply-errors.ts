@@ -1,5 +1,5 @@
 import { type DomainError, type Reply } from '@davmesh/contracts';
-import { caldav, carddav, dav, el, encodeHref, renderDocument, type QName } from '@davmesh/dav';
+import { caldav, carddav, dav, davmesh, el, encodeHref, renderDocument, type QName } from '@davmesh/dav';
 import { DavHttpError } from './dav-exchange';
 import { STATUS_FOR_ERROR } from './error-status';
 
@@ -26,13 +26,20 @@ export enum ServiceCondition {
   NoUidConflict = 'no-uid-conflict',
   ValidSchedulingMessage = 'valid-scheduling-message',
   ValidScheduleDefaultCalendarUrl = 'valid-schedule-default-calendar-URL',
+  // Implicit scheduling (RFC 6638 3.2.4, RFC 4791 5.3.2.1; libs/itip's SchedulingRefused).
+  MaxAttendeesPerInstance = 'max-attendees-per-instance',
+  SameOrganizerInAllComponents = 'same-organizer-in-all-components',
+  ValidOrganizer = 'valid-organizer',
+  AllowedAttendeeSchedulingObjectChange = 'allowed-attendee-scheduling-object-change',
+  UniqueSchedulingObjectResource = 'unique-scheduling-object-resource',
+  MaxSchedulingMessages = 'max-scheduling-messages',
 }
 
 /**
  * Each condition → the status and precondition element the client sees; `protocol` marks the
  * ones named alike in CardDAV and CalDAV.
  */
-const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'carddav' | 'caldav' | 'protocol' }> = {
+const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'carddav' | 'caldav' | 'davmesh' | 'protocol' }> = {
   [ServiceCondition.NeedPrivileges]: { status: 403, ns: 'dav' },
   [ServiceCondition.ValidSyncToken]: { status: 403, ns: 'dav' },
   [ServiceCondition.ValidAddressData]: { status: 403, ns: 'carddav' },
@@ -49,6 +56,12 @@ const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'cardda
   [ServiceCondition.NoUidConflict]: { status: 409, ns: 'protocol' },
   [ServiceCondition.ValidSchedulingMessage]: { status: 403, ns: 'caldav' },
   [ServiceCondition.ValidScheduleDefaultCalendarUrl]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.MaxAttendeesPerInstance]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.SameOrganizerInAllComponents]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.ValidOrganizer]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.AllowedAttendeeSchedulingObjectChange]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.UniqueSchedulingObjectResource]: { status: 403, ns: 'caldav' },
+  [ServiceCondition.MaxSchedulingMessages]: { status: 403, ns: 'davmesh' },
 };
 
 const KNOWN_CONDITIONS = new Set<string>(Object.values(ServiceCondition));
@@ -61,6 +74,7 @@ function serviceCondition(details: DomainError['details']): ServiceCondition | u
 function conditionName(condition: ServiceCondition, protocol: DavProtocol): QName {
   const { ns } = CONDITIONS[condition];
   if (ns === 'dav') return dav(condition);
+  if (ns === 'davmesh') return davmesh(condition);
   return PROTOCOL_NAME[ns === 'protocol' ? protocol : ns](condition);
 }
 

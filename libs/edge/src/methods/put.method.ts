@@ -46,15 +46,20 @@ export class PutMethod implements DavMethod {
       'Preference-Applied': 'return=representation',
       Vary: 'Prefer',
       ...(representation.lastModified ? { 'Last-Modified': new Date(representation.lastModified).toUTCString() } : {}),
+      ...representation.headers,
     });
     response.end(text);
   }
 }
 
-/** 201 for a new member, 204 for a replaced one, with the ETag of what is stored. */
+/**
+ * 201 for a new member, 204 for a replaced one, with the ETag of what is stored when that is the
+ * body (RFC 4791 5.3.4: none when the server changed it), and the protocol's headers.
+ */
 export function answerStored(response: ServerResponse, stored: StoredMember): void {
   response.statusCode = stored.created ? 201 : 204;
-  response.setHeader('ETag', quoteEtag(stored.etag));
+  if (stored.asSent !== false) response.setHeader('ETag', quoteEtag(stored.etag));
+  for (const [name, value] of Object.entries(stored.headers ?? {})) response.setHeader(name, value);
   response.setHeader('Content-Length', '0');
   response.end();
 }

@@ -26,6 +26,13 @@ export type MemberKind = MemberResource['kind'];
 export interface StoredMember {
   created: boolean;
   etag: string;
+  /**
+   * False when the service stored other bytes than the body (CalDAV scheduling): the answer
+   * carries no ETag (RFC 4791 5.3.4), so the client reads the member again.
+   */
+  asSent?: boolean;
+  /** Protocol headers of the answer (CalDAV's Schedule-Tag). */
+  headers?: Record<string, string>;
 }
 
 /** What a PUT body must be: refused with the protocol's precondition (403) otherwise. */
