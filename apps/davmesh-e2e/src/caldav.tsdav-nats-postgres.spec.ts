@@ -1,5 +1,15 @@
 import { CalendarFoldersList, CalendarFoldersShare, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
-import { caldavClient, describeWithInfrastructure, DAVX5_UA, eventIcs, THUNDERBIRD_UA } from '@davmesh/testing';
+import {
+  caldavClient,
+  describeWithInfrastructure,
+  DAVX5_UA,
+  eventIcs,
+  parseMultistatus,
+  partstatOf,
+  scheduleStatusOf,
+  THUNDERBIRD_UA,
+  withPartstat,
+} from '@davmesh/testing';
 import { calendarHrefs, dav } from './caldav-test-server';
 import { distributedClusterPerSuite, type DistributedCluster } from './distributed-cluster';
 
@@ -20,6 +30,8 @@ describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar rep
     await bus.call(ContextsAdd, { contextId: 1 });
     hanna = await bus.call(UsersAdd, { login: 'hanna', password: 'hanna-pw', contextId: 1, displayName: 'Hanna' });
     ivo = await bus.call(UsersAdd, { login: 'ivo', password: 'ivo-pw', contextId: 1, displayName: 'Ivo' });
+    await bus.call(UsersAdd, { login: 'olga', password: 'olga-pw', contextId: 1, displayName: 'Olga', email: 'olga@example.org' });
+    await bus.call(UsersAdd, { login: 'bert', password: 'bert-pw', contextId: 1, displayName: 'Bert', email: 'bert@example.org' });
   });
 
   it('writes through one edge and reads and syncs through the other, with a real client', async () => {
@@ -76,5 +88,37 @@ describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar rep
     expect((await sendIvo('GET', `/dav/caldav/${calendar.folderId}/shared.ics`)).status).toBe(200);
     await bus.call(CalendarFoldersShare, { userId: hanna.userId, folderId: calendar.folderId, granteeUserId: ivo.userId, rights: 'none' });
     expect((await sendIvo('GET', `/dav/caldav/${calendar.folderId}/shared.ics`)).status).toBe(404);
+  });
+
+  it("shows an invitation the organizer PUT through one edge to the attendee reading through the other at once, and the attendee's answer back", async () => {
+    const olgaOnA = await caldavClient(edgeA, 'olga', 'olga-pw', THUNDERBIRD_UA);
+    const bertOnB = await caldavClient(edgeB, 'bert', 'bert-pw', DAVX5_UA);
+    // Bert's client has read his calendar and inbox through B before: B holds his listings.
+    const bertCalendar = (await bertOnB.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
+    expect(await bertOnB.fetchCalendarObjects({ calendar: bertCalendar })).toEqual([]);
+    const inboxOnB = () =>
+      dav(edgeB, 'bert', 'bert-pw')('PROPFIND', '/dav/caldav/inbox/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>');
+    expect((await parseMultistatus((await inboxOnB()).text)).map((r) => r.href)).toEqual(['/dav/caldav/inbox/']);
+
+    const invitation = eventIcs('across-1', 'Across edges', undefined, [
+      'ORGANIZER;CN=Olga:mailto:olga@example.org',
+      'ATTENDEE;CN=Olga;PARTSTAT=ACCEPTED:mailto:olga@example.org',
+      'ATTENDEE;CN=Bert;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bert@example.org',
+    ]);
+    const olgaCalendar = (await olgaOnA.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
+    expect((await olgaOnA.createCalendarObject({ calendar: olgaCalendar, filename: 'across.ics', iCalString: invitation })).status).toBe(201);
+
+    // At once, through the other edge: his calendar and his inbox show it.
+    const [copy] = await bertOnB.fetchCalendarObjects({ calendar: bertCalendar });
+    expect(String(copy?.data)).toContain('SUMMARY:Across edges');
+    expect(partstatOf(String(copy.data), 'bert@example.org')).toBe('NEEDS-ACTION');
+    const changes = await bertOnB.syncCollection({ url: bertCalendar.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: bertCalendar.syncToken });
+    expect(changes.filter((r) => r.href).map((r) => r.href!.split('/').pop())).toEqual(['across-1.ics']);
+    expect(await parseMultistatus((await inboxOnB()).text)).toHaveLength(2);
+
+    // Bert accepts through B; Olga reads through A at once.
+    expect((await bertOnB.updateCalendarObject({ calendarObject: { ...copy, data: withPartstat(String(copy.data), 'bert@example.org', 'ACCEPTED') } })).status).toBe(204);
+    const [own] = await olgaOnA.fetchCalendarObjects({ calendar: olgaCalendar, objectUrls: [new URL('across.ics', olgaCalendar.url).href] });
+    expect([partstatOf(String(own.data), 'bert@example.org'), scheduleStatusOf(String(own.data), 'bert@example.org')]).toEqual(['ACCEPTED', '2.0']);
   });
 });

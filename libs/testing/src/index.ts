@@ -15,3 +15,4 @@ export * from './tls/test-pki';
 export * from './prometheus-text';
 export * from './nats-operator';
 export * from './smtp-relay';
+export * from './scheduling';
