@@ -269,6 +269,20 @@ function schedulingCases(start: HarnessStart): void {
     expect(await copiesOf(BERT.userId, 'crowd-1')).toEqual([]);
   });
 
+  it('stores both of two organizers inviting each other at the same moment (each locks the other\'s calendar: a deadlock is tried again)', async () => {
+    const bertMeeting = (uid: string) =>
+      vcalendar(...vevent(uid, 'SUMMARY:Return visit', 'DTSTART:20300312T100000Z', 'DTEND:20300312T110000Z', 'ORGANIZER:mailto:bert@example.org', attendee('olga'), attendee('cleo')));
+    for (let round = 0; round < 3; round++) {
+      const [fromOlga, fromBert] = await Promise.all([
+        put(OLGA.userId, `crossed-o${round}.ics`, meeting(`crossed-o${round}`, attendee('bert'), attendee('cleo'))),
+        put(BERT.userId, `crossed-b${round}.ics`, bertMeeting(`crossed-b${round}`)),
+      ]);
+      expect([fromOlga.ok, fromBert.ok]).toEqual([true, true]);
+      expect(await copiesOf(BERT.userId, `crossed-o${round}`)).toHaveLength(1);
+      expect(await copiesOf(OLGA.userId, `crossed-b${round}`)).toHaveLength(1);
+    }
+  });
+
   it('moves a scheduling object between its owner\'s calendars without sending anything, under a new Schedule-Tag', async () => {
     await organize('moved-1.ics', meeting('moved-1', attendee('bert')));
     const own = await copyOf(OLGA.userId, 'moved-1');
