@@ -26,7 +26,7 @@ import { ImipSettingsReader } from './imip/imip-settings';
 import { OrganizerCopyRepository } from './imip/organizer-copies.repository';
 import { CalendarScheduleTags1767200000000 } from './migrations/1767200000000-calendar-schedule-tags';
 import { ObjectRepository } from './objects/object.repository';
-import { ExternalRecipients, NoMailRelay } from './scheduling/external-recipients';
+import { ExternalRecipients, MailQueueRecipients } from './scheduling/external-recipients';
 import { ImplicitScheduling } from './scheduling/implicit-scheduling';
 import { SchedulingHandler } from './scheduling/scheduling.handler';
 import { SchedulingService } from './scheduling/scheduling.service';
@@ -61,7 +61,7 @@ export class CalendarServiceModule {
         ObjectRepository,
         CalendarUnitOfWork,
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
-        { provide: ExternalRecipients, useClass: NoMailRelay },
+        { provide: ExternalRecipients, useClass: MailQueueRecipients },
         ImplicitScheduling,
         CalendarService,
         SchedulingService,

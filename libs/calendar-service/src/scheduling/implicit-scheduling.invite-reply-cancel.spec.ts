@@ -1,4 +1,5 @@
 import {
+  ImipOutgoingList,
   CalendarFolderChanged,
   CalendarFoldersCreate,
   CalendarFoldersList,
@@ -219,14 +220,16 @@ function schedulingCases(start: HarnessStart): void {
     expect(stored.scheduleTag).toBeDefined();
   });
 
-  it("answers 5.2 for the outside (another context's user, a stranger: no mail relay), 3.7 for an address no one can be reached at, 3.8 for a disabled colleague", async () => {
+  it("queues mail for the outside (another context's user, a stranger: 1.0, in the iMIP queue), answers 3.7 for an address no one can be reached at, 3.8 for a disabled colleague", async () => {
     await organize(
       'outside-1.ics',
       meeting('outside-1', attendee('dave'), 'ATTENDEE;CN=Stranger:mailto:stranger@elsewhere.example', 'ATTENDEE;CN=Nobody:urn:uuid:8d7a4d57-0000-4000-8000-000000000000', attendee('zoe'), attendee('bert')),
     );
     const own = await copyOf(OLGA.userId, 'outside-1');
-    expect(scheduleStatus(own.ical, 'dave')).toBe('5.2');
-    expect(scheduleStatusOf(own.ical, 'stranger@elsewhere.example')).toBe('5.2');
+    expect(scheduleStatus(own.ical, 'dave')).toBe('1.0');
+    expect(scheduleStatusOf(own.ical, 'stranger@elsewhere.example')).toBe('1.0');
+    const { messages } = await harness.bus.call(ImipOutgoingList, { limit: 500 });
+    expect(messages.filter((m) => m.method === 'REQUEST').map((m) => m.to)).toEqual(expect.arrayContaining([DAVE.email, 'stranger@elsewhere.example']));
     expect(unfoldedLines(own.ical).some((line) => /^ATTENDEE;.*SCHEDULE-STATUS=3\.7.*:urn:uuid:8d7a4d57/.test(line))).toBe(true);
     expect([scheduleStatus(own.ical, 'zoe'), scheduleStatus(own.ical, 'bert')]).toEqual(['3.8', '1.2']);
     expect(await copiesOf(DAVE.userId, 'outside-1')).toEqual([]);

@@ -173,10 +173,7 @@ export class ImplicitScheduling {
         else if (!addressee.user.enabled) statuses.set(recipient, ScheduleStatus.NoPrivilege);
         else statuses.set(recipient, await this.deliverTo(tx, announce, addressee.user, message, options));
       }
-      if (external.length > 0) {
-        const status = await this.external.send(tx, { ...message, recipients: external });
-        for (const recipient of external) statuses.set(recipient, status);
-      }
+      for (const recipient of external) statuses.set(recipient, await this.external.send(tx, { ...message, recipients: [recipient] }));
     }
     return statuses;
   }
