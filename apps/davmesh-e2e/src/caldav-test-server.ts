@@ -1,9 +1,7 @@
 import { rmSync } from 'node:fs';
-import request from 'supertest';
 import { UsersAdd, type User } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type NodeOptions, type RunningNode } from '@davmesh/runtime';
-import { basicAuth, DAVX5_UA } from '@davmesh/testing';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
 /** An embedded server (every role, PGlite) on a free port, for the CalDAV specs. */
@@ -29,24 +27,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Any HTTP method, as one user, with supertest; `body` sent as given. */
-export function dav(url: string, login: string, password: string) {
-  return (method: string, path: string, headers: Record<string, string> = {}, body?: string): request.Test => {
-    const agent = request(url) as unknown as Record<string, (path: string) => request.Test>;
-    let test = agent[method.toLowerCase()](path).set('Authorization', basicAuth(login, password)).set('User-Agent', DAVX5_UA);
-    for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
-    return body === undefined ? test : test.send(body);
-  };
-}
-
-/** The hrefs of the user's calendars by display name, from a Depth 1 PROPFIND on the home. */
-export async function calendarHrefs(send: ReturnType<typeof dav>): Promise<Record<string, string>> {
-  const home = await send('PROPFIND', '/dav/caldav/', { Depth: '1', 'Content-Type': 'application/xml' }, '<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>');
-  const hrefs: Record<string, string> = {};
-  for (const match of home.text.matchAll(/<d:href>([^<]+)<\/d:href><d:propstat><d:prop><d:displayname>([^<]*)<\/d:displayname>/g)) hrefs[match[2]] = match[1];
-  return hrefs;
 }
 
 /** One embedded server for the enclosing describe block: started before its tests, closed after. */

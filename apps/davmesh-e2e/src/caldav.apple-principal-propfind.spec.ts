@@ -1,5 +1,5 @@
 import { APPLE_CALENDAR_UA, parseMultistatus } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const APPLE_PRINCIPAL_PROPFIND = `<?xml version="1.0" encoding="UTF-8"?>

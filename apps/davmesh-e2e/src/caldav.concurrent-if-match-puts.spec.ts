@@ -1,5 +1,5 @@
 import { eventIcs } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('concurrent PUTs with one If-Match on one calendar object over HTTP', () => {

@@ -1,6 +1,6 @@
 import { ConfigSet } from '@davmesh/contracts';
 import { eventIcs, eventually, PRINCIPAL_PROPFIND } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('com.openexchange.caldav.enabled=false from the config cascade', () => {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { basicAuth, EVOLUTION_UA, hrefsOf, icalUtc, parseMultistatus, vcalendar, vtodo } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

@@ -1,6 +1,6 @@
 import { CalendarFoldersShare, UsersAdd, type User } from '@davmesh/contracts';
 import { APPLE_CALENDAR_UA, IOS_DATAACCESSD_UA, parseMultistatus, readResponse, type ParsedResponse } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

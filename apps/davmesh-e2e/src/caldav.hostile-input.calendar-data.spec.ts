@@ -1,6 +1,6 @@
 import { ConfigSet, ConfigUnset, UsersAdd } from '@davmesh/contracts';
 import { vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const C = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';

@@ -1,5 +1,5 @@
 import { eventIcs, parseMultistatus, taskIcs } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const MKCALENDAR = `<?xml version="1.0" encoding="utf-8" ?>

@@ -1,5 +1,5 @@
 import { eventIcs } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('MOVE of a calendar object between the user\'s calendars', () => {

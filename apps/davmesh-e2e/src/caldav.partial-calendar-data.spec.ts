@@ -1,5 +1,5 @@
 import { EUROPE_BERLIN, icalUtc, parseMultistatus, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const DAY = 86_400_000;

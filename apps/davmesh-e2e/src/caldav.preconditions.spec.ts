@@ -1,5 +1,5 @@
 import { eventIcs, taskIcs, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('CalDAV preconditions: refused writes answer the RFC 4791 element and store nothing', () => {

@@ -1,5 +1,5 @@
 import { APPLE_CALENDAR_UA, EVOLUTION_UA, hrefsOf, parseMultistatus } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const PROPS = `<A:propfind xmlns:A="DAV:">

@@ -1,5 +1,6 @@
 import { ABCD1, ABCD2, ABCD3, ABCD5, ABCD8, APPENDIX_B, parseMultistatus, type ParsedResponse } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';
 const WORK = '/dav/caldav/work/';

@@ -1,5 +1,5 @@
 import { eventIcs, parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('a syncing client while several writers write over HTTP', () => {

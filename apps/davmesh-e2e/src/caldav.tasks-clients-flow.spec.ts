@@ -1,5 +1,5 @@
 import { DAVX5_UA, EUROPE_BERLIN, hrefsOf, IOS_DATAACCESSD_UA, parseMultistatus, TASKS_ORG_UA, vcalendar, vtodo } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

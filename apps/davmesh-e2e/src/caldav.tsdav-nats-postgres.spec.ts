@@ -10,7 +10,7 @@ import {
   THUNDERBIRD_UA,
   withPartstat,
 } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { distributedClusterPerSuite, type DistributedCluster } from './distributed-cluster';
 
 describeWithInfrastructure('CalDAV on real NATS and PostgreSQL: two calendar replicas, two edges', () => {

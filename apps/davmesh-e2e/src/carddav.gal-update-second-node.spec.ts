@@ -1,6 +1,6 @@
 import { ConfigSet, ContactFoldersList, ContactFoldersShare, ContextsAdd, UsersAdd, UsersSetEnabled, UsersUpdate, type User } from '@davmesh/contracts';
 import { APPLE_ADDRESSBOOK_UA, carddavClient, describeWithInfrastructure, DAVX5_UA, eventually, vcard } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { tsdavSession } from './carddav.fixture';
 import { distributedClusterPerSuite } from './distributed-cluster';
 

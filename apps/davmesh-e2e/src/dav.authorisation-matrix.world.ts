@@ -1,7 +1,8 @@
 import type request from 'supertest';
 import { CalendarFoldersAdminShare, CalendarFoldersList, ContactFoldersAdminShare, ContactFoldersList, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
 import { eventIcs, vcard } from '@davmesh/testing';
-import { dav, type EmbeddedServer } from './caldav-test-server';
+import { type EmbeddedServer } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 
 /**
  * The people and resources of the authorisation matrix, on one embedded server:

@@ -1,5 +1,5 @@
 import { eventIcs, vcard } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 /** One kind of object collection: where its objects live, and a body for the n-th version of one. */

@@ -1,5 +1,5 @@
 import { eventIcs, vcard } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('MOVE with a Destination on another server: 502, nothing moved (RFC 4918 9.9.4)', () => {

@@ -1,5 +1,6 @@
 import { icalUtc, largeEventIcs, largeSeriesIcs, largeVcard, multigetBody, parseMultistatus } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 
 const COUNT = 12;
 const EVENT_BYTES = 95 * 1024;

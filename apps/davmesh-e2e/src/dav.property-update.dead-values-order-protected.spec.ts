@@ -1,5 +1,6 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { dav, embeddedServerPerSuite } from './caldav-test-server';
+import { embeddedServerPerSuite } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:x="urn:example:x"';
 const NOTE = '<x:note>Hallo <x:b>Welt</x:b>!</x:note>';

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRequiring, icalUtc, parseMultistatus, vcalendar, vevent, vtodo } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 
 /** Debian's vdirsyncer 0.19 (apt-get install vdirsyncer): DAVMESH_VDIRSYNCER, /usr/bin/vdirsyncer, vdirsyncer on PATH. */
 function findVdirsyncer(): string | undefined {

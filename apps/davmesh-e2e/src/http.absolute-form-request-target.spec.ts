@@ -1,5 +1,5 @@
 import { basicAuth, eventIcs } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 import { rawRequest } from './raw-http.fixture';
 

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { Authenticate } from '@davmesh/contracts';
 import { eventIcs } from '@davmesh/testing';
-import { calendarHrefs, dav, embeddedServerPerSuite } from './caldav-test-server';
+import { embeddedServerPerSuite } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 

@@ -1,6 +1,7 @@
 import { type Socket } from 'node:net';
 import { basicAuth } from '@davmesh/testing';
-import { calendarHrefs, dav, type EmbeddedServer } from './caldav-test-server';
+import { type EmbeddedServer } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { openSocket, startServerWithConfig, untilClosed } from './raw-http.fixture';
 
 const HEADERS_TIMEOUT_MS = 1000;

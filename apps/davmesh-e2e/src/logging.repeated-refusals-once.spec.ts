@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigSet, UsersAdd } from '@davmesh/contracts';
 import { loadSettings, startNode } from '@davmesh/runtime';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
 interface Line {

@@ -15,7 +15,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 
 /** Writers of calendar objects, then of contacts. */
 const WRITERS = [0, 1, 2, 3].map((w) => ({ w, kind: w < 2 ? 'calendar' : 'contacts' }) as const);
