@@ -1,5 +1,5 @@
 import { vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const query = (filter: string, extra = '') =>
   `<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/></D:prop>${filter}${extra}</C:addressbook-query>`;
@@ -7,7 +7,7 @@ const textMatch = (value: string, attributes = '') => `<C:text-match${attributes
 const fnFilter = (match: string, test = '') => `<C:filter><C:prop-filter name="FN"${test}>${match}</C:prop-filter></C:filter>`;
 
 describe('addressbook-query over HTTP: text-match collations, match types, negation, anyof/allof, param filters, limit', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
 
@@ -18,8 +18,7 @@ describe('addressbook-query over HTTP: text-match collations, match types, negat
   };
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('querier');
+    agent = await server().addUser('querier');
     book = await personalBook(agent);
     const cards = {
       'zoe.vcf': vcard('zoe', 'Zoë Ångström', ['EMAIL;TYPE=work:zoe@example.org', 'NICKNAME:Zo']),
@@ -29,8 +28,6 @@ describe('addressbook-query over HTTP: text-match collations, match types, negat
     };
     for (const [name, card] of Object.entries(cards)) expect((await agent.put(`${book}${name}`, card)).status).toBe(201);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it('i;unicode-casemap (the default) folds case of any script; contains is the default match type', async () => {
     expect(await matching(query(fnFilter(textMatch('anna'))))).toEqual(['anna.vcf', 'lena.vcf']);

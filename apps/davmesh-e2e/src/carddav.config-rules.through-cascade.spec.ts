@@ -1,6 +1,6 @@
 import { ContactFoldersList, ContactFoldersShare } from '@davmesh/contracts';
 import { APPLE_ADDRESSBOOK_UA, DAVX5_441_UA, eventually, PRINCIPAL_PROPFIND, parseMultistatus, vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const AGGREGATED = '/dav/carddav/Contacts/';
 const GAL = '/dav/carddav/6/';
@@ -10,24 +10,24 @@ const AGENTS = [
 ] as const;
 
 describe('com.openexchange.carddav.* rules, set through the config cascade (embedded)', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let users = 0;
 
   /** A fresh user with a personal contact, an address book of their own ("team") with a contact, and a folder shared by someone else. */
   const newUser = async () => {
     users++;
-    const agent = await server.addUser(`rules${users}`, `Rules ${users}`);
+    const agent = await server().addUser(`rules${users}`, `Rules ${users}`);
     const personal = await personalBook(agent);
     expect((await agent.put(`${personal}p${users}.vcf`, vcard(`p-${users}`, 'Personal Person'))).status).toBe(201);
     expect((await agent.request('MKCOL', '/dav/carddav/team/').send('')).status).toBe(201);
     expect((await agent.put(`/dav/carddav/team/t${users}.vcf`, vcard(`t-${users}`, 'Team Mate'))).status).toBe(201);
-    const sharer = await server.addUser(`sharer${users}`);
+    const sharer = await server().addUser(`sharer${users}`);
     expect((await sharer.request('MKCOL', '/dav/carddav/shared/').send('')).status).toBe(201);
     expect((await sharer.put(`/dav/carddav/shared/s${users}.vcf`, vcard(`s-${users}`, 'Shared Sam'))).status).toBe(201);
     const sharedId = await folderIdOf(sharer, 'shared');
-    await server.node.bus.call(ContactFoldersShare, {
+    await server().bus.call(ContactFoldersShare, {
       userId: sharer.user.userId,
-      contextId: 1,
+      contextId: server().contextId,
       folderId: sharedId,
       granteeUserId: agent.user.userId,
       rights: 'read',
@@ -37,7 +37,7 @@ describe('com.openexchange.carddav.* rules, set through the config cascade (embe
 
   /** The id of a book the user made with MKCOL (its href shows the slug instead). */
   const folderIdOf = async (agent: DavAgent, slug: string) => {
-    const folders = await server.node.bus.call(ContactFoldersList, { userId: agent.user.userId, contextId: 1 });
+    const folders = await server().bus.call(ContactFoldersList, { userId: agent.user.userId, contextId: server().contextId });
     return folders.find((f) => f.slug === slug)!.folderId;
   };
 
@@ -46,10 +46,7 @@ describe('com.openexchange.carddav.* rules, set through the config cascade (embe
     eventually(async () => expected(await agent.addressbooks(userAgent)));
 
   beforeAll(async () => {
-    server = await startCarddavNode();
   }, 60_000);
-
-  afterAll(() => server.close());
 
   describe.each(AGENTS)('exposedCollections with the %s user agent', (_name, userAgent) => {
     it('1: every visible folder is its own address book, and there is no aggregated one', async () => {

@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { ConfigSet, UsersAdd, type ConfigValue, type User } from '@davmesh/contracts';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
+import { type BusClient } from '@davmesh/bus';
+import { ConfigSet, type ConfigValue, type User } from '@davmesh/contracts';
 import { basicAuth, carddavClient, DAVX5_UA, parseMultistatus, userAgentProxy, vcard, type ParsedResponse } from '@davmesh/testing';
-import { migratedDataDir } from './embedded-data-dir.fixture';
+import { sharedNodePerSuite, type SharedNode } from './shared-node.fixture';
 
-/** One user of an embedded node, speaking HTTP with a chosen user agent. */
+/** One user of a node, speaking HTTP with a chosen user agent. */
 export interface DavAgent {
   user: User;
   request(method: string, path: string, userAgent?: string): request.Test;
@@ -23,74 +21,63 @@ export interface DavAgent {
   configure(key: string, value: ConfigValue): Promise<void>;
 }
 
-export interface CarddavNode {
-  node: RunningNode;
-  url: string;
-  /** The data directory; the CLI reaches the node through its control socket there (`DAVMESH_DATA`). */
-  dataDir: string;
-  /** Adds a user to context 1 and returns an agent for them. */
+/** A suite's share of its worker's embedded node (shared-node.fixture.ts), with users as CardDAV agents. */
+export interface CarddavNode extends Omit<SharedNode, 'addUser'> {
+  /** Adds a user to the suite's context and returns an agent for them (password `<login>-pw`; logs in as `agent.user.login`). */
   addUser(login: string, displayName?: string): Promise<DavAgent>;
-  close(): Promise<void>;
 }
 
 const GETETAG = `<propfind xmlns="DAV:"><prop><getetag/><resourcetype/><displayname/><sync-token/></prop></propfind>`;
 
-/** A fresh embedded davmesh (PGlite, in-process bus, control socket) with context 1 and demo/demo. */
-export async function startCarddavNode(): Promise<CarddavNode> {
-  const dataDir = await migratedDataDir();
-  const node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), {
-    seedDemo: true,
-    controlSocket: true,
-  });
-  const url = node.url!;
-  const agent = (user: User, password: string): DavAgent => {
-    const auth = basicAuth(user.login, password);
-    const send = (method: string, path: string, userAgent = DAVX5_UA) =>
-      request(url)[method.toLowerCase() as 'get'](path).set('Authorization', auth).set('User-Agent', userAgent);
-    const self: DavAgent = {
-      user,
-      request: send,
-      async propfind(path, userAgent, body = GETETAG, depth = '1') {
-        const response = await send('PROPFIND', path, userAgent).set('Depth', depth).send(body);
-        if (response.status !== 207) throw new Error(`PROPFIND ${path}: ${response.status} ${response.text}`);
-        return parseMultistatus(response.text);
-      },
-      async addressbooks(userAgent) {
-        const home = '/dav/carddav/';
-        return (await self.propfind(home, userAgent)).map((r) => r.href).filter((href) => href !== home);
-      },
-      async contactNames(collection, userAgent) {
-        const responses = await self.propfind(collection, userAgent);
-        return responses
-          .map((r) => r.href)
-          .filter((href) => href !== collection)
-          .map((href) => decodeURIComponent(href.split('/').pop()!))
-          .sort();
-      },
-      async report(path, body, userAgent) {
-        const response = await send('REPORT', path, userAgent).set('Content-Type', 'application/xml; charset=utf-8').send(body);
-        return { status: response.status, text: response.text, responses: response.status === 207 ? await parseMultistatus(response.text) : [] };
-      },
-      put: (path, vcard, userAgent) => send('PUT', path, userAgent).set('Content-Type', 'text/vcard; charset=utf-8').send(vcard),
-      async configure(key, value) {
-        await node.bus.call(ConfigSet, { key, value, userId: user.userId });
+/** One user of a node, speaking HTTP to it at `url`; `bus` carries the user's config settings. */
+function davAgent(url: string, bus: BusClient, user: User, password: string): DavAgent {
+  const auth = basicAuth(user.login, password);
+  const send = (method: string, path: string, userAgent = DAVX5_UA) =>
+    request(url)[method.toLowerCase() as 'get'](path).set('Authorization', auth).set('User-Agent', userAgent);
+  const self: DavAgent = {
+    user,
+    request: send,
+    async propfind(path, userAgent, body = GETETAG, depth = '1') {
+      const response = await send('PROPFIND', path, userAgent).set('Depth', depth).send(body);
+      if (response.status !== 207) throw new Error(`PROPFIND ${path}: ${response.status} ${response.text}`);
+      return parseMultistatus(response.text);
+    },
+    async addressbooks(userAgent) {
+      const home = '/dav/carddav/';
+      return (await self.propfind(home, userAgent)).map((r) => r.href).filter((href) => href !== home);
+    },
+    async contactNames(collection, userAgent) {
+      const responses = await self.propfind(collection, userAgent);
+      return responses
+        .map((r) => r.href)
+        .filter((href) => href !== collection)
+        .map((href) => decodeURIComponent(href.split('/').pop()!))
+        .sort();
+    },
+    async report(path, body, userAgent) {
+      const response = await send('REPORT', path, userAgent).set('Content-Type', 'application/xml; charset=utf-8').send(body);
+      return { status: response.status, text: response.text, responses: response.status === 207 ? await parseMultistatus(response.text) : [] };
+    },
+    put: (path, vcard, userAgent) => send('PUT', path, userAgent).set('Content-Type', 'text/vcard; charset=utf-8').send(vcard),
+    async configure(key, value) {
+      await bus.call(ConfigSet, { key, value, userId: user.userId });
+    },
+  };
+  return self;
+}
+
+/** The worker's shared node for the enclosing describe block (sharedNodePerSuite), with CardDAV agents for its users. */
+export function carddavNodePerSuite(): () => CarddavNode {
+  const shared = sharedNodePerSuite();
+  return () => {
+    const node = shared();
+    return {
+      ...node,
+      async addUser(login, displayName = login) {
+        const password = `${login}-pw`;
+        return davAgent(node.url, node.bus, await node.addUser(login, password, { displayName }), password);
       },
     };
-    return self;
-  };
-  return {
-    node,
-    url,
-    dataDir,
-    async addUser(login, displayName = login) {
-      const password = `${login}-pw`;
-      const user = await node.bus.call(UsersAdd, { login, password, contextId: 1, displayName });
-      return agent(user, password);
-    },
-    async close() {
-      await node.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
 }
 

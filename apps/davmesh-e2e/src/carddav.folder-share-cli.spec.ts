@@ -1,11 +1,11 @@
 import { DAVX5_UA, eventually, vcard } from '@davmesh/testing';
 import { runCli } from '@davmesh/cli';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const PRIVILEGES = `<propfind xmlns="DAV:"><prop><current-user-privilege-set/></prop></propfind>`;
 
 describe('davmesh folder share / unshare / list: contact folders shared by the operator, seen over CardDAV', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let olga: DavAgent;
   let gert: DavAgent;
   let folderId: number;
@@ -27,17 +27,14 @@ describe('davmesh folder share / unshare / list: contact folders shared by the o
   };
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    env = { DAVMESH_DATA: server.dataDir };
-    olga = await server.addUser('olga', 'Olga Owner');
-    gert = await server.addUser('gert', 'Gert Grantee');
+    env = { DAVMESH_DATA: server().dataDir };
+    olga = await server().addUser('olga', 'Olga Owner');
+    gert = await server().addUser('gert', 'Gert Grantee');
     expect((await olga.put(`${await personalBook(olga)}anton.vcf`, vcard('anton-1', 'Anton Shared'))).status).toBe(201);
   }, 60_000);
 
-  afterAll(() => server.close());
-
   it('lists a user\'s folders with their kind and rights', async () => {
-    const { code, lines } = await cli('folder', 'list', '--user', 'olga');
+    const { code, lines } = await cli('folder', 'list', '--user', olga.user.login);
     expect(code).toBe(0);
     const personal = lines.find((l) => l.split('\t')[2] === 'personal')!;
     expect(personal.split('\t').slice(2)).toEqual(['personal', 'write', 'own', 'Contacts']);
@@ -47,8 +44,8 @@ describe('davmesh folder share / unshare / list: contact folders shared by the o
 
   it('shares read-only: the grantee sees the book with read privileges and a PUT gets 403 need-privileges', async () => {
     expect(await gertsPrivileges()).toBeUndefined();
-    const shared = await cli('folder', 'share', String(folderId), '--with', 'gert', '--rights', 'read');
-    expect(shared).toEqual({ code: 0, lines: [`folder ${folderId} of user ${olga.user.userId} shared with gert (read)`] });
+    const shared = await cli('folder', 'share', String(folderId), '--with', gert.user.login, '--rights', 'read');
+    expect(shared).toEqual({ code: 0, lines: [`folder ${folderId} of user ${olga.user.userId} shared with ${gert.user.login} (read)`] });
     await eventually(async () => expect(await gertsPrivileges()).toEqual(['read', 'read-current-user-privilege-set']));
     expect(await gert.contactNames(`/dav/carddav/${folderId}/`)).toEqual(['anton.vcf']);
     const refused = await gert.put(`/dav/carddav/${folderId}/gert.vcf`, vcard('gert-1', 'Gert Was Here'));
@@ -56,29 +53,29 @@ describe('davmesh folder share / unshare / list: contact folders shared by the o
     expect(refused.text).toMatch(/<d:need-privileges\/>/);
     expect(await olga.contactNames(await personalBook(olga))).toEqual(['anton.vcf']);
 
-    const listed = await cli('folder', 'list', '--user', 'gert');
+    const listed = await cli('folder', 'list', '--user', gert.user.login);
     expect(listed.lines).toContain(`${folderId}\tcontacts\tpersonal\tread\tshared by user ${olga.user.userId}\tContacts`);
   });
 
   it('shares writable: the grantee may PUT', async () => {
-    expect((await cli('folder', 'share', String(folderId), '--with', 'gert', '--rights', 'write')).code).toBe(0);
+    expect((await cli('folder', 'share', String(folderId), '--with', gert.user.login, '--rights', 'write')).code).toBe(0);
     await eventually(async () => expect(await gertsPrivileges()).toEqual(expect.arrayContaining(['read', 'write'])));
     expect((await gert.put(`/dav/carddav/${folderId}/gert.vcf`, vcard('gert-1', 'Gert Was Here'))).status).toBe(201);
     expect(await olga.contactNames(await personalBook(olga))).toEqual(['anton.vcf', 'gert.vcf']);
   });
 
   it('unshares: the book leaves the grantee\'s home and its contacts are out of reach', async () => {
-    const { code, lines } = await cli('folder', 'unshare', String(folderId), '--with', 'gert');
+    const { code, lines } = await cli('folder', 'unshare', String(folderId), '--with', gert.user.login);
     expect(code).toBe(0);
-    expect(lines).toEqual([`folder ${folderId} of user ${olga.user.userId} no longer shared with gert`]);
+    expect(lines).toEqual([`folder ${folderId} of user ${olga.user.userId} no longer shared with ${gert.user.login}`]);
     await eventually(async () => expect(await gertsPrivileges()).toBeUndefined());
     expect((await gert.request('GET', `/dav/carddav/${folderId}/anton.vcf`)).status).toBe(404);
   });
 
   it('refuses to share the global address list, an unknown folder, a folder with its owner, or bad rights', async () => {
-    expect((await cli('folder', 'share', '6', '--with', 'gert')).code).toBe(1);
-    expect((await cli('folder', 'share', '99999', '--with', 'gert')).code).toBe(1);
-    expect((await cli('folder', 'share', String(folderId), '--with', 'olga')).code).toBe(1);
-    expect((await cli('folder', 'share', String(folderId), '--with', 'gert', '--rights', 'admin')).code).toBe(2);
+    expect((await cli('folder', 'share', '6', '--with', gert.user.login)).code).toBe(1);
+    expect((await cli('folder', 'share', '99999', '--with', gert.user.login)).code).toBe(1);
+    expect((await cli('folder', 'share', String(folderId), '--with', olga.user.login)).code).toBe(1);
+    expect((await cli('folder', 'share', String(folderId), '--with', gert.user.login, '--rights', 'admin')).code).toBe(2);
   });
 });

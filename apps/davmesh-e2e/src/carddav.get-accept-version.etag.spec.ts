@@ -1,5 +1,5 @@
 import { vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const multiget = (hrefs: string[], version?: string) =>
   `<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data${version ? ` version="${version}"` : ''}/></D:prop>${hrefs
@@ -7,7 +7,7 @@ const multiget = (hrefs: string[], version?: string) =>
     .join('')}</C:addressbook-multiget>`;
 
 describe('GET and address-data in the vCard version asked for, with ETags that name the bytes sent', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
   let storedEtag: string;
@@ -18,15 +18,12 @@ describe('GET and address-data in the vCard version asked for, with ETags that n
   };
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('reader');
+    agent = await server().addUser('reader');
     book = await personalBook(agent);
     const put = await agent.put(`${book}three.vcf`, vcard('three', 'Three Point', ['TEL;TYPE=CELL,PREF:+1 555', 'EMAIL;TYPE=INTERNET:t@example.org']));
     storedEtag = put.headers['etag'];
     expect((await agent.put(`${book}four.vcf`, vcard('four', 'Four Point', ['TEL;VALUE=uri;TYPE=cell:tel:+1-555'], '4.0'))).status).toBe(201);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it('serves the stored bytes and their ETag when no version, or the stored version, is asked for', async () => {
     for (const accept of [undefined, 'text/vcard; version=3.0', 'text/vcard']) {

@@ -1,19 +1,16 @@
 import { parseVCard } from '@davmesh/vcard';
 import { REFUSED_FUZZ_FINDINGS, SERVED_FUZZ_FINDINGS } from '../../../libs/vcard/src/testing/fuzz-findings';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 describe('CardDAV hostile input: vCards found by fuzzing are refused at PUT or served in both versions, never a 5xx', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('fuzzed');
+    agent = await server().addUser('fuzzed');
     book = await personalBook(agent);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it.each(Object.entries(SERVED_FUZZ_FINDINGS).map(([what, text], i) => [what, text, i] as const))(
     'stores and serves %s as 3.0 and 4.0',

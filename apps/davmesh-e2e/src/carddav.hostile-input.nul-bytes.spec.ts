@@ -1,20 +1,17 @@
 import { vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const SYNC = '<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>';
 
 describe('CardDAV hostile input: NUL characters in a vCard are refused with valid-address-data, storing nothing', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('nul');
+    agent = await server().addUser('nul');
     book = await personalBook(agent);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   const syncToken = async () => /<d:sync-token>([^<]+)<\/d:sync-token>/.exec((await agent.report(book, SYNC)).text)?.[1];
 

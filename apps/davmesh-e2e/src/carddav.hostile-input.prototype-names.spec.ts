@@ -1,6 +1,6 @@
 import { parseVCard, propertiesNamed } from '@davmesh/vcard';
 import { vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const ADDRESS_DATA = '{urn:ietf:params:xml:ns:carddav}address-data';
 const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -30,14 +30,13 @@ const query = (filter: string) =>
 const SYNC = '<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>';
 
 describe('CardDAV hostile input: property, group and parameter names that are Object.prototype members', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
   const hrefs: string[] = [];
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('proto');
+    agent = await server().addUser('proto');
     book = await personalBook(agent);
     for (const version of ['3.0', '4.0'] as const) {
       const href = `${book}proto-${version}.vcf`;
@@ -46,8 +45,6 @@ describe('CardDAV hostile input: property, group and parameter names that are Ob
       hrefs.push(href);
     }
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it('serves them on GET in both vCard versions, each name kept', async () => {
     for (const href of hrefs) {

@@ -1,11 +1,11 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav" xmlns:X="http://example.org/ns/"';
 const PROPS = `<D:propfind ${NS}><D:prop><D:displayname/><C:addressbook-description/><X:colour/><D:resourcetype/></D:prop></D:propfind>`;
 
 describe('extended MKCOL, PROPPATCH (all or nothing, dead properties kept) and DELETE of address books over HTTP', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
 
   const props = async (href: string) => (await agent.propfind(href, undefined, PROPS, '0'))[0];
@@ -17,11 +17,8 @@ describe('extended MKCOL, PROPPATCH (all or nothing, dead properties kept) and D
   };
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('maker');
+    agent = await server().addUser('maker');
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it('creates an address book with displayname, description and a dead property (RFC 5689)', async () => {
     const body = `<D:mkcol ${NS}><D:set><D:prop>

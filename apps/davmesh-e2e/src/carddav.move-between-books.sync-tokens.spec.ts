@@ -1,11 +1,11 @@
 import { vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const syncBody = (token: string, limit = '') =>
   `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level>${limit}<D:prop><D:getetag/></D:prop></D:sync-collection>`;
 
 describe('MOVE of a contact between address books over HTTP, and sync-collection paging with 507', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let personal: string;
 
@@ -18,19 +18,16 @@ describe('MOVE of a contact between address books over HTTP, and sync-collection
   };
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('mover');
+    agent = await server().addUser('mover');
     personal = await personalBook(agent);
     expect((await agent.request('MKCOL', '/dav/carddav/work/').send('')).status).toBe(201);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it('moves a contact to another book: both sync tokens change, each incremental sync shows its side', async () => {
     const put = await agent.put(`${personal}moved.vcf`, vcard('moved', 'Moving Mona'));
     expect(put.status).toBe(201);
     const [fromBefore, toBefore] = [await token(personal), await token('/dav/carddav/work/')];
-    const move = await agent.request('MOVE', `${personal}moved.vcf`).set('Destination', `${server.url}/dav/carddav/work/moved.vcf`).set('If-Match', put.headers['etag']);
+    const move = await agent.request('MOVE', `${personal}moved.vcf`).set('Destination', `${server().url}/dav/carddav/work/moved.vcf`).set('If-Match', put.headers['etag']);
     expect(move.status).toBe(201);
     expect((await agent.request('GET', `${personal}moved.vcf`)).status).toBe(404);
     const moved = await agent.request('GET', '/dav/carddav/work/moved.vcf');
@@ -49,7 +46,7 @@ describe('MOVE of a contact between address books over HTTP, and sync-collection
   it('refuses a move into the global address list, a move onto an existing contact with Overwrite: F, and a stale If-Match', async () => {
     await agent.put(`${personal}a.vcf`, vcard('a', 'A'));
     await agent.put('/dav/carddav/work/b.vcf', vcard('b', 'B'));
-    const to = (path: string) => agent.request('MOVE', `${personal}a.vcf`).set('Destination', `${server.url}${path}`);
+    const to = (path: string) => agent.request('MOVE', `${personal}a.vcf`).set('Destination', `${server().url}${path}`);
     expect((await to('/dav/carddav/6/a.vcf')).status).toBe(403);
     expect((await to('/dav/carddav/work/b.vcf').set('Overwrite', 'F')).status).toBe(412);
     expect((await to('/dav/carddav/work/a.vcf').set('If-Match', '"stale"')).status).toBe(412);

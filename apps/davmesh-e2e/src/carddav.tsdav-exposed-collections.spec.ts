@@ -1,6 +1,6 @@
 import { ContactObjectsList } from '@davmesh/contracts';
 import { APPLE_ADDRESSBOOK_UA, DAVX5_441_UA, eventually, vcard } from '@davmesh/testing';
-import { personalBook, startCarddavNode, tsdavSession, type CarddavNode } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, tsdavSession } from './carddav.fixture';
 
 const AGGREGATED = '/dav/carddav/Contacts/';
 const GAL = '/dav/carddav/6/';
@@ -16,19 +16,17 @@ const EXPECTED: Record<'0' | '1' | '2', Record<keyof typeof AGENTS, string[]>> =
 const CASES = (['0', '1', '2'] as const).flatMap((mode) => (['apple', 'davx5'] as const).map((agent) => [mode, agent] as const));
 
 describe('exposedCollections 0, 1 and 2 through a real CardDAV client (tsdav) as Apple Address Book and as DAVx5 (embedded)', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let users = 0;
 
   beforeAll(async () => {
-    server = await startCarddavNode();
   }, 60_000);
-
-  afterAll(() => server.close());
 
   it.each(CASES)('mode %s, %s: the books shown, their contents, and where a new contact lands', async (mode, agentName) => {
     users++;
-    const login = `ua${users}`;
-    const agent = await server.addUser(login, `UA ${users}`);
+    const agent = await server().addUser(`ua${users}`, `UA ${users}`);
+    const { login } = agent.user;
+    const password = `ua${users}-pw`;
     const personal = await personalBook(agent);
     expect((await agent.put(`${personal}mine${users}.vcf`, vcard(`mine-${users}`, 'Mine'))).status).toBe(201);
     expect((await agent.request('MKCOL', TEAM).send('')).status).toBe(201);
@@ -38,7 +36,7 @@ describe('exposedCollections 0, 1 and 2 through a real CardDAV client (tsdav) as
 
     let session: Awaited<ReturnType<typeof tsdavSession>> | undefined;
     await eventually(async () => {
-      session = await tsdavSession(server.url, login, `${login}-pw`, AGENTS[agentName]);
+      session = await tsdavSession(server().url, login, password, AGENTS[agentName]);
       expect(session.books).toEqual(expected);
     });
     const galEntry = `gal-user-${agent.user.userId}.vcf`;
@@ -52,10 +50,10 @@ describe('exposedCollections 0, 1 and 2 through a real CardDAV client (tsdav) as
 
     // A contact created in the aggregated book, else in the personal one, lands in the personal folder.
     const book = expected.includes(AGGREGATED) ? AGGREGATED : personal;
-    const created = await tsdavSession(server.url, login, `${login}-pw`, AGENTS[agentName], { book, uid: `new-${users}` });
+    const created = await tsdavSession(server().url, login, password, AGENTS[agentName], { book, uid: `new-${users}` });
     expect(created.created).toBe(201);
     const personalId = Number(personal.split('/')[3]);
-    const stored = await server.node.bus.call(ContactObjectsList, { userId: agent.user.userId, contextId: 1, folderIds: [personalId], withData: false });
+    const stored = await server().bus.call(ContactObjectsList, { userId: agent.user.userId, contextId: server().contextId, folderIds: [personalId], withData: false });
     expect(stored.items.map((o) => o.name)).toEqual([`mine${users}.vcf`, `new-${users}.vcf`]);
   });
 });

@@ -1,5 +1,5 @@
 import { parseVCard, type JCard } from '@davmesh/vcard';
-import { personalBook, startCarddavNode, type CarddavNode, type DavAgent } from './carddav.fixture';
+import { carddavNodePerSuite, personalBook, type DavAgent } from './carddav.fixture';
 
 const card = (lines: string[]) => [...lines, ''].join('\r\n');
 
@@ -105,17 +105,14 @@ function fields(text: string): string[] {
 }
 
 describe('vCard 3.0 ↔ 4.0 over HTTP: GET in the other version and PUT back loses no field', () => {
-  let server: CarddavNode;
+  const server = carddavNodePerSuite();
   let agent: DavAgent;
   let book: string;
 
   beforeAll(async () => {
-    server = await startCarddavNode();
-    agent = await server.addUser('converter');
+    agent = await server().addUser('converter');
     book = await personalBook(agent);
   }, 60_000);
-
-  afterAll(() => server.close());
 
   /** PUT the card, GET it as `other`, PUT that text as a new resource, GET it in the original version. */
   const roundTrip = async (name: string, text: string, original: '3.0' | '4.0', other: '3.0' | '4.0') => {

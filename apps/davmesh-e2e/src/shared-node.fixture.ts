@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { createBusClient, type BusClient } from '@davmesh/bus';
-import { ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { ContextsAdd, UsersAdd, type User, type UsersAddRequest } from '@davmesh/contracts';
 import { type WorkerNode } from './worker-node.fixture';
 
 /**
@@ -21,12 +21,16 @@ export interface SharedNode {
   addContext(name: string): Promise<number>;
   /**
    * Adds a user to the suite's context, named `login` but logging in as `user.login`: logins
-   * are unique per node, so the context id is appended (`anna-101`).
+   * are unique per node, so the context id is appended (`anna-101`). `details` replace the
+   * defaults (display name `login`, email `login@example.org`).
    */
-  addUser(login: string, password: string): Promise<User>;
+  addUser(login: string, password: string, details?: UserDetails): Promise<User>;
   /** Closes the suite's bus client; the node stays up for the worker's next suite. */
   close(): Promise<void>;
 }
+
+/** A user's display name and email, as `UsersAdd` takes them. */
+export type UserDetails = Pick<UsersAddRequest, 'displayName' | 'email'>;
 
 const WORKER_NODE = Symbol.for('davmesh.workerNode');
 
@@ -49,8 +53,8 @@ export async function joinWorkerNode(): Promise<SharedNode> {
     contextId,
     demo: { user: demo, login: demo.login, password: 'demo' },
     addContext,
-    addUser: (login, password) =>
-      bus.call(UsersAdd, { login: `${login}-${contextId}`, password, contextId, displayName: login, email: `${login}@example.org` }),
+    addUser: (login, password, details = { displayName: login, email: `${login}@example.org` }) =>
+      bus.call(UsersAdd, { login: `${login}-${contextId}`, password, contextId, ...details }),
     close: () => bus.close(),
   };
 }
