@@ -1,6 +1,7 @@
 import { ABCD1, ABCD2, ABCD3, ABCD5, ABCD8, APPENDIX_B, parseMultistatus, type ParsedResponse } from '@davmesh/testing';
 import { embeddedServerPerSuite } from './caldav-test-server';
 import { dav } from './dav-request.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';
 const WORK = '/dav/caldav/work/';
@@ -345,10 +346,10 @@ describe('the RFC 4791 examples (sections 7.8 to 7.10) on the Appendix B calenda
 });
 
 describe('the same calendar on a server running as of today', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
 
   it('keeps the 2006 objects out of listing and queries (outside the sync window), and serves them by name', async () => {
-    const send = dav(server().url, 'demo', 'demo');
+    const send = dav(server().url, server().demo.login, server().demo.password);
     const made = await send('MKCALENDAR', WORK, { 'Content-Type': 'application/xml' }, `<C:mkcalendar xmlns:D="DAV:" xmlns:C="${CALDAV}"/>`);
     expect(made.status).toBe(201);
     expect((await send('PUT', `${WORK}abcd1.ics`, { 'Content-Type': 'text/calendar' }, ABCD1)).status).toBe(201);

@@ -1,29 +1,18 @@
-import { rmSync } from 'node:fs';
-import { UsersAdd } from '@davmesh/contracts';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { caldavClient, DAVX5_UA, eventIcs, taskIcs, THUNDERBIRD_UA } from '@davmesh/testing';
-import { migratedDataDir } from './embedded-data-dir.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('CalDAV through discovery with a real client (embedded mode)', () => {
-  let dataDir: string;
-  let node: RunningNode;
+  const server = sharedNodePerSuite();
   let url: string;
+  let carla: string;
 
   beforeAll(async () => {
-    dataDir = await migratedDataDir();
-    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
-    url = node.url!;
-    await node.bus.call(UsersAdd, { login: 'carla', password: 'carla-pw', contextId: 1, displayName: 'Carla', email: 'carla@example.org' });
+    url = server().url;
+    carla = (await server().addUser('carla', 'carla-pw', { displayName: 'Carla', email: 'carla@example.org' })).login;
   }, 60_000);
 
-  afterAll(async () => {
-    await node.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('finds the default calendar and tasks folders, whose component sets differ', async () => {
-    const client = await caldavClient(url, 'carla', 'carla-pw', DAVX5_UA);
+    const client = await caldavClient(url, carla, 'carla-pw', DAVX5_UA);
     const calendars = await client.fetchCalendars();
     const byName = Object.fromEntries(calendars.map((c) => [c.displayName, c]));
     expect(Object.keys(byName).sort()).toEqual(['Calendar', 'Tasks']);
@@ -36,7 +25,7 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
   });
 
   it('round-trips an event with strong ETags: create, read by multiget, update, stale update 412, delete', async () => {
-    const client = await caldavClient(url, 'carla', 'carla-pw', THUNDERBIRD_UA);
+    const client = await caldavClient(url, carla, 'carla-pw', THUNDERBIRD_UA);
     const calendar = (await client.fetchCalendars()).find((c) => c.displayName === 'Calendar')!;
     const created = await client.createCalendarObject({ calendar, filename: 'Meeting 1.ics', iCalString: eventIcs('meet-1', 'Kick-off') });
     expect(created.status).toBe(201);
@@ -59,7 +48,7 @@ describe('CalDAV through discovery with a real client (embedded mode)', () => {
   });
 
   it('keeps tasks in the tasks folder and syncs a calendar incrementally with its token', async () => {
-    const client = await caldavClient(url, 'carla', 'carla-pw', DAVX5_UA);
+    const client = await caldavClient(url, carla, 'carla-pw', DAVX5_UA);
     const calendars = await client.fetchCalendars();
     const tasks = calendars.find((c) => c.displayName === 'Tasks')!;
     expect((await client.createCalendarObject({ calendar: tasks, filename: 'todo-1.ics', iCalString: taskIcs('todo-1', 'Buy milk') })).status).toBe(201);

@@ -1,18 +1,12 @@
-import { CalendarFolderUrls, CalendarFoldersCreate, ConfigSet, UsersFindByLogin } from '@davmesh/contracts';
-import { startEmbeddedServer, type EmbeddedServer } from './caldav-test-server';
+import { CalendarFolderUrls, CalendarFoldersCreate, ConfigSet } from '@davmesh/contracts';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('com.openexchange.caldav.url resolved per folder, over the bus (embedded)', () => {
-  let server: EmbeddedServer;
-
-  beforeAll(async () => {
-    server = await startEmbeddedServer();
-  });
-
-  afterAll(() => server.close());
+  const server = sharedNodePerSuite();
 
   it('replaces [hostname] and [folderId] for each calendar, following the config cascade', async () => {
-    const bus = server.node.bus;
-    const demo = await bus.call(UsersFindByLogin, { login: 'demo' });
+    const bus = server().bus;
+    const demo = server().demo.user;
     await bus.call(CalendarFoldersCreate, { userId: demo.userId, collectionName: 'Team Plan', components: ['VEVENT'] });
     const defaults = await bus.call(CalendarFolderUrls, { userId: demo.userId, hostname: 'dav.example.org' });
     const byDefault = defaults.find((f) => f.collectionName === String(f.folderId))!;

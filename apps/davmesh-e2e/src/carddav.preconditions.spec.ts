@@ -1,30 +1,20 @@
-import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, DAVX5_UA, vcard } from '@davmesh/testing';
-import { migratedDataDir } from './embedded-data-dir.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('CardDAV preconditions: refused writes answer the RFC 6352 element and store nothing', () => {
-  let dataDir: string;
-  let node: RunningNode;
+  const server = sharedNodePerSuite();
   let personal: string;
-  const demo = basicAuth('demo', 'demo');
+  let demo: string;
   const put = (path: string, body: string, type = 'text/vcard; charset=utf-8') =>
-    request(node.url!).put(path).set('Authorization', demo).set('User-Agent', DAVX5_UA).set('Content-Type', type).send(body);
-  const get = (path: string) => request(node.url!).get(path).set('Authorization', demo).set('User-Agent', DAVX5_UA);
+    request(server().url).put(path).set('Authorization', demo).set('User-Agent', DAVX5_UA).set('Content-Type', type).send(body);
+  const get = (path: string) => request(server().url).get(path).set('Authorization', demo).set('User-Agent', DAVX5_UA);
 
   beforeAll(async () => {
-    dataDir = await migratedDataDir();
-    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
-    const home = await request(node.url!).propfind('/dav/carddav/').set('Authorization', demo).set('User-Agent', DAVX5_UA).set('Depth', '1').send('');
+    demo = basicAuth(server().demo.login, server().demo.password);
+    const home = await request(server().url).propfind('/dav/carddav/').set('Authorization', demo).set('User-Agent', DAVX5_UA).set('Depth', '1').send('');
     personal = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];
   }, 60_000);
-
-  afterAll(async () => {
-    await node.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it('refuses a PUT into the global address list with 403 need-privileges', async () => {
     const response = await put('/dav/carddav/6/x.vcf', vcard('gal-x', 'X'));
@@ -82,7 +72,7 @@ describe('CardDAV preconditions: refused writes answer the RFC 6352 element and 
   });
 
   it('answers an unknown sync token with DAV:valid-sync-token', async () => {
-    const bad = await (request(node.url!) as unknown as { report(path: string): request.Test })
+    const bad = await (request(server().url) as unknown as { report(path: string): request.Test })
       .report(personal)
       .set('Authorization', demo)
       .set('User-Agent', DAVX5_UA)

@@ -1,29 +1,20 @@
-import { rmSync } from 'node:fs';
-import { UsersAdd } from '@davmesh/contracts';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { APPLE_CONTACTS_UA, carddavClient, DAVX5_UA, vcard } from '@davmesh/testing';
-import { migratedDataDir } from './embedded-data-dir.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('CardDAV through discovery with a real client (embedded mode)', () => {
-  let dataDir: string;
-  let node: RunningNode;
+  const server = sharedNodePerSuite();
   let url: string;
+  let bob: string;
+  let demo: { login: string; password: string };
 
   beforeAll(async () => {
-    dataDir = await migratedDataDir();
-    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
-    url = node.url!;
-    await node.bus.call(UsersAdd, { login: 'bob', password: 'bob-pw', contextId: 1, displayName: 'Bob Builder', email: 'bob@example.org' });
+    url = server().url;
+    demo = server().demo;
+    bob = (await server().addUser('bob', 'bob-pw', { displayName: 'Bob Builder', email: 'bob@example.org' })).login;
   }, 60_000);
 
-  afterAll(async () => {
-    await node.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('shows DAVx5 the personal folder and the global address list as separate address books, and round-trips a contact', async () => {
-    const client = await carddavClient(url, 'bob', 'bob-pw', DAVX5_UA);
+    const client = await carddavClient(url, bob, 'bob-pw', DAVX5_UA);
     const books = await client.fetchAddressBooks();
     const names = books.map((b) => b.displayName).sort();
     expect(names).toEqual(['Contacts', 'Global Address List']);
@@ -51,7 +42,7 @@ describe('CardDAV through discovery with a real client (embedded mode)', () => {
   });
 
   it('shows Apple Contacts one aggregated address book, where new contacts land in the personal folder', async () => {
-    const apple = await carddavClient(url, 'demo', 'demo', APPLE_CONTACTS_UA);
+    const apple = await carddavClient(url, demo.login, demo.password, APPLE_CONTACTS_UA);
     const books = await apple.fetchAddressBooks();
     expect(books.map((b) => b.url.replace(/^https?:\/\/[^/]+/, ''))).toEqual(['/dav/carddav/Contacts/']);
     const [aggregated] = books;
@@ -62,19 +53,19 @@ describe('CardDAV through discovery with a real client (embedded mode)', () => {
     expect(text).toContain('FN:Bob Builder');
     expect(cards.find((c) => String(c.data).includes('FN:Carol'))?.url).toMatch(/\/dav\/carddav\/Contacts\/carol\.vcf$/);
 
-    const davx5 = await carddavClient(url, 'demo', 'demo', DAVX5_UA);
+    const davx5 = await carddavClient(url, demo.login, demo.password, DAVX5_UA);
     const personal = (await davx5.fetchAddressBooks()).find((b) => b.displayName === 'Contacts')!;
     const inPersonal = await davx5.fetchVCards({ addressBook: personal });
     expect(inPersonal.map((c) => c.url.split('/').pop())).toEqual(['carol.vcf']);
   });
 
   it('syncs incrementally: the token changes with any member folder and the next sync returns exactly the changes', async () => {
-    const apple = await carddavClient(url, 'demo', 'demo', APPLE_CONTACTS_UA);
+    const apple = await carddavClient(url, demo.login, demo.password, APPLE_CONTACTS_UA);
     const [aggregated] = await apple.fetchAddressBooks();
     const first = await apple.syncCollection({ url: aggregated.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: aggregated.syncToken });
     expect(first.filter((r) => r.href)).toEqual([]);
     await apple.createVCard({ addressBook: aggregated, filename: 'dave.vcf', vCardString: vcard('dave-1', 'Dave') });
-    await node.bus.call(UsersAdd, { login: 'erin', password: 'x', contextId: 1, displayName: 'Erin New' });
+    await server().addUser('erin', 'x', { displayName: 'Erin New' });
     const [after] = await apple.fetchAddressBooks();
     expect(after.syncToken).not.toBe(aggregated.syncToken);
     const changes = await apple.syncCollection({ url: aggregated.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: aggregated.syncToken });

@@ -1,9 +1,9 @@
 import { APPLE_CONTACTS_UA } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
 import { allowedEffect, invisibleTo, snapshot, targetSecrets } from './dav.authorisation-matrix.checks';
 import { attempt, multigetBody, prepare, syncBody } from './dav.authorisation-matrix.requests';
 import { MATRIX, type Answer, type Cell } from './dav.authorisation-matrix.table';
 import { buildWorld, type World } from './dav.authorisation-matrix.world';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const XML = { 'Content-Type': 'application/xml; charset=utf-8' };
 
@@ -18,7 +18,7 @@ const userAgentFor = (collection: string): Record<string, string> => (collection
 const leaked = (text: string, secrets: string[]) => secrets.filter((secret) => text.includes(secret));
 
 describe('authorisation matrix: who may do what to which resource, over CalDAV and CardDAV', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let world: World;
 
   beforeAll(async () => {

@@ -1,14 +1,15 @@
 import type request from 'supertest';
-import { CalendarFoldersAdminShare, CalendarFoldersList, ContactFoldersAdminShare, ContactFoldersList, ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { CalendarFoldersAdminShare, CalendarFoldersList, ContactFoldersAdminShare, ContactFoldersList, UsersAdd, type User } from '@davmesh/contracts';
 import { eventIcs, vcard } from '@davmesh/testing';
-import { type EmbeddedServer } from './caldav-test-server';
 import { dav } from './dav-request.fixture';
+import { type SharedNode } from './shared-node.fixture';
 
 /**
- * The people and resources of the authorisation matrix, on one embedded server:
- * alice (context 1) owns calendars and address books, one shared read-only with bob, one
- * read-write, one shared with nobody; bob (context 1) owns his own; carol (context 1) has no
- * shares; dave (context 2) owns a calendar and a book of another context.
+ * The people and resources of the authorisation matrix, on the suite's share of the worker's
+ * embedded node: alice (the suite's context) owns calendars and address books, one shared
+ * read-only with bob, one read-write, one shared with nobody; bob (the suite's context) owns
+ * his own; carol (the suite's context) has no shares; dave (a second context of the suite) owns
+ * a calendar and a book of another context. Each logs in as `users[name].login`.
  */
 export type Login = 'alice' | 'bob' | 'carol' | 'dave';
 export type Protocol = 'caldav' | 'carddav';
@@ -51,7 +52,7 @@ export interface Folder {
 export type Send = ReturnType<typeof dav>;
 
 export interface World {
-  server: EmbeddedServer;
+  server: SharedNode;
   users: Record<Login, User>;
   as: Record<Login, Send>;
   folders: Record<Protocol, Record<FolderKind, Folder | undefined>>;
@@ -93,8 +94,8 @@ async function makeFolder(world: World, protocol: Protocol, owner: Login, slug: 
   const user = world.users[owner];
   const folders =
     protocol === 'caldav'
-      ? (await world.server.node.bus.call(CalendarFoldersList, { userId: user.userId })).map((f) => ({ id: f.folderId, name: f.displayName, mine: f.ownerUserId === user.userId }))
-      : (await world.server.node.bus.call(ContactFoldersList, { userId: user.userId, contextId: user.contextId })).map((f) => ({ id: f.folderId, name: f.displayName, mine: f.ownerUserId === user.userId }));
+      ? (await world.server.bus.call(CalendarFoldersList, { userId: user.userId })).map((f) => ({ id: f.folderId, name: f.displayName, mine: f.ownerUserId === user.userId }))
+      : (await world.server.bus.call(ContactFoldersList, { userId: user.userId, contextId: user.contextId })).map((f) => ({ id: f.folderId, name: f.displayName, mine: f.ownerUserId === user.userId }));
   const folder = folders.find((f) => f.mine && f.name === displayName);
   if (!folder) throw new Error(`setup: ${displayName} not listed for ${owner}`);
   return folder.id;
@@ -116,20 +117,21 @@ const PREFIX: Record<Protocol, Record<FolderKind, string>> = {
   carddav: { 'own folder': 'card-own', 'shared read-only': 'card-ro', 'shared read-write': 'card-rw', GAL: 'card-gal', "another user's folder": 'card-private', "another context's folder": 'card-foreign' },
 };
 
-export async function buildWorld(server: EmbeddedServer): Promise<World> {
-  const bus = server.node.bus;
-  await bus.call(ContextsAdd, { contextId: 2, name: 'elsewhere' });
+export async function buildWorld(server: SharedNode): Promise<World> {
+  const bus = server.bus;
+  const elsewhere = await server.addContext('elsewhere');
   const people: [Login, number, string][] = [
-    ['alice', 1, 'Alice Anderson'],
-    ['bob', 1, 'Bob Brown'],
-    ['carol', 1, 'Carol Clark'],
-    ['dave', 2, 'Dave Dunn'],
+    ['alice', server.contextId, 'Alice Anderson'],
+    ['bob', server.contextId, 'Bob Brown'],
+    ['carol', server.contextId, 'Carol Clark'],
+    ['dave', elsewhere, 'Dave Dunn'],
   ];
   const users = {} as Record<Login, User>;
   const as = {} as Record<Login, Send>;
-  for (const [login, contextId, displayName] of people) {
-    users[login] = await bus.call(UsersAdd, { login, password: `${login}-pw`, contextId, displayName, email: `${login}@example.org` });
-    as[login] = dav(server.url, login, `${login}-pw`);
+  for (const [name, contextId, displayName] of people) {
+    // Logins are unique per node: the context id makes them the suite's own, as SharedNode.addUser does.
+    users[name] = await bus.call(UsersAdd, { login: `${name}-${contextId}`, password: `${name}-pw`, contextId, displayName, email: `${name}@example.org` });
+    as[name] = dav(server.url, users[name].login, `${name}-pw`);
   }
   const world: World = {
     server,
@@ -165,7 +167,7 @@ export async function buildWorld(server: EmbeddedServer): Promise<World> {
       const rights = kind === 'shared read-only' ? 'read' : kind === 'shared read-write' ? 'write' : undefined;
       if (rights) {
         const share = protocol === 'caldav' ? CalendarFoldersAdminShare : ContactFoldersAdminShare;
-        await bus.call(share, { contextId: 1, folderId, granteeUserId: users.bob.userId, rights });
+        await bus.call(share, { contextId: server.contextId, folderId, granteeUserId: users.bob.userId, rights });
       }
     }
     for (const login of ['bob', 'carol', 'dave'] as const) {

@@ -1,6 +1,6 @@
 import { icalUtc, largeEventIcs, largeSeriesIcs, largeVcard, multigetBody, parseMultistatus } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
 import { calendarHrefs, dav } from './dav-request.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const COUNT = 12;
 const EVENT_BYTES = 95 * 1024;
@@ -11,7 +11,7 @@ const VCARD_BYTES = 200 * 1024;
  * one 207 all the same: the services page by bytes and the edge asks for the rest.
  */
 describe('multiget, query and sync-collection of objects that need several bus replies', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let send: ReturnType<typeof dav>;
   let calendar: string;
   let book: string;
@@ -23,8 +23,8 @@ describe('multiget, query and sync-collection of objects that need several bus r
     new Map((await parseMultistatus(text)).filter((r) => r.found.has(property)).map((r) => [r.href, r.found.get(property)!.text]));
 
   beforeAll(async () => {
-    await server().addUser('large', 'large-pw');
-    send = dav(server().url, 'large', 'large-pw');
+    const { login } = await server().addUser('large', 'large-pw');
+    send = dav(server().url, login, 'large-pw');
     calendar = (await calendarHrefs(send))['Calendar'];
     const home = await send('PROPFIND', '/dav/carddav/', { Depth: '1' }, '<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>');
     book = /<d:href>([^<]+)<\/d:href><d:propstat><d:prop><d:displayname>Contacts<\/d:displayname>/.exec(home.text)![1];

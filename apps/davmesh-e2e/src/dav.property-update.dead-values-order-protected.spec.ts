@@ -1,6 +1,6 @@
 import { parseMultistatus } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
 import { dav } from './dav-request.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const NS = 'xmlns:D="DAV:" xmlns:x="urn:example:x"';
 const NOTE = '<x:note>Hallo <x:b>Welt</x:b>!</x:note>';
@@ -13,7 +13,7 @@ const COLLECTIONS = [
 ] as const;
 
 describe.each(COLLECTIONS)('property updates on $kind: dead values as written, document order, protected properties', (collection) => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let send: ReturnType<typeof dav>;
   const proppatch = (instructions: string) => send('PROPPATCH', collection.href, { 'Content-Type': 'application/xml' }, `<D:propertyupdate ${NS}>${instructions}</D:propertyupdate>`);
   const read = async () => {
@@ -24,7 +24,7 @@ describe.each(COLLECTIONS)('property updates on $kind: dead values as written, d
     send(collection.create, href, { 'Content-Type': 'application/xml' }, `<${collection.root} ${NS} ${collection.rootNs}><D:set><D:prop xml:lang="de">${props}</D:prop></D:set></${collection.root}>`);
 
   beforeAll(() => {
-    send = dav(server().url, 'demo', 'demo');
+    send = dav(server().url, server().demo.login, server().demo.password);
   });
 
   it('creates the collection with a dead property kept as written: prefixes, mixed content, the xml:lang in scope (RFC 4918 4.3)', async () => {

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRequiring, icalUtc, parseMultistatus, vcalendar, vevent, vtodo } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
 import { calendarHrefs, dav } from './dav-request.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 /** Debian's vdirsyncer 0.19 (apt-get install vdirsyncer): DAVMESH_VDIRSYNCER, /usr/bin/vdirsyncer, vdirsyncer on PATH. */
 function findVdirsyncer(): string | undefined {
@@ -48,7 +48,7 @@ const LAPTOP = event('vd-laptop', 'Made offline', at(4));
 const DORA = vcard('vd-dora', 'Dora Local');
 
 describeRequiring('vdirsyncer 0.19 syncs calendars, tasks and contacts with the server both ways', vdirsyncerBinary ? undefined : 'no vdirsyncer (apt-get install vdirsyncer)', () => {
-  const server = embeddedServerPerSuite();
+  const server = sharedNodePerSuite();
   let send: ReturnType<typeof dav>;
   let dir: string;
   let config: string;
@@ -112,8 +112,8 @@ describeRequiring('vdirsyncer 0.19 syncs calendars, tasks and contacts with the 
   }
 
   beforeAll(async () => {
-    await server().addUser('vdir', 'vdir-pw');
-    send = dav(server().url, 'vdir', 'vdir-pw');
+    const { login } = await server().addUser('vdir', 'vdir-pw');
+    send = dav(server().url, login, 'vdir-pw');
     const calendars = await calendarHrefs(send);
     calendar = calendars['Calendar'];
     tasks = calendars['Tasks'];
@@ -135,7 +135,7 @@ describeRequiring('vdirsyncer 0.19 syncs calendars, tasks and contacts with the 
     writeFileSync(local('calendars', 'from-laptop', 'vd-laptop.ics'), LAPTOP);
     mkdirSync(local('contacts', 'from-laptop-book'), { recursive: true });
     writeFileSync(local('contacts', 'from-laptop-book', 'vd-dora.vcf'), DORA);
-    const credentials = 'username = "vdir"\npassword = "vdir-pw"';
+    const credentials = `username = "${login}"\npassword = "vdir-pw"`;
     config = local('config');
     writeFileSync(
       config,

@@ -1,32 +1,22 @@
-import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { ContextsAdd, UsersAdd, type User } from '@davmesh/contracts';
+import { UsersAdd, type User } from '@davmesh/contracts';
 import { HEALTHZ_PATH } from '@davmesh/edge';
-import { createLogger } from '@davmesh/logging';
-import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, parseMultistatus, PRINCIPAL_PROPFIND } from '@davmesh/testing';
-import { migratedDataDir } from './embedded-data-dir.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('the edge speaking WebDAV (embedded)', () => {
-  let dataDir: string;
-  let node: RunningNode;
+  const server = sharedNodePerSuite();
   let url: string;
   let colleague: User;
   let stranger: User;
-  const demo = basicAuth('demo', 'demo');
+  let demo: string;
 
   beforeAll(async () => {
-    dataDir = await migratedDataDir();
-    node = await startNode(loadSettings({ DAVMESH_DATA: dataDir, PORT: '0' }, 'all'), createLogger({ level: 'silent' }), { seedDemo: true });
-    url = node.url!;
-    colleague = await node.bus.call(UsersAdd, { login: 'colleague', password: 'x', contextId: 1, displayName: 'Col League' });
-    await node.bus.call(ContextsAdd, { contextId: 2 });
-    stranger = await node.bus.call(UsersAdd, { login: 'stranger', password: 'x', contextId: 2 });
-  });
-
-  afterAll(async () => {
-    await node.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    url = server().url;
+    demo = basicAuth(server().demo.login, server().demo.password);
+    colleague = await server().addUser('colleague', 'x', { displayName: 'Col League' });
+    const otherContext = await server().addContext('other');
+    stranger = await server().bus.call(UsersAdd, { login: `stranger-${otherContext}`, password: 'x', contextId: otherContext });
   });
 
   it('advertises its DAV classes on OPTIONS', async () => {

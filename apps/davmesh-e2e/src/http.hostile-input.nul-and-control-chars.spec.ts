@@ -1,27 +1,29 @@
 import request from 'supertest';
 import { Authenticate } from '@davmesh/contracts';
 import { eventIcs } from '@davmesh/testing';
-import { embeddedServerPerSuite } from './caldav-test-server';
 import { calendarHrefs, dav } from './dav-request.fixture';
+import { sharedNodePerSuite } from './shared-node.fixture';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
 describe('NUL and other control characters in logins and paths', () => {
-  const server = embeddedServerPerSuite();
-  const send = () => dav(server().url, 'demo', 'demo');
+  const server = sharedNodePerSuite();
+  const send = () => dav(server().url, server().demo.login, server().demo.password);
 
   it('refuses a Basic login or password holding a NUL with 401, and still accepts the real one', async () => {
+    const { login } = server().demo;
     const propfind = (authorization: string) => request(server().url).propfind('/dav/caldav/').set('Authorization', authorization).set('Depth', '0');
-    expect((await propfind(basic('demo\u0000:demo'))).status).toBe(401);
-    expect((await propfind(basic('demo:demo\u0000'))).status).toBe(401);
-    expect((await propfind(basic('demo:de\u0007mo'))).status).toBe(401);
-    expect((await propfind(basic('demo:demo'))).status).toBe(207);
+    expect((await propfind(basic(`${login}\u0000:demo`))).status).toBe(401);
+    expect((await propfind(basic(`${login}:demo\u0000`))).status).toBe(401);
+    expect((await propfind(basic(`${login}:de\u0007mo`))).status).toBe(401);
+    expect((await propfind(basic(`${login}:demo`))).status).toBe(207);
   });
 
   it('has the directory refuse a trailing NUL itself, which scrypt alone would not tell apart', async () => {
-    await expect(server().node.bus.call(Authenticate, { login: 'demo', password: 'demo\u0000' })).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(server().node.bus.call(Authenticate, { login: 'demo\u0000', password: 'demo' })).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(server().node.bus.call(Authenticate, { login: 'demo', password: 'demo' })).resolves.toMatchObject({ login: 'demo' });
+    const { login } = server().demo;
+    await expect(server().bus.call(Authenticate, { login, password: 'demo\u0000' })).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(server().bus.call(Authenticate, { login: `${login}\u0000`, password: 'demo' })).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(server().bus.call(Authenticate, { login, password: 'demo' })).resolves.toMatchObject({ login });
   });
 
   it('answers 404 for a NUL or control character in any path segment, storing nothing', async () => {
