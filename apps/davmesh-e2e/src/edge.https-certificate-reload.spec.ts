@@ -6,6 +6,7 @@ import { connect, type PeerCertificate } from 'node:tls';
 import pino from 'pino';
 import { DEMO_LOGIN, DEMO_PASSWORD, loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth, eventually, PRINCIPAL_PROPFIND, TestPki, type IssuedCertificate } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 import { runServe } from './serve-process.fixture';
 
 interface Line {
@@ -83,7 +84,7 @@ describe('the edge over HTTPS, its certificate reloaded when the Secret changes'
     first = await pki.issue('edge-1');
     volume = new SecretVolume(mkdtempSync(join(tmpdir(), 'davmesh-secret-')));
     volume.publish(first.certFile, first.keyFile);
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-https-'));
+    dataDir = await migratedDataDir();
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
     const env = { DAVMESH_DATA: dataDir, PORT: '0', DAVMESH_TLS_CERT: volume.certFile, DAVMESH_TLS_KEY: volume.keyFile, DAVMESH_CONFIG_POLL_MS: '100' };
     node = await startNode(loadSettings(env, 'all'), logger, { seedDemo: true });

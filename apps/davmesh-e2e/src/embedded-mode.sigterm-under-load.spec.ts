@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { DavLoad, LOG_LEVEL, RoleProcess, waitFor } from '@davmesh/testing';
+import { migratedDataDir } from './embedded-data-dir.fixture';
 
 const GRACE_SECONDS = 20;
 
@@ -9,8 +8,9 @@ describe('npm start (embedded mode): SIGTERM under load', () => {
   let dataDir: string;
   let server: RoleProcess;
 
-  beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'davmesh-sigterm-'));
+  beforeAll(async () => {
+    // A migrated, empty data directory: what is tested is the stop, not the first boot's migrations.
+    dataDir = await migratedDataDir();
     // NATS_URL empty: embedded mode whatever the test's environment says.
     server = new RoleProcess('all', 'embedded', { DAVMESH_DATA: dataDir, NATS_URL: '', PORT: '0', DAVMESH_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) });
   });
