@@ -13,7 +13,7 @@ import {
   vevent,
   withPartstat,
 } from '@davmesh/testing';
-import { dav } from './caldav-test-server';
+import { dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

@@ -1,7 +1,7 @@
 import { CalendarInboxDeliver, UsersAdd, type User } from '@davmesh/contracts';
 import { parseXml, type XmlElement } from '@davmesh/dav';
 import { APPLE_CALENDAR_UA, hrefsOf, parseMultistatus, vcalendar, vevent } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 const CALDAV = 'urn:ietf:params:xml:ns:caldav';

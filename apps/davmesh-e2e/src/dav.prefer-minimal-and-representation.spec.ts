@@ -1,5 +1,5 @@
 import { eventIcs, parseMultistatus, vcard } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 /** RFC 7240 and RFC 8144 on calendars and address books alike. */

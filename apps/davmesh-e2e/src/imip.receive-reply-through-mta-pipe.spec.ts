@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { runCli } from '@davmesh/cli';
 import { UsersAdd, type User } from '@davmesh/contracts';
 import { imipMail, vcalendar } from '@davmesh/testing';
-import { calendarHrefs, dav } from './caldav-test-server';
+import { calendarHrefs, dav } from './dav-request.fixture';
 import { sharedNodePerSuite } from './shared-node.fixture';
 
 describe('davmesh imip receive: an external attendee\'s REPLY, piped in by the MTA, reaches the organizer\'s event', () => {
