@@ -112,10 +112,10 @@ describe('embedded mode: the ops listener (healthz, readyz, metrics) of each nod
     await node.bus.call(UsersSetPassword, { login: 'demo', password: 'demo' });
   });
 
-  it('answers a repeated PROPFIND Depth 1 of a calendar and an address book from its member listings, and lists afresh after a write', async () => {
+  it('answers a repeated PROPFIND Depth 1 of a calendar and an address book from its rendered members, another from its member listings, and lists afresh after a write', async () => {
     const node = nodes[0];
     const as = (method: string, path: string) => request(node.url!)[method as 'put'](path).set('Authorization', basicAuth('demo', 'demo'));
-    const listing = async (path: string) => (await as('propfind', path).set('Depth', '1').send('<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>')).text;
+    const listing = async (path: string, prop = 'getetag') => (await as('propfind', path).set('Depth', '1').send(`<propfind xmlns="DAV:"><prop><${prop}/></prop></propfind>`)).text;
     const home = await as('propfind', '/dav/carddav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>');
     const book = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];
     const calendars = await parseMultistatus((await as('propfind', '/dav/caldav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>')).text);
@@ -125,12 +125,15 @@ describe('embedded mode: the ops listener (healthz, readyz, metrics) of each nod
       { path: book, cache: 'addressbook_member_listings', member: 'cached.vcf', type: 'text/vcard', body: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:cached\r\nFN:Cached\r\nN:Cached;;;;\r\nEND:VCARD\r\n' },
     ];
     for (const { path, cache, member, type, body } of collections) {
-      const hits = async () => sampleSum(await scrape(node), 'davmesh_cache_hits_total', { service: 'edge', cache });
+      const hits = async (name: string) => sampleSum(await scrape(node), 'davmesh_cache_hits_total', { service: 'edge', cache: name });
       await listing(path);
-      const before = await hits();
+      const [listed, rendered] = [await hits(cache), await hits('rendered_member_listings')];
       const first = await listing(path);
-      expect(await hits()).toBe(before + 1);
+      expect(await hits('rendered_member_listings')).toBe(rendered + 1);
       expect(first).not.toContain(member);
+      const lengths = await listing(path, 'getcontentlength');
+      expect(await hits(cache)).toBe(listed + 1);
+      expect(lengths).toContain('getcontentlength');
       expect((await as('put', `${path}${member}`).set('Content-Type', type).send(body)).status).toBe(201);
       expect(await listing(path)).toContain(member);
       expect((await as('delete', `${path}${member}`).send()).status).toBe(204);

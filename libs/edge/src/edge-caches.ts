@@ -5,7 +5,7 @@ import { LOGGER, type Logger } from '@davmesh/logging';
 import { Authenticator } from './auth/authenticator';
 import { CalendarFolderCache } from './caldav/calendar-folder-cache';
 import { ContactFolderCache } from './carddav/contact-folder-cache';
-import { CalendarMemberListings, ContactMemberListings } from './caches/member-listing-cache';
+import { CalendarMemberListings, ContactMemberListings, RenderedMemberListings } from './caches/member-listing-cache';
 import { ServerSettingsService } from './config/server-settings.service';
 
 /**
@@ -25,6 +25,7 @@ export class EdgeCaches {
     @Inject(ContactFolderCache) private readonly contactFolders: ContactFolderCache,
     @Inject(CalendarMemberListings) private readonly calendarMembers: CalendarMemberListings,
     @Inject(ContactMemberListings) private readonly contactMembers: ContactMemberListings,
+    @Inject(RenderedMemberListings) private readonly renderedMembers: RenderedMemberListings,
     @Inject(NodeCaches) nodeCaches: NodeCaches,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -49,6 +50,7 @@ export class EdgeCaches {
       addressbook_listings: this.contactFolders.counts,
       calendar_member_listings: this.calendarMembers.counts,
       addressbook_member_listings: this.contactMembers.counts,
+      rendered_member_listings: this.renderedMembers.counts,
     };
   }
 

@@ -43,7 +43,7 @@ import { CalendarQueryReport } from './caldav/calendar-query.report';
 import { FreeBusyQueryReport } from './caldav/free-busy-query.report';
 import { AddressbookQueryReport } from './carddav/addressbook-query.report';
 import { DAV_REPORTS, type DavReport } from './reports/dav-report';
-import { CalendarMemberListings, ContactMemberListings } from './caches/member-listing-cache';
+import { CalendarMemberListings, ContactMemberListings, RenderedMemberListings } from './caches/member-listing-cache';
 import { MultigetReport } from './reports/multiget.report';
 import { ReportRegistry } from './reports/report-registry';
 import { SyncCollectionReport } from './reports/sync-collection.report';
@@ -104,6 +104,7 @@ export class EdgeModule {
         { provide: ContactFolderCache, useFactory: () => new ContactFolderCache() },
         { provide: CalendarMemberListings, useFactory: () => new CalendarMemberListings() },
         { provide: ContactMemberListings, useFactory: () => new ContactMemberListings() },
+        { provide: RenderedMemberListings, useFactory: () => new RenderedMemberListings() },
         CarddavScopes,
         CarddavResources,
         { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },

@@ -1,4 +1,4 @@
-import { cachedPages, MemberListingCache } from './member-listing-cache';
+import { cachedPages, MemberListingCache, RenderedMemberListings } from './member-listing-cache';
 
 async function collect<T>(pages: AsyncIterable<readonly T[]>): Promise<T[]> {
   const items: T[] = [];
@@ -67,5 +67,21 @@ describe('MemberListingCache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toEqual([1, 2]);
     expect(cache.get('c')).toEqual([1, 2]);
+  });
+});
+
+describe('RenderedMemberListings', () => {
+  it('weighs answers in characters: one beyond its limit per answer is not kept', async () => {
+    const cache = new RenderedMemberListings();
+    const big = 'x'.repeat(cache.maxPerListing);
+    await collect(cachedPages(cache, 'big', async function* () {
+      yield [big];
+      yield ['<d:response/>'];
+    }));
+    expect(cache.get('big')).toBeUndefined();
+    await collect(cachedPages(cache, 'small', async function* () {
+      yield ['<d:response/>'];
+    }));
+    expect(cache.get('small')).toEqual(['<d:response/>']);
   });
 });

@@ -94,8 +94,13 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
    */
   objects(scope: CaldavScope, view: CalendarView, window: TimeWindow | undefined): AsyncIterable<readonly CalendarObjectMeta[]> {
     const list = () => this.listObjects(scope.user, view, window);
-    if (!scope.listedAfresh) return list();
-    return cachedPages(this.listings, `${view.folder.folderId}@${view.folder.revision} ${window?.start ?? '-'} ${window?.end ?? '-'}`, list);
+    const key = this.listingKey(scope, view, window);
+    return key ? cachedPages(this.listings, key, list) : list();
+  }
+
+  /** What names the collection's members as this request sees them, when it listed the folder afresh. */
+  listingKey(scope: CaldavScope, view: CalendarView, window: TimeWindow | undefined): string | undefined {
+    return scope.listedAfresh && `${view.folder.folderId}@${view.folder.revision} ${window?.start ?? '-'} ${window?.end ?? '-'}`;
   }
 
   private async *listObjects(user: User, view: CalendarView, window: TimeWindow | undefined): AsyncGenerator<CalendarObjectMeta[]> {

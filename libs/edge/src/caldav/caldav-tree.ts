@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { ReportRegistry } from '../reports/report-registry';
 import { contextIn } from '../resources/dav-scope';
-import { onePage, type PropfindNode, type ResourceTree } from '../resources/adapters';
+import { onePage, renderedMembersKey, type PropfindNode, type ResourceTree } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
 import { type CaldavScope } from './caldav-scope';
 import { calendarObjectContext, collectionContext } from './calendar-context';
@@ -42,6 +42,7 @@ export class CaldavTree implements ResourceTree {
     const window = resources.windowOf(scope, view);
     return {
       self: collectionContext(scope, this.reports, view),
+      membersKey: renderedMembersKey(scope.user, view, resources.listingKey(scope, view, window)),
       async *members() {
         for await (const page of resources.objects(scope, view, window)) yield page.map((object) => calendarObjectContext(scope, view, object));
       },

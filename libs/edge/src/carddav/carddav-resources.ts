@@ -72,8 +72,13 @@ export class CarddavResources extends DavResources<AddressbookView, CarddavScope
    */
   objects(scope: CarddavScope, view: AddressbookView): AsyncIterable<readonly ContactObject[]> {
     const list = () => this.listObjects(scope.user, view);
-    if (!scope.listedAfresh) return list();
-    return cachedPages(this.listings, `${scope.user.contextId} ${view.syncToken}`, list);
+    const key = this.listingKey(scope, view);
+    return key ? cachedPages(this.listings, key, list) : list();
+  }
+
+  /** What names the collection's members as this request sees them, when it listed the folders afresh. */
+  listingKey(scope: CarddavScope, view: AddressbookView): string | undefined {
+    return scope.listedAfresh && `${scope.user.contextId} ${view.syncToken}`;
   }
 
   private async *listObjects(user: User, view: AddressbookView): AsyncGenerator<ContactObject[]> {

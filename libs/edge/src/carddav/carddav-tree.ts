@@ -3,7 +3,7 @@ import { type ContactObject } from '@davmesh/contracts';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type PropertyContext } from '../properties/property';
 import { ReportRegistry } from '../reports/report-registry';
-import { onePage, type PropfindNode, type ResourceTree } from '../resources/adapters';
+import { onePage, renderedMembersKey, type PropfindNode, type ResourceTree } from '../resources/adapters';
 import { contextIn } from '../resources/dav-scope';
 import { type Resource } from '../resources/resource';
 import { CarddavResources } from './carddav-resources';
@@ -48,6 +48,7 @@ export class CarddavTree implements ResourceTree {
     const resources = this.resources;
     return {
       self: context(resource, view),
+      membersKey: renderedMembersKey(scope.user, view, resources.listingKey(scope, view)),
       async *members() {
         for await (const page of resources.objects(scope, view)) {
           yield page.map((contact) => context({ kind: 'contact', path: `${view.href}${contact.name}`, segment: view.segment, name: contact.name }, view, contact));

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type PropfindRequest, type QName } from '@davmesh/dav';
+import { cachedPages, RenderedMemberListings } from '../caches/member-listing-cache';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { minimalAnswer } from '../http/dav-headers';
@@ -21,6 +23,7 @@ export class PropfindMethod implements DavMethod {
     @Inject(DAV_TREES) private readonly trees: ResourceTree[],
     @Inject(PropertyRenderer) private readonly renderer: PropertyRenderer,
     @Inject(ServerSettingsService) private readonly serverSettings: ServerSettingsService,
+    @Inject(RenderedMemberListings) private readonly rendered: RenderedMemberListings,
   ) {
     this.kinds = trees.flatMap((t) => t.kinds);
   }
@@ -37,8 +40,21 @@ export class PropfindMethod implements DavMethod {
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, propfind, minimal));
     await writer.write(describe(node.self));
     if (depth === '1' && node.members) {
-      for await (const page of node.members()) await writer.write(page.map(describe).join(''));
+      const members = node.members;
+      const render = async function* () {
+        for await (const page of members()) yield [page.map(describe).join('')];
+      };
+      const pages = node.membersKey ? cachedPages(this.rendered, `${node.membersKey} ${minimal ? 'minimal' : 'full'} ${propfindKey(propfind)}`, render) : render();
+      for await (const page of pages) for (const xml of page) await writer.write(xml);
     }
     writer.end();
   }
+}
+
+/** The properties a PROPFIND asks, as a key. */
+function propfindKey(propfind: PropfindRequest): string {
+  const names = (qnames: QName[]) => qnames.map((q) => `{${q.ns}}${q.local}`).join('');
+  if (propfind.kind === 'prop') return `prop ${names(propfind.props)}`;
+  if (propfind.kind === 'allprop') return `allprop ${names(propfind.include)}`;
+  return 'propname';
 }

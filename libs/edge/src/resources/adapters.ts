@@ -1,5 +1,5 @@
 import { type IncomingMessage } from 'node:http';
-import { type EffectiveConfig, type SyncPosition } from '@davmesh/contracts';
+import { type EffectiveConfig, type SyncPosition, type User } from '@davmesh/contracts';
 import { type PropfindRequest, type QName, type XmlElement } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { type Representation } from '../http/conditional-headers';
@@ -147,6 +147,16 @@ export function memberStoreOf(adapters: readonly DavAdapter[], resource: Resourc
 export interface PropfindNode {
   self: PropertyContext;
   members?: () => AsyncIterable<PropertyContext[]>;
+  /** What the members' properties, as this user is shown them, depend on; absent when they may not be kept. */
+  membersKey?: string;
+}
+
+/**
+ * A members key for a collection whose member listing is named by `listingKey`: the members'
+ * properties depend on that listing, the user, the collection's href and the user's rights on it.
+ */
+export function renderedMembersKey(user: User, collection: { href: string; writable: boolean }, listingKey: string | undefined): string | undefined {
+  return listingKey && `${listingKey} ${user.userId} ${collection.writable ? 'w' : 'r'} ${collection.href}`;
 }
 
 /** One part of the namespace (the principals, CalDAV's, CardDAV's) as PROPFIND walks it. */
