@@ -5,6 +5,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
 import { preconditionError } from '../http/reply-errors';
 import { hrefPath } from '../reports/href-names';
+import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
@@ -91,7 +92,9 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
         ...this.query(scope, view, props),
         changes: async (limit) => {
           const window = this.resources.windowOf(scope, view);
-          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, ...(window ? { window } : {}), ...sinceRevision });
+          const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view, window), limit);
+          if (listed) return { changes: listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })), truncated: false, syncToken: view.syncToken };
+          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit: Math.min(limit, SYNC_PAGE), ...(window ? { window } : {}), ...sinceRevision });
           return {
             changes: [
               ...changes.changed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),

@@ -8,6 +8,7 @@ import { type CollectionUpdate } from '../properties/collection-update';
 import { type PropertyContext } from '../properties/property';
 import { addressbookReportProps, type AddressbookMemberProps } from './addressbook-report-props';
 import { objectContext } from './contact-context';
+import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CarddavResources } from './carddav-resources';
@@ -107,7 +108,9 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
         return {
           ...query,
           changes: async (limit) => {
-            const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit }));
+            const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view), limit);
+            if (listed) return { changes: listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })), truncated: false, syncToken: view.syncToken };
+            const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit: Math.min(limit, SYNC_PAGE) }));
             return {
               changes: result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),
               truncated: result.truncated,

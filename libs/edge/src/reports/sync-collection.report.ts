@@ -9,8 +9,6 @@ import { type DavReport } from './dav-report';
 import { startMultistatus } from './report-request';
 import { readSyncRequest, type SyncRequest } from './sync-request';
 
-const PAGE = 1000;
-
 /** A sync-collection body: from where, at most how many, and what to say of each member. */
 export interface SyncCollectionRequest extends SyncRequest {
   props: MemberProps;
@@ -20,6 +18,8 @@ export interface SyncCollectionRequest extends SyncRequest {
  * RFC 6578 on a protocol's collections; the adapter decides what a token holds and which are
  * its own. Depth is ignored (Thunderbird sends 1). More changes than `limit/nresults` (or one
  * page) end with a 507 response for the collection and a token to go on from, as DAVx5 expects.
+ * An initial sync answers every member at once from the collection's member listing when it
+ * holds no more than `INITIAL_SYNC_PAGE`.
  */
 export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
   readonly name = dav('sync-collection');
@@ -33,7 +33,7 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
   }
 
   read(body: XmlElement): SyncCollectionRequest {
-    return { ...readSyncRequest(body, PAGE), props: this.collections.readProps(body) };
+    return { ...readSyncRequest(body), props: this.collections.readProps(body) };
   }
 
   async run(exchange: DavExchange, { since, limit, props }: SyncCollectionRequest): Promise<void> {
