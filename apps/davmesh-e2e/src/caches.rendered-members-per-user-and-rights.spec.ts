@@ -4,21 +4,22 @@ import { carddavNodePerSuite, type DavAgent } from './carddav.fixture';
 
 const PRIVILEGES = `<propfind xmlns="DAV:"><prop><getetag/><current-user-privilege-set/></prop></propfind>`;
 const ETAGS = `<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>`;
+const INITIAL_SYNC = `<sync-collection xmlns="DAV:"><sync-token/><sync-level>1</sync-level><prop><getetag/><current-user-privilege-set/></prop></sync-collection>`;
 
 /**
  * PROPFIND Depth 1 answers a calendar's members from XML this node rendered before when nothing
  * they show has changed: what one user was shown must never reach another, nor outlive a write
  * or a change of rights, nor answer other properties.
  */
-describe('PROPFIND Depth 1 from rendered members: per user, per rights, per properties asked, per revision', () => {
+describe('PROPFIND Depth 1 and initial syncs from rendered members: per user, per rights, per properties asked, per revision', () => {
   const server = carddavNodePerSuite();
   let owner: DavAgent;
   let grantee: DavAgent;
   let calendar: string;
 
-  /** Each member's privileges, by href, as this agent is shown them. */
-  const memberPrivileges = async (agent: DavAgent, path: string) => {
-    const responses = await agent.propfind(path, undefined, PRIVILEGES, '1');
+  /** Each member's privileges, by href, as this agent is shown them by PROPFIND Depth 1 or an initial sync. */
+  const memberPrivileges = async (agent: DavAgent, path: string, by: 'propfind' | 'sync' = 'propfind') => {
+    const responses = by === 'propfind' ? await agent.propfind(path, undefined, PRIVILEGES, '1') : (await agent.report(path, INITIAL_SYNC)).responses;
     return Object.fromEntries(
       responses
         .filter((r) => r.href !== path)
@@ -50,8 +51,12 @@ describe('PROPFIND Depth 1 from rendered members: per user, per rights, per prop
     for (const privileges of Object.values(readView)) expect(privileges).not.toContain('write');
     // The same request again is answered from what the first rendered, and must say the same.
     expect(await memberPrivileges(grantee, shared)).toEqual(readView);
+    // An initial sync renders members as PROPFIND does, and is kept alike.
+    expect(await memberPrivileges(owner, calendar, 'sync')).toEqual(ownerView);
+    expect(await memberPrivileges(grantee, shared, 'sync')).toEqual(readView);
     await share('write');
     for (const privileges of Object.values(await memberPrivileges(grantee, shared))) expect(privileges).toContain('write');
+    for (const privileges of Object.values(await memberPrivileges(grantee, shared, 'sync'))) expect(privileges).toContain('write');
     expect(await memberPrivileges(owner, calendar)).toEqual(ownerView);
   });
 

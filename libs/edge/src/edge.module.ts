@@ -76,13 +76,14 @@ const REPORTS = [AddressbookQueryReport, CalendarQueryReport, FreeBusyQueryRepor
 /** Every REPORT, in the order supported-report-set lists them. */
 function allReports(
   renderer: PropertyRenderer,
+  rendered: RenderedMemberListings,
   [carddav, caldav]: DavAdapter[],
   [addressbookQuery, calendarQuery, ...others]: InstanceType<(typeof REPORTS)[number]>[],
 ): DavReport[] {
   const protocolReports = ({ collections }: DavAdapter, query: DavReport) => [
     new MultigetReport(collections, renderer),
     query,
-    new SyncCollectionReport(collections, renderer),
+    new SyncCollectionReport(collections, renderer, rendered),
   ];
   return [...protocolReports(carddav, addressbookQuery), ...protocolReports(caldav, calendarQuery), ...others];
 }
@@ -122,8 +123,9 @@ export class EdgeModule {
         ...REPORTS,
         {
           provide: DAV_REPORTS,
-          useFactory: (renderer: PropertyRenderer, adapters: DavAdapter[], ...reports: InstanceType<(typeof REPORTS)[number]>[]) => allReports(renderer, adapters, reports),
-          inject: [PropertyRenderer, DAV_ADAPTERS, ...REPORTS],
+          useFactory: (renderer: PropertyRenderer, rendered: RenderedMemberListings, adapters: DavAdapter[], ...reports: InstanceType<(typeof REPORTS)[number]>[]) =>
+            allReports(renderer, rendered, adapters, reports),
+          inject: [PropertyRenderer, RenderedMemberListings, DAV_ADAPTERS, ...REPORTS],
         },
         ReportRegistry,
         ...TREES,

@@ -1,5 +1,6 @@
 import { CacheCounts } from '@davmesh/caching';
 import { type CalendarObjectMeta, type ContactObject } from '@davmesh/contracts';
+import { type PropfindRequest, type QName } from '@davmesh/dav';
 
 const MAX_ITEMS = 200_000;
 const MAX_PER_LISTING = 20_000;
@@ -96,4 +97,26 @@ export class RenderedMemberListings extends MemberListingCache<string> {
   constructor() {
     super(32 * 1024 * 1024, 8 * 1024 * 1024, (xml) => xml.length);
   }
+}
+
+/**
+ * Members' XML for PROPFIND Depth 1 or an initial sync (which render them alike): kept under
+ * `membersKey` (`renderedMembersKey`) with the properties asked and minimality, else rendered
+ * by `render`, a page at a time.
+ */
+export function renderedPages(
+  cache: RenderedMemberListings,
+  membersKey: string | undefined,
+  propfind: PropfindRequest,
+  minimal: boolean,
+  render: () => AsyncIterable<string[]>,
+): AsyncIterable<readonly string[]> {
+  return membersKey ? cachedPages(cache, `${membersKey} ${minimal ? 'minimal' : 'full'} ${propfindKey(propfind)}`, render) : render();
+}
+
+function propfindKey(propfind: PropfindRequest): string {
+  const names = (qnames: QName[]) => qnames.map((q) => `{${q.ns}}${q.local}`).join('');
+  if (propfind.kind === 'prop') return `prop ${names(propfind.props)}`;
+  if (propfind.kind === 'allprop') return `allprop ${names(propfind.include)}`;
+  return 'propname';
 }

@@ -7,7 +7,7 @@ import { preconditionError } from '../http/reply-errors';
 import { hrefPath } from '../reports/href-names';
 import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
-import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
+import { renderedMembersKey, type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
 import { type CaldavScope, type CalendarView } from './caldav-scope';
 import { calendarObjectContext } from './calendar-context';
@@ -93,7 +93,14 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
         changes: async (limit) => {
           const window = this.resources.windowOf(scope, view);
           const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view, window), limit);
-          if (listed) return { changes: listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })), truncated: false, syncToken: view.syncToken };
+          if (listed) {
+            return {
+              changes: listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
+              truncated: false,
+              syncToken: view.syncToken,
+              membersKey: renderedMembersKey(scope.user, view, this.resources.listingKey(scope, view, window)),
+            };
+          }
           const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit: Math.min(limit, SYNC_PAGE), ...(window ? { window } : {}), ...sinceRevision });
           return {
             changes: [

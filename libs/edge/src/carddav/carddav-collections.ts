@@ -10,7 +10,7 @@ import { addressbookReportProps, type AddressbookMemberProps } from './addressbo
 import { objectContext } from './contact-context';
 import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
-import { type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
+import { renderedMembersKey, type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CarddavResources } from './carddav-resources';
 import { type AddressbookView, type CarddavScope } from './carddav-scope';
 
@@ -109,7 +109,14 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
           ...query,
           changes: async (limit) => {
             const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view), limit);
-            if (listed) return { changes: listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })), truncated: false, syncToken: view.syncToken };
+            if (listed) {
+              return {
+                changes: listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })),
+                truncated: false,
+                syncToken: view.syncToken,
+                membersKey: renderedMembersKey(user, view, this.resources.listingKey(scope, view)),
+              };
+            }
             const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit: Math.min(limit, SYNC_PAGE) }));
             return {
               changes: result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),

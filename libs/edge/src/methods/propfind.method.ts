@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type PropfindRequest, type QName } from '@davmesh/dav';
-import { cachedPages, RenderedMemberListings } from '../caches/member-listing-cache';
+import { RenderedMemberListings, renderedPages } from '../caches/member-listing-cache';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { minimalAnswer } from '../http/dav-headers';
@@ -44,17 +43,9 @@ export class PropfindMethod implements DavMethod {
       const render = async function* () {
         for await (const page of members()) yield [page.map(describe).join('')];
       };
-      const pages = node.membersKey ? cachedPages(this.rendered, `${node.membersKey} ${minimal ? 'minimal' : 'full'} ${propfindKey(propfind)}`, render) : render();
-      for await (const page of pages) for (const xml of page) await writer.write(xml);
+      for await (const page of renderedPages(this.rendered, node.membersKey, propfind, minimal, render)) for (const xml of page) await writer.write(xml);
     }
     writer.end();
   }
 }
 
-/** The properties a PROPFIND asks, as a key. */
-function propfindKey(propfind: PropfindRequest): string {
-  const names = (qnames: QName[]) => qnames.map((q) => `{${q.ns}}${q.local}`).join('');
-  if (propfind.kind === 'prop') return `prop ${names(propfind.props)}`;
-  if (propfind.kind === 'allprop') return `allprop ${names(propfind.include)}`;
-  return 'propname';
-}

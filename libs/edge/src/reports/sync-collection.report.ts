@@ -1,4 +1,5 @@
 import { dav, el, encodeHref, type XmlElement, Condition } from '@davmesh/dav';
+import { renderedPages, type RenderedMemberListings } from '../caches/member-listing-cache';
 import { type DavExchange } from '../http/dav-exchange';
 import { minimalAnswer } from '../http/dav-headers';
 import { type PropertyContext } from '../properties/property';
@@ -28,6 +29,7 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
   constructor(
     private readonly collections: CollectionStore,
     private readonly renderer: PropertyRenderer,
+    private readonly rendered: RenderedMemberListings,
   ) {
     this.kinds = collections.kinds;
   }
@@ -40,10 +42,18 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
     const { request, response } = exchange;
     const collection = await this.collections.openForSync(exchange, since);
     const query = collection.query(props);
-    const { changes, truncated, syncToken } = await query.changes(limit);
+    const { changes, truncated, syncToken, membersKey } = await query.changes(limit);
     const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, props.propfind, minimal));
+    if (membersKey && !props.wantsData) {
+      const render = async function* () {
+        yield [changes.map((change) => (change.context ? describe(change.context) : '')).join('')];
+      };
+      for await (const page of renderedPages(this.rendered, membersKey, props.propfind, minimal, render)) for (const xml of page) await writer.write(xml);
+      writer.end([el(dav('sync-token'), syncToken)]);
+      return;
+    }
     // With data, the members arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
     const described = new Set<string>();
     if (props.wantsData) {

@@ -88,6 +88,8 @@ export interface SyncChanges {
   /** More changes than the limit: the answer ends with 507 and `syncToken` to go on from. */
   truncated: boolean;
   syncToken: string;
+  /** When the changes are the collection's whole member listing (an initial sync): what its members' properties depend on (`renderedMembersKey`). */
+  membersKey?: string;
 }
 
 export interface SyncQuery extends MemberQuery {
