@@ -5,6 +5,7 @@ import {
   caldavClient,
   icalUtc,
   DAVX5_UA,
+  eventually,
   parseMultistatus,
   partstatOf,
   scheduleStatusOf,
@@ -199,13 +200,16 @@ describe('RFC 6638 implicit scheduling over HTTP, with a real client (tsdav), be
     expect(await methods(olga, 'retro-1')).toEqual([]);
   });
 
-  it('tells the organizer what became of attendees outside the server: 1.0, queued for mail (iMIP)', async () => {
+  it('tells the organizer what became of attendees outside the server: 1.0, queued for mail (iMIP), then 5.1 once the queue found no relay to send it through', async () => {
     await (await client(olga)).createCalendarObject({
       calendar: await calendarOf(olga),
       filename: 'partner.ics',
       iCalString: meeting('partner-1', 'olga', chair('olga'), invited('bert'), 'ATTENDEE;CN=Partner;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:partner@elsewhere.example'),
     });
     const own = String((await copyOf(olga, 'partner-1'))!.data);
-    expect([scheduleStatusOf(own, 'partner@elsewhere.example'), scheduleStatusOf(own, at('bert'))]).toEqual(['1.0', '1.2']);
+    expect(scheduleStatusOf(own, at('bert'))).toBe('1.2');
+    // The queue's sender takes the message within a second; this node has no relay (davmesh.imip.smtp.url).
+    expect(['1.0', '5.1']).toContain(scheduleStatusOf(own, 'partner@elsewhere.example'));
+    await eventually(async () => expect(scheduleStatusOf(String((await copyOf(olga, 'partner-1'))!.data), 'partner@elsewhere.example')).toBe('5.1'), 10_000);
   });
 });

@@ -23,7 +23,7 @@ const invitation = (to: string): ImipOutgoingMessage => ({
     `ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:${to}`,
     'END:VEVENT',
   ),
-  reference: { folderId: 1, objectName: 'offsite.ics', attendee: `mailto:${to}` },
+  reference: { ownerUserId: 1, uid: 'offsite-2026', recipient: `mailto:${to}` },
 });
 
 describe('iMIP outgoing queue through the config files: nothing sent without a relay, a message kept while the relay is down and sent after a restart', () => {

@@ -23,8 +23,10 @@ import { ImipOutcomes, ImipQueue } from './imip/imip-queue';
 import { ImipReplyService } from './imip/imip-reply.service';
 import { ImipSender } from './imip/imip-sender';
 import { ImipSettingsReader } from './imip/imip-settings';
+import { ScheduleStatusWriteback } from './imip/schedule-status-writeback';
 import { OrganizerCopyRepository } from './imip/organizer-copies.repository';
 import { CalendarScheduleTags1767200000000 } from './migrations/1767200000000-calendar-schedule-tags';
+import { CalendarImipReferences1767350000000 } from './migrations/1767350000000-calendar-imip-references';
 import { ObjectRepository } from './objects/object.repository';
 import { ExternalRecipients, MailQueueRecipients } from './scheduling/external-recipients';
 import { ImplicitScheduling } from './scheduling/implicit-scheduling';
@@ -44,6 +46,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarScheduleInbox1767000000000,
     CalendarImipOutgoing1767100000000,
     CalendarScheduleTags1767200000000,
+    CalendarImipReferences1767350000000,
   ],
 };
 
@@ -72,6 +75,7 @@ export class CalendarServiceModule {
         ImipOutcomes,
         ImipSettingsReader,
         ImipSender,
+        ScheduleStatusWriteback,
         ImipReplyService,
       ],
     };

@@ -24,13 +24,17 @@ export type ImipState = (typeof IMIP_STATES)[number];
  */
 export type ImipScheduleStatus = '1.0' | '1.1' | '3.7' | '5.1' | '5.2' | '5.3';
 
-/** What an outgoing message schedules: where the wiring writes its SCHEDULE-STATUS. */
+/**
+ * What an outgoing message schedules: where its outcome is written as SCHEDULE-STATUS. The
+ * sender's copy is the object of this UID in the owner's calendars (one per UID, RFC 6638
+ * 3.2.4.1), found by UID so that a copy moved to another calendar is still found.
+ */
 export interface ImipReference {
-  folderId: number;
-  /** The calendar object's resource name. */
-  objectName: string;
-  /** The calendar user address (`mailto:…`) whose SCHEDULE-STATUS the message decides. */
-  attendee: string;
+  /** The user whose copy it is: the organizer of a REQUEST or CANCEL, the attendee of a REPLY. */
+  ownerUserId: number;
+  uid: string;
+  /** The calendar user address (`mailto:…`) whose SCHEDULE-STATUS the message decides: an ATTENDEE, or the ORGANIZER for a REPLY. */
+  recipient: string;
 }
 
 export interface ImipOutgoingMessage {
@@ -70,7 +74,7 @@ export const IMIP_MAX_ICAL_BYTES = 1024 * 1024;
 
 const calendarAddress = z.string().min(1).max(320);
 const reference = z
-  .object({ folderId: z.number().int().positive(), objectName: z.string().min(1).max(255), attendee: calendarAddress })
+  .object({ ownerUserId: z.number().int().positive(), uid: z.string().min(1).max(IMIP_MAX_ICAL_BYTES), recipient: z.string().min(1).max(1024) })
   .strict();
 const ical = z.string().min(1).max(IMIP_MAX_ICAL_BYTES);
 
@@ -81,7 +85,8 @@ export const ImipEnqueue = defineRequest<ImipOutgoingMessage, ImipEnqueued>(
 
 export interface ImipOutgoingListRequest {
   state?: ImipState;
-  folderId?: number;
+  /** Only the messages of this user's copies (`reference.ownerUserId`). */
+  ownerUserId?: number;
   /** The last `messageId` of the page before. */
   after?: string;
   limit: number;
@@ -92,7 +97,7 @@ export const ImipOutgoingList = defineRequest<ImipOutgoingListRequest, { message
   z
     .object({
       state: z.enum(IMIP_STATES).optional(),
-      folderId: z.number().int().positive().optional(),
+      ownerUserId: z.number().int().positive().optional(),
       after: z.string().regex(/^[1-9][0-9]{0,18}$/).optional(),
       limit: z.number().int().min(1).max(500),
     })

@@ -1,4 +1,4 @@
-import { applyRequest, calendarUserOf, organizerOutbox, SchedulingRefused, withScheduleStatus } from './index';
+import { applyRequest, calendarUserOf, organizerOutbox, scheduleStatusesOf, SchedulingRefused, withScheduleStatus } from './index';
 import { ALICE, attendee, BOB, calendar, meeting, NOW, ORGANIZER, Parsed } from './testing/itip-fixtures';
 
 const olivia = calendarUserOf(ORGANIZER);
@@ -106,6 +106,14 @@ describe('SCHEDULE-STATUS on a stored copy (RFC 6638 3.2.9, 7.3)', () => {
   it('leaves the text alone when nobody matches, and refuses what is no status code', () => {
     expect(withScheduleStatus(bobCopy, { 'mailto:nobody@example.com': '1.2' })).toBe(bobCopy);
     expect(() => withScheduleStatus(bobCopy, { [ALICE]: 'delivered' })).toThrow(SchedulingRefused);
+  });
+
+  it('reads it back per property naming the address, in any spelling; none for an address the copy does not name', () => {
+    const marked = withScheduleStatus(bobCopy, { [ALICE]: '1.0' });
+    expect(scheduleStatusesOf(marked, 'MAILTO:Alice@Example.com')).toEqual(['1.0', '1.0']);
+    expect(scheduleStatusesOf(marked, BOB)).toEqual([undefined, undefined]);
+    expect(scheduleStatusesOf(withScheduleStatus(marked, { [ORGANIZER]: '2.0' }), ORGANIZER)).toEqual(['2.0', '2.0']);
+    expect(scheduleStatusesOf(marked, 'mailto:nobody@example.com')).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { calendarAddress } from './calendar-user';
 import { serialize } from './itip-message';
 import { DEFAULT_ITIP_LIMITS, SchedulingRefused, type ItipOptions } from './itip-limits';
-import { addressOf } from './participants';
+import { addressOf, parameterOf } from './participants';
 import { componentsOf, readSchedulingObject } from './scheduling-object';
 
 /** RFC 6638 3.2.9 delivery codes, and RFC 5546 3.6 codes the server sets itself. */
@@ -54,4 +54,19 @@ export function withScheduleStatus(ical: string, statuses: Readonly<Record<strin
     }
   }
   return changed ? serialize(object.root) : ical;
+}
+
+/**
+ * The SCHEDULE-STATUS of every ORGANIZER and ATTENDEE property of the copy whose address is
+ * `address` (any spelling calendarAddress folds), in component order; undefined for one that has
+ * none. Empty when the copy does not name the address.
+ */
+export function scheduleStatusesOf(ical: string, address: string, options: ItipOptions = {}): (string | undefined)[] {
+  const wanted = calendarAddress(address);
+  const object = readSchedulingObject(ical, options.limits ?? DEFAULT_ITIP_LIMITS);
+  return componentsOf(object).flatMap((component) =>
+    [...component.getAllProperties('organizer'), ...component.getAllProperties('attendee')]
+      .filter((property) => addressOf(property) === wanted)
+      .map((property) => parameterOf(property, 'schedule-status')),
+  );
 }

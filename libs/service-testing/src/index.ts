@@ -1,2 +1,3 @@
 export * from './service-harness';
 export * from './migrated-database';
+export * from './calendar-with-config-service';

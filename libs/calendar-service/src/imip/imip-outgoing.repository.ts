@@ -51,15 +51,15 @@ interface StatusRow {
   from_address: string;
   to_address: string;
   method: ImipMethod;
-  folder_id: number | null;
-  object_name: string | null;
-  attendee: string | null;
+  owner_user_id: number | null;
+  uid: string | null;
+  recipient: string | null;
   last_response: string | null;
   finished_at: string | Date | null;
 }
 
 const STATUS_COLUMNS = `"id"::text AS "id", "created_at", "state", "schedule_status", "next_attempt_at", "attempts", "from_address", "to_address",
-  "method", "folder_id", "object_name", "attendee", "last_response", "finished_at"`;
+  "method", "owner_user_id", "uid", "recipient", "last_response", "finished_at"`;
 
 const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -74,7 +74,7 @@ function toStatus(row: StatusRow): ImipMessageStatus {
     from: row.from_address,
     to: row.to_address,
     method: row.method,
-    reference: row.folder_id !== null && row.object_name !== null && row.attendee !== null ? { folderId: row.folder_id, objectName: row.object_name, attendee: row.attendee } : null,
+    reference: row.owner_user_id !== null && row.uid !== null && row.recipient !== null ? { ownerUserId: row.owner_user_id, uid: row.uid, recipient: row.recipient } : null,
     lastResponse: row.last_response,
     finishedAt: iso(row.finished_at),
   };
@@ -89,7 +89,7 @@ export class ImipOutgoingRepository extends SqlRepository {
     const rows: { id: string }[] = await this.manager.query(
       `INSERT INTO "calendar"."imip_outgoing"
          ("state", "schedule_status", "next_attempt_at", "from_address", "to_address", "method", "ical", "message_id",
-          "folder_id", "object_name", "attendee", "last_response", "finished_at")
+          "owner_user_id", "uid", "recipient", "last_response", "finished_at")
        VALUES ($1, $2, CASE WHEN $3 THEN clock_timestamp() END, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $3 THEN NULL ELSE clock_timestamp() END)
        RETURNING "id"::text AS "id"`,
       [
@@ -101,9 +101,9 @@ export class ImipOutgoingRepository extends SqlRepository {
         message.method,
         message.ical,
         message.messageId,
-        message.reference?.folderId ?? null,
-        message.reference?.objectName ?? null,
-        message.reference?.attendee ?? null,
+        message.reference?.ownerUserId ?? null,
+        message.reference?.uid ?? null,
+        message.reference?.recipient ?? null,
         message.lastResponse ?? null,
       ],
     );
@@ -180,17 +180,31 @@ export class ImipOutgoingRepository extends SqlRepository {
     return rows[0] && toStatus(rows[0]);
   }
 
-  /** A page in id order, optionally of one state or one folder's messages. */
-  async list(filter: { state?: ImipState; folderId?: number }, after: string | undefined, limit: number): Promise<ImipMessageStatus[]> {
+  /** A page in id order, optionally of one state or one owner's messages. */
+  async list(filter: { state?: ImipState; ownerUserId?: number }, after: string | undefined, limit: number): Promise<ImipMessageStatus[]> {
     const rows = await selectJsonRows<StatusRow>(
       this.manager,
       `SELECT ${STATUS_COLUMNS} FROM "calendar"."imip_outgoing"
-        WHERE "id" > $1 AND ($2::text IS NULL OR "state" = $2) AND ($3::integer IS NULL OR "folder_id" = $3)
+        WHERE "id" > $1 AND ($2::text IS NULL OR "state" = $2) AND ($3::integer IS NULL OR "owner_user_id" = $3)
         ORDER BY "id" LIMIT $4`,
-      [after ?? '0', filter.state ?? null, filter.folderId ?? null, limit],
+      [after ?? '0', filter.state ?? null, filter.ownerUserId ?? null, limit],
       'r."id"::bigint',
     );
     return rows.map(toStatus);
+  }
+
+  /**
+   * True when a later message than `messageId` went to the same recipient about the same UID of
+   * the same owner: that one's outcome is what the recipient's SCHEDULE-STATUS says.
+   */
+  async hasNewer(messageId: string, reference: ImipReference): Promise<boolean> {
+    const rows: { newer: boolean }[] = await this.manager.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM "calendar"."imip_outgoing" WHERE "owner_user_id" = $1 AND "uid" = $2 AND "recipient" = $3 AND "id" > $4
+       ) AS "newer"`,
+      [reference.ownerUserId, reference.uid, reference.recipient, messageId],
+    );
+    return rows[0].newer;
   }
 
   /** Settled messages older than `days` go; answers how many. */

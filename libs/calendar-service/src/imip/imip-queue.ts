@@ -9,6 +9,7 @@ import {
   type ImipOutgoingMessage,
 } from '@davmesh/contracts';
 import { InvalidCalendarObject } from '@davmesh/ical';
+import { calendarAddress } from '@davmesh/itip';
 import { type CalendarTransaction } from '../calendar.unit-of-work';
 import { checkItipMessage } from './imip-mail';
 
@@ -38,7 +39,8 @@ export class ImipQueue {
       method: message.method,
       ical: message.ical,
       messageId: `<${randomUUID()}@${from.split('@')[1]}>`,
-      reference: message.reference,
+      // Compared with the addresses of the copy and of later messages as libs/itip folds them.
+      reference: message.reference && { ...message.reference, recipient: calendarAddress(message.reference.recipient) },
     };
     if (!to) {
       const messageId = await tx.imip.insert({ ...queued, to: message.to, state: 'refused', scheduleStatus: '3.7', lastResponse: 'not an e-mail address' });

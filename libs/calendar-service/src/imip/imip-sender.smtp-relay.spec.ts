@@ -45,7 +45,7 @@ const invitation = (to: string, extra: Partial<ImipOutgoingMessage> = {}): ImipO
   to,
   method: 'REQUEST',
   ical: REQUEST,
-  reference: { folderId: 3, objectName: 'review.ics', attendee: to },
+  reference: { ownerUserId: 3, uid: 'review-2026', recipient: to },
   ...extra,
 });
 
@@ -111,7 +111,7 @@ describe('iMIP outgoing queue: sent through a real SMTP relay', () => {
 
       const sent = await settled(queued.messageId, 'sent');
       expect(sent).toMatchObject({ scheduleStatus: '1.1', attempts: 1, to: 'bob@partner.example', method: 'REQUEST', nextAttemptAt: null });
-      expect(sent.reference).toEqual({ folderId: 3, objectName: 'review.ics', attendee: 'mailto:Bob@Partner.example' });
+      expect(sent.reference).toEqual({ ownerUserId: 3, uid: 'review-2026', recipient: 'mailto:bob@partner.example' });
       expect(sent.lastResponse).toMatch(/^250/);
       expect(seen).toEqual([{ state: 'sent', inTransaction: 'sent' }]);
       await eventually(() => expect(events).toContainEqual(expect.objectContaining({ messageId: queued.messageId, state: 'sent', scheduleStatus: '1.1', reference: sent.reference })));

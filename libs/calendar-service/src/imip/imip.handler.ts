@@ -28,7 +28,7 @@ export class ImipHandler {
   @HandlesRequest(ImipOutgoingList)
   list(@Payload() payload: unknown) {
     return handleRequest(ImipOutgoingList, payload, this.logger, async (r) => {
-      const read = await this.outgoing.list({ state: r.state, folderId: r.folderId }, r.after, r.limit);
+      const read = await this.outgoing.list({ state: r.state, ownerUserId: r.ownerUserId }, r.after, r.limit);
       const messages = this.bus.replyBudget().fill(read);
       return messages.length === r.limit || messages.length < read.length ? { messages, nextCursor: messages[messages.length - 1].messageId } : { messages };
     });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScheduleStatus, type ItipMessage } from '@davmesh/itip';
+import { type User } from '@davmesh/contracts';
+import { type ItipMessage } from '@davmesh/itip';
 import { type CalendarTransaction } from '../calendar.unit-of-work';
 import { ImipQueue } from '../imip/imip-queue';
 
@@ -7,26 +8,18 @@ import { ImipQueue } from '../imip/imip-queue';
  * Where implicit scheduling hands a message for recipients outside the server: `mailto:`
  * addresses no user of the sender's context has (people elsewhere, users of other contexts).
  * Called inside the transaction of the write that sends it, once per message and external
- * recipient; the answer is the SCHEDULE-STATUS the organizer's copy shows for that recipient
- * (RFC 6638 3.2.9: 1.0 queued, 1.1 sent, 5.x not delivered).
+ * recipient, with the owner of the copy that sends it; the answer is the SCHEDULE-STATUS that
+ * copy shows for that recipient (RFC 6638 3.2.9: 1.0 queued, 3.7 not reachable).
  */
 export abstract class ExternalRecipients {
-  abstract send(tx: CalendarTransaction, message: ItipMessage): Promise<string>;
-}
-
-/** No mail relay: nothing leaves the server, and the status says so (5.2, will not be delivered). */
-@Injectable()
-export class NoMailRelay extends ExternalRecipients {
-  async send(): Promise<string> {
-    return ScheduleStatus.NoDelivery;
-  }
+  abstract send(tx: CalendarTransaction, message: ItipMessage, sender: User): Promise<string>;
 }
 
 /**
  * iMIP (RFC 6047): the message goes into the outgoing mail queue in the write's own transaction
- * (docs/scheduling-imip.md); the organizer's copy shows 1.0 (queued), or 3.7 for an address that
- * is no e-mail address. What the relay later answers is in the queue (`davmesh imip queue`);
- * it is not yet written back onto the organizer's copy.
+ * (docs/scheduling-imip.md); the copy shows 1.0 (queued), or 3.7 for an address that is no e-mail
+ * address. Its reference (the sender, the UID, the recipient) is where ScheduleStatusWriteback
+ * writes what the relay later answers.
  */
 @Injectable()
 export class MailQueueRecipients extends ExternalRecipients {
@@ -34,9 +27,10 @@ export class MailQueueRecipients extends ExternalRecipients {
     super();
   }
 
-  async send(tx: CalendarTransaction, message: ItipMessage): Promise<string> {
+  async send(tx: CalendarTransaction, message: ItipMessage, sender: User): Promise<string> {
     const [to] = message.recipients;
-    const enqueued = await this.queue.enqueue(tx, { from: message.originator, to, method: message.method, ical: message.ical });
+    const reference = { ownerUserId: sender.userId, uid: message.uid, recipient: to };
+    const enqueued = await this.queue.enqueue(tx, { from: message.originator, to, method: message.method, ical: message.ical, reference });
     return enqueued.scheduleStatus;
   }
 }

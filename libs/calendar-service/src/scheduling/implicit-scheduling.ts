@@ -173,7 +173,7 @@ export class ImplicitScheduling {
         else if (!addressee.user.enabled) statuses.set(recipient, ScheduleStatus.NoPrivilege);
         else statuses.set(recipient, await this.deliverTo(tx, announce, addressee.user, message, options));
       }
-      for (const recipient of external) statuses.set(recipient, await this.external.send(tx, { ...message, recipients: [recipient] }));
+      for (const recipient of external) statuses.set(recipient, await this.external.send(tx, { ...message, recipients: [recipient] }, sender));
     }
     return statuses;
   }
