@@ -20,11 +20,10 @@ import { CalendarImipOutgoing1767100000000 } from './migrations/1767100000000-ca
 import { ImipHandler } from './imip/imip.handler';
 import { ImipOutgoingRepository } from './imip/imip-outgoing.repository';
 import { ImipOutcomes, ImipQueue } from './imip/imip-queue';
-import { ImipReplyService } from './imip/imip-reply.service';
+import { ImipReceiveService } from './imip/imip-receive.service';
 import { ImipSender } from './imip/imip-sender';
 import { ImipSettingsReader } from './imip/imip-settings';
 import { ScheduleStatusWriteback } from './imip/schedule-status-writeback';
-import { OrganizerCopyRepository } from './imip/organizer-copies.repository';
 import { CalendarScheduleTags1767200000000 } from './migrations/1767200000000-calendar-schedule-tags';
 import { CalendarImipReferences1767350000000 } from './migrations/1767350000000-calendar-imip-references';
 import { ObjectRepository } from './objects/object.repository';
@@ -68,15 +67,14 @@ export class CalendarServiceModule {
         ImplicitScheduling,
         CalendarService,
         SchedulingService,
-        // iMIP (RFC 6047): the outgoing queue and its sender, incoming replies.
+        // iMIP (RFC 6047): the outgoing queue, its sender and their outcomes on the copies, incoming messages.
         ImipOutgoingRepository,
-        OrganizerCopyRepository,
         ImipQueue,
         ImipOutcomes,
         ImipSettingsReader,
         ImipSender,
         ScheduleStatusWriteback,
-        ImipReplyService,
+        ImipReceiveService,
       ],
     };
   }

@@ -17,11 +17,12 @@ import { ConfigValues1764100000000 } from './migrations/1764100000000-config-val
 import { ConfigOutbox1766300000000 } from './migrations/1766300000000-config-outbox';
 import { ConfigWriteOutcomes1766400000000 } from './migrations/1766400000000-config-write-outcomes';
 import { ConfigUserEmails1767000000000 } from './migrations/1767000000000-config-user-emails';
+import { ConfigUserEmailLookup1767350000000 } from './migrations/1767350000000-config-user-email-lookup';
 import { CONFIG_SCHEMA } from './schema';
 
 export const CONFIG_SERVICE_SCHEMA = {
   schema: CONFIG_SCHEMA,
-  migrations: [Directory1764000000000, ConfigValues1764100000000, ConfigOutbox1766300000000, ConfigWriteOutcomes1766400000000, ConfigUserEmails1767000000000],
+  migrations: [Directory1764000000000, ConfigValues1764100000000, ConfigOutbox1766300000000, ConfigWriteOutcomes1766400000000, ConfigUserEmails1767000000000, ConfigUserEmailLookup1767350000000],
 };
 
 /** The config service: the directory and the config cascade. Needs the bus and logger modules. */

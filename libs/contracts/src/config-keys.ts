@@ -224,6 +224,22 @@ export const CONFIG_KEYS = {
     levels: SERVER_ONLY,
     help: 'Hours after it was queued when a message still not taken by the relay is given up as failed (SCHEDULE-STATUS 5.1).',
   },
+  'davmesh.imip.receive.maxMessageBytes': {
+    type: 'integer',
+    default: 10485760,
+    min: 65536,
+    max: 67108864,
+    levels: SERVER_ONLY,
+    help: 'Largest mail davmesh imip receive reads from standard input, in bytes; a larger one is refused (exit 65) before it is parsed.',
+  },
+  'davmesh.imip.receive.maxParts': {
+    type: 'integer',
+    default: 100,
+    min: 2,
+    max: 1000,
+    levels: SERVER_ONLY,
+    help: 'Most MIME parts of a mail davmesh imip receive takes, the message itself and each multipart counted; one with more is refused (exit 65) as the parser reaches the next.',
+  },
   'davmesh.limits.xml.bodyBytes': {
     type: 'integer',
     default: 1048576,

@@ -86,11 +86,13 @@ export const UsersList = defineRequest<{ contextId?: number }, User[]>(
 /**
  * The users of a context whose e-mail address is one of `emails` (compared case-insensitively):
  * the address stored, or the default one (`davmesh.scheduling.defaultEmailDomain`) of a user who
- * has none. How a calendar user address (`mailto:`) becomes a user; other contexts are not searched.
+ * has none. How a calendar user address (`mailto:`) becomes a user; other contexts are not
+ * searched. Without `contextId`, the users of every context (incoming iMIP: a mail names its
+ * recipients by address alone).
  */
-export const UsersFindByEmail = defineRequest<{ contextId: number; emails: string[] }, User[]>(
+export const UsersFindByEmail = defineRequest<{ contextId?: number; emails: string[] }, User[]>(
   'config.v1.directory.users.find-by-email',
-  z.object({ contextId, emails: z.array(z.string().min(1).max(320)).min(1).max(1000) }).strict(),
+  z.object({ contextId: contextId.optional(), emails: z.array(z.string().min(1).max(320)).min(1).max(1000) }).strict(),
   { idempotent: true },
 );
 

@@ -69,7 +69,7 @@ export interface ImipMessageStatus extends ImipEnqueued {
   finishedAt: string | null;
 }
 
-/** The most a reply from a mail may be: as a calendar object (CALDAV:max-resource-size). */
+/** The most the calendar part of an incoming mail may be: as a calendar object (CALDAV:max-resource-size). */
 export const IMIP_MAX_ICAL_BYTES = 1024 * 1024;
 
 const calendarAddress = z.string().min(1).max(320);
@@ -106,24 +106,52 @@ export const ImipOutgoingList = defineRequest<ImipOutgoingListRequest, { message
 );
 
 export interface ImipReceiveRequest {
-  /** The message's From address (RFC 5322), which must be the replying attendee's. */
+  /** The message's From address (RFC 5322): the ORGANIZER of a REQUEST or CANCEL, the ATTENDEE of a REPLY. */
   from: string;
-  /** The text/calendar part: a VCALENDAR with METHOD:REPLY. */
+  /** The text/calendar part: a VCALENDAR with METHOD REQUEST, REPLY or CANCEL. */
   ical: string;
 }
 
-export interface ImipReceived {
-  /** `applied`: the organizer's copy took the attendee's PARTSTAT; `unchanged`: it had it already; `outdated`: the reply is to an older SEQUENCE. */
-  outcome: 'applied' | 'unchanged' | 'outdated';
-  organizerUserId: number;
-  folderId: number;
-  name: string;
-  /** The organizer's copy's ETag after the reply. */
-  etag: string;
+/** The iTIP methods incoming iMIP applies. */
+export const IMIP_RECEIVED_METHODS = ['REQUEST', 'REPLY', 'CANCEL'] as const;
+
+/**
+ * What one recipient's calendar made of an incoming message, delivered as implicit scheduling
+ * delivers between users: `applied` their copy was created or changed, and the message is in
+ * their schedule inbox; `delivered` only the inbox has it (nothing to change on the copy: a CANCEL
+ * of an event they do not have, a message older than their copy, RFC 5546 2.1.5); `unchanged`
+ * their inbox held this very message already (the same mail twice): nothing stored; `refused`
+ * their copy of that UID is another organizer's event: nothing stored.
+ */
+export interface ImipDelivery {
+  userId: number;
+  outcome: 'applied' | 'delivered' | 'unchanged' | 'refused';
+  /** The user's copy after the message, where they have one. */
+  copy?: { folderId: number; name: string; etag: string };
 }
 
-/** Why a reply is refused, as `details.condition`. */
-export type ImipReplyRefusal = 'not-a-reply' | 'unknown-organizer' | 'unknown-event' | 'not-an-attendee' | 'sender-mismatch';
+export interface ImipReceived {
+  method: (typeof IMIP_RECEIVED_METHODS)[number];
+  uid: string;
+  /** One per recipient on this server: the organizer of a REPLY, the attendees of a REQUEST or CANCEL. */
+  deliveries: ImipDelivery[];
+}
+
+/**
+ * Why an incoming message is refused, as `details.condition`; nothing is stored.
+ * `invalid-message` and `unsupported-method` (`bad-request`); `sender-mismatch`, `not-an-attendee`
+ * and `valid-organizer` (`forbidden`); `unknown-organizer`, `unknown-event`, `unknown-recipient`
+ * (`not-found`).
+ */
+export type ImipRefusal =
+  | 'invalid-message'
+  | 'unsupported-method'
+  | 'sender-mismatch'
+  | 'not-an-attendee'
+  | 'valid-organizer'
+  | 'unknown-organizer'
+  | 'unknown-event'
+  | 'unknown-recipient';
 
 export const ImipReceive = defineRequest<ImipReceiveRequest, ImipReceived>(
   'calendar.v1.imip.receive',

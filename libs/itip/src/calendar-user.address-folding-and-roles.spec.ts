@@ -1,4 +1,4 @@
-import { attendeesOf, calendarAddress, calendarUserOf, isAddressOf, isSchedulingObject, organizerOf, schedulingRoleOf, SchedulingRefused } from './index';
+import { attendeesOf, calendarAddress, calendarUserOf, isAddressOf, isSchedulingObject, organizerOf, participantsOf, schedulingRoleOf, SchedulingRefused } from './index';
 import { ALICE, attendee, BOB, calendar, meeting, ORGANIZER } from './testing/itip-fixtures';
 
 describe('calendar user addresses', () => {
@@ -31,6 +31,13 @@ describe('what kind of object a calendar holds (RFC 6638 3.1)', () => {
     expect(organizerOf(invitation)).toBe(ORGANIZER);
     expect(attendeesOf(invitation)).toEqual([ORGANIZER, ALICE, BOB]);
     expect(organizerOf(personal)).toBeUndefined();
+  });
+
+  it('reads the same of an iTIP message of the method given, and refuses one of another method', () => {
+    const request = invitation.replace('VERSION:2.0', 'VERSION:2.0\r\nMETHOD:REQUEST');
+    expect(participantsOf(request, 'REQUEST')).toEqual({ uid: 'm', organizer: ORGANIZER, attendees: [ORGANIZER, ALICE, BOB] });
+    expect(() => participantsOf(request, 'CANCEL')).toThrow(SchedulingRefused);
+    expect(() => participantsOf(invitation, 'REQUEST')).toThrow(SchedulingRefused);
   });
 
   it('is a scheduling object only with an organizer and an attendee besides them', () => {

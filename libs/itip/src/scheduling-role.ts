@@ -1,7 +1,7 @@
 import { isAddressOf, type CalendarUser } from './calendar-user';
 import { DEFAULT_ITIP_LIMITS, type ItipLimits } from './itip-limits';
 import { addressOf } from './participants';
-import { componentsOf, readSchedulingObject, type SchedulingObject } from './scheduling-object';
+import { componentsOf, readItipMessage, readSchedulingObject, type ItipMethod, type SchedulingObject } from './scheduling-object';
 
 /** The normalised ORGANIZER of a calendar object, the same in every component (else refused, RFC 6638 3.2.4.2). */
 export function organizerOf(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMITS): string | undefined {
@@ -10,7 +10,19 @@ export function organizerOf(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMI
 
 /** The normalised ATTENDEE addresses of a calendar object, across its components, in order of appearance. */
 export function attendeesOf(ical: string, limits: ItipLimits = DEFAULT_ITIP_LIMITS): string[] {
-  const object = readSchedulingObject(ical, limits);
+  return attendeesIn(readSchedulingObject(ical, limits));
+}
+
+/**
+ * An iTIP message of `method` as applyRequest, applyReply and applyCancel read it (and refused
+ * as they refuse it): its UID, its ORGANIZER and its ATTENDEEs, normalised, in order of appearance.
+ */
+export function participantsOf(message: string, method: ItipMethod, limits: ItipLimits = DEFAULT_ITIP_LIMITS): { uid: string; organizer?: string; attendees: string[] } {
+  const object = readItipMessage(message, method, limits);
+  return { uid: object.uid, organizer: object.organizer, attendees: attendeesIn(object) };
+}
+
+function attendeesIn(object: SchedulingObject): string[] {
   return [...new Set(componentsOf(object).flatMap((component) => component.getAllProperties('attendee').map(addressOf)))];
 }
 

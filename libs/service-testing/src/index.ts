@@ -1,3 +1,4 @@
 export * from './service-harness';
 export * from './migrated-database';
 export * from './calendar-with-config-service';
+export * from './calendar-bus-view';

@@ -6,15 +6,15 @@ import { LOGGER, type Logger } from '@davmesh/logging';
 import { CalendarUnitOfWork } from '../calendar.unit-of-work';
 import { ImipOutgoingRepository } from './imip-outgoing.repository';
 import { ImipQueue } from './imip-queue';
-import { ImipReplyService } from './imip-reply.service';
+import { ImipReceiveService } from './imip-receive.service';
 
-/** Bus entry points of iMIP: the outgoing queue (for other teams and tests) and incoming replies. */
+/** Bus entry points of iMIP: the outgoing queue (for other teams and tests) and incoming messages. */
 @Controller()
 export class ImipHandler {
   constructor(
     @Inject(ImipQueue) private readonly queue: ImipQueue,
     @Inject(ImipOutgoingRepository) private readonly outgoing: ImipOutgoingRepository,
-    @Inject(ImipReplyService) private readonly replies: ImipReplyService,
+    @Inject(ImipReceiveService) private readonly incoming: ImipReceiveService,
     @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -36,6 +36,6 @@ export class ImipHandler {
 
   @HandlesRequest(ImipReceive)
   receive(@Payload() payload: unknown) {
-    return handleRequest(ImipReceive, payload, this.logger, (r) => this.replies.receive(r));
+    return handleRequest(ImipReceive, payload, this.logger, (r) => this.incoming.receive(r));
   }
 }

@@ -4,22 +4,24 @@ import { join } from 'node:path';
 import {
   CalendarFolderChanged,
   CalendarFoldersCreate,
-  CalendarFoldersList,
-  CalendarObjectsGet,
-  CalendarObjectsList,
   CalendarObjectsMove,
-  CalendarObjectsPut,
   CalendarSyncChanges,
   ContextsAdd,
-  ImipOutgoingList,
+  ImipReceive,
   UsersAdd,
   type CalendarFolderChangedEvent,
   type CalendarObject,
-  type ImipMessageStatus,
   type User,
 } from '@davmesh/contracts';
-import { describeWithConfigOnEachStore, openMigratedPGlite, startCalendarWithConfig, type CalendarWithConfig, type StorageServiceHarness } from '@davmesh/service-testing';
-import { eventually, scheduleStatusOf, startSmtpRelay, vcalendar, vevent, withPartstat, type TestSmtpRelay } from '@davmesh/testing';
+import {
+  calendarBusView,
+  describeWithConfigOnEachStore,
+  openMigratedPGlite,
+  startCalendarWithConfig,
+  type CalendarWithConfig,
+  type StorageServiceHarness,
+} from '@davmesh/service-testing';
+import { eventually, partstatOf, scheduleStatusOf, startSmtpRelay, vcalendar, vevent, withPartstat, type TestSmtpRelay } from '@davmesh/testing';
 
 const CONTEXT = 31;
 const meeting = (uid: string, organizer: string, ...lines: string[]) =>
@@ -34,27 +36,6 @@ function configDirWith(...lines: string[]): string {
   return dir;
 }
 
-/** What an organizer (or attendee) sees of their own copies, as the bus answers a client. */
-function objectsOf(harness: StorageServiceHarness) {
-  const calendarOf = async (userId: number) => (await harness.bus.call(CalendarFoldersList, { userId })).find((f) => f.components.includes('VEVENT') && f.ownerUserId === userId)!;
-  /** The user's object of this UID, with the folder it is in. */
-  const copyOf = async (userId: number, uid: string): Promise<CalendarObject & { folderId: number }> => {
-    for (const folder of (await harness.bus.call(CalendarFoldersList, { userId })).filter((f) => f.ownerUserId === userId && f.components.includes('VEVENT'))) {
-      const names = (await harness.bus.call(CalendarObjectsList, { userId, folderId: folder.folderId, limit: 1000 })).objects.map((o) => o.name);
-      if (names.length === 0) continue;
-      const found = (await harness.bus.call(CalendarObjectsGet, { userId, folderId: folder.folderId, names })).objects.find((o) => o.uid === uid);
-      if (found) return { ...found, folderId: folder.folderId };
-    }
-    throw new Error(`user ${userId} has no ${uid}`);
-  };
-  const put = async (userId: number, name: string, ical: string) => {
-    const folderId = (await calendarOf(userId)).folderId;
-    return { folderId, ...(await harness.bus.call(CalendarObjectsPut, { userId, folderId, name, ical })) };
-  };
-  const queued = async (to: string): Promise<ImipMessageStatus[]> => (await harness.bus.call(ImipOutgoingList, { limit: 500 })).messages.filter((m) => m.to === to);
-  return { calendarOf, copyOf, put, queued };
-}
-
 describeWithConfigOnEachStore('iMIP outcomes written back as SCHEDULE-STATUS, through a real SMTP relay', (start) => {
   let relay: TestSmtpRelay;
   let configDir: string;
@@ -62,7 +43,7 @@ describeWithConfigOnEachStore('iMIP outcomes written back as SCHEDULE-STATUS, th
   let harness: StorageServiceHarness;
   let olga: User;
   let bert: User;
-  let the: ReturnType<typeof objectsOf>;
+  let the: ReturnType<typeof calendarBusView>;
 
   beforeAll(async () => {
     relay = await startSmtpRelay();
@@ -73,7 +54,7 @@ describeWithConfigOnEachStore('iMIP outcomes written back as SCHEDULE-STATUS, th
     await harness.bus.call(ContextsAdd, { contextId: CONTEXT, name: 'writeback' });
     olga = await harness.bus.call(UsersAdd, { login: 'olga-wb', password: 'pw-olga-1', contextId: CONTEXT, email: 'olga@example.org', displayName: 'Olga' });
     bert = await harness.bus.call(UsersAdd, { login: 'bert-wb', password: 'pw-bert-1', contextId: CONTEXT, email: 'bert@example.org', displayName: 'Bert' });
-    the = objectsOf(harness);
+    the = calendarBusView(harness.bus);
   }, 90_000);
 
   afterAll(async () => {
@@ -142,6 +123,19 @@ describeWithConfigOnEachStore('iMIP outcomes written back as SCHEDULE-STATUS, th
     }, 15_000);
   });
 
+  it('keeps the answer an attendee mailed back while their invitation still waited in the queue (2.0), whatever the queue then came to', async () => {
+    relay.answerRcpt = (address, attempt) => (address === 'hugo@partner.example' && attempt === 1 ? { code: 451, message: '4.3.0 try later' } : undefined);
+    await the.put(olga.userId, 'review-5.ics', meeting('review-5', 'olga@example.org', invited('hugo@partner.example')));
+    await eventually(async () => expect((await the.queued('hugo@partner.example'))[0]).toMatchObject({ state: 'queued', attempts: 1 }), 10_000);
+    const reply = vcalendar('METHOD:REPLY', ...vevent('review-5', 'SEQUENCE:0', 'ORGANIZER:mailto:olga@example.org', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:hugo@partner.example'));
+    expect(await harness.bus.call(ImipReceive, { from: 'hugo@partner.example', ical: reply })).toMatchObject({ deliveries: [{ userId: olga.userId, outcome: 'applied' }] });
+    const answered = await the.copyOf(olga.userId, 'review-5');
+    expect([partstatOf(answered.ical, 'hugo@partner.example'), scheduleStatusOf(answered.ical, 'hugo@partner.example')]).toEqual(['ACCEPTED', '2.0']);
+
+    await eventually(async () => expect((await the.queued('hugo@partner.example'))[0]).toMatchObject({ state: 'sent' }), 15_000);
+    expect(await the.copyOf(olga.userId, 'review-5')).toMatchObject({ etag: answered.etag });
+  });
+
   it("marks an attendee's REPLY to an organizer outside: the ORGANIZER of their copy goes from 1.0 (queued) to 1.1 (sent), and the REPLY is mailed", async () => {
     const invitation = meeting('review-4', 'gus@partner.example', invited('gus@partner.example'), invited('bert@example.org'));
     await the.put(bert.userId, 'review-4.ics', invitation);
@@ -174,7 +168,7 @@ describe('iMIP outcomes without a relay (calendar and config services, embedded 
     const { harness } = services;
     await harness.bus.call(ContextsAdd, { contextId: CONTEXT, name: 'no relay' });
     const olga = await harness.bus.call(UsersAdd, { login: 'olga-nr', password: 'pw-olga-1', contextId: CONTEXT, email: 'olga@example.org' });
-    const the = objectsOf(harness);
+    const the = calendarBusView(harness.bus);
     await the.put(olga.userId, 'offsite.ics', meeting('offsite-1', 'olga@example.org', invited('hana@partner.example')));
     await eventually(async () => expect(scheduleStatusOf((await the.copyOf(olga.userId, 'offsite-1')).ical, 'hana@partner.example')).toBe('5.1'), 10_000);
     expect(await the.queued('hana@partner.example')).toEqual([expect.objectContaining({ state: 'not-configured', scheduleStatus: '5.1' })]);

@@ -1,18 +1,13 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CONFIG_KEYS, type ImipMessageStatus, type ImipReference } from '@davmesh/contracts';
-import { InvalidCalendarObject } from '@davmesh/ical';
-import { DEFAULT_ITIP_LIMITS, scheduleStatusesOf, SchedulingRefused, withScheduleStatus, type ItipOptions } from '@davmesh/itip';
+import { type ImipMessageStatus, type ImipReference } from '@davmesh/contracts';
+import { scheduleStatusesOf, withScheduleStatus, type ItipOptions } from '@davmesh/itip';
 import { type Announce } from '@davmesh/storage';
 import { announceChange, type CalendarTransaction } from '../calendar.unit-of-work';
 import { etagOf } from '../objects/etag';
 import { ImipOutcomes } from './imip-queue';
+import { readable, STORED_COPY_LIMITS } from './stored-copies';
 
-/**
- * The bounds a stored copy is read within: libs/itip's, with as many attendees as any user's
- * davmesh.limits.maxAttendeesPerInstance may have let in (the user's own value is not known here:
- * this runs in a transaction, which never asks the bus).
- */
-const STORED_COPY: ItipOptions = { limits: { ...DEFAULT_ITIP_LIMITS, maxAttendeesPerInstance: CONFIG_KEYS['davmesh.limits.maxAttendeesPerInstance'].max } };
+const STORED_COPY: ItipOptions = { limits: STORED_COPY_LIMITS };
 
 /**
  * What the relay made of a message, written as SCHEDULE-STATUS onto the sender's copy (RFC 6638
@@ -54,16 +49,15 @@ export class ScheduleStatusWriteback implements OnModuleInit {
   }
 }
 
-/** The copy with the recipient's new status; undefined when it does not name them, their status is no longer this server's pending one, or is that already. */
+/**
+ * The copy with the recipient's new status; undefined when it does not name them, their status is
+ * no longer this server's pending one, or is that already, or the copy no longer reads within the bounds.
+ */
 function withOutcome(ical: string, reference: ImipReference, scheduleStatus: string): string | undefined {
-  try {
+  return readable(() => {
     const current = scheduleStatusesOf(ical, reference.recipient, STORED_COPY);
     if (current.length === 0 || !current.every((code) => code?.startsWith('1.'))) return undefined;
     if (current.every((code) => code === scheduleStatus)) return undefined;
     return withScheduleStatus(ical, { [reference.recipient]: scheduleStatus }, STORED_COPY);
-  } catch (error) {
-    // A copy that no longer reads within the scheduling bounds is not a scheduling object to mark.
-    if (error instanceof SchedulingRefused || error instanceof InvalidCalendarObject) return undefined;
-    throw error;
-  }
+  });
 }

@@ -203,6 +203,15 @@ export class ObjectRepository extends SqlRepository {
     return rows.map((row) => ({ ...toStored(row), folderId: row.folder_id }));
   }
 
+  /** True when the folder holds an object with this ETag, the same text: a schedule inbox that has a message already. */
+  async holdsEtag(folderId: number, etag: string): Promise<boolean> {
+    const rows: { held: boolean }[] = await this.manager.query(
+      `SELECT EXISTS (SELECT 1 FROM "calendar"."objects" WHERE "folder_id" = $1 AND "etag" = $2) AS "held"`,
+      [folderId, etag],
+    );
+    return rows[0].held;
+  }
+
   async recordChange(folderId: number, name: string, revision: number, removed: boolean): Promise<void> {
     await this.manager.query(
       `INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed") VALUES ($1, $2, $3, $4)

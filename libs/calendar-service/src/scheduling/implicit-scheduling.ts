@@ -181,8 +181,9 @@ export class ImplicitScheduling {
   /**
    * A message to a user of the context: applied to their copy (a REQUEST without one creates it),
    * then stored in their inbox. 5.3 when their copy refuses it (another organizer's event of that UID).
+   * Incoming iMIP delivers the messages of people outside the same way (ImipReceiveService).
    */
-  private async deliverTo(tx: CalendarTransaction, announce: Announce, recipient: User, message: ItipMessage, options: ItipOptions): Promise<string> {
+  async deliverTo(tx: CalendarTransaction, announce: Announce, recipient: User, message: ItipMessage, options: ItipOptions): Promise<string> {
     const component = componentOf(message.ical);
     const [copy] = await tx.objects.copiesByUid(recipient.userId, message.uid);
     try {

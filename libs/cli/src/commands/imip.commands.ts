@@ -1,5 +1,17 @@
 import { type Command } from 'commander';
-import { DomainException, IMIP_MAX_ICAL_BYTES, IMIP_STATES, ImipOutgoingList, ImipReceive, type DomainErrorCode, type ImipState } from '@davmesh/contracts';
+import {
+  ConfigServerValues,
+  DomainException,
+  IMIP_MAX_ICAL_BYTES,
+  IMIP_RECEIVED_METHODS,
+  IMIP_STATES,
+  ImipOutgoingList,
+  ImipReceive,
+  type DomainErrorCode,
+  type ImipReceived,
+  type ImipState,
+  type ServerValues,
+} from '@davmesh/contracts';
 import { callAdmin, type AdminChannel } from '@davmesh/runtime';
 import { UsageError } from './config.commands';
 
@@ -22,8 +34,18 @@ export class ExitStatus extends Error {
   }
 }
 
-/** Largest message read from standard input; an MTA's message size limit is usually below. */
-const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+/** How much of a mail `imip receive` takes (server values: the operator's files). */
+interface ReceiveBounds {
+  maxMessageBytes: number;
+  maxParts: number;
+}
+
+function receiveBounds(values: ServerValues['values']): ReceiveBounds {
+  return {
+    maxMessageBytes: Number(values['davmesh.imip.receive.maxMessageBytes'].value),
+    maxParts: Number(values['davmesh.imip.receive.maxParts'].value),
+  };
+}
 
 const EXIT_FOR: Partial<Record<DomainErrorCode, number>> = {
   'bad-request': EX_DATAERR,
@@ -34,8 +56,8 @@ const EXIT_FOR: Partial<Record<DomainErrorCode, number>> = {
 
 /**
  * `imip receive`: one RFC 5322 message on standard input, as an MTA pipes it (Postfix `pipe`,
- * an alias `|davmesh imip receive`); its text/calendar METHOD:REPLY goes to the calendar
- * service, which applies the attendee's PARTSTAT to the organizer's copy. `imip queue`: the
+ * an alias `|davmesh imip receive`); its text/calendar part (REQUEST, REPLY or CANCEL) goes to
+ * the calendar service, which delivers it as scheduling between users does. `imip queue`: the
  * outgoing messages and where they stand.
  */
 export function registerImipCommands(program: Command, withChannel: WithChannel, print: (line: string) => void, input: NodeJS.ReadableStream): void {
@@ -44,7 +66,7 @@ export function registerImipCommands(program: Command, withChannel: WithChannel,
   imip
     .command('receive')
     .description(
-      'apply the iMIP REPLY in the message on standard input to the organizer\'s event; exit 0 accepted, 65 bad data, 67 unknown organizer or event, 75 try again later',
+      'deliver the iMIP message on standard input: an outside organizer\'s REQUEST or CANCEL to the users it invites, an outside attendee\'s REPLY to the organizer\'s event; exit 0 delivered, 65 bad data, 67 unknown recipient, organizer or event, 75 try again later',
     )
     .option(
       '--accept-all',
@@ -56,19 +78,20 @@ export function registerImipCommands(program: Command, withChannel: WithChannel,
         if (!opts.acceptAll) throw new ExitStatus(exitCode, reason);
         print(`not applied: ${reason}`);
       };
-      const raw = await readAll(input, MAX_MESSAGE_BYTES);
-      if (!raw) return refuse(EX_DATAERR, `the message is over ${MAX_MESSAGE_BYTES} bytes`);
-      const mail = await readImipReply(raw);
-      if (!mail.ical) return refuse(EX_DATAERR, mail.problem);
-      if (!mail.from) return refuse(EX_DATAERR, 'the message has no From address');
-      if (Buffer.byteLength(mail.ical) > IMIP_MAX_ICAL_BYTES) return refuse(EX_DATAERR, `the calendar part is over ${IMIP_MAX_ICAL_BYTES} bytes`);
-      const { from, ical } = mail;
       try {
         await withChannel(async (channel) => {
-          const received = await callAdmin(channel, ImipReceive, { from, ical });
-          print(`${received.outcome}: ${from} on ${received.name} in calendar ${received.folderId} of user ${received.organizerUserId}`);
+          const bounds = receiveBounds((await callAdmin(channel, ConfigServerValues, {})).values);
+          const raw = await readAll(input, bounds.maxMessageBytes);
+          if (!raw) return refuse(EX_DATAERR, `the message is over ${bounds.maxMessageBytes} bytes (davmesh.imip.receive.maxMessageBytes)`);
+          const mail = await readImipMail(raw, bounds.maxParts);
+          if (!mail.ical) return refuse(EX_DATAERR, mail.problem);
+          if (!mail.from) return refuse(EX_DATAERR, 'the message has no From address');
+          if (Buffer.byteLength(mail.ical) > IMIP_MAX_ICAL_BYTES) return refuse(EX_DATAERR, `the calendar part is over ${IMIP_MAX_ICAL_BYTES} bytes`);
+          const received = await callAdmin(channel, ImipReceive, { from: mail.from, ical: mail.ical });
+          for (const line of deliveryLines(received, mail.from)) print(line);
         });
       } catch (error) {
+        if (error instanceof ExitStatus) throw error;
         const exitCode = error instanceof DomainException ? (EXIT_FOR[error.code] ?? EX_TEMPFAIL) : EX_TEMPFAIL;
         const reason = error instanceof DomainException ? `${error.code}: ${error.message}` : (error as Error).message;
         // No bus, no database, no server: the MTA keeps the message and tries again.
@@ -116,24 +139,39 @@ async function readAll(input: NodeJS.ReadableStream, maxBytes: number): Promise<
   return Buffer.concat(chunks);
 }
 
+/** One line per recipient: what became of the message in their calendar. */
+function deliveryLines(received: ImipReceived, from: string): string[] {
+  return received.deliveries.map((d) => {
+    const where = d.copy ? ` (${d.copy.name} in calendar ${d.copy.folderId})` : '';
+    return `${d.outcome}: ${received.method} ${received.uid} from ${from} to user ${d.userId}${where}`;
+  });
+}
+
 const CALENDAR_TYPES = ['text/calendar', 'application/ics'];
 
 /**
  * The From address and the first calendar part (text/calendar, else an .ics attachment) whose
- * METHOD is REPLY; `problem` says why there is none. mailparser loads here, not with the CLI:
- * it takes most of a second.
+ * METHOD is one the server takes; `problem` says why there is none. A mail of more than
+ * `maxParts` MIME parts is refused as the parser reaches the next. mailparser loads here, not
+ * with the CLI: it takes most of a second.
  */
-export async function readImipReply(raw: Buffer): Promise<{ from?: string; ical?: string; problem: string }> {
+export async function readImipMail(raw: Buffer, maxParts: number): Promise<{ from?: string; ical?: string; problem: string }> {
   const { simpleParser } = await import('mailparser');
-  const parsed = await simpleParser(raw);
+  let parsed: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    parsed = await simpleParser(raw, { maxChildNodes: maxParts });
+  } catch (error) {
+    const tooMany = (error as { code?: string }).code === 'EMAXLEN';
+    return { problem: tooMany ? `the message has more than ${maxParts} MIME parts (davmesh.imip.receive.maxParts)` : `the message cannot be read: ${(error as Error).message}` };
+  }
   const from = parsed.from?.value.find((a) => a.address)?.address;
   const parts = parsed.attachments
     .filter((a) => CALENDAR_TYPES.includes(a.contentType.toLowerCase()))
     .sort((a, b) => CALENDAR_TYPES.indexOf(a.contentType.toLowerCase()) - CALENDAR_TYPES.indexOf(b.contentType.toLowerCase()));
   if (parts.length === 0) return { from, problem: 'the message has no calendar part (text/calendar)' };
   const texts = parts.map((part) => decode(part.content, (part.headers.get('content-type') as { params?: Record<string, string> } | undefined)?.params?.charset));
-  const ical = texts.find((text) => methodOf(text) === 'REPLY');
-  if (!ical) return { from, problem: `the calendar part is an iTIP ${methodOf(texts[0]) || 'message without METHOD'}, not a REPLY` };
+  const ical = texts.find((text) => (IMIP_RECEIVED_METHODS as readonly string[]).includes(methodOf(text)));
+  if (!ical) return { from, problem: `the calendar part is an iTIP ${methodOf(texts[0]) || 'message without METHOD'}, not one of ${IMIP_RECEIVED_METHODS.join(', ')}` };
   return { from, ical, problem: '' };
 }
 

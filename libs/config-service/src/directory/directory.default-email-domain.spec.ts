@@ -55,6 +55,9 @@ describe('directory: the default address of users without one (davmesh.schedulin
       [karl.userId, 'karl@mail.example.net'],
     ]);
     expect((await bus.call(UsersFindByEmail, { contextId: 2, emails: ['lena@mail.example.net'] })).map((u) => u.userId)).toEqual([lena.userId]);
+    // Without a context, every context's users: how incoming iMIP finds a mail's recipients.
+    const anywhere = await bus.call(UsersFindByEmail, { emails: ['jan@example.org', 'Lena@Mail.Example.NET', 'nobody@example.org'] });
+    expect(anywhere.map((u) => u.userId)).toEqual([jan.userId, lena.userId]);
   });
 
   it('refuses a domain that is not one, and takes one at server level only', () => {

@@ -71,13 +71,13 @@ export class DirectoryRepository extends SqlRepository {
     return rows[0];
   }
 
-  /** Users of the context whose stored address (case-insensitively) or login (lower case) is in the lists. */
-  findUsersByEmailOrLogin(contextId: number, emails: string[], logins: string[]): Promise<UserRow[]> {
+  /** Users of the context (of every context when undefined) whose stored address (case-insensitively) or login (lower case) is in the lists. */
+  findUsersByEmailOrLogin(contextId: number | undefined, emails: string[], logins: string[]): Promise<UserRow[]> {
     return this.manager.query(
       `SELECT ${USER} FROM "config"."users"
-        WHERE "context_id" = $1 AND (lower("email") = ANY($2::text[]) OR ("email" IS NULL AND lower("login") = ANY($3::text[])))
+        WHERE ($1::integer IS NULL OR "context_id" = $1) AND (lower("email") = ANY($2::text[]) OR ("email" IS NULL AND lower("login") = ANY($3::text[])))
         ORDER BY "user_id"`,
-      [contextId, emails, logins],
+      [contextId ?? null, emails, logins],
     );
   }
 

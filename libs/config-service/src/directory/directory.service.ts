@@ -69,11 +69,11 @@ export class DirectoryService {
   }
 
   /**
-   * The enabled and disabled users of the context whose address, stored or default, is one of
-   * `emails`. Candidates are read by stored address and by login, then kept by the address
-   * `toUser` gives them: the default rule lives in one place.
+   * The enabled and disabled users of the context (of every context when undefined) whose
+   * address, stored or default, is one of `emails`. Candidates are read by stored address and by
+   * login, then kept by the address `toUser` gives them: the default rule lives in one place.
    */
-  async findByEmail(contextId: number, emails: string[]): Promise<User[]> {
+  async findByEmail(contextId: number | undefined, emails: string[]): Promise<User[]> {
     const wanted = new Set(emails.map((email) => email.toLowerCase()));
     const domain = this.defaultDomain();
     const logins = domain === '' ? [] : [...wanted].flatMap((email) => loginsWithDefault(email, domain));
