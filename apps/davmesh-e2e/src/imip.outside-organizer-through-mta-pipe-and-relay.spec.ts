@@ -85,12 +85,16 @@ describe("iMIP end to end: an outside organizer's invitation through the MTA pip
     await eventually(async () => expect(scheduleStatusOf(String((await objectOf('workshop-e2e'))?.data), OSCAR, 'ORGANIZER')).toBe('1.1'), 10_000);
   });
 
-  it('refuses a mail whose From is not the organizer, one over davmesh.imip.receive.maxMessageBytes and one of more MIME parts than davmesh.imip.receive.maxParts (exit 65), storing nothing', async () => {
+  it('refuses, storing nothing: a From that is not the organizer, no attendee here (67), unreadable iCalendar, a mail over davmesh.imip.receive.maxMessageBytes or of more MIME parts than davmesh.imip.receive.maxParts (65)', async () => {
     const before = await objectOf('workshop-e2e');
     const forged = await receive(await fromOscar('CANCEL', workshop('CANCEL', 1, 'STATUS:CANCELLED', invitee), 'Eve <eve@elsewhere.example>'));
     expect([forged.code, forged.errors]).toEqual([65, expect.stringContaining('forbidden: the CANCEL is from its organizer mailto:oscar@partner.example')]);
 
     const cancel = workshop('CANCEL', 1, 'STATUS:CANCELLED', invitee);
+    const stranger = await receive(await fromOscar('CANCEL', cancel.replace(/anna@example\.org/g, 'nobody@example.org')));
+    expect([stranger.code, stranger.errors]).toEqual([67, expect.stringContaining('not-found: no attendee of this CANCEL is a user here')]);
+    const broken = await receive(await fromOscar('CANCEL', cancel.replace(`DTSTART:${START}`, 'DTSTART:tomorrow')));
+    expect([broken.code, broken.errors]).toEqual([65, expect.stringContaining('bad-request: ')]);
     const large = await imipMail({ from: OSCAR, to: anna.email!, subject: 'x'.repeat(10), method: 'CANCEL', ical: cancel.replace('SUMMARY:Partner workshop', `SUMMARY:Partner workshop\r\nDESCRIPTION:${'long '.repeat(MAX_BYTES / 4)}`) });
     expect(await receive(large)).toMatchObject({ code: 65, errors: expect.stringContaining(`the message is over ${MAX_BYTES} bytes (davmesh.imip.receive.maxMessageBytes)`) });
 

@@ -20,9 +20,9 @@ export const ScheduleStatus = {
   InvalidCalendarUser: '3.7',
   /** 3.8: not allowed by the recipient's or the sender's privileges. */
   NoPrivilege: '3.8',
-  /** 5.1: delivery failed for now; it may be tried again. */
+  /** 5.1: delivery failed for now; it may be tried again (iMIP: given up after retries, or no relay configured). */
   TemporaryFailure: '5.1',
-  /** 5.2: no way to deliver (no relay configured). */
+  /** 5.2: no way to deliver; do not send again unchanged (iMIP: the relay refused it for good). */
   NoDelivery: '5.2',
   /** 5.3: delivery refused; scheduling with the recipient is not allowed. */
   Refused: '5.3',
