@@ -11,6 +11,7 @@ export interface ServiceHarness {
   broker: InProcessBroker;
   bus: BusClient;
   db: PGlite;
+  /** The service's app; of several, the last one started (the one under test, after those it asks). */
   app: INestMicroservice;
   /** Every event published on the bus, by subject, decoded. */
   events(subject: string): unknown[];
@@ -43,26 +44,42 @@ export async function startServiceHarness(
   };
 }
 
+/** One domain service of a harness: the name it answers the bus under, and its module on the storage given. */
+export interface HarnessService {
+  name: string;
+  feature: (storage: StorageTarget) => DynamicModule;
+}
+
 /**
  * One domain service on the given storage (migrated on start) and the in-process bus: for a
  * spec that runs the same cases on PostgreSQL as on PGlite. The storage is left as it is on close.
  */
-export async function startServiceHarnessOn(storage: StorageTarget, name: string, feature: (storage: StorageTarget) => DynamicModule): Promise<StorageServiceHarness> {
+export function startServiceHarnessOn(storage: StorageTarget, name: string, feature: (storage: StorageTarget) => DynamicModule): Promise<StorageServiceHarness> {
+  return startServicesOn(storage, [{ name, feature }]);
+}
+
+/**
+ * Several domain services on one storage and one in-process bus, each its own Nest microservice
+ * as in an embedded node (libs/runtime): they ask each other over the bus as in production.
+ * Started in the order given (those asked first) and closed in the reverse one.
+ */
+export async function startServicesOn(storage: StorageTarget, services: readonly HarnessService[]): Promise<StorageServiceHarness> {
   const broker = new InProcessBroker();
   const transport: BusTransport = { kind: 'in-process', broker };
-  @Module({
-    imports: [LoggerModule.forRoot(createLogger({ level: 'silent' })), BusModule.forRoot(transport, name), feature(storage)],
-  })
-  class HarnessRoot {}
-  const app = await NestFactory.createMicroservice(HarnessRoot, { strategy: createServerStrategy(transport, name), logger: false });
-  await app.listen();
+  const apps: INestMicroservice[] = [];
+  try {
+    for (const { name, feature } of services) apps.push(await startService(transport, storage, name, feature));
+  } catch (error) {
+    for (const app of apps.reverse()) await app.close();
+    throw error;
+  }
   const bus = await createBusClient(transport, 'harness');
   const seen = new Map<string, unknown[]>();
   const subscribed = new Set<string>();
   return {
     broker,
     bus,
-    app,
+    app: apps[apps.length - 1],
     events(subject: string) {
       if (!subscribed.has(subject)) {
         subscribed.add(subject);
@@ -72,9 +89,19 @@ export async function startServiceHarnessOn(storage: StorageTarget, name: string
       return seen.get(subject)!;
     },
     async close() {
-      await app.close();
+      for (const app of [...apps].reverse()) await app.close();
     },
   };
+}
+
+async function startService(transport: BusTransport, storage: StorageTarget, name: string, feature: (storage: StorageTarget) => DynamicModule): Promise<INestMicroservice> {
+  @Module({
+    imports: [LoggerModule.forRoot(createLogger({ level: 'silent' })), BusModule.forRoot(transport, name), feature(storage)],
+  })
+  class HarnessRoot {}
+  const app = await NestFactory.createMicroservice(HarnessRoot, { strategy: createServerStrategy(transport, name), logger: false });
+  await app.listen();
+  return app;
 }
 
 /** Starts a harness for one `describe` block and closes it after. */
@@ -85,16 +112,33 @@ export type HarnessStart = () => Promise<{ harness: StorageServiceHarness; close
  * database of their own), as `<title> (<name> service, embedded PGlite|PostgreSQL)`.
  */
 export function describeOnEachStore(title: string, name: string, feature: (storage: StorageTarget) => DynamicModule, cases: (start: HarnessStart) => void): void {
-  describe(`${title} (${name} service, embedded PGlite)`, () => {
+  describeServicesOnEachStore(title, [{ name, feature }], cases);
+}
+
+/** describeOnEachStore for several services sharing the store and the bus (`<title> (config and calendar services, …)`). */
+export function describeServicesOnEachStore(title: string, services: readonly HarnessService[], cases: (start: HarnessStart) => void): void {
+  const names = services.map((s) => s.name).join(' and ');
+  const which = `${names} service${services.length > 1 ? 's' : ''}`;
+  describe(`${title} (${which}, embedded PGlite)`, () => {
     cases(async () => {
-      const harness = await startServiceHarness(name, feature);
-      return { harness, close: () => harness.close() };
+      const own = await openMigratedPGlite();
+      const harness = await startServicesOn({ kind: 'pglite', db: own.db }, services).catch(async (error: unknown) => {
+        await own.close();
+        throw error;
+      });
+      return {
+        harness,
+        async close() {
+          await harness.close();
+          await own.close();
+        },
+      };
     });
   });
-  describeWithInfrastructure(`${title} (${name} service, PostgreSQL)`, () => {
+  describeWithInfrastructure(`${title} (${which}, PostgreSQL)`, () => {
     cases(async () => {
       const database = await createTestDatabase();
-      const harness = await startServiceHarnessOn({ kind: 'postgres', url: database.url }, name, feature);
+      const harness = await startServicesOn({ kind: 'postgres', url: database.url }, services);
       return {
         harness,
         async close() {

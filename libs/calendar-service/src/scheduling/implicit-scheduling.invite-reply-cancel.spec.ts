@@ -2,31 +2,24 @@ import {
   ImipOutgoingList,
   CalendarFolderChanged,
   CalendarFoldersCreate,
-  CalendarFoldersList,
-  CalendarInboxOpen,
   CalendarObjectsDelete,
-  CalendarObjectsGet,
-  CalendarObjectsList,
   CalendarObjectsMove,
   CalendarObjectsPut,
   type CalendarFolderChangedEvent,
-  type CalendarObject,
   type CalendarObjectPut,
-  type Reply,
 } from '@davmesh/contracts';
-import { describeOnEachStore, type HarnessStart, type StorageServiceHarness } from '@davmesh/service-testing';
+import { describeCalendarWithDirectory, refusalOf as condition, type CalendarWithDirectory, type StorageServiceHarness } from '@davmesh/service-testing';
 import { partstatOf, scheduleStatusOf, unfoldedLines, vcalendar, vevent, waitFor, withPartstat } from '@davmesh/testing';
-import { CalendarServiceModule } from '../calendar-service.module';
-import { directoryUser, serveDirectory } from '../testing/directory-stub';
 
-/** Olga organises; bert, cleo and a disabled zoe are of her context; dave is a user of another context. */
-const OLGA = directoryUser(21, 1, 'olga@example.org');
-const BERT = directoryUser(22, 1, 'bert@example.org');
-const CLEO = directoryUser(23, 1, 'cleo@example.org');
-const ZOE = directoryUser(24, 1, 'zoe@example.org', false);
-const DAVE = directoryUser(25, 2, 'dave@example.org');
-const IVY = directoryUser(26, 1, 'ivy@example.org');
-const DIRECTORY = [OLGA, BERT, CLEO, ZOE, DAVE, IVY];
+/** Olga organises; bert, cleo, ivy and a disabled zoe are of her context; dave is a user of another context. */
+const PEOPLE = {
+  olga: { contextId: 1, email: 'olga@example.org' },
+  bert: { contextId: 1, email: 'bert@example.org' },
+  cleo: { contextId: 1, email: 'cleo@example.org' },
+  zoe: { contextId: 1, email: 'zoe@example.org', enabled: false },
+  dave: { contextId: 2, email: 'dave@example.org' },
+  ivy: { contextId: 1, email: 'ivy@example.org' },
+};
 
 const organizer = 'ORGANIZER;CN=Olga:mailto:olga@example.org';
 const attendee = (who: string, ...params: string[]) => `ATTENDEE;${['CN=' + who, ...params].join(';')}:mailto:${who}@example.org`;
@@ -37,54 +30,22 @@ const partstat = (ical: string, who: string, recurrenceId?: string) => partstatO
 const scheduleStatus = (ical: string, who: string) => scheduleStatusOf(ical, at(who));
 const answered = (ical: string, who: string, value: string, nth?: number) => withPartstat(ical, at(who), value, nth);
 
-function condition(reply: Reply<unknown>): string | undefined {
-  return reply.ok ? undefined : ((reply.error.details?.['condition'] as string | undefined) ?? reply.error.code);
-}
-
-function schedulingCases(start: HarnessStart): void {
+function schedulingCases(fixture: CalendarWithDirectory<keyof typeof PEOPLE>): void {
   let harness: StorageServiceHarness;
-  let close: () => Promise<void>;
+  let users: typeof fixture.users;
+  const { calendarOf, copiesOf, copyOf, inboxOf, methods } = fixture;
 
-  beforeAll(async () => {
-    ({ harness, close } = await start());
-    serveDirectory(harness.broker, DIRECTORY);
-  }, 60_000);
+  beforeAll(() => {
+    ({ harness, users } = fixture);
+  });
 
-  afterAll(() => close());
-
-  const calendarOf = async (userId: number) => (await harness.bus.call(CalendarFoldersList, { userId })).find((f) => f.components.includes('VEVENT') && f.ownerUserId === userId)!;
   const put = async (userId: number, name: string, ical: string, extra: Partial<CalendarObjectPut> = {}) =>
     harness.bus.request(CalendarObjectsPut, { userId, folderId: (await calendarOf(userId)).folderId, name, ical, ...extra });
   const organize = async (name: string, ical: string) => {
-    const reply = await put(OLGA.userId, name, ical);
+    const reply = await put(users.olga.userId, name, ical);
     if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
     return reply.data;
   };
-  /** The user's objects of this UID, across their calendars. */
-  const copiesOf = async (userId: number, uid: string): Promise<(CalendarObject & { folderId: number })[]> => {
-    const found: (CalendarObject & { folderId: number })[] = [];
-    for (const folder of (await harness.bus.call(CalendarFoldersList, { userId })).filter((f) => f.ownerUserId === userId)) {
-      const names = (await harness.bus.call(CalendarObjectsList, { userId, folderId: folder.folderId, limit: 1000 })).objects.map((o) => o.name);
-      if (names.length === 0) continue;
-      const { objects } = await harness.bus.call(CalendarObjectsGet, { userId, folderId: folder.folderId, names });
-      found.push(...objects.filter((o) => o.uid === uid).map((o) => ({ ...o, folderId: folder.folderId })));
-    }
-    return found;
-  };
-  const copyOf = async (userId: number, uid: string) => {
-    const copies = await copiesOf(userId, uid);
-    expect(copies).toHaveLength(1);
-    return copies[0];
-  };
-  /** The messages of this UID in the user's schedule inbox, oldest first by the METHOD and SEQUENCE they carry. */
-  const inboxOf = async (userId: number, uid: string) => {
-    const { inbox } = await harness.bus.call(CalendarInboxOpen, { userId });
-    const names = (await harness.bus.call(CalendarObjectsList, { userId, folderId: inbox.folderId, limit: 1000 })).objects.map((o) => o.name);
-    if (names.length === 0) return [];
-    const { objects } = await harness.bus.call(CalendarObjectsGet, { userId, folderId: inbox.folderId, names });
-    return objects.filter((o) => o.ical.includes(`UID:${uid}\r\n`)).map((o) => o.ical);
-  };
-  const methods = async (userId: number, uid: string) => (await inboxOf(userId, uid)).map((m) => /METHOD:(\w+)/.exec(m)![1]).sort();
 
   it('invites two colleagues: their copies land in their default calendars, NEEDS-ACTION, with a REQUEST in their inboxes, each announced', async () => {
     const announced = harness.events(CalendarFolderChanged.subject) as CalendarFolderChangedEvent[];
@@ -93,10 +54,10 @@ function schedulingCases(start: HarnessStart): void {
     // Stored with each delivery's SCHEDULE-STATUS: not the body, so no ETag in the answer (RFC 4791 5.3.4).
     expect(stored).toMatchObject({ created: true, asSent: false });
     expect(stored.scheduleTag).toMatch(/^[\w-]+$/);
-    const own = await copyOf(OLGA.userId, 'invite-1');
+    const own = await copyOf(users.olga.userId, 'invite-1');
     expect(own).toMatchObject({ etag: stored.etag, scheduleTag: stored.scheduleTag });
     expect([scheduleStatus(own.ical, 'bert'), scheduleStatus(own.ical, 'cleo'), partstat(own.ical, 'olga')]).toEqual(['1.2', '1.2', 'ACCEPTED']);
-    for (const who of [BERT, CLEO]) {
+    for (const who of [users.bert, users.cleo]) {
       const copy = await copyOf(who.userId, 'invite-1');
       expect(copy.folderId).toBe((await calendarOf(who.userId)).folderId);
       expect(copy.name).toBe('invite-1.ics');
@@ -111,83 +72,83 @@ function schedulingCases(start: HarnessStart): void {
 
   it("applies an attendee's acceptance to the organizer's copy (PARTSTAT, SCHEDULE-STATUS) without changing its Schedule-Tag, and tells the organizer's inbox", async () => {
     await organize('accept-1.ics', meeting('accept-1', attendee('bert'), attendee('cleo')));
-    const before = await copyOf(OLGA.userId, 'accept-1');
-    const bert = await copyOf(BERT.userId, 'accept-1');
+    const before = await copyOf(users.olga.userId, 'accept-1');
+    const bert = await copyOf(users.bert.userId, 'accept-1');
     const accepted = answered(bert.ical, 'bert', 'ACCEPTED');
     expect(partstat(accepted, 'bert')).toBe('ACCEPTED');
-    const reply = await put(BERT.userId, bert.name, accepted, { ifScheduleTagMatch: bert.scheduleTag });
+    const reply = await put(users.bert.userId, bert.name, accepted, { ifScheduleTagMatch: bert.scheduleTag });
     expect(reply.ok).toBe(true);
-    const after = await copyOf(OLGA.userId, 'accept-1');
+    const after = await copyOf(users.olga.userId, 'accept-1');
     expect([partstat(after.ical, 'bert'), scheduleStatus(after.ical, 'bert'), partstat(after.ical, 'cleo')]).toEqual(['ACCEPTED', '2.0', 'NEEDS-ACTION']);
     expect(after.etag).not.toBe(before.etag);
     expect(after.scheduleTag).toBe(before.scheduleTag);
-    expect(await methods(OLGA.userId, 'accept-1')).toEqual(['REPLY']);
+    expect(await methods(users.olga.userId, 'accept-1')).toEqual(['REPLY']);
     // The attendee's copy says the reply was delivered.
-    expect(scheduleStatusOf((await copyOf(BERT.userId, 'accept-1')).ical, at('olga'), 'ORGANIZER')).toBe('1.2');
+    expect(scheduleStatusOf((await copyOf(users.bert.userId, 'accept-1')).ical, at('olga'), 'ORGANIZER')).toBe('1.2');
     // Cleo was not told of bert's answer by a message (refreshing the others is left, docs/scheduling.md).
-    expect(await methods(CLEO.userId, 'accept-1')).toEqual(['REQUEST']);
+    expect(await methods(users.cleo.userId, 'accept-1')).toEqual(['REQUEST']);
   });
 
   it('sets every attendee back to NEEDS-ACTION on a reschedule, and keeps their answer on a description change', async () => {
     await organize('move-1.ics', meeting('move-1', attendee('bert')));
     const accept = async () => {
-      const copy = await copyOf(BERT.userId, 'move-1');
-      expect((await put(BERT.userId, copy.name, answered(copy.ical, 'bert', 'ACCEPTED'))).ok).toBe(true);
+      const copy = await copyOf(users.bert.userId, 'move-1');
+      expect((await put(users.bert.userId, copy.name, answered(copy.ical, 'bert', 'ACCEPTED'))).ok).toBe(true);
     };
     await accept();
-    const accepted = await copyOf(OLGA.userId, 'move-1');
+    const accepted = await copyOf(users.olga.userId, 'move-1');
     expect(partstat(accepted.ical, 'bert')).toBe('ACCEPTED');
-    const bertTag = (await copyOf(BERT.userId, 'move-1')).scheduleTag;
+    const bertTag = (await copyOf(users.bert.userId, 'move-1')).scheduleTag;
 
     // The organizer's client writes back what it read, the time moved.
     await organize('move-1.ics', accepted.ical.replace('DTSTART:20300310T100000Z', 'DTSTART:20300311T100000Z').replace('DTEND:20300310T110000Z', 'DTEND:20300311T110000Z'));
-    const moved = await copyOf(BERT.userId, 'move-1');
+    const moved = await copyOf(users.bert.userId, 'move-1');
     expect(moved.ical).toContain('DTSTART:20300311T100000Z');
     expect(partstat(moved.ical, 'bert')).toBe('NEEDS-ACTION');
     expect(moved.scheduleTag).not.toBe(bertTag);
-    expect(partstat((await copyOf(OLGA.userId, 'move-1')).ical, 'bert')).toBe('NEEDS-ACTION');
+    expect(partstat((await copyOf(users.olga.userId, 'move-1')).ical, 'bert')).toBe('NEEDS-ACTION');
 
     await accept();
-    const again = await copyOf(OLGA.userId, 'move-1');
+    const again = await copyOf(users.olga.userId, 'move-1');
     await organize('move-1.ics', again.ical.replace('SUMMARY:Planning', 'SUMMARY:Planning\r\nDESCRIPTION:Bring the numbers'));
-    const described = await copyOf(BERT.userId, 'move-1');
+    const described = await copyOf(users.bert.userId, 'move-1');
     expect(described.ical).toContain('DESCRIPTION:Bring the numbers');
     expect(partstat(described.ical, 'bert')).toBe('ACCEPTED');
-    expect(await methods(BERT.userId, 'move-1')).toEqual(['REQUEST', 'REQUEST', 'REQUEST']);
+    expect(await methods(users.bert.userId, 'move-1')).toEqual(['REQUEST', 'REQUEST', 'REQUEST']);
   });
 
   it('cancels the copy of an attendee the organizer removes, and every copy when the organizer deletes the event', async () => {
     await organize('drop-1.ics', meeting('drop-1', attendee('bert'), attendee('cleo')));
     await organize('drop-1.ics', meeting('drop-1', attendee('bert')));
-    const dropped = await copyOf(CLEO.userId, 'drop-1');
+    const dropped = await copyOf(users.cleo.userId, 'drop-1');
     expect(dropped.ical).toContain('STATUS:CANCELLED');
-    expect(await methods(CLEO.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
-    expect((await copyOf(BERT.userId, 'drop-1')).ical).not.toContain('STATUS:CANCELLED');
+    expect(await methods(users.cleo.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
+    expect((await copyOf(users.bert.userId, 'drop-1')).ical).not.toContain('STATUS:CANCELLED');
 
-    const own = await copyOf(OLGA.userId, 'drop-1');
-    expect((await harness.bus.request(CalendarObjectsDelete, { userId: OLGA.userId, folderId: own.folderId, name: own.name, ifScheduleTagMatch: own.scheduleTag })).ok).toBe(true);
-    expect((await copyOf(BERT.userId, 'drop-1')).ical).toContain('STATUS:CANCELLED');
+    const own = await copyOf(users.olga.userId, 'drop-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: users.olga.userId, folderId: own.folderId, name: own.name, ifScheduleTagMatch: own.scheduleTag })).ok).toBe(true);
+    expect((await copyOf(users.bert.userId, 'drop-1')).ical).toContain('STATUS:CANCELLED');
     // The invitation, the update that told him cleo no longer comes, the cancellation.
-    expect(await methods(BERT.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST', 'REQUEST']);
+    expect(await methods(users.bert.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST', 'REQUEST']);
     // Cleo was cancelled already: nothing more.
-    expect(await methods(CLEO.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
+    expect(await methods(users.cleo.userId, 'drop-1')).toEqual(['CANCEL', 'REQUEST']);
   });
 
   it("declines for an attendee who deletes their copy, and sends nothing with Schedule-Reply: F", async () => {
     await organize('decline-1.ics', meeting('decline-1', attendee('bert'), attendee('cleo')));
-    const bert = await copyOf(BERT.userId, 'decline-1');
-    expect((await harness.bus.request(CalendarObjectsDelete, { userId: BERT.userId, folderId: bert.folderId, name: bert.name })).ok).toBe(true);
-    expect(await copiesOf(BERT.userId, 'decline-1')).toEqual([]);
-    const own = await copyOf(OLGA.userId, 'decline-1');
+    const bert = await copyOf(users.bert.userId, 'decline-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: users.bert.userId, folderId: bert.folderId, name: bert.name })).ok).toBe(true);
+    expect(await copiesOf(users.bert.userId, 'decline-1')).toEqual([]);
+    const own = await copyOf(users.olga.userId, 'decline-1');
     expect(partstat(own.ical, 'bert')).toBe('DECLINED');
-    expect(await methods(OLGA.userId, 'decline-1')).toEqual(['REPLY']);
+    expect(await methods(users.olga.userId, 'decline-1')).toEqual(['REPLY']);
 
-    const cleo = await copyOf(CLEO.userId, 'decline-1');
-    expect((await harness.bus.request(CalendarObjectsDelete, { userId: CLEO.userId, folderId: cleo.folderId, name: cleo.name, scheduleReply: false })).ok).toBe(true);
-    expect(await copiesOf(CLEO.userId, 'decline-1')).toEqual([]);
-    const unchanged = await copyOf(OLGA.userId, 'decline-1');
+    const cleo = await copyOf(users.cleo.userId, 'decline-1');
+    expect((await harness.bus.request(CalendarObjectsDelete, { userId: users.cleo.userId, folderId: cleo.folderId, name: cleo.name, scheduleReply: false })).ok).toBe(true);
+    expect(await copiesOf(users.cleo.userId, 'decline-1')).toEqual([]);
+    const unchanged = await copyOf(users.olga.userId, 'decline-1');
     expect([unchanged.etag, partstat(unchanged.ical, 'cleo')]).toEqual([own.etag, 'NEEDS-ACTION']);
-    expect(await methods(OLGA.userId, 'decline-1')).toEqual(['REPLY']);
+    expect(await methods(users.olga.userId, 'decline-1')).toEqual(['REPLY']);
   });
 
   it('schedules a weekly meeting with one moved instance, and takes a decline of one instance', async () => {
@@ -196,7 +157,7 @@ function schedulingCases(start: HarnessStart): void {
       ...vevent('weekly-1', 'SUMMARY:Weekly', 'RECURRENCE-ID:20300311T090000Z', 'DTSTART:20300312T140000Z', 'DTEND:20300312T143000Z', organizer, attendee('bert')),
     );
     await organize('weekly-1.ics', weekly);
-    const bert = await copyOf(BERT.userId, 'weekly-1');
+    const bert = await copyOf(users.bert.userId, 'weekly-1');
     expect(bert.ical).toContain('RRULE:FREQ=WEEKLY;COUNT=6');
     expect(bert.ical).toContain('DTSTART:20300312T140000Z');
     expect([partstat(bert.ical, 'bert'), partstat(bert.ical, 'bert', '20300311T090000Z')]).toEqual(['NEEDS-ACTION', 'NEEDS-ACTION']);
@@ -204,18 +165,18 @@ function schedulingCases(start: HarnessStart): void {
     // Bert accepts the series and declines the moved instance.
     const answer = answered(answered(bert.ical, 'bert', 'ACCEPTED', 0), 'bert', 'DECLINED', 1);
     expect([partstat(answer, 'bert'), partstat(answer, 'bert', '20300311T090000Z')]).toEqual(['ACCEPTED', 'DECLINED']);
-    const reply = await put(BERT.userId, bert.name, answer);
+    const reply = await put(users.bert.userId, bert.name, answer);
     expect(reply.ok).toBe(true);
-    const own = await copyOf(OLGA.userId, 'weekly-1');
+    const own = await copyOf(users.olga.userId, 'weekly-1');
     expect([partstat(own.ical, 'bert'), partstat(own.ical, 'bert', '20300311T090000Z')]).toEqual(['ACCEPTED', 'DECLINED']);
     expect(own.ical).toContain('DTSTART:20300312T140000Z');
   });
 
   it('delivers nothing to an attendee with SCHEDULE-AGENT=CLIENT', async () => {
     const stored = await organize('client-1.ics', meeting('client-1', attendee('bert', 'SCHEDULE-AGENT=CLIENT'), attendee('cleo')));
-    expect(await copiesOf(BERT.userId, 'client-1')).toEqual([]);
-    expect(await inboxOf(BERT.userId, 'client-1')).toEqual([]);
-    const own = await copyOf(OLGA.userId, 'client-1');
+    expect(await copiesOf(users.bert.userId, 'client-1')).toEqual([]);
+    expect(await inboxOf(users.bert.userId, 'client-1')).toEqual([]);
+    const own = await copyOf(users.olga.userId, 'client-1');
     expect([scheduleStatus(own.ical, 'bert'), scheduleStatus(own.ical, 'cleo')]).toEqual([undefined, '1.2']);
     expect(stored.scheduleTag).toBeDefined();
   });
@@ -225,51 +186,51 @@ function schedulingCases(start: HarnessStart): void {
       'outside-1.ics',
       meeting('outside-1', attendee('dave'), 'ATTENDEE;CN=Stranger:mailto:stranger@elsewhere.example', 'ATTENDEE;CN=Nobody:urn:uuid:8d7a4d57-0000-4000-8000-000000000000', attendee('zoe'), attendee('bert')),
     );
-    const own = await copyOf(OLGA.userId, 'outside-1');
+    const own = await copyOf(users.olga.userId, 'outside-1');
     expect(scheduleStatus(own.ical, 'dave')).toBe('1.0');
     expect(scheduleStatusOf(own.ical, 'stranger@elsewhere.example')).toBe('1.0');
     const { messages } = await harness.bus.call(ImipOutgoingList, { limit: 500 });
-    expect(messages.filter((m) => m.method === 'REQUEST').map((m) => m.to)).toEqual(expect.arrayContaining([DAVE.email, 'stranger@elsewhere.example']));
+    expect(messages.filter((m) => m.method === 'REQUEST').map((m) => m.to)).toEqual(expect.arrayContaining([users.dave.email, 'stranger@elsewhere.example']));
     expect(unfoldedLines(own.ical).some((line) => /^ATTENDEE;.*SCHEDULE-STATUS=3\.7.*:urn:uuid:8d7a4d57/.test(line))).toBe(true);
     expect([scheduleStatus(own.ical, 'zoe'), scheduleStatus(own.ical, 'bert')]).toEqual(['3.8', '1.2']);
-    expect(await copiesOf(DAVE.userId, 'outside-1')).toEqual([]);
-    expect(await inboxOf(DAVE.userId, 'outside-1')).toEqual([]);
-    expect(await copiesOf(ZOE.userId, 'outside-1')).toEqual([]);
+    expect(await copiesOf(users.dave.userId, 'outside-1')).toEqual([]);
+    expect(await inboxOf(users.dave.userId, 'outside-1')).toEqual([]);
+    expect(await copiesOf(users.zoe.userId, 'outside-1')).toEqual([]);
   });
 
   it("refuses an attendee's change the organizer owns with allowed-attendee-scheduling-object-change, storing and sending nothing", async () => {
     await organize('own-1.ics', meeting('own-1', attendee('bert')));
-    const bert = await copyOf(BERT.userId, 'own-1');
-    const refused = await put(BERT.userId, bert.name, answered(bert.ical.replace('SUMMARY:Planning', 'SUMMARY:My planning'), 'bert', 'ACCEPTED'));
+    const bert = await copyOf(users.bert.userId, 'own-1');
+    const refused = await put(users.bert.userId, bert.name, answered(bert.ical.replace('SUMMARY:Planning', 'SUMMARY:My planning'), 'bert', 'ACCEPTED'));
     expect(condition(refused)).toBe('allowed-attendee-scheduling-object-change');
-    expect((await copyOf(BERT.userId, 'own-1')).etag).toBe(bert.etag);
-    expect(await inboxOf(OLGA.userId, 'own-1')).toEqual([]);
-    expect(partstat((await copyOf(OLGA.userId, 'own-1')).ical, 'bert')).toBe('NEEDS-ACTION');
+    expect((await copyOf(users.bert.userId, 'own-1')).etag).toBe(bert.etag);
+    expect(await inboxOf(users.olga.userId, 'own-1')).toEqual([]);
+    expect(partstat((await copyOf(users.olga.userId, 'own-1')).ical, 'bert')).toBe('NEEDS-ACTION');
   });
 
   it('decides If-Schedule-Tag-Match in the transaction, keeps one scheduling object per UID in a user\'s calendars, and bounds attendees per instance', async () => {
     const first = await organize('tag-1.ics', meeting('tag-1', attendee('bert')));
-    const folderId = (await calendarOf(OLGA.userId)).folderId;
-    const stale = await put(OLGA.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: 'not-the-tag' });
+    const folderId = (await calendarOf(users.olga.userId)).folderId;
+    const stale = await put(users.olga.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: 'not-the-tag' });
     expect(condition(stale)).toBe('precondition-failed');
-    expect(await copiesOf(CLEO.userId, 'tag-1')).toEqual([]);
-    const fresh = await put(OLGA.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: first.scheduleTag });
+    expect(await copiesOf(users.cleo.userId, 'tag-1')).toEqual([]);
+    const fresh = await put(users.olga.userId, 'tag-1.ics', meeting('tag-1', attendee('bert'), attendee('cleo')), { ifScheduleTagMatch: first.scheduleTag });
     expect(fresh.ok && fresh.data.scheduleTag !== first.scheduleTag).toBe(true);
-    expect(await copiesOf(CLEO.userId, 'tag-1')).toHaveLength(1);
+    expect(await copiesOf(users.cleo.userId, 'tag-1')).toHaveLength(1);
     // A plain event has no Schedule-Tag, so no If-Schedule-Tag-Match holds for it.
-    const plain = await put(OLGA.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T100000Z', 'DTEND:20300310T110000Z')));
+    const plain = await put(users.olga.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T100000Z', 'DTEND:20300310T110000Z')));
     expect(plain.ok && plain.data.scheduleTag === undefined && plain.data.asSent).toBe(true);
-    expect(condition(await put(OLGA.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T120000Z', 'DTEND:20300310T130000Z')), { ifScheduleTagMatch: 'x' }))).toBe('precondition-failed');
+    expect(condition(await put(users.olga.userId, 'plain-1.ics', vcalendar(...vevent('plain-1', 'DTSTART:20300310T120000Z', 'DTEND:20300310T130000Z')), { ifScheduleTagMatch: 'x' }))).toBe('precondition-failed');
 
-    const second = await harness.bus.call(CalendarFoldersCreate, { userId: OLGA.userId, collectionName: 'work', components: ['VEVENT'] });
-    const duplicate = await harness.bus.request(CalendarObjectsPut, { userId: OLGA.userId, folderId: second.folderId, name: 'tag-1.ics', ical: meeting('tag-1', attendee('bert')) });
+    const second = await harness.bus.call(CalendarFoldersCreate, { userId: users.olga.userId, collectionName: 'work', components: ['VEVENT'] });
+    const duplicate = await harness.bus.request(CalendarObjectsPut, { userId: users.olga.userId, folderId: second.folderId, name: 'tag-1.ics', ical: meeting('tag-1', attendee('bert')) });
     expect(condition(duplicate)).toBe('unique-scheduling-object-resource');
     expect(!duplicate.ok && duplicate.error.details).toMatchObject({ folderId, name: 'tag-1.ics' });
 
     const crowd = meeting('crowd-1', attendee('bert'), attendee('cleo'), attendee('ivy'));
     const limits = { maxInstances: 1000, recurrenceSteps: 100_000, parameterLength: 1024, propertyLength: 65_536, maxAttendeesPerInstance: 2 };
-    expect(condition(await put(OLGA.userId, 'crowd-1.ics', crowd, { limits }))).toBe('max-attendees-per-instance');
-    expect(await copiesOf(BERT.userId, 'crowd-1')).toEqual([]);
+    expect(condition(await put(users.olga.userId, 'crowd-1.ics', crowd, { limits }))).toBe('max-attendees-per-instance');
+    expect(await copiesOf(users.bert.userId, 'crowd-1')).toEqual([]);
   });
 
   it('stores both of two organizers inviting each other at the same moment (each locks the other\'s calendar: a deadlock is tried again)', async () => {
@@ -277,25 +238,25 @@ function schedulingCases(start: HarnessStart): void {
       vcalendar(...vevent(uid, 'SUMMARY:Return visit', 'DTSTART:20300312T100000Z', 'DTEND:20300312T110000Z', 'ORGANIZER:mailto:bert@example.org', attendee('olga'), attendee('cleo')));
     for (let round = 0; round < 3; round++) {
       const [fromOlga, fromBert] = await Promise.all([
-        put(OLGA.userId, `crossed-o${round}.ics`, meeting(`crossed-o${round}`, attendee('bert'), attendee('cleo'))),
-        put(BERT.userId, `crossed-b${round}.ics`, bertMeeting(`crossed-b${round}`)),
+        put(users.olga.userId, `crossed-o${round}.ics`, meeting(`crossed-o${round}`, attendee('bert'), attendee('cleo'))),
+        put(users.bert.userId, `crossed-b${round}.ics`, bertMeeting(`crossed-b${round}`)),
       ]);
       expect([fromOlga.ok, fromBert.ok]).toEqual([true, true]);
-      expect(await copiesOf(BERT.userId, `crossed-o${round}`)).toHaveLength(1);
-      expect(await copiesOf(OLGA.userId, `crossed-b${round}`)).toHaveLength(1);
+      expect(await copiesOf(users.bert.userId, `crossed-o${round}`)).toHaveLength(1);
+      expect(await copiesOf(users.olga.userId, `crossed-b${round}`)).toHaveLength(1);
     }
   });
 
   it('moves a scheduling object between its owner\'s calendars without sending anything, under a new Schedule-Tag', async () => {
     await organize('moved-1.ics', meeting('moved-1', attendee('bert')));
-    const own = await copyOf(OLGA.userId, 'moved-1');
-    const target = await harness.bus.call(CalendarFoldersCreate, { userId: OLGA.userId, collectionName: 'elsewhere', components: ['VEVENT'] });
-    const moved = await harness.bus.call(CalendarObjectsMove, { userId: OLGA.userId, folderId: own.folderId, name: own.name, toFolderId: target.folderId, toName: 'moved-1.ics', overwrite: false });
+    const own = await copyOf(users.olga.userId, 'moved-1');
+    const target = await harness.bus.call(CalendarFoldersCreate, { userId: users.olga.userId, collectionName: 'elsewhere', components: ['VEVENT'] });
+    const moved = await harness.bus.call(CalendarObjectsMove, { userId: users.olga.userId, folderId: own.folderId, name: own.name, toFolderId: target.folderId, toName: 'moved-1.ics', overwrite: false });
     expect(moved).toMatchObject({ etag: own.etag, asSent: true, created: true });
     expect(moved.scheduleTag).not.toBe(own.scheduleTag);
-    expect((await copyOf(OLGA.userId, 'moved-1')).folderId).toBe(target.folderId);
-    expect(await methods(BERT.userId, 'moved-1')).toEqual(['REQUEST']);
+    expect((await copyOf(users.olga.userId, 'moved-1')).folderId).toBe(target.folderId);
+    expect(await methods(users.bert.userId, 'moved-1')).toEqual(['REQUEST']);
   });
 }
 
-describeOnEachStore('implicit scheduling between users of a context', 'calendar', (storage) => CalendarServiceModule.register(storage), schedulingCases);
+describeCalendarWithDirectory('implicit scheduling between users of a context', PEOPLE, schedulingCases);
