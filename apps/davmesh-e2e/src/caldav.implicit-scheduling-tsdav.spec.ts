@@ -200,6 +200,34 @@ describe('RFC 6638 implicit scheduling over HTTP, with a real client (tsdav), be
     expect(await methods(olga, 'retro-1')).toEqual([]);
   });
 
+  it('schedules with users written as their principal URLs (calendar-user-address-set lists them): the invitation, the answer, the cancellation', async () => {
+    const tsdav = await client(olga, APPLE_CALENDAR_UA);
+    const addresses = await tsdav.fetchCalendarUserAddresses({} as Parameters<typeof tsdav.fetchCalendarUserAddresses>[0]);
+    const ownPrincipal = addresses.find((address) => address.includes('/principals/'))!;
+    expect(ownPrincipal).toBe(`/dav/principals/users/${olga.userId}/`);
+    // The organizer as an absolute URL, the attendees as paths: with the prefix, and without it.
+    const olgaAddress = `${server().url}${ownPrincipal}`;
+    const bertAddress = `/dav/principals/users/${bert.userId}/`;
+    const cleoAddress = `/principals/users/${cleo.userId}`;
+    const text = vcalendar(
+      ...vevent('by-principal-1', 'SUMMARY:Principals', `DTSTART:${time(2, 9)}`, `DTEND:${time(2, 10)}`, `ORGANIZER;CN=olga:${olgaAddress}`, `ATTENDEE;CN=olga;PARTSTAT=ACCEPTED:${olgaAddress}`, `ATTENDEE;CN=bert;RSVP=TRUE:${bertAddress}`, `ATTENDEE;CN=cleo;RSVP=TRUE:${cleoAddress}`),
+    );
+    expect((await tsdav.createCalendarObject({ calendar: await calendarOf(olga, APPLE_CALENDAR_UA), filename: 'by-principal.ics', iCalString: text })).status).toBe(201);
+    const sent = String((await copyOf(olga, 'by-principal-1'))!.data);
+    expect([scheduleStatusOf(sent, bertAddress), scheduleStatusOf(sent, cleoAddress)]).toEqual(['1.2', '1.2']);
+    const bertCopy = (await copyOf(bert, 'by-principal-1'))!;
+    expect(partstatOf(String(bertCopy.data), bertAddress)).toBe('NEEDS-ACTION');
+    expect(await methods(cleo, 'by-principal-1')).toEqual(['REQUEST']);
+
+    await (await client(bert)).updateCalendarObject({ calendarObject: { ...bertCopy, data: withPartstat(String(bertCopy.data), bertAddress, 'ACCEPTED') } });
+    const answered = String((await copyOf(olga, 'by-principal-1'))!.data);
+    expect([partstatOf(answered, bertAddress), scheduleStatusOf(answered, bertAddress)]).toEqual(['ACCEPTED', '2.0']);
+    expect(await methods(olga, 'by-principal-1')).toEqual(['REPLY']);
+
+    expect((await tsdav.deleteCalendarObject({ calendarObject: (await copyOf(olga, 'by-principal-1'))! })).status).toBe(204);
+    for (const who of [bert, cleo]) expect(String((await copyOf(who, 'by-principal-1'))!.data)).toContain('STATUS:CANCELLED');
+  });
+
   it('tells the organizer what became of attendees outside the server: 1.0, queued for mail (iMIP), then 5.1 once the queue found no relay to send it through', async () => {
     await (await client(olga)).createCalendarObject({
       calendar: await calendarOf(olga),

@@ -219,6 +219,15 @@ describe('RFC 6638 schedule inbox and outbox, and free-busy through the outbox',
     }
   });
 
+  it('knows the organizer and colleagues by their principal URLs as clients write them: absolute, under the prefix, or without it', async () => {
+    const attendees = [`${server().url}/dav/principals/users/${bert.userId}/`, `/principals/users/${bert.userId}`, `/dav/principals/users/${anna.userId}`];
+    const response = await as(anna)('POST', OUTBOX, ICS, freeBusyRequest(`/principals/users/${anna.userId}/`, attendees));
+    expect(response.status).toBe(200);
+    const answers = await scheduleResponses(response.text);
+    expect(answers.map((a) => [a.recipient, a.status])).toEqual(attendees.map((address) => [address, '2.0;Success']));
+    for (const answer of answers.slice(0, 2)) expect(answer.data).toContain('FREEBUSY;FBTYPE=BUSY:20300310T100000Z/20300310T110000Z');
+  });
+
   it('refuses bodies that are not a free-busy request, and requests beyond the attendee and range limits, with their preconditions', async () => {
     const post = (body: string, headers: Record<string, string> = ICS) => as(anna)('POST', OUTBOX, headers, body);
     const ok = freeBusyRequest('mailto:anna@example.org', ['mailto:bert@example.org']);

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './contract';
+import { MAX_CALENDAR_ADDRESS_LENGTH } from './principal-address';
+
+/** How many addresses one users.find-by-address takes: with the users answered, well within a bus message. */
+export const FIND_BY_ADDRESS_BATCH = 500;
 
 const login = z
   .string()
@@ -93,6 +97,26 @@ export const UsersList = defineRequest<{ contextId?: number }, User[]>(
 export const UsersFindByEmail = defineRequest<{ contextId?: number; emails: string[] }, User[]>(
   'config.v1.directory.users.find-by-email',
   z.object({ contextId: contextId.optional(), emails: z.array(z.string().min(1).max(320)).min(1).max(1000) }).strict(),
+  { idempotent: true },
+);
+
+/** A calendar user address as asked, and the user of the context it names. */
+export interface AddressedUser {
+  address: string;
+  user: User;
+}
+
+/**
+ * Who each calendar user address (RFC 6638 2.4.1, as an ORGANIZER or ATTENDEE of a meeting
+ * writes it) is among the users of one context: `mailto:` their e-mail address as
+ * users.find-by-email compares it, or the URL or path of their principal
+ * (calendar-user-address-set lists both; the principal layout and the prefixes are the directory's
+ * to know: principal-address.ts with com.openexchange.dav.prefixPath and proxyPrefixPath). One
+ * entry per address that names a user, the address as asked; other contexts are not searched.
+ */
+export const UsersFindByAddress = defineRequest<{ contextId: number; addresses: string[] }, AddressedUser[]>(
+  'config.v1.directory.users.find-by-address',
+  z.object({ contextId, addresses: z.array(z.string().min(1).max(MAX_CALENDAR_ADDRESS_LENGTH)).min(1).max(FIND_BY_ADDRESS_BATCH) }).strict(),
   { idempotent: true },
 );
 

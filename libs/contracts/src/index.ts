@@ -2,6 +2,7 @@ export * from './reply';
 export * from './contract';
 export * from './precondition';
 export * from './directory.contract';
+export * from './principal-address';
 export * from './health.contract';
 export * from './config-keys';
 export * from './config.contract';

@@ -9,3 +9,4 @@ export { applyRequest, type AppliedMessage } from './apply-request';
 export * from './apply-reply';
 export * from './apply-cancel';
 export * from './schedule-status';
+export { withAddressesReplaced } from './mail-addresses';

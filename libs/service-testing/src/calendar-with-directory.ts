@@ -60,13 +60,14 @@ export function refusalOf(reply: Reply<unknown>): string | undefined {
  * The cases on PGlite and, where PostgreSQL is up, on PostgreSQL, against the config service and
  * the calendar service each as its own app on one bus (as in an embedded node): scheduling asks
  * the directory over the bus as it does in production. `serverProperties` is written to the
- * config directory's `server.properties` (com.openexchange.dav.prefixPath and the like).
+ * config directory's `server.properties` (com.openexchange.dav.prefixPath and the like); a
+ * function is called when the services start, after the spec's outer beforeAll (a relay's port).
  */
 export function describeCalendarWithDirectory<Login extends string>(
   title: string,
   people: Record<Login, DirectoryPerson>,
   cases: (fixture: CalendarWithDirectory<Login>) => void,
-  options: { serverProperties?: string } = {},
+  options: { serverProperties?: string | (() => string) } = {},
 ): void {
   let configDir = '';
   const services = [
@@ -79,7 +80,8 @@ export function describeCalendarWithDirectory<Login extends string>(
 
     beforeAll(async () => {
       configDir = mkdtempSync(join(tmpdir(), 'davmesh-calendar-directory-'));
-      if (options.serverProperties) writeFileSync(join(configDir, 'server.properties'), options.serverProperties);
+      const properties = typeof options.serverProperties === 'function' ? options.serverProperties() : options.serverProperties;
+      if (properties) writeFileSync(join(configDir, 'server.properties'), properties);
       const started = await start();
       close = started.close;
       fixture.harness = started.harness;

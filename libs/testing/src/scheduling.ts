@@ -8,9 +8,19 @@ export function unfoldedLines(ical: string): string[] {
   return ical.replace(/\r?\n[ \t]/g, '').split(/\r?\n/);
 }
 
+/** The value a line ends with for `address`: an e-mail address as `mailto:`, a URI or a path (a principal) as given. */
+function valueFor(address: string): string {
+  return /^([a-z][a-z0-9+.-]*:|\/)/i.test(address) ? address : `mailto:${address}`;
+}
+
+function names(line: string, address: string): boolean {
+  return line.toLowerCase().endsWith(`:${valueFor(address).toLowerCase()}`);
+}
+
 /**
- * The ATTENDEE (or ORGANIZER) line naming `mailto:<address>`, in the component with the given
- * RECURRENCE-ID value (undefined: the master).
+ * The ATTENDEE (or ORGANIZER) line naming `address` (an e-mail address, taken as `mailto:`, or a
+ * principal's URL or path as written), in the component with the given RECURRENCE-ID value
+ * (undefined: the master).
  */
 export function participantLine(ical: string, address: string, recurrenceId?: string, property: 'ATTENDEE' | 'ORGANIZER' = 'ATTENDEE'): string | undefined {
   let inside = false;
@@ -21,14 +31,24 @@ export function participantLine(ical: string, address: string, recurrenceId?: st
       instance = undefined;
     } else if (/^END:(VEVENT|VTODO)$/.test(line)) inside = false;
     else if (inside && line.startsWith('RECURRENCE-ID')) instance = line.replace(/^[^:]*:/, '');
-    else if (inside && instance === recurrenceId && line.startsWith(property) && line.toLowerCase().endsWith(`:mailto:${address.toLowerCase()}`)) return line;
+    else if (inside && instance === recurrenceId && line.startsWith(property) && names(line, address)) return line;
   }
   return undefined;
 }
 
-/** A parameter's value on a content line. */
+/** A parameter's value on a content line (before its value: the first colon outside quotes). */
 export function parameterOf(line: string | undefined, name: string): string | undefined {
-  return line ? new RegExp(`;${name}=([^;:]+)`, 'i').exec(line.slice(0, line.indexOf(':mailto:') >>> 0))?.[1] : undefined;
+  return line ? new RegExp(`;${name}=([^;:]+)`, 'i').exec(line.slice(0, valueStart(line)))?.[1] : undefined;
+}
+
+/** Where a content line's value starts: after the first colon outside a quoted parameter value. */
+function valueStart(line: string): number {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') quoted = !quoted;
+    else if (line[i] === ':' && !quoted) return i;
+  }
+  return line.length;
 }
 
 /** The attendee's PARTSTAT in one instance (RFC 5545: NEEDS-ACTION when the parameter is absent); undefined when not invited there. */
@@ -47,10 +67,10 @@ export function withPartstat(ical: string, address: string, partstat: string, nt
   let seen = -1;
   return unfoldedLines(ical)
     .map((line) => {
-      if (!line.startsWith('ATTENDEE') || !line.toLowerCase().endsWith(`:mailto:${address.toLowerCase()}`)) return line;
+      if (!line.startsWith('ATTENDEE') || !names(line, address)) return line;
       seen++;
       if (nth !== undefined && seen !== nth) return line;
-      const colon = line.indexOf(':mailto:');
+      const colon = valueStart(line);
       return `${line.slice(0, colon).replace(/;PARTSTAT=[^;:]+/i, '').replace(/;RSVP=[^;:]+/i, '')};PARTSTAT=${partstat}${line.slice(colon)}`;
     })
     .join('\r\n');

@@ -140,9 +140,10 @@ export class ImipReceiveService {
     const before = await copyOf();
     const inbox = await tx.folders.inbox(user.userId);
     if (inbox && (await tx.objects.holdsEtag(inbox.folder.folderId, etagOf(message.ical)))) return delivery(user, 'unchanged', before);
-    const itip: ItipMessage = { method: message.method, uid: message.uid, originator: message.originator, recipients: [calendarAddress(`mailto:${user.email}`)], ical: message.ical };
+    const address = calendarAddress(`mailto:${user.email}`);
+    const itip: ItipMessage = { method: message.method, uid: message.uid, originator: message.originator, recipients: [address], ical: message.ical };
     const options: ItipOptions = { limits: STORED_COPY_LIMITS, now: new Date() };
-    if ((await this.scheduling.deliverTo(tx, announce, user, itip, options)) === ScheduleStatus.Refused) return { userId: user.userId, outcome: 'refused' };
+    if ((await this.scheduling.deliverTo(tx, announce, user, address, itip, options)) === ScheduleStatus.Refused) return { userId: user.userId, outcome: 'refused' };
     const after = await copyOf();
     return delivery(user, after && after.etag !== before?.etag ? 'applied' : 'delivered', after);
   }

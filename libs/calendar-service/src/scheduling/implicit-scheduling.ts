@@ -9,6 +9,7 @@ import {
   applyRequest,
   attendeeOutbox,
   attendeesOf,
+  calendarAddress,
   calendarUserOf,
   DEFAULT_ITIP_LIMITS,
   isSchedulingObject,
@@ -17,8 +18,10 @@ import {
   ScheduleStatus,
   SchedulingRefused,
   schedulingRoleOf,
+  withAddressesReplaced,
   withScheduleStatus,
   type AppliedMessage,
+  type CalendarUser,
   type ItipLimits,
   type ItipMessage,
   type ItipOptions,
@@ -138,9 +141,13 @@ export class ImplicitScheduling {
     // The text written is refused past the bounds (attendees, components, one organizer).
     const sides = [before, after].filter((text): text is string => text !== undefined && PARTICIPANTS.test(text) && isSchedulingObject(text, limits));
     if (sides.length === 0) return unscheduled;
-    const owner = directory.require(change.ownerUserId, sides.flatMap((text) => [organizerOf(text, limits)!, ...attendeesOf(text, limits)]));
-    if (!owner?.email) return unscheduled;
-    const user = calendarUserOf(`mailto:${owner.email}`);
+    const addresses = [...new Set(sides.flatMap((text) => [organizerOf(text, limits)!, ...attendeesOf(text, limits)]))];
+    const owner = directory.require(change.ownerUserId, addresses);
+    if (!owner) return unscheduled;
+    // The owner under every address of theirs the object uses (their principal URL too), their mailto: first.
+    const ownAddresses = [...(owner.email ? [`mailto:${owner.email}`] : []), ...directory.addressesOf(owner, addresses)];
+    if (ownAddresses.length === 0) return unscheduled;
+    const user = calendarUserOf(ownAddresses[0], ...ownAddresses.slice(1));
     const role = (before !== undefined ? schedulingRoleOf(before, user, limits) : undefined) ?? (after !== undefined ? schedulingRoleOf(after, user, limits) : undefined);
     if (role === undefined) return unscheduled;
     const options: ItipOptions = { limits, now: new Date() };
@@ -155,14 +162,27 @@ export class ImplicitScheduling {
       }
       outbox = answer;
     }
-    const statuses = await this.deliver(tx, announce, directory, owner, outbox.messages, options);
+    const statuses = await this.deliver(tx, announce, directory, owner, addresses, outbox.messages, options);
     const stored = outbox.stored !== undefined && statuses.size > 0 ? withScheduleStatus(outbox.stored, statuses, options) : outbox.stored;
     return { stored, scheduling: stored !== undefined && schedulingRoleOf(stored, user, limits) !== undefined };
   }
 
-  /** Each message to each recipient, in order; the SCHEDULE-STATUS of each recipient (the last message's). */
-  private async deliver(tx: CalendarTransaction, announce: Announce, directory: SchedulingDirectory, sender: User, messages: ItipMessage[], options: ItipOptions): Promise<Map<string, string>> {
+  /**
+   * Each message to each recipient, in order; the SCHEDULE-STATUS of each recipient (the last
+   * message's). Users of the context get the message as written (principal URLs and all); mail
+   * names the object's users by their e-mail addresses.
+   */
+  private async deliver(
+    tx: CalendarTransaction,
+    announce: Announce,
+    directory: SchedulingDirectory,
+    sender: User,
+    addresses: readonly string[],
+    messages: ItipMessage[],
+    options: ItipOptions,
+  ): Promise<Map<string, string>> {
     const statuses = new Map<string, string>();
+    let mailAddresses: Map<string, string> | undefined;
     for (const message of messages) {
       const external: string[] = [];
       for (const recipient of message.recipients) {
@@ -171,9 +191,16 @@ export class ImplicitScheduling {
         else if (addressee.kind === 'unknown') statuses.set(recipient, ScheduleStatus.InvalidCalendarUser);
         else if (addressee.user.userId === sender.userId) continue;
         else if (!addressee.user.enabled) statuses.set(recipient, ScheduleStatus.NoPrivilege);
-        else statuses.set(recipient, await this.deliverTo(tx, announce, addressee.user, message, options));
+        else statuses.set(recipient, await this.deliverTo(tx, announce, addressee.user, recipient, message, options));
       }
-      for (const recipient of external) statuses.set(recipient, await this.external.send(tx, { ...message, recipients: [recipient] }, sender));
+      if (external.length === 0) continue;
+      mailAddresses ??= emailAddressesOf(directory, sender, addresses);
+      const mailed = mailAddresses.size > 0 ? withAddressesReplaced(message, mailAddresses, options) : message;
+      for (const recipient of external) {
+        // RFC 6047: mail comes from an e-mail address; a sender known by none cannot send any.
+        const status = isMailto(mailed.originator) ? await this.external.send(tx, { ...mailed, recipients: [recipient] }, sender) : ScheduleStatus.NoDelivery;
+        statuses.set(recipient, status);
+      }
     }
     return statuses;
   }
@@ -183,11 +210,11 @@ export class ImplicitScheduling {
    * then stored in their inbox. 5.3 when their copy refuses it (another organizer's event of that UID).
    * Incoming iMIP delivers the messages of people outside the same way (ImipReceiveService).
    */
-  async deliverTo(tx: CalendarTransaction, announce: Announce, recipient: User, message: ItipMessage, options: ItipOptions): Promise<string> {
+  async deliverTo(tx: CalendarTransaction, announce: Announce, recipient: User, address: string, message: ItipMessage, options: ItipOptions): Promise<string> {
     const component = componentOf(message.ical);
     const [copy] = await tx.objects.copiesByUid(recipient.userId, message.uid);
     try {
-      const applied = applyMessage(copy?.ical, message, recipient, options);
+      const applied = applyMessage(copy?.ical, message, calendarUserOf(address, ...(recipient.email ? [`mailto:${recipient.email}`] : [])), options);
       if (applied && (applied.changed || !copy)) {
         const placed = await this.storeCopy(tx, announce, recipient.userId, copy, applied, component, options.limits!);
         if (!placed) return ScheduleStatus.Refused;
@@ -240,10 +267,25 @@ export class ImplicitScheduling {
 }
 
 /** The recipient's copy after the message; undefined for a CANCEL or REPLY with no copy to apply to (the inbox alone gets it). */
-function applyMessage(copy: string | undefined, message: ItipMessage, recipient: User, options: ItipOptions): AppliedMessage | undefined {
-  if (message.method === 'REQUEST') return applyRequest(copy, message.ical, calendarUserOf(`mailto:${recipient.email}`), options);
+function applyMessage(copy: string | undefined, message: ItipMessage, recipient: CalendarUser, options: ItipOptions): AppliedMessage | undefined {
+  if (message.method === 'REQUEST') return applyRequest(copy, message.ical, recipient, options);
   if (copy === undefined) return undefined;
   return message.method === 'CANCEL' ? applyCancel(copy, message.ical, options) : applyReply(copy, message.ical, options);
+}
+
+/** The object's addresses that name users of the sender's context by other than an e-mail address (their principal URLs), each with the user's mailto:. */
+function emailAddressesOf(directory: SchedulingDirectory, sender: User, addresses: readonly string[]): Map<string, string> {
+  const replacements = new Map<string, string>();
+  for (const address of addresses) {
+    if (isMailto(address)) continue;
+    const addressee = directory.addressee(sender.contextId, address);
+    if (addressee.kind === 'user' && addressee.user.email) replacements.set(address, `mailto:${addressee.user.email}`);
+  }
+  return replacements;
+}
+
+function isMailto(address: string): boolean {
+  return calendarAddress(address).startsWith('mailto:');
 }
 
 function readable(text: string, limits: ItipLimits): boolean {

@@ -1,5 +1,5 @@
 import { type BusClient } from '@davmesh/bus';
-import { DomainException, UsersFindByEmail, UsersGet, type User } from '@davmesh/contracts';
+import { DomainException, FIND_BY_ADDRESS_BATCH, MAX_CALENDAR_ADDRESS_LENGTH, UsersFindByAddress, UsersGet, type User } from '@davmesh/contracts';
 import { calendarAddress } from '@davmesh/itip';
 
 /** Whom a calendar user address names, seen from a context: one of its users, someone outside (by mail), or nobody reachable. */
@@ -21,51 +21,56 @@ export class DirectoryNeeded extends Error {
   }
 }
 
-/** What find-by-email takes: addresses no longer are nobody's, and at most this many per request. */
-const MAX_EMAIL_LENGTH = 320;
-const LOOKUP_BATCH = 1000;
-
-/** The `mailto:` address's mailbox, when it is one the directory could hold. */
-function mailboxOf(address: string): string | undefined {
-  const normalised = calendarAddress(address);
-  if (!normalised.startsWith('mailto:')) return undefined;
-  const mailbox = normalised.slice('mailto:'.length);
-  return mailbox.length > 0 && mailbox.length <= MAX_EMAIL_LENGTH ? mailbox : undefined;
+/** An address as this request knows it (calendarAddress's folding); undefined for one longer than the directory is asked about. */
+function keyOf(address: string): string | undefined {
+  const key = calendarAddress(address);
+  return key.length > 0 && key.length <= MAX_CALENDAR_ADDRESS_LENGTH ? key : undefined;
 }
 
 /**
  * What one write's scheduling learnt from the directory (config.v1.directory), kept for the
- * request only: the owners of the calendars written, and who each `mailto:` address of the
- * object is in the owner's context. Users of other contexts are outside, as anyone else.
+ * request only: the owners of the calendars written, and who each address of the object is in
+ * the owner's context. The directory decides what an address names (`mailto:` an e-mail address,
+ * or a principal's URL, whose layout is its to know: users.find-by-address); this service never
+ * reads one. Users of other contexts are outside, as anyone else.
  */
 export class SchedulingDirectory {
   /** By user id; null for an id the directory does not know. */
   private readonly users = new Map<number, User | null>();
-  /** By `<contextId> <mailbox>`; null for an address no user of that context has. */
-  private readonly mailboxes = new Map<string, User | null>();
+  /** By `<contextId> <address key>`; null for an address no user of that context has. */
+  private readonly addresses = new Map<string, User | null>();
 
   constructor(private readonly bus: BusClient) {}
 
   /**
    * The owner (undefined when the directory does not know them), once the owner and every
-   * `mailto:` address given are known; DirectoryNeeded otherwise.
+   * address given are known; DirectoryNeeded otherwise.
    */
   require(ownerUserId: number, addresses: Iterable<string>): User | undefined {
     const owner = this.users.get(ownerUserId);
     if (owner === null) return undefined;
-    const mailboxes = [...new Set([...addresses].flatMap((address) => mailboxOf(address) ?? []))];
-    const missing = owner === undefined ? mailboxes : mailboxes.filter((mailbox) => !this.mailboxes.has(`${owner.contextId} ${mailbox}`));
+    const keys = [...new Set([...addresses].flatMap((address) => keyOf(address) ?? []))];
+    const missing = owner === undefined ? keys : keys.filter((key) => !this.addresses.has(`${owner.contextId} ${key}`));
     if (owner === undefined || missing.length > 0) throw new DirectoryNeeded(ownerUserId, missing);
     return owner;
   }
 
-  /** Whom an address of an object `require` checked names, in the context given. */
+  /** Whom an address `require` checked names, in the context given. */
   addressee(contextId: number, address: string): Addressee {
-    const mailbox = mailboxOf(address);
-    if (mailbox === undefined) return { kind: 'unknown' };
-    const user = this.mailboxes.get(`${contextId} ${mailbox}`);
-    if (user === undefined) throw new Error(`${mailbox} was not looked up before its delivery`);
-    return user ? { kind: 'user', user } : { kind: 'external' };
+    const key = keyOf(address);
+    if (key === undefined) return { kind: 'unknown' };
+    const user = this.addresses.get(`${contextId} ${key}`);
+    if (user === undefined) throw new Error(`${key} was not looked up before its delivery`);
+    if (user) return { kind: 'user', user };
+    return key.startsWith('mailto:') && key.length > 'mailto:'.length ? { kind: 'external' } : { kind: 'unknown' };
+  }
+
+  /** Of the addresses `require` checked, those that name `user` (in their context), as given. */
+  addressesOf(user: User, addresses: Iterable<string>): string[] {
+    return [...new Set(addresses)].filter((address) => {
+      const key = keyOf(address);
+      return key !== undefined && this.addresses.get(`${user.contextId} ${key}`)?.userId === user.userId;
+    });
   }
 
   /** Asks the directory what `needed` names; no transaction may be open. */
@@ -77,15 +82,13 @@ export class SchedulingDirectory {
     }
     const owner = this.users.get(needed.ownerUserId);
     if (!owner) return;
-    const wanted = [...new Set(needed.addresses)].filter((mailbox) => !this.mailboxes.has(`${owner.contextId} ${mailbox}`));
-    for (let start = 0; start < wanted.length; start += LOOKUP_BATCH) {
-      const batch = wanted.slice(start, start + LOOKUP_BATCH);
-      const found = new Map<string, User>();
-      for (const user of await this.bus.call(UsersFindByEmail, { contextId: owner.contextId, emails: batch })) {
-        const mailbox = user.email?.toLowerCase();
-        if (mailbox && !found.has(mailbox)) found.set(mailbox, user);
+    const wanted = [...new Set(needed.addresses)].filter((key) => !this.addresses.has(`${owner.contextId} ${key}`));
+    for (let start = 0; start < wanted.length; start += FIND_BY_ADDRESS_BATCH) {
+      const batch = wanted.slice(start, start + FIND_BY_ADDRESS_BATCH);
+      for (const key of batch) this.addresses.set(`${owner.contextId} ${key}`, null);
+      for (const { address, user } of await this.bus.call(UsersFindByAddress, { contextId: owner.contextId, addresses: batch })) {
+        this.addresses.set(`${owner.contextId} ${address}`, user);
       }
-      for (const mailbox of batch) this.mailboxes.set(`${owner.contextId} ${mailbox}`, found.get(mailbox) ?? null);
     }
   }
 }

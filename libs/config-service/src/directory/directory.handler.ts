@@ -6,6 +6,7 @@ import {
   ContextsAdd,
   ContextsList,
   UsersAdd,
+  UsersFindByAddress,
   UsersFindByEmail,
   UsersFindByLogin,
   UsersGet,
@@ -42,6 +43,11 @@ export class DirectoryHandler {
   @HandlesRequest(UsersAdd)
   addUser(@Payload() payload: unknown) {
     return handleRequest(UsersAdd, payload, this.logger, (r) => this.directory.addUser(r));
+  }
+
+  @HandlesRequest(UsersFindByAddress)
+  findByAddress(@Payload() payload: unknown) {
+    return handleRequest(UsersFindByAddress, payload, this.logger, (r) => this.directory.findByAddress(r.contextId, r.addresses));
   }
 
   @HandlesRequest(UsersFindByEmail)

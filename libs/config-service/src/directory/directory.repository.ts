@@ -81,6 +81,11 @@ export class DirectoryRepository extends SqlRepository {
     );
   }
 
+  /** Users of the context among the ids given. */
+  findUsersByIds(contextId: number, userIds: number[]): Promise<UserRow[]> {
+    return this.manager.query(`SELECT ${USER} FROM "config"."users" WHERE "context_id" = $1 AND "user_id" = ANY($2::int[]) ORDER BY "user_id"`, [contextId, userIds]);
+  }
+
   listUsers(contextId?: number): Promise<UserRow[]> {
     return contextId === undefined
       ? this.manager.query(`SELECT ${USER} FROM "config"."users" ORDER BY "user_id"`)

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CONFIG_KEYS,
   DomainException,
+  emailOfCalendarAddress,
+  principalUserIdOf,
   UserChanged,
+  type AddressedUser,
+  type ConfigKey,
   type Context,
   type User,
   type UserChange,
@@ -81,6 +86,24 @@ export class DirectoryService {
     return rows.map((row) => this.toUser(row)).filter((user) => user.email !== null && wanted.has(user.email.toLowerCase()));
   }
 
+  /**
+   * Who each calendar user address names in the context: `mailto:` (or a bare address) as
+   * findByEmail compares it, a principal URL or path by the prefixes the server files set.
+   */
+  async findByAddress(contextId: number, addresses: string[]): Promise<AddressedUser[]> {
+    const prefixes = [this.serverValue('com.openexchange.dav.prefixPath'), this.serverValue('com.openexchange.dav.proxyPrefixPath')];
+    const named = addresses.map((address) => ({ address, email: emailOfCalendarAddress(address), userId: principalUserIdOf(address, prefixes) }));
+    const emails = [...new Set(named.flatMap((n) => n.email ?? []))];
+    const userIds = [...new Set(named.flatMap((n) => n.userId ?? []))];
+    const byEmail = new Map<string, User>();
+    for (const user of emails.length > 0 ? await this.findByEmail(contextId, emails) : []) if (!byEmail.has(user.email!.toLowerCase())) byEmail.set(user.email!.toLowerCase(), user);
+    const byId = new Map((userIds.length > 0 ? await this.repository.findUsersByIds(contextId, userIds) : []).map((row) => [row.userId, this.toUser(row)]));
+    return named.flatMap(({ address, email, userId }) => {
+      const user = (email !== undefined ? byEmail.get(email) : undefined) ?? (userId !== undefined ? byId.get(userId) : undefined);
+      return user ? [{ address, user }] : [];
+    });
+  }
+
   async setPassword(login: string, password: string): Promise<User> {
     const row = await this.requireLogin(login);
     const passwordHash = await hashPassword(password);
@@ -121,7 +144,12 @@ export class DirectoryService {
 
   /** davmesh.scheduling.defaultEmailDomain as the server files set it ('' for none). */
   private defaultDomain(): string {
-    return String(this.server.config.properties.get('davmesh.scheduling.defaultEmailDomain')?.value ?? '');
+    return this.serverValue('davmesh.scheduling.defaultEmailDomain');
+  }
+
+  /** A server-only key as the server files set it, else its default. */
+  private serverValue(key: ConfigKey): string {
+    return String(this.server.config.properties.get(key)?.value ?? CONFIG_KEYS[key].default);
   }
 
   private toUser(row: UserRow): User {

@@ -1,15 +1,13 @@
 import { type ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarScheduleFreeBusy, type EffectiveConfig, type FreeBusyAnswer, type FreeBusyRecipient, type User } from '@davmesh/contracts';
+import { CalendarScheduleFreeBusy, principalUserIdOf, type EffectiveConfig, type FreeBusyAnswer, type FreeBusyRecipient, type User } from '@davmesh/contracts';
 import { caldav, Condition, dav, el, Namespaces, NS, renderNode, type XmlNode } from '@davmesh/dav';
 import { DEFAULT_ICAL_LIMITS, InvalidCalendarObject, readFreeBusyRequest, type FreeBusyRequest } from '@davmesh/ical';
 import { ServerSettingsService } from '../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { preconditionError } from '../http/reply-errors';
 import { BodyTooLargeError, readBody } from '../http/request-body';
-import { hrefPath } from '../reports/href-names';
 import { type PostTarget } from '../resources/adapters';
-import { resolveResource } from '../resources/resource';
 import { CaldavResources } from './caldav-resources';
 import { calendarLimits } from './calendar-limits';
 import { isCalendarMediaType, MAX_ICALENDAR_BYTES } from './calendar-media';
@@ -117,7 +115,8 @@ function requireWithinLimits({ attendees, start, end }: FreeBusyRequest, config:
 
 /**
  * Whom a calendar user address names: `mailto:` an address the directory may know, a URL or path
- * of a principal (calendar-user-address-set lists the principal's) that user; undefined for anything else.
+ * of a principal (calendar-user-address-set lists the principal's; under the prefix, the proxy's
+ * or none, as the directory reads them for scheduling) that user; undefined for anything else.
  */
 export function recipientOf(address: string, prefix: string, proxyPrefix: string | undefined): FreeBusyRecipient | undefined {
   const mailto = /^mailto:(.+)$/i.exec(address.trim());
@@ -125,10 +124,8 @@ export function recipientOf(address: string, prefix: string, proxyPrefix: string
     const email = mailto[1].trim();
     return email.length <= 320 ? { email } : undefined;
   }
-  if (!/^(https?:\/\/[^/]+)?\//i.test(address.trim())) return undefined;
-  const path = hrefPath(address.trim());
-  const resource = path === undefined ? undefined : resolveResource(path, prefix, proxyPrefix);
-  return resource?.kind === 'principal' ? { userId: resource.userId } : undefined;
+  const userId = principalUserIdOf(address, proxyPrefix === undefined ? [prefix] : [prefix, proxyPrefix]);
+  return userId === undefined ? undefined : { userId };
 }
 
 /** Whether the address is one of the user's: their e-mail address (any case) or their principal. */

@@ -1,4 +1,7 @@
-import { SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT } from '@davmesh/contracts';
+import { principalPath, principalUserIdIn, SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT } from '@davmesh/contracts';
+
+// The principal layout is libs/contracts' (the directory resolves principal URLs by it too).
+export { principalPath };
 
 /** What a request path names, decided once per request. */
 export type Resource =
@@ -20,9 +23,6 @@ export type Resource =
   /** RFC 6638 2.1: the user's schedule outbox, `/caldav/outbox/`: no members, POST only. */
   | { kind: 'schedule-outbox'; path: string }
   | { kind: 'calendar-object'; path: string; segment: string; name: string };
-
-/** User ids are PostgreSQL integers. */
-const MAX_USER_ID = 2_147_483_647;
 
 /** The aggregated address book's segment under the home. */
 export const AGGREGATED_SEGMENT = 'Contacts';
@@ -47,8 +47,8 @@ export function resolveResource(rawPath: string, prefix: string, proxyPrefix?: s
   if (rest === '' || rest === '/') return { kind: 'root', path: `${prefix}/` };
   const collection = /^\/principals(\/users)?\/?$/.exec(rest);
   if (collection) return principalCollection(prefix, collection[1] ? 'users' : 'principals');
-  const principal = /^\/principals\/users\/([1-9][0-9]{0,9})\/?$/.exec(rest);
-  if (principal && Number(principal[1]) <= MAX_USER_ID) return { kind: 'principal', path: principalPath(prefix, Number(principal[1])), userId: Number(principal[1]) };
+  const principal = principalUserIdIn(rest);
+  if (principal !== undefined) return { kind: 'principal', path: principalPath(prefix, principal), userId: principal };
   return resolveCarddav(rest, prefix) ?? resolveCaldav(rest, prefix);
 }
 
@@ -95,10 +95,6 @@ export function principalCollection(prefix: string, level: 'principals' | 'users
 export function principalCollectionMember(collection: Extract<Resource, { kind: 'principal-collection' }>, prefix: string, userId: number): Resource {
   if (collection.level === 'principals') return principalCollection(prefix, 'users');
   return { kind: 'principal', path: principalPath(prefix, userId), userId };
-}
-
-export function principalPath(prefix: string, userId: number): string {
-  return `${prefix}/principals/users/${userId}/`;
 }
 
 /** C0 controls and DEL: no resource name holds one (PostgreSQL cannot even store NUL). */
