@@ -1,4 +1,4 @@
-import { type User } from '@davmesh/contracts';
+import { ConfigSet, ConfigUnset, type User } from '@davmesh/contracts';
 import { type DAVCalendar, type DAVCalendarObject } from 'tsdav';
 import {
   APPLE_CALENDAR_UA,
@@ -226,6 +226,31 @@ describe('RFC 6638 implicit scheduling over HTTP, with a real client (tsdav), be
 
     expect((await tsdav.deleteCalendarObject({ calendarObject: (await copyOf(olga, 'by-principal-1'))! })).status).toBe(204);
     for (const who of [bert, cleo]) expect(String((await copyOf(who, 'by-principal-1'))!.data)).toContain('STATUS:CANCELLED');
+  });
+
+  it('deletes a whole calendar with its meetings: the attendees get the cancellation; one with more meetings than davmesh.limits.calendarDeleteMeetings is refused', async () => {
+    const send = raw(olga);
+    expect((await send('MKCALENDAR', '/dav/caldav/projects/')).status).toBe(201);
+    for (const uid of ['project-1', 'project-2']) {
+      expect((await send('PUT', `/dav/caldav/projects/${uid}.ics`, ICS, meeting(uid, 'olga', chair('olga'), invited('bert'), invited('cleo')))).status).toBe(201);
+    }
+    await server().bus.call(ConfigSet, { key: 'davmesh.limits.calendarDeleteMeetings', value: 1, contextId: server().contextId });
+    try {
+      const refused = await send('DELETE', '/dav/caldav/projects/');
+      expect([refused.status, refused.text.includes('max-scheduling-objects')]).toEqual([403, true]);
+      expect((await send('PROPFIND', '/dav/caldav/projects/', { Depth: '0' }, '')).status).toBe(207);
+      expect(await methods(bert, 'project-1')).toEqual(['REQUEST']);
+    } finally {
+      await server().bus.call(ConfigUnset, { key: 'davmesh.limits.calendarDeleteMeetings', contextId: server().contextId });
+    }
+    expect((await send('DELETE', '/dav/caldav/projects/')).status).toBe(204);
+    expect((await send('PROPFIND', '/dav/caldav/projects/', { Depth: '0' }, '')).status).toBe(404);
+    for (const who of [bert, cleo]) {
+      for (const uid of ['project-1', 'project-2']) {
+        expect(String((await copyOf(who, uid))!.data)).toContain('STATUS:CANCELLED');
+        expect(await methods(who, uid)).toEqual(['CANCEL', 'REQUEST']);
+      }
+    }
   });
 
   it('tells the organizer what became of attendees outside the server: 1.0, queued for mail (iMIP), then 5.1 once the queue found no relay to send it through', async () => {

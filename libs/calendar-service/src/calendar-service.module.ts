@@ -27,6 +27,7 @@ import { ScheduleStatusWriteback } from './imip/schedule-status-writeback';
 import { CalendarScheduleTags1767200000000 } from './migrations/1767200000000-calendar-schedule-tags';
 import { CalendarImipReferences1767350000000 } from './migrations/1767350000000-calendar-imip-references';
 import { ObjectRepository } from './objects/object.repository';
+import { CalendarDeletionScheduling } from './scheduling/calendar-deletion';
 import { ExternalRecipients, MailQueueRecipients } from './scheduling/external-recipients';
 import { ImplicitScheduling } from './scheduling/implicit-scheduling';
 import { SchedulingHandler } from './scheduling/scheduling.handler';
@@ -65,6 +66,7 @@ export class CalendarServiceModule {
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
         { provide: ExternalRecipients, useClass: MailQueueRecipients },
         ImplicitScheduling,
+        CalendarDeletionScheduling,
         CalendarService,
         SchedulingService,
         // iMIP (RFC 6047): the outgoing queue, its sender and their outcomes on the copies, incoming messages.

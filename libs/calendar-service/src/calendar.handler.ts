@@ -68,7 +68,7 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarFoldersDelete)
   deleteFolder(@Payload() payload: unknown) {
-    return handleRequest(CalendarFoldersDelete, payload, this.logger, (r) => this.calendar.deleteFolder(r.userId, r.folderId));
+    return handleRequest(CalendarFoldersDelete, payload, this.logger, (r) => this.calendar.deleteFolder(r.userId, r.folderId, r.limits));
   }
 
   @HandlesRequest(CalendarObjectsList)

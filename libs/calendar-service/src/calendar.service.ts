@@ -56,7 +56,9 @@ import { etagOf } from './objects/etag';
 import { ObjectRepository, type StoredObject } from './objects/object.repository';
 import { ParsedObjects } from './objects/parsed-objects';
 import { spanColumns } from './objects/span-columns';
+import { CalendarDeletionScheduling } from './scheduling/calendar-deletion';
 import { ImplicitScheduling, itipLimits, newScheduleTag } from './scheduling/implicit-scheduling';
+import { type SchedulingDirectory } from './scheduling/scheduling-directory';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
@@ -83,6 +85,7 @@ export class CalendarService {
     @Inject(ParsedObjects) private readonly parsed: ParsedObjects,
     @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
     @Inject(ImplicitScheduling) private readonly scheduling: ImplicitScheduling,
+    @Inject(CalendarDeletionScheduling) private readonly deletion: CalendarDeletionScheduling,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -167,16 +170,28 @@ export class CalendarService {
     }));
   }
 
-  /** Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`. */
-  async deleteFolder(userId: number, folderId: number): Promise<{ deleted: true }> {
-    await this.unitOfWork.transaction(async (tx, announce) => {
-      const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
-      if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
-      refuseInbox(folder, 'deleted');
-      await tx.folders.delete(folderId);
-      // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
-      announceChange(announce, folderId, userId, folder.revision);
-    });
+  /**
+   * Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`.
+   * Its meetings are cancelled or declined in the same transaction (CalendarDeletionScheduling).
+   */
+  async deleteFolder(userId: number, folderId: number, limits?: CalendarLimits): Promise<{ deleted: true }> {
+    const prepare = async (directory: SchedulingDirectory) => {
+      const folder = await this.folders.access(folderId, userId);
+      if (folder?.ownerUserId === userId && !folder.inbox) await this.deletion.prepare(directory, userId, folderId, limits);
+    };
+    await this.scheduling.write(
+      (directory) =>
+        this.unitOfWork.transaction(async (tx, announce) => {
+          const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
+          if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
+          refuseInbox(folder, 'deleted');
+          await this.deletion.schedule(tx, announce, directory, userId, folderId, limits);
+          await tx.folders.delete(folderId);
+          // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
+          announceChange(announce, folderId, userId, folder.revision);
+        }),
+      prepare,
+    );
     return { deleted: true };
   }
 

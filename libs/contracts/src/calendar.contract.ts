@@ -135,11 +135,6 @@ export const CalendarFoldersUpdate = defineRequest<CalendarFolderUpdate, Calenda
     .strict(),
 );
 
-export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number }, { deleted: true }>(
-  'calendar.v1.folders.delete',
-  z.object({ userId, folderId }).strict(),
-);
-
 export interface CalendarShareGrant {
   folderId: number;
   ownerUserId: number;
@@ -241,6 +236,8 @@ export interface CalendarLimits {
   propertyLength: number;
   /** CALDAV:max-attendees-per-instance, which scheduling enforces; absent (an older edge), the default. */
   maxAttendeesPerInstance?: number;
+  /** davmesh.limits.calendarDeleteMeetings: the meetings one DELETE of a calendar schedules; absent (an older edge), the default. */
+  calendarDeleteMeetings?: number;
 }
 
 const calendarLimits = z
@@ -251,12 +248,32 @@ const calendarLimits = z
     parameterLength: z.number().int().min(1).max(65_536),
     propertyLength: z.number().int().min(1).max(16_777_216),
     maxAttendeesPerInstance: z.number().int().min(1).max(100_000).optional(),
+    calendarDeleteMeetings: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 
 /** The schemas of CalendarLimits and of a dead property, for the contracts of other files that carry them. */
 export const calendarLimitsSchema = calendarLimits;
 export const deadPropertySchema = deadProperty;
+
+/**
+ * How long a caller waits for calendar.v1.folders.delete: the meetings of the calendar are
+ * scheduled in its transaction (davmesh.limits.calendarDeleteMeetings of them at most), which
+ * takes longer than a request's usual 5 seconds (docs/scheduling.md, Deleting a calendar).
+ */
+export const CALENDAR_DELETE_TIMEOUT_MS = 60_000;
+
+/**
+ * Deletes a calendar with everything in it (its owner only). Its meetings are scheduled as a
+ * DELETE of each would be (cancelled for the attendees of the owner's, declined for the owner's
+ * invitations) in the same transaction, at most `limits.calendarDeleteMeetings` of them: a
+ * calendar with more is refused (`forbidden`, `max-scheduling-objects`), nothing deleted or sent.
+ * Callers wait CALENDAR_DELETE_TIMEOUT_MS.
+ */
+export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number; limits?: CalendarLimits }, { deleted: true }>(
+  'calendar.v1.folders.delete',
+  z.object({ userId, folderId, limits: calendarLimits.optional() }).strict(),
+);
 
 const icalName = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'an iCalendar name');
 const dataProp = z.object({ name: icalName, novalue: z.boolean().optional() }).strict();

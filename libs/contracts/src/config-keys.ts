@@ -328,6 +328,14 @@ export const CONFIG_KEYS = {
     levels: UP_TO_CONTEXT,
     help: 'CALDAV:max-attendees-per-instance: most ATTENDEEs in one component (an event or one of its instances) of a calendar object that scheduling reads; more is refused at PUT (403).',
   },
+  'davmesh.limits.calendarDeleteMeetings': {
+    type: 'integer',
+    default: 500,
+    min: 1,
+    max: 100000,
+    levels: UP_TO_CONTEXT,
+    help: 'Most meetings (calendar objects with an ORGANIZER or ATTENDEE) one DELETE of a calendar cancels or declines, in the transaction that deletes it; a calendar holding more is refused (403 davmesh:max-scheduling-objects) and its owner deletes meetings first.',
+  },
   'davmesh.limits.recurrenceMillis': {
     type: 'integer',
     default: 2000,

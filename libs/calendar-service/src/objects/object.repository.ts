@@ -32,6 +32,9 @@ export interface ObjectCopy extends StoredObject {
   folderId: number;
 }
 
+/** A content line naming a participant, as a PostgreSQL regular expression (case-insensitive with ~*). */
+const PARTICIPANT_LINE = '(^|\n)(ORGANIZER|ATTENDEE)[;:]';
+
 const META = `"name", "etag", "size", "modified_at", "component", "schedule_tag"`;
 
 function toMeta(row: MetaRow): CalendarObjectMeta {
@@ -186,6 +189,18 @@ export class ObjectRepository extends SqlRepository {
   async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {
     const rows: StoredRow[] = await this.manager.query(`SELECT ${storedColumns()} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
     return rows[0] && toStored(rows[0]);
+  }
+
+  /**
+   * Names of the folder's objects with an ORGANIZER or ATTENDEE line (the ones scheduling reads
+   * when the folder goes), by name, at most `limit`.
+   */
+  async participantNames(folderId: number, limit: number): Promise<string[]> {
+    const rows: { name: string }[] = await this.manager.query(
+      `SELECT "name" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "ical" ~* $2 ORDER BY "name" LIMIT $3`,
+      [folderId, PARTICIPANT_LINE, limit],
+    );
+    return rows.map((row) => row.name);
   }
 
   /**

@@ -92,9 +92,12 @@ export class ImplicitScheduling {
    * it must schedule for users the request has not looked up rolls back, they are looked up with
    * no transaction open, and it runs again; so does one PostgreSQL chose as a deadlock's victim
    * (two organizers inviting each other at once lock each other's calendars in opposite order).
+   * `prepare` may look up beforehand what a write of many objects will need (`learn`), so that it
+   * does not roll back once for each.
    */
-  async write<T>(run: (directory: SchedulingDirectory) => Promise<T>): Promise<T> {
+  async write<T>(run: (directory: SchedulingDirectory) => Promise<T>, prepare?: (directory: SchedulingDirectory) => Promise<void>): Promise<T> {
     const directory = new SchedulingDirectory(this.bus);
+    await prepare?.(directory);
     for (let attempt = 1; ; attempt++) {
       try {
         return await run(directory);
@@ -104,6 +107,16 @@ export class ImplicitScheduling {
         else if (!isDeadlock(error)) throw error;
       }
     }
+  }
+
+  /**
+   * Asks the directory, with no transaction open, who the participants of these stored texts
+   * are, as `schedule` of each would: a text that does not read within the bounds names nobody.
+   */
+  async learn(directory: SchedulingDirectory, ownerUserId: number, texts: Iterable<string>, limits: ItipLimits): Promise<void> {
+    const addresses = new Set<string>();
+    for (const text of texts) for (const address of participantsOf(text, limits)) addresses.add(address);
+    await directory.learn(ownerUserId, addresses);
   }
 
   /**
@@ -141,7 +154,7 @@ export class ImplicitScheduling {
     // The text written is refused past the bounds (attendees, components, one organizer).
     const sides = [before, after].filter((text): text is string => text !== undefined && PARTICIPANTS.test(text) && isSchedulingObject(text, limits));
     if (sides.length === 0) return unscheduled;
-    const addresses = [...new Set(sides.flatMap((text) => [organizerOf(text, limits)!, ...attendeesOf(text, limits)]))];
+    const addresses = [...new Set(sides.flatMap((text) => namedIn(text, limits)))];
     const owner = directory.require(change.ownerUserId, addresses);
     if (!owner) return unscheduled;
     // The owner under every address of theirs the object uses (their principal URL too), their mailto: first.
@@ -286,6 +299,16 @@ function emailAddressesOf(directory: SchedulingDirectory, sender: User, addresse
 
 function isMailto(address: string): boolean {
   return calendarAddress(address).startsWith('mailto:');
+}
+
+/** The ORGANIZER and ATTENDEE addresses of a scheduling object's text; none for a text that is no scheduling object or does not read within the bounds. */
+function participantsOf(text: string, limits: ItipLimits): string[] {
+  return PARTICIPANTS.test(text) && readable(text, limits) && isSchedulingObject(text, limits) ? namedIn(text, limits) : [];
+}
+
+/** The ORGANIZER and ATTENDEE addresses of a text isSchedulingObject took. */
+function namedIn(text: string, limits: ItipLimits): string[] {
+  return [organizerOf(text, limits)!, ...attendeesOf(text, limits)];
 }
 
 function readable(text: string, limits: ItipLimits): boolean {

@@ -73,6 +73,16 @@ export class SchedulingDirectory {
     });
   }
 
+  /** Asks the directory, before any transaction, for the owner and whatever of `addresses` it was not asked yet. */
+  async learn(ownerUserId: number, addresses: Iterable<string>): Promise<void> {
+    try {
+      this.require(ownerUserId, addresses);
+    } catch (error) {
+      if (!(error instanceof DirectoryNeeded)) throw error;
+      await this.lookUp(error);
+    }
+  }
+
   /** Asks the directory what `needed` names; no transaction may be open. */
   async lookUp(needed: DirectoryNeeded): Promise<void> {
     if (!this.users.has(needed.ownerUserId)) {

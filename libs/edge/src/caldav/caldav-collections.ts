@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarInboxUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
+import { CALENDAR_DELETE_TIMEOUT_MS, CalendarFoldersCreate, CalendarFoldersDelete, CalendarFoldersUpdate, CalendarInboxUpdate, CalendarSyncChanges, type SyncPosition } from '@davmesh/contracts';
 import { caldav, type XmlElement, Condition } from '@davmesh/dav';
 import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
@@ -9,6 +9,7 @@ import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
 import { renderedMembersKey, type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
+import { calendarLimits } from './calendar-limits';
 import { type CaldavScope, type CalendarView } from './caldav-scope';
 import { calendarObjectContext } from './calendar-context';
 import { calendarReportProps, type CalendarMemberProps } from './calendar-query-request';
@@ -34,8 +35,10 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
   }
 
   async delete(exchange: DavExchange): Promise<void> {
-    const { view } = await this.calendarOf(exchange);
-    await this.resources.call(CalendarFoldersDelete, { userId: exchange.user.userId, folderId: view.folder.folderId });
+    const { scope, view } = await this.calendarOf(exchange);
+    // Its meetings are cancelled and declined in the deleting transaction: that may take a while.
+    const request = { userId: exchange.user.userId, folderId: view.folder.folderId, limits: calendarLimits(scope.config) };
+    await this.resources.call(CalendarFoldersDelete, request, undefined, { timeoutMs: CALENDAR_DELETE_TIMEOUT_MS });
   }
 
   async forUpdate(exchange: DavExchange): Promise<{ href: string; apply(update: CollectionUpdate): Promise<void> }> {

@@ -1,6 +1,6 @@
 import { calendarLimits } from './calendar-limits';
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient } from '@davmesh/bus';
+import { BusClient, type RequestOptions } from '@davmesh/bus';
 import {
   CalendarObjectsGet,
   CalendarObjectsList,
@@ -38,8 +38,8 @@ export class CaldavResources extends DavResources<CalendarView, CaldavScope> {
   }
 
   /** A calendar.v1 request; a refusal becomes its HTTP answer with the CalDAV precondition element. */
-  async call<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, hrefOf?: (folderId: number, name: string) => string | undefined): Promise<Res> {
-    return unwrap(await this.bus.request(contract, payload), hrefOf, 'caldav');
+  async call<Req, Res>(contract: RequestContract<Req, Res>, payload: Req, hrefOf?: (folderId: number, name: string) => string | undefined, options?: RequestOptions): Promise<Res> {
+    return unwrap(await this.bus.request(contract, payload, options), hrefOf, 'caldav');
   }
 
   /** The scope shows the schedule inbox when the request is on it or on one of its messages. */

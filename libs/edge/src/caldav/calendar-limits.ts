@@ -9,5 +9,6 @@ export function calendarLimits(config: EffectiveConfig): CalendarLimits {
     parameterLength: Number(config.values['davmesh.limits.parameterLength'].value),
     propertyLength: Number(config.values['davmesh.limits.propertyLength'].value),
     maxAttendeesPerInstance: Number(config.values['davmesh.limits.maxAttendeesPerInstance'].value),
+    calendarDeleteMeetings: Number(config.values['davmesh.limits.calendarDeleteMeetings'].value),
   };
 }

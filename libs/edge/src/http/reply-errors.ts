@@ -33,6 +33,7 @@ export enum ServiceCondition {
   AllowedAttendeeSchedulingObjectChange = 'allowed-attendee-scheduling-object-change',
   UniqueSchedulingObjectResource = 'unique-scheduling-object-resource',
   MaxSchedulingMessages = 'max-scheduling-messages',
+  MaxSchedulingObjects = 'max-scheduling-objects',
 }
 
 /**
@@ -62,6 +63,7 @@ const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'cardda
   [ServiceCondition.AllowedAttendeeSchedulingObjectChange]: { status: 403, ns: 'caldav' },
   [ServiceCondition.UniqueSchedulingObjectResource]: { status: 403, ns: 'caldav' },
   [ServiceCondition.MaxSchedulingMessages]: { status: 403, ns: 'davmesh' },
+  [ServiceCondition.MaxSchedulingObjects]: { status: 403, ns: 'davmesh' },
 };
 
 const KNOWN_CONDITIONS = new Set<string>(Object.values(ServiceCondition));
