@@ -306,7 +306,8 @@ export class CalendarService {
    * scheduling object resource stays the same one: nothing is sent, and it gets a new
    * Schedule-Tag (RFC 6638 3.2.10, a client's MOVE). Between two owners' calendars (one shared
    * with the user) it leaves the one owner's, as a DELETE would, and arrives in the other's, as
-   * a PUT would.
+   * a PUT would (docs/scheduling.md, MOVE). An object the move overwrites with another event
+   * goes as its DELETE would.
    */
   async moveObject(request: CalendarObjectMove): Promise<CalendarObjectStored> {
     const { folderId, name, toFolderId, toName } = request;
@@ -316,9 +317,13 @@ export class CalendarService {
       this.unitOfWork.transaction(async (tx, announce) => {
         const { source, occupied, owners } = await this.moving(tx, request);
         let moved: StoredObject = source.scheduleTag ? { ...source, scheduleTag: newScheduleTag() } : source;
+        if (owners.from === owners.to && occupied && occupied.uid !== source.uid) {
+          // Overwritten by another event: the one replaced goes as its DELETE would.
+          await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.to, before: occupied.ical, limits });
+        }
         if (owners.from !== owners.to) {
           await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.from, before: source.ical, limits });
-          const arrived = await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.to, before: occupied?.ical, after: source.ical, limits });
+          const arrived = await this.scheduling.schedule(tx, announce, directory, { ownerUserId: owners.to, before: occupied?.ical, after: source.ical, arrives: true, limits });
           const ical = arrived.stored ?? source.ical;
           if (arrived.scheduling) await this.scheduling.requireUnique(tx, owners.to, source.uid, { folderId: toFolderId, name: toName });
           moved = { ...source, ical, etag: etagOf(ical), scheduleTag: arrived.scheduling ? newScheduleTag() : null };

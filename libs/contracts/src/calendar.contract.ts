@@ -425,7 +425,9 @@ export interface CalendarObjectMove {
 /**
  * MOVE between the user's calendars (or a rename within one). Between calendars of two owners
  * (a shared one), a scheduling object resource leaves the one owner's (as a DELETE would) and
- * arrives in the other's (as a PUT would).
+ * arrives in the other's (as a PUT would; arriving in its organizer's calendars it is issued
+ * anew, its SEQUENCE raised above the cancellation sent when it left). An object `overwrite`
+ * replaces with another event (another UID) is scheduled as its DELETE.
  */
 export const CalendarObjectsMove = defineRequest<CalendarObjectMove, CalendarObjectStored>(
   'calendar.v1.objects.move',

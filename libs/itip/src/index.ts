@@ -10,3 +10,4 @@ export * from './apply-reply';
 export * from './apply-cancel';
 export * from './schedule-status';
 export { withAddressesReplaced } from './mail-addresses';
+export { reissued } from './reissue';

@@ -15,6 +15,7 @@ import {
   isSchedulingObject,
   organizerOf,
   organizerOutbox,
+  reissued,
   ScheduleStatus,
   SchedulingRefused,
   schedulingRoleOf,
@@ -43,6 +44,12 @@ export interface ObjectChange {
   after?: string;
   /** False for an attendee's DELETE with `Schedule-Reply: F` (RFC 6638 8.1): no REPLY. */
   reply?: boolean;
+  /**
+   * The object arrives from another owner's calendar (a MOVE). Where it lands as its organizer's
+   * new object it is issued anew (`reissued`): when it left the organizer's calendars its attendees
+   * got a CANCEL one SEQUENCE above it, which a REQUEST at its own SEQUENCE would not outrank.
+   */
+  arrives?: boolean;
   limits: ItipLimits;
 }
 
@@ -151,6 +158,12 @@ export class ImplicitScheduling {
     const unscheduled: ScheduledChange = { stored: after, scheduling: false };
     // A stored text scheduling can no longer read (bounds lowered since) counts as absent.
     const before = change.before !== undefined && readable(change.before, limits) ? change.before : undefined;
+    // Another event written where one was (a PUT or a MOVE with Overwrite replacing one UID by
+    // another): the one goes as its DELETE would, the other comes as new.
+    if (before !== undefined && after !== undefined && PARTICIPANTS.test(before) && readCalendarObject(before, limits).uid !== readCalendarObject(after, limits).uid) {
+      await this.scheduled(tx, announce, directory, { ...change, before, after: undefined, reply: true });
+      return this.scheduled(tx, announce, directory, { ...change, before: undefined });
+    }
     // The text written is refused past the bounds (attendees, components, one organizer).
     const sides = [before, after].filter((text): text is string => text !== undefined && PARTICIPANTS.test(text) && isSchedulingObject(text, limits));
     if (sides.length === 0) return unscheduled;
@@ -165,7 +178,7 @@ export class ImplicitScheduling {
     if (role === undefined) return unscheduled;
     const options: ItipOptions = { limits, now: new Date() };
     let outbox: { messages: ItipMessage[]; stored?: string };
-    if (role === 'organizer') outbox = organizerOutbox(before, after, user, options);
+    if (role === 'organizer') outbox = organizerOutbox(before, change.arrives && before === undefined && after !== undefined ? reissued(after, options) : after, user, options);
     else if (after === undefined && change.reply === false) outbox = { messages: [], stored: undefined };
     else {
       const answer = attendeeOutbox(before, after, user, options);
