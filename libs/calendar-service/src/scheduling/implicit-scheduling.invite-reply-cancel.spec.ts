@@ -187,8 +187,9 @@ function schedulingCases(fixture: CalendarWithDirectory<keyof typeof PEOPLE>): v
       meeting('outside-1', attendee('dave'), 'ATTENDEE;CN=Stranger:mailto:stranger@elsewhere.example', 'ATTENDEE;CN=Nobody:urn:uuid:8d7a4d57-0000-4000-8000-000000000000', attendee('zoe'), attendee('bert')),
     );
     const own = await copyOf(users.olga.userId, 'outside-1');
-    expect(scheduleStatus(own.ical, 'dave')).toBe('1.0');
-    expect(scheduleStatusOf(own.ical, 'stranger@elsewhere.example')).toBe('1.0');
+    // Queued (1.0), or already 5.1 if the queue's sender looked in between: no relay is configured here.
+    expect(['1.0', '5.1']).toContain(scheduleStatus(own.ical, 'dave'));
+    expect(['1.0', '5.1']).toContain(scheduleStatusOf(own.ical, 'stranger@elsewhere.example'));
     const { messages } = await harness.bus.call(ImipOutgoingList, { limit: 500 });
     expect(messages.filter((m) => m.method === 'REQUEST').map((m) => m.to)).toEqual(expect.arrayContaining([users.dave.email, 'stranger@elsewhere.example']));
     expect(unfoldedLines(own.ical).some((line) => /^ATTENDEE;.*SCHEDULE-STATUS=3\.7.*:urn:uuid:8d7a4d57/.test(line))).toBe(true);
