@@ -10,10 +10,10 @@ import {
   CalendarObjectsPut,
   CalendarSyncChanges,
   type CalendarFolder,
-  type Reply,
 } from '@davmesh/contracts';
 import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 import { CalendarServiceModule } from './calendar-service.module';
+import { condition } from './testing/reply-condition';
 
 const USER = 7;
 const OTHER = 8;
@@ -24,10 +24,6 @@ function ics(uid: string, body: string[], component = 'VEVENT'): string {
 
 const event = (uid: string, start = '20260310T090000Z', end = '20260310T100000Z', ...extra: string[]) =>
   ics(uid, [`DTSTART:${start}`, `DTEND:${end}`, ...extra]);
-
-function condition(reply: Reply<unknown>): string | undefined {
-  return reply.ok ? undefined : ((reply.error.details?.['condition'] as string | undefined) ?? reply.error.code);
-}
 
 describe('calendar service: folders, objects, conditions and sync', () => {
   let harness: ServiceHarness;

@@ -32,6 +32,12 @@ import { ExternalRecipients, MailQueueRecipients } from './scheduling/external-r
 import { ImplicitScheduling } from './scheduling/implicit-scheduling';
 import { SchedulingHandler } from './scheduling/scheduling.handler';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { CalendarShareInvitations1767300000000 } from './migrations/1767300000000-calendar-share-invitations';
+import { NotificationRepository } from './sharing/notification.repository';
+import { NotificationsService } from './sharing/notifications.service';
+import { ShareRepository } from './sharing/share.repository';
+import { SharingHandler } from './sharing/sharing.handler';
+import { SharingService } from './sharing/sharing.service';
 
 export const CALENDAR_SERVICE_SCHEMA = {
   schema: CALENDAR_SCHEMA,
@@ -47,6 +53,7 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarImipOutgoing1767100000000,
     CalendarScheduleTags1767200000000,
     CalendarImipReferences1767350000000,
+    CalendarShareInvitations1767300000000,
   ],
 };
 
@@ -57,16 +64,20 @@ export class CalendarServiceModule {
     return {
       module: CalendarServiceModule,
       imports: [StorageModule.forService(storage, CALENDAR_SERVICE_SCHEMA), ConfigClientModule],
-      controllers: [CalendarHandler, SchedulingHandler, ImipHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
+      controllers: [CalendarHandler, SchedulingHandler, SharingHandler, ImipHandler, healthHandlerFor(CalendarHealth, 'calendar', CALENDAR_SCHEMA)],
       providers: [
         ...outboxProviders({ schema: CALENDAR_SCHEMA }),
         FolderRepository,
         ObjectRepository,
+        ShareRepository,
+        NotificationRepository,
         CalendarUnitOfWork,
         { provide: ParsedObjects, useFactory: () => new ParsedObjects() },
         { provide: ExternalRecipients, useClass: MailQueueRecipients },
         ImplicitScheduling,
         CalendarDeletionScheduling,
+        SharingService,
+        NotificationsService,
         CalendarService,
         SchedulingService,
         // iMIP (RFC 6047): the outgoing queue, its sender and their outcomes on the copies, incoming messages.

@@ -21,6 +21,7 @@ import {
 import { EffectiveConfigCache } from '@davmesh/config-client';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { CalendarService } from './calendar.service';
+import { SharingService } from './sharing/sharing.service';
 
 /** Bus entry points of the calendar service: validate, call the service, reply. */
 @Controller()
@@ -29,6 +30,7 @@ export class CalendarHandler {
     @Inject(CalendarService) private readonly calendar: CalendarService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(EffectiveConfigCache) private readonly userConfig: EffectiveConfigCache,
+    @Inject(SharingService) private readonly sharing: SharingService,
   ) {}
 
   @HandlesRequest(CalendarFoldersList)
@@ -48,13 +50,13 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarFoldersShare)
   share(@Payload() payload: unknown) {
-    return handleRequest(CalendarFoldersShare, payload, this.logger, (r) => this.calendar.share(r.userId, r.folderId, r.granteeUserId, r.rights));
+    return handleRequest(CalendarFoldersShare, payload, this.logger, (r) => this.sharing.grant(r.userId, r.folderId, r.granteeUserId, r.rights));
   }
 
   @HandlesRequest(CalendarFoldersAdminShare)
   adminShare(@Payload() payload: unknown) {
     return handleRequest(CalendarFoldersAdminShare, payload, this.logger, (r) =>
-      this.calendar.adminShare(r.contextId, r.folderId, r.granteeUserId, r.rights),
+      this.sharing.adminGrant(r.contextId, r.folderId, r.granteeUserId, r.rights),
     );
   }
 
@@ -68,7 +70,7 @@ export class CalendarHandler {
 
   @HandlesRequest(CalendarFoldersDelete)
   deleteFolder(@Payload() payload: unknown) {
-    return handleRequest(CalendarFoldersDelete, payload, this.logger, (r) => this.calendar.deleteFolder(r.userId, r.folderId, r.limits));
+    return handleRequest(CalendarFoldersDelete, payload, this.logger, (r) => this.calendar.deleteFolder(r.userId, r.folderId, r.limits, r.sharing));
   }
 
   @HandlesRequest(CalendarObjectsList)

@@ -7,10 +7,9 @@ import {
   DomainException,
   RESERVED_CALENDAR_NAMES,
   requirePrecondition,
-  UsersGet,
-  type CalendarShareGrant,
   type Precondition,
   type FolderRights,
+  type SharingLimits,
   type CalendarChanges,
   type CalendarDataShape,
   type CalendarLimits,
@@ -59,6 +58,7 @@ import { spanColumns } from './objects/span-columns';
 import { CalendarDeletionScheduling } from './scheduling/calendar-deletion';
 import { ImplicitScheduling, itipLimits, newScheduleTag } from './scheduling/implicit-scheduling';
 import { type SchedulingDirectory } from './scheduling/scheduling-directory';
+import { SharingService } from './sharing/sharing.service';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
@@ -86,6 +86,7 @@ export class CalendarService {
     @Inject(CalendarUnitOfWork) private readonly unitOfWork: CalendarUnitOfWork,
     @Inject(ImplicitScheduling) private readonly scheduling: ImplicitScheduling,
     @Inject(CalendarDeletionScheduling) private readonly deletion: CalendarDeletionScheduling,
+    @Inject(SharingService) private readonly sharing: SharingService,
   ) {}
 
   /** The user's own folders (the defaults made on first use) and those shared with them. */
@@ -97,37 +98,10 @@ export class CalendarService {
     return this.folders.listVisible(userId);
   }
 
-  /**
-   * The owner grants (or, with `none`, takes back) access to another user of their context. The
-   * directory tells both users' contexts; `contextId`, when given (the operator's share), must be the owner's.
-   */
-  async share(userId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none', contextId?: number): Promise<CalendarShareGrant> {
-    const folder = await this.usableFolder(this.folders, folderId, userId, 'write');
-    if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to share`);
-    refuseInbox(folder, 'shared');
-    if (granteeUserId === userId) throw new DomainException('bad-request', `calendar ${folderId} belongs to user ${granteeUserId} already`);
-    const owner = await this.bus.call(UsersGet, { userId });
-    if (contextId !== undefined && owner.contextId !== contextId) throw new DomainException('not-found', `no calendar ${folderId} in context ${contextId}`);
-    const grantee = await this.bus.call(UsersGet, { userId: granteeUserId });
-    if (grantee.contextId !== owner.contextId) throw new DomainException('not-found', `no user ${granteeUserId} in context ${owner.contextId}`);
-    await this.unitOfWork.transaction(async (tx, announce) => {
-      await tx.folders.setShare(folderId, granteeUserId, rights);
-      announceChange(announce, folderId, userId, folder.revision);
-    });
-    return { folderId, ownerUserId: userId, granteeUserId, rights };
-  }
-
-  /** The operator's share: made as the folder's owner, found from the folder id. */
-  async adminShare(contextId: number, folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<CalendarShareGrant> {
-    const folder = await this.folders.find(folderId);
-    if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
-    return this.share(folder.ownerUserId, folderId, granteeUserId, rights, contextId);
-  }
-
   async createFolder(request: CalendarFolderCreate): Promise<CalendarFolder> {
     // Calendars shared with a user are addressed by their folder id: a name of digits could hide one.
     if (/^\d+$/.test(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is reserved for calendars addressed by their id`);
-    if (RESERVED_CALENDAR_NAMES.includes(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" is the schedule ${request.collectionName}'s name`);
+    if (RESERVED_CALENDAR_NAMES.includes(request.collectionName)) throw new DomainException('conflict', `"${request.collectionName}" names the schedule inbox, outbox or notification collection`);
     return this.unitOfWork.transaction(async (tx, announce) => {
       const folderId = await tx.folders.insert({
         ownerUserId: request.userId,
@@ -171,10 +145,17 @@ export class CalendarService {
   }
 
   /**
-   * Deletes the folder with everything in it: its owner only, a grantee gets `need-privileges`.
-   * Its meetings are cancelled or declined in the same transaction (CalendarDeletionScheduling).
+   * Deletes the folder with everything in it when its owner asks, telling each sharee; its
+   * meetings are cancelled or declined in the same transaction (CalendarDeletionScheduling). A
+   * sharee asking removes it from their home instead, declining the share (SharingService.leave).
    */
-  async deleteFolder(userId: number, folderId: number, limits?: CalendarLimits): Promise<{ deleted: true }> {
+  async deleteFolder(userId: number, folderId: number, limits?: CalendarLimits, sharingLimits?: SharingLimits): Promise<{ deleted: true }> {
+    const seen = await this.usableFolder(this.folders, folderId, userId);
+    if (seen.ownerUserId !== userId) {
+      await this.sharing.leave(userId, seen, sharingLimits);
+      return { deleted: true };
+    }
+    const notices = await this.sharing.deletionNotices(seen, sharingLimits);
     const prepare = async (directory: SchedulingDirectory) => {
       const folder = await this.folders.access(folderId, userId);
       if (folder?.ownerUserId === userId && !folder.inbox) await this.deletion.prepare(directory, userId, folderId, limits);
@@ -186,6 +167,7 @@ export class CalendarService {
           if (folder.ownerUserId !== userId) throw refused('forbidden', 'need-privileges', `calendar ${folderId} is not yours to delete`);
           refuseInbox(folder, 'deleted');
           await this.deletion.schedule(tx, announce, directory, userId, folderId, limits);
+          await this.sharing.endAll(tx, folder, notices);
           await tx.folders.delete(folderId);
           // Edges drop their listings that hold it: a calendar made again under the name is a new folder.
           announceChange(announce, folderId, userId, folder.revision);

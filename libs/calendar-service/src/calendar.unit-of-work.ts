@@ -4,6 +4,8 @@ import { Outbox, UnitOfWork, type Announce } from '@davmesh/storage';
 import { FolderRepository } from './folders/folder.repository';
 import { ImipOutgoingRepository } from './imip/imip-outgoing.repository';
 import { ObjectRepository } from './objects/object.repository';
+import { NotificationRepository } from './sharing/notification.repository';
+import { ShareRepository } from './sharing/share.repository';
 
 /** The calendar service's repositories, as a transaction has them bound (`tx.folders`, ...). */
 export type CalendarTransaction = {
@@ -11,6 +13,10 @@ export type CalendarTransaction = {
   objects: ObjectRepository;
   /** The outgoing iMIP queue: a message enqueued here commits with the write that made it. */
   imip: ImipOutgoingRepository;
+  /** Who each calendar is shared with, in which state (calendarserver-sharing). */
+  shares: ShareRepository;
+  /** Each user's notification collection: a notification commits with the change it tells of. */
+  notifications: NotificationRepository;
 };
 
 /** The calendar service's transactions, with its repositories bound to each. */
@@ -21,8 +27,10 @@ export class CalendarUnitOfWork extends UnitOfWork<CalendarTransaction> {
     @Inject(FolderRepository) folders: FolderRepository,
     @Inject(ObjectRepository) objects: ObjectRepository,
     @Inject(ImipOutgoingRepository) imip: ImipOutgoingRepository,
+    @Inject(ShareRepository) shares: ShareRepository,
+    @Inject(NotificationRepository) notifications: NotificationRepository,
   ) {
-    super(outbox, { folders, objects, imip });
+    super(outbox, { folders, objects, imip, shares, notifications });
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONFIG_KEYS } from './config-keys';
 import { type FolderRights } from './contacts.contract';
 import { defineEvent, defineRequest } from './contract';
 import { preconditionSchema, type Precondition } from './precondition';
@@ -35,6 +36,34 @@ export interface CalendarFolder {
   /** The asking user's rights: `write` on their own folders, the grant on one shared with them. */
   rights: FolderRights;
   deadProperties: DeadProperty[];
+  /**
+   * Who the folder is shared with (calendarserver-sharing's CS:invite, docs/sharing.md): on the
+   * owner's folder every sharee, invitations not yet answered and declined ones included; on a
+   * folder shared with the asking user, their own share only. Absent when there is none.
+   */
+  sharees?: CalendarSharee[];
+}
+
+/**
+ * Where a share stands: `invited` (an invitation awaits the sharee's answer), `accepted` (the
+ * calendar is in their home and they may use it) or `declined`. Only accepted shares grant access.
+ */
+export type ShareStatus = 'invited' | 'accepted' | 'declined';
+
+/** One user a calendar is shared with. */
+export interface CalendarSharee {
+  userId: number;
+  rights: FolderRights;
+  status: ShareStatus;
+  /** CS:uid of the invitation; the sharee's notification of it is `<inviteUid>.xml`. */
+  inviteUid: string;
+  /** CS:summary the owner sent with the invitation. */
+  summary: string | null;
+  /**
+   * Granted at once by the operator (`davmesh folder share`) or `calendar.v1.folders.share`, with
+   * no invitation: the sharee cannot decline it or remove it from their home.
+   */
+  direct: boolean;
 }
 
 /**
@@ -135,6 +164,23 @@ export const CalendarFoldersUpdate = defineRequest<CalendarFolderUpdate, Calenda
     .strict(),
 );
 
+/**
+ * davmesh.limits.shareesPerCalendar and notificationsPerUser as they hold for the requester: both
+ * are set at most per context, and a calendar is shared only within its owner's context, so they
+ * hold for everyone a sharing request touches. Defaults when absent (the operator's CLI).
+ */
+export interface SharingLimits {
+  shareesPerCalendar: number;
+  notificationsPerUser: number;
+}
+
+export const DEFAULT_SHARING_LIMITS: SharingLimits = {
+  shareesPerCalendar: CONFIG_KEYS['davmesh.limits.shareesPerCalendar'].default,
+  notificationsPerUser: CONFIG_KEYS['davmesh.limits.notificationsPerUser'].default,
+};
+
+export const sharingLimitsSchema = z.object({ shareesPerCalendar: z.number().int().min(1).max(10_000), notificationsPerUser: z.number().int().min(10).max(100_000) }).strict();
+
 export interface CalendarShareGrant {
   folderId: number;
   ownerUserId: number;
@@ -146,8 +192,10 @@ const rights = z.enum(['read', 'write', 'none']);
 
 /**
  * The owner shares a folder with another user of their context (`read` or `write`), or takes the
- * grant back (`none`). `forbidden` (`need-privileges`) for a folder shared with the caller,
- * `not-found` for an unknown folder or a grantee outside the owner's context, `bad-request` for the owner.
+ * grant back (`none`). The share is direct: accepted at once, no invitation (calendarserver-sharing's
+ * invitations are `calendar.v1.sharing.share`). `forbidden` (`need-privileges`) for a folder shared
+ * with the caller, `not-found` for an unknown folder or a grantee outside the owner's context,
+ * `bad-request` for the owner.
  */
 export const CalendarFoldersShare = defineRequest<
   { userId: number; folderId: number; granteeUserId: number; rights: FolderRights | 'none' },
@@ -264,15 +312,18 @@ export const deadPropertySchema = deadProperty;
 export const CALENDAR_DELETE_TIMEOUT_MS = 60_000;
 
 /**
- * Deletes a calendar with everything in it (its owner only). Its meetings are scheduled as a
- * DELETE of each would be (cancelled for the attendees of the owner's, declined for the owner's
- * invitations) in the same transaction, at most `limits.calendarDeleteMeetings` of them: a
- * calendar with more is refused (`forbidden`, `max-scheduling-objects`), nothing deleted or sent.
- * Callers wait CALENDAR_DELETE_TIMEOUT_MS.
+ * DELETE of a calendar. Its owner deletes it with everything in it, and each sharee is told
+ * (calendarserver-sharing: an open invitation withdrawn, an accepted one `invite-deleted`). Its
+ * meetings are scheduled as a DELETE of each would be (cancelled for the attendees of the
+ * owner's, declined for the owner's invitations) in the same transaction, at most
+ * `limits.calendarDeleteMeetings` of them: a calendar with more is refused (`forbidden`,
+ * `max-scheduling-objects`), nothing deleted or sent. A sharee removes it from their home, which
+ * declines the share (the owner gets an `invite-reply`); a direct share (the operator's) is
+ * `forbidden` with `need-privileges` for them. Callers wait CALENDAR_DELETE_TIMEOUT_MS.
  */
-export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number; limits?: CalendarLimits }, { deleted: true }>(
+export const CalendarFoldersDelete = defineRequest<{ userId: number; folderId: number; limits?: CalendarLimits; sharing?: SharingLimits }, { deleted: true }>(
   'calendar.v1.folders.delete',
-  z.object({ userId, folderId, limits: calendarLimits.optional() }).strict(),
+  z.object({ userId, folderId, limits: calendarLimits.optional(), sharing: sharingLimitsSchema.optional() }).strict(),
 );
 
 const icalName = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'an iCalendar name');

@@ -376,6 +376,22 @@ export const CONFIG_KEYS = {
     levels: UP_TO_CONTEXT,
     help: 'Longest range, in days, of one free-busy request POSTed to the schedule outbox; longer is answered 403 with number-of-matches-within-limits.',
   },
+  'davmesh.limits.shareesPerCalendar': {
+    type: 'integer',
+    default: 100,
+    min: 1,
+    max: 10000,
+    levels: UP_TO_CONTEXT,
+    help: 'Most users one calendar may be shared with (calendarserver-sharing: invited, accepted and declined alike), and most CS:set and CS:remove in one CS:share POST; more is answered 403 with number-of-matches-within-limits.',
+  },
+  'davmesh.limits.notificationsPerUser': {
+    type: 'integer',
+    default: 500,
+    min: 10,
+    max: 100000,
+    levels: UP_TO_CONTEXT,
+    help: 'Most notifications (sharing invitations and replies) a user\'s notification collection keeps; a new one beyond it removes the oldest.',
+  },
   'davmesh.scheduling.defaultEmailDomain': {
     type: 'domain',
     default: '',

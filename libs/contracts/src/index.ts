@@ -9,6 +9,7 @@ export * from './config.contract';
 export * from './caches.contract';
 export * from './calendar.contract';
 export * from './scheduling.contract';
+export * from './sharing.contract';
 export * from './registry';
 export * from './contacts.contract';
 export * from './imip.contract';

@@ -6,6 +6,7 @@ import * as contacts from './contacts.contract';
 import * as directory from './directory.contract';
 import * as health from './health.contract';
 import * as scheduling from './scheduling.contract';
+import * as sharing from './sharing.contract';
 import * as imip from './imip.contract';
 
 function collect(...modules: Record<string, unknown>[]) {
@@ -20,7 +21,7 @@ function collect(...modules: Record<string, unknown>[]) {
 }
 
 /** Every subject of the public bus API, for documentation, admin allow-lists and tests. */
-export const ALL_CONTRACTS = collect(directory, config, caches, calendar, scheduling, contacts, health, imip);
+export const ALL_CONTRACTS = collect(directory, config, caches, calendar, scheduling, sharing, contacts, health, imip);
 
 /**
  * Subjects an operator's CLI may call through the embedded server's control socket: the config

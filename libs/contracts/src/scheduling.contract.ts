@@ -10,7 +10,10 @@ import { defineRequest } from './contract';
 /** Collection names the calendar home keeps for the schedule inbox and outbox (`/caldav/inbox/`, `/caldav/outbox/`). */
 export const SCHEDULE_INBOX_SEGMENT = 'inbox';
 export const SCHEDULE_OUTBOX_SEGMENT = 'outbox';
-export const RESERVED_CALENDAR_NAMES: readonly string[] = [SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT];
+/** The notification collection of calendarserver-sharing (`/caldav/notifications/`; sharing.contract.ts). */
+export const NOTIFICATIONS_SEGMENT = 'notifications';
+/** Names no calendar takes: the schedule boxes' and the notification collection's (calendarserver-sharing). */
+export const RESERVED_CALENDAR_NAMES: readonly string[] = [SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT, NOTIFICATIONS_SEGMENT];
 
 export interface ScheduleInbox {
   /** The inbox folder: its revision is its sync token; its dead properties are the inbox's. */
@@ -69,8 +72,11 @@ export const CalendarInboxDeliver = defineRequest<{ userId: number; ical: string
   z.object({ userId, ical: z.string().min(1).max(1024 * 1024), limits: calendarLimitsSchema.optional() }).strict(),
 );
 
-/** A free-busy recipient: a calendar user address `mailto:` gives, or a user a principal URL names. */
+/** A free-busy recipient (or a sharee): a calendar user address `mailto:` gives, or a user a principal URL names. */
 export type FreeBusyRecipient = { email: string } | { userId: number };
+
+/** FreeBusyRecipient's schema, for the contracts that name users by calendar user address. */
+export const calendarUserSchema = z.union([z.object({ email: z.string().min(1).max(320) }).strict(), z.object({ userId }).strict()]);
 
 /** Per recipient, in the order asked: their busy time, or `found: false` for no user of the requester's context. */
 export type FreeBusyAnswer = { found: false } | { found: true; userId: number; busy: BusyPeriod[] };
@@ -92,7 +98,7 @@ export const CalendarScheduleFreeBusy = defineRequest<
       start: z.iso.datetime(),
       end: z.iso.datetime(),
       recipients: z
-        .array(z.union([z.object({ email: z.string().min(1).max(320) }).strict(), z.object({ userId }).strict()]))
+        .array(calendarUserSchema)
         .min(1)
         .max(1000),
       limits: calendarLimitsSchema.optional(),

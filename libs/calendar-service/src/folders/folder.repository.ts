@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type CalendarComponent, type CalendarFolder, type DeadProperty, type FolderRights } from '@davmesh/contracts';
+import { type CalendarComponent, type CalendarFolder, type CalendarSharee, type DeadProperty, type FolderRights } from '@davmesh/contracts';
 import { SqlRepository } from '@davmesh/storage';
 
 interface FolderRow {
@@ -60,22 +60,35 @@ function toFolder(row: FolderRow, deadProperties: DeadProperty[]): CalendarFolde
 
 const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name", "description", "color", "sort_order", "timezone", "components", "revision", "default_kind"`;
 const INBOX = `'inbox'`;
+/** The state of a share that grants access. */
+export const ACCEPTED = `'accepted'`;
 
 /** SQL for calendar folders, their shares and their dead properties. */
 @Injectable()
 export class FolderRepository extends SqlRepository {
-  /** The user's own folders and those shared with them, each with the user's rights; never their schedule inbox. */
+  /**
+   * The user's own folders and those shared with them (accepted), each with the user's rights and
+   * its sharees as the user may see them (all on their own folders, their own share on another's);
+   * never their schedule inbox.
+   */
   async listVisible(userId: number): Promise<CalendarFolder[]> {
     const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
-    const rows: FolderRow[] = await this.manager.query(
-      `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights"
+    const rows: (FolderRow & { sharees: string | null })[] = await this.manager.query(
+      `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights",
+              (SELECT json_agg(json_build_object('userId', o."grantee_user_id", 'rights', o."rights", 'status', o."status", 'inviteUid', o."invite_uid",
+                                                 'summary', o."summary", 'direct', o."direct") ORDER BY o."grantee_user_id")::text
+                 FROM "calendar"."shares" o WHERE o."folder_id" = f."folder_id" AND (f."owner_user_id" = $1 OR o."grantee_user_id" = $1)) AS "sharees"
          FROM "calendar"."folders" f
-         LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1
+         LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1 AND s."status" = ${ACCEPTED}
         WHERE (f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL) AND f."default_kind" IS DISTINCT FROM ${INBOX}
         ORDER BY f."folder_id"`,
       [userId],
     );
-    return this.withDeadProperties(rows);
+    const folders = await this.withDeadProperties(rows);
+    return folders.map((folder, i) => {
+      const sharees = rows[i].sharees;
+      return sharees ? { ...folder, sharees: JSON.parse(sharees) as CalendarSharee[] } : folder;
+    });
   }
 
   /**
@@ -86,7 +99,7 @@ export class FolderRepository extends SqlRepository {
     // A scalar subquery, not a join: FOR UPDATE then locks the folder row alone, and PGlite plans it faster.
     const rows: FolderRow[] = await this.manager.query(
       `SELECT ${COLUMNS}, CASE WHEN "owner_user_id" = $2 THEN 'write'
-                ELSE (SELECT s."rights" FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2) END AS "rights"
+                ELSE (SELECT s."rights" FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED}) END AS "rights"
          FROM "calendar"."folders" WHERE "folder_id" = $1${lock ? ' FOR UPDATE' : ''}`,
       [folderId, userId],
     );
@@ -131,19 +144,6 @@ export class FolderRepository extends SqlRepository {
 
   async setScheduleDefault(inboxId: number, folderId: number): Promise<void> {
     await this.manager.query(`UPDATE "calendar"."folders" SET "schedule_default_folder_id" = $2 WHERE "folder_id" = $1`, [inboxId, folderId]);
-  }
-
-  /** Grants read or write, or (`none`) takes the grant back. */
-  async setShare(folderId: number, granteeUserId: number, rights: FolderRights | 'none'): Promise<void> {
-    if (rights === 'none') {
-      await this.manager.query(`DELETE FROM "calendar"."shares" WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId]);
-      return;
-    }
-    await this.manager.query(
-      `INSERT INTO "calendar"."shares" ("folder_id", "grantee_user_id", "rights") VALUES ($1, $2, $3)
-       ON CONFLICT ("folder_id", "grantee_user_id") DO UPDATE SET "rights" = EXCLUDED."rights"`,
-      [folderId, granteeUserId, rights],
-    );
   }
 
   async find(folderId: number, lock = false): Promise<CalendarFolder | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
 import { selectJsonRows, SqlRepository } from '@davmesh/storage';
+import { ACCEPTED } from '../folders/folder.repository';
 
 interface MetaRow {
   name: string;
@@ -96,7 +97,7 @@ export class ObjectRepository extends SqlRepository {
    */
   async getManyReadable(folderId: number, userId: number, names: string[]): Promise<CalendarObject[] | undefined> {
     const [row]: { readable: boolean; rows: string | null }[] = await this.manager.query(
-      `SELECT (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2)) AS "readable",
+      `SELECT (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED})) AS "readable",
               (SELECT json_agg(r)::text FROM (SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = ANY($3::text[])) r) AS "rows"
          FROM "calendar"."folders" f WHERE f."folder_id" = $1`,
       [folderId, userId, names],

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@davmesh/bus';
 import {
   DomainException,
-  UsersFindByEmail,
   UsersGet,
   type CalendarInboxUpdate,
   type CalendarLimits,
@@ -10,12 +9,12 @@ import {
   type FreeBusyRecipient,
   type InboxDelivery,
   type ScheduleInbox,
-  type User,
 } from '@davmesh/contracts';
 import { DEFAULT_ICAL_LIMITS, InvalidCalendarObject, readSchedulingMessage } from '@davmesh/ical';
 import { CalendarService, MAX_RESOURCE_SIZE } from '../calendar.service';
 import { announceChange, CalendarUnitOfWork } from '../calendar.unit-of-work';
 import { FolderRepository, type InboxRow } from '../folders/folder.repository';
+import { contextUsers } from './context-users';
 import { deliverToInbox, type SchedulingMessage } from './inbox-delivery';
 
 /**
@@ -77,7 +76,8 @@ export class SchedulingService {
    */
   async freeBusy(userId: number, start: string, end: string, recipients: FreeBusyRecipient[], limits?: CalendarLimits): Promise<{ answers: FreeBusyAnswer[] }> {
     const requester = await this.bus.call(UsersGet, { userId });
-    const users = await this.recipientUsers(requester.contextId, recipients);
+    // Disabled users are as unknown as strangers.
+    const users = (await contextUsers(this.bus, requester.contextId, recipients)).map((user) => (user?.enabled ? user : undefined));
     const budget = this.calendars.recurrenceBudget(limits);
     const room = this.bus.replyBudget();
     const answers: FreeBusyAnswer[] = [];
@@ -92,28 +92,6 @@ export class SchedulingService {
       answers.push(answer);
     }
     return { answers };
-  }
-
-  /** Per recipient, the enabled user of the context it names, or undefined. */
-  private async recipientUsers(contextId: number, recipients: FreeBusyRecipient[]): Promise<(User | undefined)[]> {
-    const emails = [...new Set(recipients.flatMap((r) => ('email' in r ? [r.email.toLowerCase()] : [])))];
-    const byEmail = new Map<string, User>();
-    if (emails.length > 0) {
-      for (const user of await this.bus.call(UsersFindByEmail, { contextId, emails })) {
-        const email = user.email!.toLowerCase();
-        if (!byEmail.has(email)) byEmail.set(email, user);
-      }
-    }
-    const byId = new Map<number, User | undefined>();
-    for (const id of new Set(recipients.flatMap((r) => ('userId' in r ? [r.userId] : [])))) {
-      const reply = await this.bus.request(UsersGet, { userId: id });
-      if (!reply.ok && reply.error.code !== 'not-found') throw new DomainException(reply.error.code, reply.error.message);
-      byId.set(id, reply.ok && reply.data.contextId === contextId ? reply.data : undefined);
-    }
-    return recipients.map((r) => {
-      const user = 'email' in r ? byEmail.get(r.email.toLowerCase()) : byId.get(r.userId);
-      return user?.enabled ? user : undefined;
-    });
   }
 
   private described({ folder, scheduleDefaultFolderId }: InboxRow, calendars: { folderId: number; collectionName: string }[]): ScheduleInbox {
