@@ -22,7 +22,7 @@ describe('the edge speaking WebDAV (embedded)', () => {
   it('advertises its DAV classes on OPTIONS', async () => {
     const response = await request(url).options('/dav/').set('Authorization', demo);
     expect(response.status).toBe(200);
-    expect(response.headers['dav']).toBe('1, 3, calendar-access, calendar-auto-schedule, addressbook');
+    expect(response.headers['dav']).toBe('1, 3, calendar-access, calendar-auto-schedule, calendarserver-sharing, addressbook');
     expect(response.headers['allow']).toContain('PROPFIND');
   });
 

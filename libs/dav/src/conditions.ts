@@ -1,4 +1,4 @@
-import { caldav, carddav, dav, davmesh, type QName } from './names';
+import { caldav, calserver, carddav, dav, davmesh, type QName } from './names';
 
 /**
  * The pre- and postconditions the server names in a DAV:error body (RFC 4918 16, RFC 3253,
@@ -33,6 +33,9 @@ export const Condition = {
   AddressbookSupportedCollation: carddav('supported-collation'),
   SupportedAddressData: carddav('supported-address-data'),
   SupportedFilter: carddav('supported-filter'),
+  // calendarserver-sharing: a sharing POST whose body says nothing it can do, a reply to no invitation of the user.
+  SharingValidRequest: calserver('valid-request'),
+  InvalidShare: calserver('invalid-share'),
   // davmesh's own: the scheduling messages of one write would be larger than it sends (docs/scheduling.md, Bounds).
   MaxSchedulingMessages: davmesh('max-scheduling-messages'),
 } as const satisfies Record<string, QName>;

@@ -50,6 +50,13 @@ import { SyncCollectionReport } from './reports/sync-collection.report';
 import { PrincipalTree } from './principals/principal-tree';
 import { DAV_ADAPTERS, DAV_POST_TARGETS, DAV_TREES, type DavAdapter } from './resources/adapters';
 import { ScheduleOutbox } from './caldav/schedule-outbox';
+import { SharingPost } from './caldav/sharing/sharing-post';
+import { SHARING_PROPERTIES } from './caldav/sharing/sharing.properties';
+import { NotificationCollections } from './caldav/notifications/notification-collections';
+import { NotificationMembers } from './caldav/notifications/notification-members';
+import { NotificationResources } from './caldav/notifications/notification-resources';
+import { NotificationTree } from './caldav/notifications/notification-tree';
+import { NOTIFICATION_PROPERTIES } from './caldav/notifications/notification.properties';
 
 /** Each WebDAV method once; CalDAV and CardDAV reach them through their adapters (DAV_ADAPTERS). The order is the Allow header's. */
 const METHODS = [
@@ -66,10 +73,10 @@ const METHODS = [
   MkcalendarMethod,
   PostMethod,
 ];
-/** CardDAV's members and collections, then CalDAV's: each pair is one protocol's adapter. */
-const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections];
+/** CardDAV's members and collections, then CalDAV's, then calendarserver-sharing's notifications': each pair is one adapter. */
+const ADAPTER_PARTS = [CarddavMembers, CarddavCollections, CaldavMembers, CaldavCollections, NotificationMembers, NotificationCollections];
 /** The namespace as PROPFIND walks it. */
-const TREES = [PrincipalTree, CarddavTree, CaldavTree];
+const TREES = [PrincipalTree, CarddavTree, CaldavTree, NotificationTree];
 /** Reports no adapter provides. */
 const REPORTS = [AddressbookQueryReport, CalendarQueryReport, FreeBusyQueryReport, ExpandPropertyReport, PrincipalPropertySearchReport, PrincipalSearchPropertySetReport];
 
@@ -77,7 +84,7 @@ const REPORTS = [AddressbookQueryReport, CalendarQueryReport, FreeBusyQueryRepor
 function allReports(
   renderer: PropertyRenderer,
   rendered: RenderedMemberListings,
-  [carddav, caldav]: DavAdapter[],
+  [carddav, caldav, notifications]: DavAdapter[],
   [addressbookQuery, calendarQuery, ...others]: InstanceType<(typeof REPORTS)[number]>[],
 ): DavReport[] {
   const protocolReports = ({ collections }: DavAdapter, query: DavReport) => [
@@ -85,7 +92,9 @@ function allReports(
     query,
     new SyncCollectionReport(collections, renderer, rendered),
   ];
-  return [...protocolReports(carddav, addressbookQuery), ...protocolReports(caldav, calendarQuery), ...others];
+  // The notification collection is synced, never queried or multi-got.
+  const notificationReports = [new SyncCollectionReport(notifications.collections, renderer, rendered)];
+  return [...protocolReports(carddav, addressbookQuery), ...protocolReports(caldav, calendarQuery), ...notificationReports, ...others];
 }
 
 /** The HTTP face: DAV parsing, auth, URL layout. Needs the bus and logger modules. */
@@ -98,7 +107,15 @@ export class EdgeModule {
       controllers: [FolderEventsHandler],
       providers: [
         { provide: EDGE_OPTIONS, useValue: { ...DEFAULT_EDGE_OPTIONS, ...options } },
-        { provide: PropertyRegistry, useValue: new PropertyRegistry([...PRINCIPAL_PROPERTIES, ...CARDDAV_PROPERTIES, ...CALDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...WEBDAV_PROPERTIES]) },
+        { provide: PropertyRegistry, useValue: new PropertyRegistry([
+            ...PRINCIPAL_PROPERTIES,
+            ...CARDDAV_PROPERTIES,
+            ...CALDAV_PROPERTIES,
+            ...SCHEDULING_PROPERTIES,
+            ...SHARING_PROPERTIES,
+            ...NOTIFICATION_PROPERTIES,
+            ...WEBDAV_PROPERTIES,
+          ]) },
         PropertyRenderer,
         Authenticator,
         ServerSettingsService,
@@ -111,12 +128,21 @@ export class EdgeModule {
         { provide: CalendarFolderCache, useFactory: () => new CalendarFolderCache() },
         CaldavScopes,
         CaldavResources,
+        NotificationResources,
         ...ADAPTER_PARTS,
         {
           provide: DAV_ADAPTERS,
-          useFactory: (carddavMembers: CarddavMembers, carddavCollections: CarddavCollections, caldavMembers: CaldavMembers, caldavCollections: CaldavCollections): DavAdapter[] => [
+          useFactory: (
+            carddavMembers: CarddavMembers,
+            carddavCollections: CarddavCollections,
+            caldavMembers: CaldavMembers,
+            caldavCollections: CaldavCollections,
+            notificationMembers: NotificationMembers,
+            notificationCollections: NotificationCollections,
+          ): DavAdapter[] => [
             { members: carddavMembers, collections: carddavCollections },
             { members: caldavMembers, collections: caldavCollections },
+            { members: notificationMembers, collections: notificationCollections },
           ],
           inject: ADAPTER_PARTS,
         },
@@ -131,7 +157,8 @@ export class EdgeModule {
         ...TREES,
         { provide: DAV_TREES, useFactory: (...trees: unknown[]) => trees, inject: TREES },
         ScheduleOutbox,
-        { provide: DAV_POST_TARGETS, useFactory: (outbox: ScheduleOutbox) => [outbox], inject: [ScheduleOutbox] },
+        SharingPost,
+        { provide: DAV_POST_TARGETS, useFactory: (outbox: ScheduleOutbox, sharing: SharingPost) => [outbox, sharing], inject: [ScheduleOutbox, SharingPost] },
         ...METHODS,
         { provide: DAV_METHODS, useFactory: (...methods: unknown[]) => methods, inject: METHODS },
         DavDispatcher,

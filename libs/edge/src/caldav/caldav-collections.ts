@@ -13,6 +13,7 @@ import { calendarLimits } from './calendar-limits';
 import { type CaldavScope, type CalendarView } from './caldav-scope';
 import { calendarObjectContext } from './calendar-context';
 import { calendarReportProps, type CalendarMemberProps } from './calendar-query-request';
+import { sharingLimits } from './sharing/sharing-hrefs';
 
 /** Calendars, and the schedule inbox as a calendar-like collection, as DELETE, PROPPATCH, multiget and sync-collection see them. */
 @Injectable()
@@ -34,10 +35,11 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
     return calendarReportProps(body);
   }
 
+  /** The owner's calendar with everything in it; a calendar shared with the user leaves their home (calendarserver-sharing: declined). */
   async delete(exchange: DavExchange): Promise<void> {
     const { scope, view } = await this.calendarOf(exchange);
     // Its meetings are cancelled and declined in the deleting transaction: that may take a while.
-    const request = { userId: exchange.user.userId, folderId: view.folder.folderId, limits: calendarLimits(scope.config) };
+    const request = { userId: exchange.user.userId, folderId: view.folder.folderId, limits: calendarLimits(scope.config), sharing: sharingLimits(scope.config) };
     await this.resources.call(CalendarFoldersDelete, request, undefined, { timeoutMs: CALENDAR_DELETE_TIMEOUT_MS });
   }
 

@@ -56,8 +56,7 @@ export class CaldavScopes {
    * afresh, made on first use) at its segment.
    */
   async open(user: User, prefix: string, reuse?: string[], options: { inbox?: boolean } = {}): Promise<CaldavScope> {
-    const config = await this.userConfig.forUser(user.userId);
-    if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
+    const config = await this.config(user);
     const list = async () => unwrap(await this.bus.request(CalendarFoldersList, { userId: user.userId }), undefined, 'caldav');
     const inbox = options.inbox ? this.bus.request(CalendarInboxOpen, { userId: user.userId }).then((reply) => unwrap(reply, undefined, 'caldav')) : undefined;
     // Awaited together: the listing (maybe cached) and the inbox cross the bus at the same time.
@@ -66,6 +65,13 @@ export class CaldavScopes {
       inbox,
     ]);
     return opened ? withInbox(scope, opened) : scope;
+  }
+
+  /** The user's effective configuration; 403 when CalDAV is off for them (com.openexchange.caldav.enabled). */
+  async config(user: User): Promise<EffectiveConfig> {
+    const config = await this.userConfig.forUser(user.userId);
+    if (config.values['com.openexchange.caldav.enabled'].value !== true) throw new DavHttpError(403, 'CalDAV is disabled for this user');
+    return config;
   }
 
   private scopeOf(user: User, config: EffectiveConfig, prefix: string, folders: CalendarFolder[]): CaldavScope {

@@ -1,4 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BusClient } from '@davmesh/bus';
+import { type User } from '@davmesh/contracts';
+import { type PropfindRequest } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../http/dav-exchange';
 import { ReportRegistry } from '../reports/report-registry';
 import { contextIn } from '../resources/dav-scope';
@@ -6,6 +9,7 @@ import { onePage, renderedMembersKey, type PropfindNode, type ResourceTree } fro
 import { CaldavResources } from './caldav-resources';
 import { type CaldavScope } from './caldav-scope';
 import { calendarObjectContext, collectionContext } from './calendar-context';
+import { asksForInvite, sharingPeople } from './sharing/sharing-people';
 
 /**
  * The calendar home (Depth 1: the user's calendars), the calendars and the schedule inbox (Depth
@@ -19,11 +23,31 @@ export class CaldavTree implements ResourceTree {
   constructor(
     @Inject(CaldavResources) private readonly resources: CaldavResources,
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,
+    @Inject(BusClient) private readonly bus: BusClient,
   ) {}
 
-  async open(exchange: DavExchange): Promise<() => Promise<PropfindNode>> {
+  async open(exchange: DavExchange): Promise<(propfind: PropfindRequest) => Promise<PropfindNode>> {
     const scope = await this.resources.open(exchange);
-    return () => this.node(exchange, scope);
+    return async (propfind) => {
+      const node = await this.node(exchange, scope);
+      return asksForInvite(propfind) ? this.withPeople(exchange, scope, node) : node;
+    };
+  }
+
+  /** CS:invite names sharees and sharers: the calendars described get the users they name. */
+  private async withPeople({ resource }: DavExchange, scope: CaldavScope, node: PropfindNode): Promise<PropfindNode> {
+    if (resource.kind !== 'calendar-home' && resource.kind !== 'calendar') return node;
+    const calendars = resource.kind === 'calendar-home' ? scope.calendars : [this.resources.collection(scope, resource)];
+    const people: ReadonlyMap<number, User> = await sharingPeople(this.bus, scope.user, calendars);
+    const members = node.members;
+    return {
+      self: { ...node.self, people },
+      ...(members && {
+        async *members() {
+          for await (const page of members()) yield page.map((context) => ({ ...context, people }));
+        },
+      }),
+    };
   }
 
   private async node({ resource }: DavExchange, scope: CaldavScope): Promise<PropfindNode> {

@@ -1,8 +1,9 @@
 import { CALENDAR_MAX_DATE_TIME, CALENDAR_MIN_DATE_TIME, type CalendarComponent } from '@davmesh/contracts';
-import { caldav, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
+import { caldav, calserver, childrenNamed, dav, el, firstChild, NS } from '@davmesh/dav';
 import { quoteEtag } from '../http/conditional-headers';
 import { calendarContentType, MAX_ICALENDAR_BYTES } from './calendar-media';
 import { type LiveProperty } from '../properties/property';
+import { isSharedByOwner, isSharedWithMe } from './sharing/sharing.properties';
 
 const apple = (local: string) => ({ ns: NS.APPLE, local });
 const HOME_AND_CALENDARS = ['calendar-home', 'calendar'] as const;
@@ -22,10 +23,12 @@ export const CALDAV_PROPERTIES: LiveProperty[] = [
     kinds: [...HOME_AND_CALENDARS, ...OBJECTS],
     inAllprop: true,
     initial: (value) => (value && firstChild(value, caldav('calendar')) ? { change: {} } : { refused: 403 }),
-    compute: ({ resource }) => {
-      if (resource.kind === 'calendar-object') return [];
-      if (resource.kind === 'calendar-home') return [el(dav('collection'))];
-      return [el(dav('collection')), el(caldav('calendar'))];
+    compute: (context) => {
+      if (context.resource.kind === 'calendar-object') return [];
+      if (context.resource.kind === 'calendar-home') return [el(dav('collection'))];
+      // caldav-sharing 5.2.1: the owner's calendar they share, and a calendar shared with the user.
+      const sharing = isSharedByOwner(context) ? [el(calserver('shared-owner'))] : isSharedWithMe(context) ? [el(calserver('shared'))] : [];
+      return [el(dav('collection')), el(caldav('calendar')), ...sharing];
     },
   },
   {

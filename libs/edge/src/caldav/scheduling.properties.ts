@@ -9,7 +9,7 @@ const OUTBOX = ['schedule-outbox'] as const;
 const BOXES = [...INBOX, ...OUTBOX] as const;
 
 /** The user's own principal, CalDAV on: where the schedule inbox and outbox URLs are given (as calendar-home-set is). */
-const ownCaldav = ({ config, currentUser, subjectUser }: PropertyContext) =>
+export const ownCaldav = ({ config, currentUser, subjectUser }: PropertyContext) =>
   subjectUser.userId === currentUser.userId && config.values['com.openexchange.caldav.enabled'].value === true;
 
 /** RFC 6638 6.1: an aggregate privilege with the ones it holds, each a DAV:privilege of current-user-privilege-set. */

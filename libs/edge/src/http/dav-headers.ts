@@ -3,9 +3,10 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 /**
  * What OPTIONS and every DAV response advertise: calendar-auto-schedule (RFC 6638) since the
  * calendar service schedules PUT, DELETE and MOVE of scheduling objects itself; clients that see
- * it leave sending invitations and replies to the server.
+ * it leave sending invitations and replies to the server. calendarserver-sharing: calendars are
+ * shared by POST of CS:share, answered from the notification collection (docs/sharing.md).
  */
-export const DAV_COMPLIANCE = '1, 3, calendar-access, calendar-auto-schedule, addressbook';
+export const DAV_COMPLIANCE = '1, 3, calendar-access, calendar-auto-schedule, calendarserver-sharing, addressbook';
 
 export type Depth = '0' | '1' | 'infinity';
 

@@ -1,5 +1,5 @@
 import { type DomainError, type Reply } from '@davmesh/contracts';
-import { caldav, carddav, dav, davmesh, el, encodeHref, renderDocument, type QName } from '@davmesh/dav';
+import { caldav, calserver, carddav, dav, davmesh, el, encodeHref, renderDocument, type QName } from '@davmesh/dav';
 import { DavHttpError } from './dav-exchange';
 import { STATUS_FOR_ERROR } from './error-status';
 
@@ -34,13 +34,15 @@ export enum ServiceCondition {
   UniqueSchedulingObjectResource = 'unique-scheduling-object-resource',
   MaxSchedulingMessages = 'max-scheduling-messages',
   MaxSchedulingObjects = 'max-scheduling-objects',
+  // calendarserver-sharing: a reply to no invitation of the user's.
+  InvalidShare = 'invalid-share',
 }
 
 /**
  * Each condition → the status and precondition element the client sees; `protocol` marks the
  * ones named alike in CardDAV and CalDAV.
  */
-const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'carddav' | 'caldav' | 'davmesh' | 'protocol' }> = {
+const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'carddav' | 'caldav' | 'calserver' | 'davmesh' | 'protocol' }> = {
   [ServiceCondition.NeedPrivileges]: { status: 403, ns: 'dav' },
   [ServiceCondition.ValidSyncToken]: { status: 403, ns: 'dav' },
   [ServiceCondition.ValidAddressData]: { status: 403, ns: 'carddav' },
@@ -64,6 +66,7 @@ const CONDITIONS: Record<ServiceCondition, { status: number; ns: 'dav' | 'cardda
   [ServiceCondition.UniqueSchedulingObjectResource]: { status: 403, ns: 'caldav' },
   [ServiceCondition.MaxSchedulingMessages]: { status: 403, ns: 'davmesh' },
   [ServiceCondition.MaxSchedulingObjects]: { status: 403, ns: 'davmesh' },
+  [ServiceCondition.InvalidShare]: { status: 403, ns: 'calserver' },
 };
 
 const KNOWN_CONDITIONS = new Set<string>(Object.values(ServiceCondition));
@@ -77,6 +80,7 @@ function conditionName(condition: ServiceCondition, protocol: DavProtocol): QNam
   const { ns } = CONDITIONS[condition];
   if (ns === 'dav') return dav(condition);
   if (ns === 'davmesh') return davmesh(condition);
+  if (ns === 'calserver') return calserver(condition);
   return PROTOCOL_NAME[ns === 'protocol' ? protocol : ns](condition);
 }
 

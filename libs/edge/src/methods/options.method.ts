@@ -6,7 +6,7 @@ import { type DavMethod } from './dav-method';
 @Injectable()
 export class OptionsMethod implements DavMethod {
   readonly method = 'OPTIONS';
-  readonly kinds = ['root', 'principal', 'principal-collection', 'addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object', 'schedule-inbox', 'schedule-outbox'] as const;
+  readonly kinds = ['root', 'principal', 'principal-collection', 'addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object', 'schedule-inbox', 'schedule-outbox', 'notifications', 'notification'] as const;
 
   /** `allowed` is filled in by the dispatcher, which knows every method of the resource. */
   async handle({ response }: DavExchange): Promise<void> {

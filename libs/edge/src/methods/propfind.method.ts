@@ -33,7 +33,7 @@ export class PropfindMethod implements DavMethod {
     if (!tree) throw new DavHttpError(405, 'PROPFIND is not allowed on this resource');
     const nodeOf = await tree.open(exchange);
     const { depth, propfind } = await readPropfindInput(request, xmlBodyLimits(await this.serverSettings.current()));
-    const node = await nodeOf();
+    const node = await nodeOf(propfind);
     const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, propfind, minimal));

@@ -11,7 +11,7 @@ import { type DavMethod } from './dav-method';
 @Injectable()
 export class ReportMethod implements DavMethod {
   readonly method = 'REPORT';
-  readonly kinds = ['addressbook', 'aggregated-addressbook', 'calendar', 'calendar-home', 'schedule-inbox', 'principal', 'principal-collection'] as const;
+  readonly kinds = ['addressbook', 'aggregated-addressbook', 'calendar', 'calendar-home', 'schedule-inbox', 'notifications', 'principal', 'principal-collection'] as const;
 
   constructor(
     @Inject(ReportRegistry) private readonly reports: ReportRegistry,

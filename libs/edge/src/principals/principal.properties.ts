@@ -54,7 +54,7 @@ export const PRINCIPAL_PROPERTIES: LiveProperty[] = [
   {
     // RFC 5397 3: on every resource; DAVx5 and Tasks.org ask for it on the URL given and on each collection.
     name: dav('current-user-principal'),
-    kinds: ['addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object', 'schedule-inbox', 'schedule-outbox'],
+    kinds: ['addressbook-home', 'addressbook', 'aggregated-addressbook', 'contact', 'calendar-home', 'calendar', 'calendar-object', 'schedule-inbox', 'schedule-outbox', 'notifications', 'notification'],
     inAllprop: false,
     compute: ({ currentUser, prefix }) => [el(dav('href'), principalPath(prefix, currentUser.userId))],
   },

@@ -1,4 +1,12 @@
-import { type CalendarComponent, type CalendarFolderUpdate, type CalendarObjectMeta, type ContactObject, type EffectiveConfig, type User } from '@davmesh/contracts';
+import {
+  type CalendarComponent,
+  type CalendarFolderUpdate,
+  type CalendarObjectMeta,
+  type ContactObject,
+  type EffectiveConfig,
+  type NotificationMeta,
+  type User,
+} from '@davmesh/contracts';
 import { type PropertyWrite, type QName, type XmlContent, type XmlElement } from '@davmesh/dav';
 import { type VCardVersion } from '@davmesh/vcard';
 import { type CalendarView } from '../caldav/caldav-scope';
@@ -26,6 +34,15 @@ export interface PropertyContext {
   calendar?: CalendarView;
   /** On a calendar object: its metadata, and its iCalendar data (expanded in a query that asked so) when read. */
   calendarObject?: CalendarObjectMeta & { ical?: string };
+  /**
+   * The users calendarserver-sharing's CS:invite names (sharees, the sharer), by id, as the
+   * directory shows them to the current user; looked up only when CS:invite is asked for.
+   */
+  people?: ReadonlyMap<number, User>;
+  /** On the notification collection: its sync token (and CTag). */
+  notifications?: { syncToken: string };
+  /** On a notification: its metadata. */
+  notification?: NotificationMeta;
 }
 
 /**

@@ -8,13 +8,16 @@ const COLLECTIONS = ['calendar-home', 'calendar', 'addressbook-home', 'addressbo
 const OBJECTS = ['calendar-object', 'contact'] as const;
 const HOMES = new Set(['calendar-home', 'addressbook-home']);
 /** Collections whose revision is their sync-token. */
-const SYNCABLE = ['calendar', 'schedule-inbox', 'addressbook', 'aggregated-addressbook'] as const;
+const SYNCABLE = ['calendar', 'schedule-inbox', 'addressbook', 'aggregated-addressbook', 'notifications'] as const;
 
 /** The calendar or address book a property describes (of a member: its collection), as this user sees it. */
 const collectionOf = ({ calendar, addressbook }: PropertyContext) => calendar ?? addressbook;
 
-/** The object a property of a calendar object or a contact describes: the same WebDAV fields on both. */
-const objectOf = ({ calendarObject, contact }: PropertyContext) => calendarObject ?? contact;
+/** The object a property of a calendar object, a contact or a notification describes: the same WebDAV fields on each. */
+const objectOf = ({ calendarObject, contact, notification }: PropertyContext) => calendarObject ?? contact ?? notification;
+
+/** What a collection's revision is told as (getctag, sync-token). */
+const syncTokenOf = (context: PropertyContext) => (collectionOf(context) ?? context.notifications)?.syncToken;
 
 /**
  * The owner's principal of a collection: the folder's owner (a shared one's is someone else), the
@@ -31,18 +34,20 @@ function ownerOf({ calendar, addressbook, currentUser }: PropertyContext): numbe
 export const WEBDAV_PROPERTIES: LiveProperty[] = [
   {
     name: dav('current-user-privilege-set'),
-    kinds: [...COLLECTIONS, ...OBJECTS],
+    kinds: [...COLLECTIONS, ...OBJECTS, 'notifications', 'notification'],
     inAllprop: false,
     compute: (context) => {
       // A home is the user's own: they make and remove collections in it.
       if (HOMES.has(context.resource.kind)) return privileges(true);
+      // Notifications are the server's to write and their user's to read and delete.
+      if (context.resource.kind === 'notifications') return privileges(false, [el(dav('unbind'))]);
       // RFC 4791 6.1.1: reading a calendar's busy time is a privilege of its own.
       return privileges(collectionOf(context)?.writable ?? false, context.calendar ? [el(caldav('read-free-busy'))] : []);
     },
   },
   {
     name: dav('supported-report-set'),
-    kinds: [...COLLECTIONS, 'principal-collection', 'schedule-inbox', 'schedule-outbox'],
+    kinds: [...COLLECTIONS, 'principal-collection', 'schedule-inbox', 'schedule-outbox', 'notifications'],
     inAllprop: false,
     compute: ({ reports }) => (reports ?? []).map((name) => el(dav('supported-report'), [el(dav('report'), [el(name)])])),
   },
@@ -50,17 +55,17 @@ export const WEBDAV_PROPERTIES: LiveProperty[] = [
     name: calserver('getctag'),
     kinds: SYNCABLE,
     inAllprop: false,
-    compute: (context) => collectionOf(context)?.syncToken,
+    compute: syncTokenOf,
   },
   {
     name: dav('sync-token'),
     kinds: SYNCABLE,
     inAllprop: false,
-    compute: (context) => collectionOf(context)?.syncToken,
+    compute: syncTokenOf,
   },
   {
     name: dav('owner'),
-    kinds: COLLECTIONS,
+    kinds: [...COLLECTIONS, 'notifications'],
     inAllprop: false,
     compute: (context) => {
       const owner = ownerOf(context);
@@ -69,7 +74,7 @@ export const WEBDAV_PROPERTIES: LiveProperty[] = [
   },
   {
     name: dav('getetag'),
-    kinds: OBJECTS,
+    kinds: [...OBJECTS, 'notification'],
     inAllprop: true,
     compute: (context) => {
       const object = objectOf(context);
@@ -78,7 +83,7 @@ export const WEBDAV_PROPERTIES: LiveProperty[] = [
   },
   {
     name: dav('getlastmodified'),
-    kinds: OBJECTS,
+    kinds: [...OBJECTS, 'notification'],
     inAllprop: true,
     compute: (context) => {
       const object = objectOf(context);

@@ -4,6 +4,12 @@ import { preconditionError } from '../http/reply-errors';
 
 const TOKEN_PREFIX = 'http://davmesh.org/ns/sync/';
 
+/** The key of a notification collection's revision in a token (`…/sync/notifications-12`): never a folder id, so no folder's token passes for one. */
+export const NOTIFICATIONS_SYNC_KEY = 'notifications';
+
+/** One entry of a token: a folder id (or the notification collection's key) and its revision. */
+const TOKEN_ENTRY = new RegExp(`^([1-9][0-9]{0,9}|${NOTIFICATIONS_SYNC_KEY})-([0-9]{1,15})$`);
+
 /** RFC 6578 token: a URI carrying the revision of every member folder, so any member's change changes it. */
 export function encodeSyncToken(position: SyncPosition): string {
   const entries = Object.entries(position).sort(([a], [b]) => Number(a) - Number(b));
@@ -20,7 +26,7 @@ export function decodeSyncToken(token: string): SyncPosition | undefined {
   const position: SyncPosition = {};
   if (body === '') return position;
   for (const entry of body.split('.')) {
-    const match = /^([1-9][0-9]{0,9})-([0-9]{1,15})$/.exec(entry);
+    const match = TOKEN_ENTRY.exec(entry);
     if (!match) throw invalid();
     position[match[1]] = Number(match[2]);
   }

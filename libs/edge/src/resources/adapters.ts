@@ -19,7 +19,7 @@ export interface DavAdapter {
 
 export const DAV_ADAPTERS = Symbol('DAV_ADAPTERS');
 
-export type MemberResource = Extract<Resource, { kind: 'contact' | 'calendar-object' }>;
+export type MemberResource = Extract<Resource, { kind: 'contact' | 'calendar-object' | 'notification' }>;
 export type MemberKind = MemberResource['kind'];
 
 /** A member stored by PUT or MOVE: whether it is new, and its ETag (bare). */
@@ -141,8 +141,12 @@ export interface CollectionStore<P extends MemberProps = MemberProps> {
 /** The adapter whose members the resource is; 405 when none (the dispatcher offers the method only on their kinds). */
 export function memberStoreOf(adapters: readonly DavAdapter[], resource: Resource): { store: MemberStore; member: MemberResource } {
   const store = adapters.find((a) => a.members.kind === resource.kind)?.members;
-  if (!store || (resource.kind !== 'contact' && resource.kind !== 'calendar-object')) throw new DavHttpError(405, 'not a member of a collection');
+  if (!store || !isMember(resource)) throw new DavHttpError(405, 'not a member of a collection');
   return { store, member: resource };
+}
+
+function isMember(resource: Resource): resource is MemberResource {
+  return resource.kind === 'contact' || resource.kind === 'calendar-object' || resource.kind === 'notification';
 }
 
 /** A resource as PROPFIND describes it: its own properties and, with Depth 1, its members', page by page. */
@@ -165,10 +169,11 @@ export function renderedMembersKey(user: User, collection: { href: string; writa
 export interface ResourceTree {
   readonly kinds: readonly ResourceKind[];
   /**
-   * Called before the PROPFIND body is read; answers how to find the request's node after it.
+   * Called before the PROPFIND body is read; answers how to find the request's node after it, from
+   * what the body asks (CalDAV looks up the people CS:invite names only when it is asked for).
    * CalDAV lists the calendars here, so a user without CalDAV gets 403 before a body is judged.
    */
-  open(exchange: DavExchange): Promise<() => Promise<PropfindNode>>;
+  open(exchange: DavExchange): Promise<(propfind: PropfindRequest) => Promise<PropfindNode>>;
 }
 
 export const DAV_TREES = Symbol('DAV_TREES');

@@ -26,6 +26,12 @@ describe('resource resolution', () => {
     expect(resolveResource('/dav/caldav/Inbox/', '/dav')?.kind).toBe('calendar');
   });
 
+  it('knows the notification collection in the calendar home and the notifications in it', () => {
+    expect(resolveResource('/dav/caldav/notifications', '/dav')).toEqual({ kind: 'notifications', path: '/dav/caldav/notifications/' });
+    expect(resolveResource('/dav/caldav/notifications/a-b.xml', '/dav')).toEqual({ kind: 'notification', path: '/dav/caldav/notifications/a-b.xml', name: 'a-b.xml' });
+    expect(resolveResource('/dav/caldav/Notifications/', '/dav')?.kind).toBe('calendar');
+  });
+
   it('sends the well-known paths to discovery', () => {
     expect(resolveResource('/.well-known/caldav', '/dav')).toEqual({ kind: 'well-known', path: '/.well-known/caldav', service: 'caldav' });
   });

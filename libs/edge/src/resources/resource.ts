@@ -1,4 +1,4 @@
-import { principalPath, principalUserIdIn, SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT } from '@davmesh/contracts';
+import { NOTIFICATIONS_SEGMENT, principalPath, principalUserIdIn, SCHEDULE_INBOX_SEGMENT, SCHEDULE_OUTBOX_SEGMENT } from '@davmesh/contracts';
 
 // The principal layout is libs/contracts' (the directory resolves principal URLs by it too).
 export { principalPath };
@@ -22,7 +22,11 @@ export type Resource =
   | { kind: 'schedule-inbox'; path: string; segment: typeof SCHEDULE_INBOX_SEGMENT }
   /** RFC 6638 2.1: the user's schedule outbox, `/caldav/outbox/`: no members, POST only. */
   | { kind: 'schedule-outbox'; path: string }
-  | { kind: 'calendar-object'; path: string; segment: string; name: string };
+  | { kind: 'calendar-object'; path: string; segment: string; name: string }
+  /** calendarserver-sharing's notification collection, `/caldav/notifications/`: the user's invitations and replies. */
+  | { kind: 'notifications'; path: string }
+  /** One notification in it, an XML document. */
+  | { kind: 'notification'; path: string; name: string };
 
 /** The aggregated address book's segment under the home. */
 export const AGGREGATED_SEGMENT = 'Contacts';
@@ -58,8 +62,10 @@ function resolveCaldav(rest: string, prefix: string): Resource | undefined {
   const collection = /^\/caldav\/([^/]+)\/?$/.exec(rest);
   if (collection?.[1] === SCHEDULE_INBOX_SEGMENT) return { kind: 'schedule-inbox', path: `${home}${SCHEDULE_INBOX_SEGMENT}/`, segment: SCHEDULE_INBOX_SEGMENT };
   if (collection?.[1] === SCHEDULE_OUTBOX_SEGMENT) return { kind: 'schedule-outbox', path: `${home}${SCHEDULE_OUTBOX_SEGMENT}/` };
+  if (collection?.[1] === NOTIFICATIONS_SEGMENT) return { kind: 'notifications', path: `${home}${NOTIFICATIONS_SEGMENT}/` };
   if (collection) return { kind: 'calendar', path: `${home}${collection[1]}/`, segment: collection[1] };
   const object = /^\/caldav\/([^/]+)\/([^/]+)$/.exec(rest);
+  if (object?.[1] === NOTIFICATIONS_SEGMENT) return { kind: 'notification', path: `${home}${NOTIFICATIONS_SEGMENT}/${object[2]}`, name: object[2] };
   if (object) return { kind: 'calendar-object', path: `${home}${object[1]}/${object[2]}`, segment: object[1], name: object[2] };
   return undefined;
 }
