@@ -77,6 +77,10 @@ const notificationSync = (token: string) => `<?xml version="1.0" encoding="UTF-8
   </A:prop>
 </A:sync-collection>`;
 
+/** startup_calendar_color_proppatch.request and startup_calendar_displayname_proppatch.request, in one. */
+const colourAndName = (colour: string, name: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<A:propertyupdate xmlns:A="DAV:"><A:set><A:prop><D:calendar-color xmlns:D="http://apple.com/ns/ical/" symbolic-color="orange">${colour}</D:calendar-color><A:displayname>${name}</A:displayname></A:prop></A:set></A:propertyupdate>`;
+
 /** sharing/invites/new/1.xml (read-write) and invites/updatenew/1.xml (read). */
 const share = (address: string, access: 'read' | 'read-write', summary = 'My Shared Calendar') => `<?xml version="1.0" encoding="utf-8" ?>
 <CS:share xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/">
@@ -324,6 +328,21 @@ describe('calendarserver-sharing as macOS and iOS Calendar use it: invite, accep
     const put = await as(gert)('PUT', `${invited.hostUrl}gert-2.ics`, ICS, event('gert-2'));
     expect([put.status, put.text]).toEqual([403, expect.stringContaining('need-privileges')]);
     expect(await invites()).toEqual([{ href: 'mailto:gert@example.org', name: 'Gert Sharee', status: 'cs:invite-accepted', access: 'cs:read' }]);
+  });
+
+  it('a read-only sharee names and colours the calendar for themselves (caldav-sharing 5.5.3); the owner\'s stays as it was', async () => {
+    expect((await homeEntry(gert, invited.hostUrl))!.found.get('{DAV:}displayname')?.text).toBe('to share');
+    const privileges = (await homeEntry(gert, invited.hostUrl))!.found.get('{DAV:}current-user-privilege-set')!.children.flatMap((p) => p.children.map((c) => c.name.local));
+    expect(privileges).toEqual(['read', 'read-current-user-privilege-set', 'read-free-busy', 'write-properties']);
+    const patched = await as(gert)('PROPPATCH', invited.hostUrl, XML, colourAndName('#FD8208FF', 'Olga\'s'));
+    expect([patched.status, patched.text]).toEqual([207, expect.stringContaining('HTTP/1.1 200 OK')]);
+    const [mine] = await propfind(gert, invited.hostUrl, '<A:propfind xmlns:A="DAV:" xmlns:I="http://apple.com/ns/ical/"><A:prop><A:displayname/><I:calendar-color/></A:prop></A:propfind>');
+    expect([mine.found.get('{DAV:}displayname')?.text, mine.found.get('{http://apple.com/ns/ical/}calendar-color')?.text]).toEqual(["Olga's", '#FD8208FF']);
+    const [owners] = await propfind(olga, calendar, '<A:propfind xmlns:A="DAV:" xmlns:I="http://apple.com/ns/ical/"><A:prop><A:displayname/><I:calendar-color/></A:prop></A:propfind>');
+    expect(owners.found.get('{DAV:}displayname')?.text).toBe('shared');
+    expect(owners.missing.get('{http://apple.com/ns/ical/}calendar-color')).toBe(404);
+    const zone = await as(gert)('PROPPATCH', invited.hostUrl, XML, '<A:propertyupdate xmlns:A="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><A:set><A:prop><C:calendar-timezone>BEGIN:VCALENDAR</C:calendar-timezone></A:prop></A:set></A:propertyupdate>');
+    expect([zone.status, zone.text]).toEqual([403, expect.stringContaining('need-privileges')]);
   });
 
   it('nobody but the owner shares: a sharee gets 403, a user of another context 404, and an invitation to someone outside or to oneself changes nothing', async () => {

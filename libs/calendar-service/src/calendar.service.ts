@@ -121,14 +121,31 @@ export class CalendarService {
     });
   }
 
+  /**
+   * PROPPATCH, all or nothing. The owner (and the grantee of a direct share who may write) changes
+   * the calendar for everyone. A sharee of a share by invitation sets its name, description, colour
+   * and order for themselves, whatever their rights (caldav-sharing 5.5.3), and the rest (its time
+   * zone, dead properties) only when they may write.
+   */
   async updateFolder(request: CalendarFolderUpdate): Promise<CalendarFolder> {
+    const { userId, folderId } = request;
     return this.unitOfWork.transaction(async (tx, announce) => {
-      refuseInbox(await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true), 'changed but through calendar.v1.inbox.update');
-      await tx.folders.updateProps(request.folderId, request.props ?? {});
-      for (const property of request.setDead ?? []) await tx.folders.setDead(request.folderId, property);
-      for (const { ns, name } of request.removeDead ?? []) await tx.folders.removeDead(request.folderId, ns, name);
-      await tx.folders.bumpRevision(request.folderId);
-      const folder = (await tx.folders.find(request.folderId))!;
+      const seen = await this.usableFolder(tx.folders, folderId, userId, 'read', true);
+      refuseInbox(seen, 'changed but through calendar.v1.inbox.update');
+      const share = seen.ownerUserId === userId ? undefined : await tx.shares.find(folderId, userId);
+      const { displayName, description, color, order, ...common } = request.props ?? {};
+      const personal = share && !share.direct ? { displayName, description, color, order } : undefined;
+      const props = personal ? common : (request.props ?? {});
+      const changesCalendar = Object.values(props).some((value) => value !== undefined) || Boolean(request.setDead?.length || request.removeDead?.length);
+      if (changesCalendar && seen.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
+      if (personal) await tx.shares.setPersonal(folderId, userId, personal);
+      if (changesCalendar || !personal) {
+        await tx.folders.updateProps(folderId, props);
+        for (const property of request.setDead ?? []) await tx.folders.setDead(folderId, property);
+        for (const { ns, name } of request.removeDead ?? []) await tx.folders.removeDead(folderId, ns, name);
+        await tx.folders.bumpRevision(folderId);
+      }
+      const folder = (await tx.folders.visibleTo(folderId, userId))!;
       announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);
       return folder;
     });

@@ -32,6 +32,21 @@ export interface NewFolder {
 
 export type FolderProps = Partial<Pick<CalendarFolder, 'displayName' | 'description' | 'color' | 'order' | 'timezone'>>;
 
+/** Where each property is stored, on folders and (the personal ones) on shares alike. */
+const PROP_COLUMNS: Record<keyof FolderProps, string> = {
+  displayName: 'display_name',
+  description: 'description',
+  color: 'color',
+  order: 'sort_order',
+  timezone: 'timezone',
+};
+
+/** `"column" = $n, …` for the properties given (undefined ones left out), numbered from `first`, and their values. */
+export function propAssignments(props: FolderProps, first: number): { sets: string; values: unknown[] } {
+  const entries = (Object.keys(props) as (keyof FolderProps)[]).filter((k) => props[k] !== undefined);
+  return { sets: entries.map((k, i) => `"${PROP_COLUMNS[k]}" = $${i + first}`).join(', '), values: entries.map((k) => props[k]) };
+}
+
 /** A folder as one user may use it: what access checks need, without the dead properties; `inbox` for a schedule inbox. */
 export type FolderAccess = Omit<CalendarFolder, 'deadProperties'> & { inbox: boolean };
 
@@ -62,6 +77,8 @@ const COLUMNS = `"folder_id", "owner_user_id", "collection_name", "display_name"
 const INBOX = `'inbox'`;
 /** The state of a share that grants access. */
 export const ACCEPTED = `'accepted'`;
+/** Columns a sharee may set for themselves on a calendar shared by invitation, the same on folders and shares. */
+const PERSONAL_COLUMNS = ['display_name', 'description', 'color', 'sort_order'];
 
 /** SQL for calendar folders, their shares and their dead properties. */
 @Injectable()
@@ -69,10 +86,23 @@ export class FolderRepository extends SqlRepository {
   /**
    * The user's own folders and those shared with them (accepted), each with the user's rights and
    * its sharees as the user may see them (all on their own folders, their own share on another's);
-   * never their schedule inbox.
+   * never their schedule inbox. On a shared folder, the sharee's own name, description, colour and
+   * order stand in for the owner's where they set one (caldav-sharing 5.5.3).
    */
-  async listVisible(userId: number): Promise<CalendarFolder[]> {
-    const columns = COLUMNS.replaceAll('"', '').split(', ').map((c) => `f."${c}"`).join(', ');
+  listVisible(userId: number): Promise<CalendarFolder[]> {
+    return this.visible(userId);
+  }
+
+  /** One folder as `listVisible` shows it to the user; undefined when it is not among theirs. */
+  async visibleTo(folderId: number, userId: number): Promise<CalendarFolder | undefined> {
+    return (await this.visible(userId, folderId))[0];
+  }
+
+  private async visible(userId: number, folderId?: number): Promise<CalendarFolder[]> {
+    const columns = COLUMNS.replaceAll('"', '')
+      .split(', ')
+      .map((c) => (PERSONAL_COLUMNS.includes(c) ? `CASE WHEN f."owner_user_id" = $1 THEN f."${c}" ELSE COALESCE(s."${c}", f."${c}") END AS "${c}"` : `f."${c}"`))
+      .join(', ');
     const rows: (FolderRow & { sharees: string | null })[] = await this.manager.query(
       `SELECT ${columns}, CASE WHEN f."owner_user_id" = $1 THEN 'write' ELSE s."rights" END AS "rights",
               (SELECT json_agg(json_build_object('userId', o."grantee_user_id", 'rights', o."rights", 'status', o."status", 'inviteUid', o."invite_uid",
@@ -80,9 +110,9 @@ export class FolderRepository extends SqlRepository {
                  FROM "calendar"."shares" o WHERE o."folder_id" = f."folder_id" AND (f."owner_user_id" = $1 OR o."grantee_user_id" = $1)) AS "sharees"
          FROM "calendar"."folders" f
          LEFT JOIN "calendar"."shares" s ON s."folder_id" = f."folder_id" AND s."grantee_user_id" = $1 AND s."status" = ${ACCEPTED}
-        WHERE (f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL) AND f."default_kind" IS DISTINCT FROM ${INBOX}
+        WHERE (f."owner_user_id" = $1 OR s."grantee_user_id" IS NOT NULL) AND f."default_kind" IS DISTINCT FROM ${INBOX}${folderId === undefined ? '' : ' AND f."folder_id" = $2'}
         ORDER BY f."folder_id"`,
-      [userId],
+      folderId === undefined ? [userId] : [userId, folderId],
     );
     const folders = await this.withDeadProperties(rows);
     return folders.map((folder, i) => {
@@ -188,17 +218,9 @@ export class FolderRepository extends SqlRepository {
   }
 
   async updateProps(folderId: number, props: FolderProps): Promise<void> {
-    const columns: Record<keyof FolderProps, string> = {
-      displayName: 'display_name',
-      description: 'description',
-      color: 'color',
-      order: 'sort_order',
-      timezone: 'timezone',
-    };
-    const entries = (Object.keys(props) as (keyof FolderProps)[]).filter((k) => props[k] !== undefined);
-    if (entries.length === 0) return;
-    const sets = entries.map((k, i) => `"${columns[k]}" = $${i + 2}`).join(', ');
-    await this.manager.query(`UPDATE "calendar"."folders" SET ${sets} WHERE "folder_id" = $1`, [folderId, ...entries.map((k) => props[k])]);
+    const { sets, values } = propAssignments(props, 2);
+    if (values.length === 0) return;
+    await this.manager.query(`UPDATE "calendar"."folders" SET ${sets} WHERE "folder_id" = $1`, [folderId, ...values]);
   }
 
   async setDead(folderId: number, property: DeadProperty): Promise<void> {

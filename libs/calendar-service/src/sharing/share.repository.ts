@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type CalendarSharee, type FolderRights, type ShareStatus } from '@davmesh/contracts';
 import { SqlRepository } from '@davmesh/storage';
+import { propAssignments, type FolderProps } from '../folders/folder.repository';
+
+/** What a sharee sets for themselves on a calendar shared with them by invitation (caldav-sharing 5.5.3); null: the owner's again. */
+export type PersonalProps = Pick<FolderProps, 'displayName' | 'description' | 'color' | 'order'>;
 
 /** A share row: the sharee's side of one calendar. */
 export interface ShareRow extends CalendarSharee {
@@ -71,6 +75,21 @@ export class ShareRepository extends SqlRepository {
       [folderId, granteeUserId, state.rights, state.status, state.direct, state.summary, randomUUID()],
     );
     return toShare(rows[0]);
+  }
+
+  async setPersonal(folderId: number, granteeUserId: number, props: PersonalProps): Promise<void> {
+    const { sets, values } = propAssignments(props, 3);
+    if (values.length === 0) return;
+    await this.manager.query(`UPDATE "calendar"."shares" SET ${sets} WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [folderId, granteeUserId, ...values]);
+  }
+
+  /** The sharee's name for the calendar, unless they have one (CalendarServer names an accepted share after the reply's summary). */
+  async nameIfUnnamed(folderId: number, granteeUserId: number, displayName: string): Promise<void> {
+    await this.manager.query(`UPDATE "calendar"."shares" SET "display_name" = COALESCE("display_name", $3) WHERE "folder_id" = $1 AND "grantee_user_id" = $2`, [
+      folderId,
+      granteeUserId,
+      displayName,
+    ]);
   }
 
   async remove(folderId: number, granteeUserId: number): Promise<void> {

@@ -5,6 +5,7 @@ import {
   CalendarFoldersDelete,
   CalendarFoldersList,
   CalendarFoldersShare,
+  CalendarFoldersUpdate,
   CalendarNotificationsChanges,
   CalendarNotificationsDelete,
   CalendarNotificationsGet,
@@ -275,6 +276,38 @@ function invitationCases(start: HarnessStart): void {
     expect(await contentOf<InviteNotification>(CARL.userId, `${carl.inviteUid}.xml`)).toMatchObject({ status: 'deleted' });
     expect(await visible(CARL.userId, calendar.folderId)).toBeUndefined();
     expect(condition(await harness.bus.request(CalendarSharingRespond, { userId: BERT.userId, inviteUid: bert.inviteUid, accept: true }))).toBe('invalid-share');
+  });
+
+  it('gives each sharee of an invitation their own name, description, colour and order, whatever their rights; the rest needs write', async () => {
+    const calendar = await harness.bus.call(CalendarFoldersCreate, { userId: ANNA.userId, collectionName: 'personal', components: ['VEVENT'], props: { displayName: 'Team', color: '#FF0000FF' } });
+    await harness.bus.call(CalendarSharingShare, {
+      userId: ANNA.userId,
+      folderId: calendar.folderId,
+      set: [{ sharee: { email: 'bert@example.org' }, rights: 'read' }, { sharee: { email: 'carl@example.org' }, rights: 'write' }],
+      remove: [],
+    });
+    const bert = (await shareeOf(calendar.folderId, BERT.userId))!;
+    const carl = (await shareeOf(calendar.folderId, CARL.userId))!;
+    await harness.bus.call(CalendarSharingRespond, { userId: BERT.userId, inviteUid: bert.inviteUid, accept: true, summary: 'Anna\'s team' });
+    await harness.bus.call(CalendarSharingRespond, { userId: CARL.userId, inviteUid: carl.inviteUid, accept: true });
+    expect(await visible(BERT.userId, calendar.folderId)).toMatchObject({ displayName: 'Anna\'s team', color: '#FF0000FF' });
+
+    const mine = await harness.bus.call(CalendarFoldersUpdate, { userId: BERT.userId, folderId: calendar.folderId, props: { displayName: 'Work (Anna)', color: '#00FF00FF', order: 3 } });
+    expect(mine).toMatchObject({ displayName: 'Work (Anna)', color: '#00FF00FF', order: 3, rights: 'read', revision: calendar.revision });
+    expect(await visible(ANNA.userId, calendar.folderId)).toMatchObject({ displayName: 'Team', color: '#FF0000FF', order: null });
+    expect(await visible(CARL.userId, calendar.folderId)).toMatchObject({ displayName: 'Team', color: '#FF0000FF' });
+    const zone = await harness.bus.request(CalendarFoldersUpdate, { userId: BERT.userId, folderId: calendar.folderId, props: { displayName: 'Mine', timezone: 'BEGIN:VCALENDAR' } });
+    expect(condition(zone)).toBe('need-privileges');
+    expect((await visible(BERT.userId, calendar.folderId))?.displayName).toBe('Work (Anna)');
+
+    await harness.bus.call(CalendarFoldersUpdate, { userId: CARL.userId, folderId: calendar.folderId, props: { color: '#0000FFFF', description: 'Carl\'s view' }, setDead: [{ ns: 'urn:x', name: 'n', xml: '<x:n xmlns:x="urn:x">1</x:n>' }] });
+    expect(await visible(CARL.userId, calendar.folderId)).toMatchObject({ color: '#0000FFFF', description: 'Carl\'s view', deadProperties: [{ ns: 'urn:x', name: 'n' }] });
+    expect(await visible(ANNA.userId, calendar.folderId)).toMatchObject({ color: '#FF0000FF', description: null, deadProperties: [{ ns: 'urn:x', name: 'n' }] });
+
+    // A direct share is the calendar's, as before: a read-only grantee changes nothing, a writer changes it for all.
+    const direct = await calendarOf(ANNA.userId, 'personal-direct');
+    await harness.bus.call(CalendarFoldersShare, { userId: ANNA.userId, folderId: direct.folderId, granteeUserId: BERT.userId, rights: 'read' });
+    expect(condition(await harness.bus.request(CalendarFoldersUpdate, { userId: BERT.userId, folderId: direct.folderId, props: { displayName: 'Mine' } }))).toBe('need-privileges');
   });
 
   it('lets a user delete a notification (If-Match honoured) and sync their collection from a token', async () => {

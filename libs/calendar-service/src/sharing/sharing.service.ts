@@ -145,6 +145,7 @@ export class SharingService {
       if (!accept && current.direct) throw forbidden('invalid-share', `the share of calendar ${current.folderId} was granted by the operator and cannot be declined`);
       if (current.status === status) return;
       const answered = await tx.shares.put(current.folderId, userId, { rights: current.rights, status, direct: current.direct, summary: current.summary });
+      if (accept && request.summary) await tx.shares.nameIfUnnamed(current.folderId, userId, request.summary);
       notices.replied(folder, answered, status, request.summary ?? null);
       await notices.write(tx);
       announceChange(announce, folder.folderId, folder.ownerUserId, folder.revision);

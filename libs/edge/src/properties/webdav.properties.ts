@@ -1,6 +1,7 @@
 import { caldav, calserver, dav, el } from '@davmesh/dav';
 import { quoteEtag } from '../http/conditional-headers';
 import { principalPath } from '../resources/resource';
+import { setsOnlyPersonalProperties } from '../caldav/sharing/sharing.properties';
 import { privileges } from './privileges';
 import { type LiveProperty, type PropertyContext } from './property';
 
@@ -42,7 +43,8 @@ export const WEBDAV_PROPERTIES: LiveProperty[] = [
       // Notifications are the server's to write and their user's to read and delete.
       if (context.resource.kind === 'notifications') return privileges(false, [el(dav('unbind'))]);
       // RFC 4791 6.1.1: reading a calendar's busy time is a privilege of its own.
-      return privileges(collectionOf(context)?.writable ?? false, context.calendar ? [el(caldav('read-free-busy'))] : []);
+      const calendar = context.calendar ? [el(caldav('read-free-busy')), ...(setsOnlyPersonalProperties(context) ? [el(dav('write-properties'))] : [])] : [];
+      return privileges(collectionOf(context)?.writable ?? false, calendar);
     },
   },
   {

@@ -30,6 +30,15 @@ export function isSharedWithMe({ calendar, currentUser }: PropertyContext): bool
   return Boolean(calendar && calendar.folder.ownerUserId !== currentUser.userId);
 }
 
+/**
+ * A calendar shared with the current user by invitation that they may only read: they may still
+ * set its name, description, colour and order for themselves (caldav-sharing 5.5.3).
+ */
+export function setsOnlyPersonalProperties(context: PropertyContext): boolean {
+  const own = context.calendar?.folder.sharees?.find((s) => s.userId === context.currentUser.userId);
+  return isSharedWithMe(context) && !context.calendar!.writable && own?.direct === false;
+}
+
 /** One CS:user of CS:invite (caldav-sharing 6.5): who, their name when known, their answer, their access, the summary. */
 function inviteUser(context: PropertyContext, sharee: CalendarSharee): XmlNode {
   const person = context.people?.get(sharee.userId);
