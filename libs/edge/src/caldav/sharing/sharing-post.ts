@@ -1,6 +1,6 @@
 import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarSharingRespond, CalendarSharingShare, type ShareeAddress } from '@davmesh/contracts';
+import { CalendarSharingRespond, CalendarSharingShare, type ShareeAddress, type SharingLimits } from '@davmesh/contracts';
 import { calserver, Condition, el, encodeHref, parseXml, renderDocument, sameName, type XmlElement } from '@davmesh/dav';
 import { ServerSettingsService } from '../../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../../http/dav-exchange';
@@ -51,7 +51,7 @@ export class SharingPost implements PostTarget {
     throw preconditionError(403, Condition.SharingValidRequest);
   }
 
-  private async share(exchange: DavExchange, folderId: number, request: ShareRequest, limits: ReturnType<typeof sharingLimits>): Promise<void> {
+  private async share(exchange: DavExchange, folderId: number, request: ShareRequest, limits: SharingLimits): Promise<void> {
     const { user, response } = exchange;
     const unnamed = request.set.flatMap((entry, index) => (entry.sharee ? [] : [index]));
     // An href that is no calendar user address names nobody: refused at once, as the service would refuse an unknown address.
@@ -72,7 +72,7 @@ export class SharingPost implements PostTarget {
     response.end();
   }
 
-  private async reply(exchange: DavExchange, body: XmlElement, limits: ReturnType<typeof sharingLimits>): Promise<void> {
+  private async reply(exchange: DavExchange, body: XmlElement, limits: SharingLimits): Promise<void> {
     const { user, response, prefix } = exchange;
     const reply = readInviteReply(body);
     // No invitation has a uid that long: the answer the service would give.
