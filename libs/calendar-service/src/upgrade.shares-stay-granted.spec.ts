@@ -1,14 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type PGlite } from '@electric-sql/pglite';
-import { CalendarFoldersList, CalendarObjectsList, CalendarSharingRespond, type Reply } from '@davmesh/contracts';
-import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
+import { CalendarFoldersList, CalendarObjectsList, CalendarSharingRespond, ContextsAdd, UsersAdd, type Reply } from '@davmesh/contracts';
+import { startCalendarWithConfig, type CalendarWithConfig, type StorageServiceHarness } from '@davmesh/service-testing';
 import { openPGlite, openServiceDataSource } from '@davmesh/storage';
-import { CALENDAR_SERVICE_SCHEMA, CalendarServiceModule } from './calendar-service.module';
+import { CALENDAR_SERVICE_SCHEMA } from './calendar-service.module';
 import { FolderRepository } from './folders/folder.repository';
 import { CalendarShareInvitations1767300000000 } from './migrations/1767300000000-calendar-share-invitations';
-import { directoryUser, serveDirectory } from './testing/directory-stub';
 
-const OWNER = directoryUser(31, 1, 'olga@example.org');
-const GRANTEE = directoryUser(32, 1, 'gert@example.org');
+// The first two users the directory of a new store adds; the share is seeded before they are.
+const OWNER = { userId: 1, login: 'olga' };
+const GRANTEE = { userId: 2, login: 'gert' };
 
 const migrations = CALENDAR_SERVICE_SCHEMA.migrations as unknown[];
 const BEFORE_UPGRADE = {
@@ -31,18 +34,26 @@ async function seedBeforeUpgrade(db: PGlite): Promise<number> {
 describe('upgrading a store with shares made before they had states (embedded PGlite)', () => {
   let db: PGlite;
   let folderId: number;
-  let harness: ServiceHarness;
+  let services: CalendarWithConfig;
+  let harness: StorageServiceHarness;
+  let configDir: string;
 
   beforeAll(async () => {
     db = await openPGlite(undefined);
     folderId = await seedBeforeUpgrade(db);
-    harness = await startServiceHarness('calendar', (storage) => CalendarServiceModule.register(storage), { db });
-    serveDirectory(harness.broker, [OWNER, GRANTEE]);
+    configDir = mkdtempSync(join(tmpdir(), 'davmesh-upgrade-shares-'));
+    services = await startCalendarWithConfig({ kind: 'pglite', db }, configDir);
+    harness = services.harness;
+    await harness.bus.call(ContextsAdd, { contextId: 1 });
+    for (const { userId, login } of [OWNER, GRANTEE]) {
+      expect((await harness.bus.call(UsersAdd, { login, password: `pw-${login}`, contextId: 1, email: `${login}@example.org` })).userId).toBe(userId);
+    }
   }, 60_000);
 
   afterAll(async () => {
-    await harness?.close();
+    await services?.close();
     await db?.close();
+    rmSync(configDir, { recursive: true, force: true });
   });
 
   it('keeps them granted: accepted and direct, the calendar in the grantee\'s home with the rights it had', async () => {

@@ -20,33 +20,32 @@ import {
   type InviteNotification,
   type InviteReplyNotification,
   type SharingNotification,
+  type User,
 } from '@davmesh/contracts';
-import { describeOnEachStore, type HarnessStart, type StorageServiceHarness } from '@davmesh/service-testing';
+import { describeCalendarWithDirectory, type CalendarWithDirectory, type StorageServiceHarness } from '@davmesh/service-testing';
 import { vcalendar, vevent, waitFor } from '@davmesh/testing';
-import { CalendarServiceModule } from '../calendar-service.module';
-import { directoryUser, serveDirectory } from '../testing/directory-stub';
 import { condition } from '../testing/reply-condition';
 
 /** anna owns calendars; bert, carl and a disabled zoe share her context; dave is of another. */
-const ANNA = directoryUser(21, 1, 'anna@example.org');
-const BERT = directoryUser(22, 1, 'bert@example.org');
-const CARL = directoryUser(23, 1, 'carl@example.org');
-const ZOE = directoryUser(24, 1, 'zoe@example.org', false);
-const DAVE = directoryUser(25, 2, 'dave@example.org');
+const PEOPLE = {
+  anna: { contextId: 1, email: 'anna@example.org' },
+  bert: { contextId: 1, email: 'bert@example.org' },
+  carl: { contextId: 1, email: 'carl@example.org' },
+  zoe: { contextId: 1, email: 'zoe@example.org', enabled: false },
+  dave: { contextId: 2, email: 'dave@example.org' },
+};
 
 const event = (uid: string) => vcalendar(...vevent(uid, 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z'));
 
 /** The share states of calendarserver-sharing, on PGlite and on PostgreSQL alike. */
-function invitationCases(start: HarnessStart): void {
+function invitationCases(fixture: CalendarWithDirectory<keyof typeof PEOPLE>): void {
   let harness: StorageServiceHarness;
-  let close: () => Promise<void>;
+  let ANNA: User, BERT: User, CARL: User, DAVE: User;
 
-  beforeAll(async () => {
-    ({ harness, close } = await start());
-    serveDirectory(harness.broker, [ANNA, BERT, CARL, ZOE, DAVE]);
-  }, 60_000);
-
-  afterAll(() => close());
+  beforeAll(() => {
+    harness = fixture.harness;
+    ({ anna: ANNA, bert: BERT, carl: CARL, dave: DAVE } = fixture.users);
+  });
 
   const calendarOf = (userId: number, name: string) => harness.bus.call(CalendarFoldersCreate, { userId, collectionName: name, components: ['VEVENT'] });
   const visible = async (userId: number, folderId: number): Promise<CalendarFolder | undefined> =>
@@ -75,8 +74,8 @@ function invitationCases(start: HarnessStart): void {
     expect(told.content).toEqual({
       type: 'invite-notification',
       inviteUid: sharee!.inviteUid,
-      sharee: { userId: BERT.userId, email: 'bert@example.org', displayName: 'bert@example.org' },
-      owner: { userId: ANNA.userId, email: 'anna@example.org', displayName: 'anna@example.org' },
+      sharee: { userId: BERT.userId, email: 'bert@example.org', displayName: BERT.displayName },
+      owner: { userId: ANNA.userId, email: 'anna@example.org', displayName: ANNA.displayName },
       folderId: calendar.folderId,
       status: 'invited',
       rights: 'write',
@@ -335,4 +334,4 @@ function invitationCases(start: HarnessStart): void {
   });
 }
 
-describeOnEachStore('calendarserver-sharing: invitations, answers and notifications', 'calendar', (storage) => CalendarServiceModule.register(storage), invitationCases);
+describeCalendarWithDirectory('calendarserver-sharing: invitations, answers and notifications', PEOPLE, invitationCases);
