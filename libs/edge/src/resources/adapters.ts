@@ -93,6 +93,7 @@ export interface SyncChanges {
 }
 
 export interface SyncQuery extends MemberQuery {
+  /** `limit` is up to INITIAL_SYNC_PAGE for an initial sync, which only a member listing answers at once; a change list gives SYNC_PAGE at most. */
   changes(limit: number): Promise<SyncChanges>;
 }
 
