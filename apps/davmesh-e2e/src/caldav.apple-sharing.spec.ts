@@ -404,6 +404,28 @@ describe('calendarserver-sharing as macOS and iOS Calendar use it: invite, accep
     expect((await as(olga)('GET', `${calendar}olga.ics`)).status).toBe(200);
   });
 
+  it('takes the WebDAV resource-sharing draft\'s DAV:share-resource, as SabreDAV\'s clients send it: read-write with a comment, then no-access', async () => {
+    const ida = await server().addUser('ida', 'pw', { displayName: 'Ida Sharee', email: 'ida@example.org' });
+    const shareResource = (access: string, comment?: string) => `<?xml version="1.0" encoding="utf-8"?>
+<D:share-resource xmlns:D="DAV:">
+  <D:sharee>
+    <D:href>mailto:ida@example.org</D:href>
+    <D:prop><D:displayname>Ida Sharee</D:displayname></D:prop>${comment ? `\n    <D:comment>${comment}</D:comment>` : ''}
+    <D:share-access><D:${access}/></D:share-access>
+  </D:sharee>
+</D:share-resource>`;
+    expect((await post(olga, calendar, shareResource('read-write', 'Our plans'))).status).toBe(200);
+    const offer = await onlyInvitation(ida);
+    expect([offer.status, offer.access, offer.summary]).toEqual(['cs:invite-noresponse', 'cs:read-write', 'Our plans']);
+    expect((await invites()).find((i) => i.href === 'mailto:ida@example.org')).toMatchObject({ status: 'cs:invite-noresponse', access: 'cs:read-write' });
+
+    expect((await post(olga, calendar, shareResource('no-access'))).status).toBe(200);
+    expect((await invites()).find((i) => i.href === 'mailto:ida@example.org')).toBeUndefined();
+    expect(await notifications(ida)).toEqual([]);
+    const noAccess = await post(olga, calendar, '<D:share-resource xmlns:D="DAV:"><D:sharee><D:href>mailto:ida@example.org</D:href></D:sharee></D:share-resource>');
+    expect([noAccess.status, noAccess.text]).toEqual([403, expect.stringContaining('valid-request')]);
+  });
+
   it('keeps the operator\'s CLI share working: granted at once, shown to the owner as accepted, not removable by the grantee', async () => {
     const folderId = /\/(\d+)\/$/.exec(invited.hostUrl)![1];
     const printed: string[] = [];

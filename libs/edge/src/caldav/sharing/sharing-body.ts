@@ -70,6 +70,32 @@ export function readShareRequest(root: XmlElement, whom: (href: string) => Share
   return request;
 }
 
+/**
+ * A DAV:share-resource (draft-pot-webdav-resource-sharing 5.2, as SabreDAV and its clients send
+ * it), read into the same request as a CS:share: each DAV:sharee with DAV:read or DAV:read-write
+ * access is set, with its DAV:comment as the summary; DAV:no-access removes it. A sharee without
+ * DAV:href or a known access is 403 CS:valid-request; so is a body naming nobody.
+ */
+export function readShareResource(root: XmlElement, whom: (href: string) => ShareeAddress | undefined): ShareRequest {
+  const request: ShareRequest = { set: [], remove: [] };
+  for (const child of root.children) {
+    if (!sameName(child.name, dav('sharee'))) continue;
+    const href = hrefOf(child);
+    const access = firstChild(child, dav('share-access'));
+    if (!href || !access) throw invalid();
+    if (firstChild(access, dav('no-access'))) {
+      request.remove.push({ href, sharee: whom(href) });
+      continue;
+    }
+    const rights: FolderRights | undefined = firstChild(access, dav('read-write')) ? 'write' : firstChild(access, dav('read')) ? 'read' : undefined;
+    if (!rights) throw invalid();
+    const comment = firstChild(child, dav('comment'))?.text.trim();
+    request.set.push({ href, sharee: whom(href), rights, ...(comment ? { summary: comment.slice(0, MAX_SUMMARY) } : {}) });
+  }
+  if (request.set.length + request.remove.length === 0) throw invalid();
+  return request;
+}
+
 /** A CS:invite-reply: CS:invite-accepted or CS:invite-declined, CS:hosturl and CS:in-reply-to, or 403 CS:valid-request. */
 export function readInviteReply(root: XmlElement): InviteReply {
   const accepted = firstChild(root, calserver('invite-accepted'));

@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarSharingRespond, CalendarSharingShare, type ShareeAddress, type SharingLimits } from '@davmesh/contracts';
-import { calserver, Condition, el, encodeHref, parseXml, renderDocument, sameName, type XmlElement } from '@davmesh/dav';
+import { CalendarSharingRespond, CalendarSharingShare, type SharingLimits } from '@davmesh/contracts';
+import { calserver, Condition, dav, el, encodeHref, parseXml, renderDocument, sameName, type XmlElement } from '@davmesh/dav';
 import { ServerSettingsService } from '../../config/server-settings.service';
 import { DavHttpError, type DavExchange } from '../../http/dav-exchange';
 import { preconditionError } from '../../http/reply-errors';
@@ -10,11 +10,12 @@ import { startMultistatus } from '../../reports/report-request';
 import { type PostTarget } from '../../resources/adapters';
 import { CaldavResources } from '../caldav-resources';
 import { recipientOf } from '../schedule-outbox';
-import { readInviteReply, readShareRequest, type ShareRequest } from './sharing-body';
+import { readInviteReply, readShareRequest, readShareResource, type ShareRequest } from './sharing-body';
 import { hrefNode, sharedCalendarHref, sharingLimits } from './sharing-hrefs';
 
 /**
- * calendarserver-sharing's POSTs (docs/sharing.md): CS:share to a calendar of one's own invites,
+ * calendarserver-sharing's POSTs (docs/sharing.md): CS:share (or the WebDAV resource-sharing draft's
+ * DAV:share-resource, as SabreDAV's clients send it) to a calendar of one's own invites,
  * changes and removes sharees (200, or a 207 naming the sharees refused, 403 each, and the others
  * 424: nothing is changed); CS:invite-reply to one's calendar home accepts (200 with CS:shared-as)
  * or declines (204) an invitation. Anything else POSTed there is 403 CS:valid-request (an XML body
@@ -39,9 +40,10 @@ export class SharingPost implements PostTarget {
     const limits = xmlBodyLimits(settings);
     const body = await parseXml(await readXmlText(request, limits), limits);
     const sharing = sharingLimits(scope.config);
-    if (view && sameName(body.name, calserver('share'))) {
+    const shareBody = sameName(body.name, calserver('share')) ? readShareRequest : sameName(body.name, dav('share-resource')) ? readShareResource : undefined;
+    if (view && shareBody) {
       const whom = (href: string) => recipientOf(href, exchange.prefix, settings.proxyPrefix);
-      await this.share(exchange, view.folder.folderId, readShare(body, whom, sharing.shareesPerCalendar), sharing);
+      await this.share(exchange, view.folder.folderId, withinLimit(shareBody(body, whom), sharing.shareesPerCalendar), sharing);
       return;
     }
     if (!view && sameName(body.name, calserver('invite-reply'))) {
@@ -95,9 +97,8 @@ export class SharingPost implements PostTarget {
   }
 }
 
-/** CS:share read, within davmesh.limits.shareesPerCalendar entries (403 DAV:number-of-matches-within-limits beyond). */
-function readShare(body: XmlElement, whom: (href: string) => ShareeAddress | undefined, maxEntries: number): ShareRequest {
-  const request = readShareRequest(body, whom);
+/** A share request within davmesh.limits.shareesPerCalendar entries (403 DAV:number-of-matches-within-limits beyond). */
+function withinLimit(request: ShareRequest, maxEntries: number): ShareRequest {
   if (request.set.length + request.remove.length > maxEntries) throw preconditionError(403, Condition.NumberOfMatchesWithinLimits);
   return request;
 }
