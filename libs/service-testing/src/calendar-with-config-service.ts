@@ -1,13 +1,7 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
-import { ConfigServiceModule } from '@davmesh/config-service';
-import { createLogger, LoggerModule } from '@davmesh/logging';
 import { CalendarServiceModule } from '@davmesh/calendar-service';
+import { ConfigServiceModule } from '@davmesh/config-service';
 import { type StorageTarget } from '@davmesh/storage';
-import { createTestDatabase, describeWithInfrastructure } from '@davmesh/testing';
-import { openMigratedPGlite } from './migrated-database';
-import { startServiceHarnessOn, type StorageServiceHarness } from './service-harness';
+import { describeServicesOnEachStore, startServicesOn, type HarnessService, type StorageServiceHarness } from './service-harness';
 
 export interface CalendarWithConfig {
   /** The calendar service's harness: its bus reaches both services. */
@@ -16,45 +10,34 @@ export interface CalendarWithConfig {
 }
 
 /**
- * The calendar service with the real config service beside it, on one in-process bus and one
- * store, as a node runs them: the directory (users by id and by address) and the server values
- * of `configDir` (`*.properties`) answer from the config service itself.
+ * The config service and the calendar service, each its own app on one store and in-process bus
+ * as a node runs them: the directory (users by id and by address) and the server values of the
+ * config directory (`*.properties`) answer from the config service itself. `configDir` is read
+ * when the services start.
  */
+export function calendarWithConfigServices(configDir: () => string): HarnessService[] {
+  return [
+    { name: 'config', feature: (storage: StorageTarget) => ConfigServiceModule.register(storage, { configDir: configDir(), pollMs: 60_000 }) },
+    { name: 'calendar', feature: (storage: StorageTarget) => CalendarServiceModule.register(storage) },
+  ];
+}
+
+/** Both services on a store of the caller's (left as it is on close). */
 export async function startCalendarWithConfig(storage: StorageTarget, configDir: string): Promise<CalendarWithConfig> {
-  const harness = await startServiceHarnessOn(storage, 'calendar', (target) => CalendarServiceModule.register(target));
-  const transport: BusTransport = { kind: 'in-process', broker: harness.broker };
-  @Module({
-    imports: [LoggerModule.forRoot(createLogger({ level: 'silent' })), BusModule.forRoot(transport, 'config'), ConfigServiceModule.register(storage, { configDir, pollMs: 60_000 })],
-  })
-  class ConfigRoot {}
-  const config = await NestFactory.createMicroservice(ConfigRoot, { strategy: createServerStrategy(transport, 'config'), logger: false });
-  await config.listen();
-  return {
-    harness,
-    async close() {
-      await harness.close();
-      await config.close();
-    },
-  };
+  const harness = await startServicesOn(storage, calendarWithConfigServices(() => configDir));
+  return { harness, close: () => harness.close() };
 }
 
 /** Starts the pair for one `describe` block and closes it (and its store) after. */
 export type CalendarWithConfigStart = (configDir: string) => Promise<CalendarWithConfig>;
 
-/** The same cases on embedded PGlite and, where the infrastructure is up, on PostgreSQL, as describeOnEachStore has them. */
+/** The same cases on embedded PGlite and, where the infrastructure is up, on PostgreSQL, as describeServicesOnEachStore has them. */
 export function describeWithConfigOnEachStore(title: string, cases: (start: CalendarWithConfigStart) => void): void {
-  describe(`${title} (calendar and config services, embedded PGlite)`, () => {
-    cases(async (configDir) => {
-      const database = await openMigratedPGlite();
-      const pair = await startCalendarWithConfig({ kind: 'pglite', db: database.db }, configDir);
-      return { harness: pair.harness, close: () => pair.close().finally(() => database.close()) };
-    });
-  });
-  describeWithInfrastructure(`${title} (calendar and config services, PostgreSQL)`, () => {
-    cases(async (configDir) => {
-      const database = await createTestDatabase();
-      const pair = await startCalendarWithConfig({ kind: 'postgres', url: database.url }, configDir);
-      return { harness: pair.harness, close: () => pair.close().finally(() => database.drop()) };
-    });
-  });
+  let configDir = '';
+  describeServicesOnEachStore(title, calendarWithConfigServices(() => configDir), (start) =>
+    cases(async (dir) => {
+      configDir = dir;
+      return start();
+    }),
+  );
 }

@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CalendarServiceModule } from '@davmesh/calendar-service';
-import { ConfigServiceModule } from '@davmesh/config-service';
 import {
   CalendarFoldersList,
   CalendarInboxOpen,
@@ -16,7 +14,7 @@ import {
   type Reply,
   type User,
 } from '@davmesh/contracts';
-import { type StorageTarget } from '@davmesh/storage';
+import { calendarWithConfigServices } from './calendar-with-config-service';
 import { describeServicesOnEachStore, type StorageServiceHarness } from './service-harness';
 
 /** A user the fixture adds through the directory's own requests (config.v1.directory.users.add). */
@@ -70,11 +68,7 @@ export function describeCalendarWithDirectory<Login extends string>(
   options: { serverProperties?: string | (() => string) } = {},
 ): void {
   let configDir = '';
-  const services = [
-    { name: 'config', feature: (storage: StorageTarget) => ConfigServiceModule.register(storage, { configDir, pollMs: 60_000 }) },
-    { name: 'calendar', feature: (storage: StorageTarget) => CalendarServiceModule.register(storage) },
-  ];
-  describeServicesOnEachStore(title, services, (start) => {
+  describeServicesOnEachStore(title, calendarWithConfigServices(() => configDir), (start) => {
     let close: (() => Promise<void>) | undefined;
     const fixture = readBack({} as CalendarWithDirectory<Login>);
 
