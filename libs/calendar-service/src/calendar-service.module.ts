@@ -52,8 +52,8 @@ export const CALENDAR_SERVICE_SCHEMA = {
     CalendarScheduleInbox1767000000000,
     CalendarImipOutgoing1767100000000,
     CalendarScheduleTags1767200000000,
-    CalendarImipReferences1767350000000,
     CalendarShareInvitations1767300000000,
+    CalendarImipReferences1767350000000,
   ],
 };
 
