@@ -132,4 +132,13 @@ describe('time zones a calendar object defines', () => {
     expect(() => readCalendarObject(berlinEvent('monthly', monthly))).toThrow(/must be FREQ=YEARLY/);
     expect(() => readCalendarObject(berlinEvent('monthly-again', monthly))).toThrow(/must be FREQ=YEARLY/);
   });
+
+  it('reads each object by its own definition: a Berlin at +14:00 met between two true ones moves neither', () => {
+    const farEast = ['BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+1400', 'TZOFFSETTO:+1400', 'END:STANDARD', 'END:VTIMEZONE'];
+    const startOf = (uid: string, zone: string[]) => readCalendarObject(berlinEvent(uid, zone)).span;
+    expect(startOf('true-1', BERLIN)).toMatchObject({ start: Date.parse('2026-03-10T08:00:00Z') });
+    expect(startOf('far-east', farEast)).toMatchObject({ start: Date.parse('2026-03-09T19:00:00Z') });
+    expect(startOf('true-2', BERLIN)).toMatchObject({ start: Date.parse('2026-03-10T08:00:00Z') });
+    expect(startOf('far-east-again', farEast)).toMatchObject({ start: Date.parse('2026-03-09T19:00:00Z') });
+  });
 });

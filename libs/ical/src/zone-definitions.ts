@@ -100,6 +100,28 @@ function platformZone(zone: string): InstanceType<typeof ICAL.Timezone> {
   return timezone;
 }
 
+/**
+ * Zones objects define themselves, by the whole text of the VTIMEZONE: objects that carry the
+ * same definition share one, with the offsets it has worked out (clients send the same few zones
+ * with every object, and working them out was most of reading a zoned time). Another definition
+ * of the same TZID is text of its own, so it is its own zone: nothing one object defines reaches
+ * another's times. The least recently used go first.
+ */
+const definedZones = new Map<string, InstanceType<typeof ICAL.Timezone>>();
+const MAX_DEFINED_ZONES = 500;
+/** A definition longer than this is not shared. */
+const MAX_SHARED_DEFINITION = 16 * 1024;
+
+function definedZone(zone: IcalComponent, tzid: string): InstanceType<typeof ICAL.Timezone> {
+  const text = JSON.stringify(zone.toJSON());
+  if (text.length > MAX_SHARED_DEFINITION) return new ICAL.Timezone({ component: zone, tzid });
+  const shared = definedZones.get(text) ?? new ICAL.Timezone({ component: zone, tzid });
+  definedZones.delete(text);
+  definedZones.set(text, shared);
+  if (definedZones.size > MAX_DEFINED_ZONES) definedZones.delete(definedZones.keys().next().value!);
+  return shared;
+}
+
 interface ZoneCache {
   _timezoneCache: Map<string, InstanceType<typeof ICAL.Timezone>> | null;
 }
@@ -113,7 +135,13 @@ interface ZoneCache {
 export function bindZones(root: IcalComponent): void {
   const cache = (root as unknown as ZoneCache)._timezoneCache;
   if (!cache) return;
-  const own = new Set(root.getAllSubcomponents('vtimezone').map((zone) => String(zone.getFirstPropertyValue('tzid') ?? '')));
+  const own = new Set<string>();
+  for (const zone of root.getAllSubcomponents('vtimezone')) {
+    const tzid = String(zone.getFirstPropertyValue('tzid') ?? '');
+    // As ical.js would: the first VTIMEZONE of a TZID is the one its times use.
+    if (tzid && !own.has(tzid) && !cache.has(tzid)) cache.set(tzid, definedZone(zone, tzid));
+    own.add(tzid);
+  }
   for (const tzid of referencedTzids(root)) {
     if (own.has(tzid) || cache.has(tzid)) continue;
     const zone = ianaZoneFor(tzid);
