@@ -134,6 +134,10 @@ describe('embedded mode: the ops listener (healthz, readyz, metrics) of each nod
       const lengths = await listing(path, 'getcontentlength');
       expect(await hits(cache)).toBe(listed + 1);
       expect(lengths).toContain('getcontentlength');
+      // An initial sync asking what the first PROPFIND asked renders its members alike, from the same entry.
+      const initialSync = await as('report', path).set('Depth', '1').send('<sync-collection xmlns="DAV:"><sync-token/><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>');
+      expect(initialSync.status).toBe(207);
+      expect(await hits('rendered_member_listings')).toBe(rendered + 2);
       expect((await as('put', `${path}${member}`).set('Content-Type', type).send(body)).status).toBe(201);
       expect(await listing(path)).toContain(member);
       expect((await as('delete', `${path}${member}`).send()).status).toBe(204);

@@ -86,7 +86,9 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
    * DAV:valid-sync-token.
    */
   async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery, CalendarMemberProps>> {
-    const { scope, view } = await this.calendarOf(exchange);
+    // An initial sync answers with the revision its folder listing shows: listed afresh, as for PROPFIND.
+    const scope = since ? await this.resources.openFor(exchange) : await this.resources.open(exchange);
+    const view = this.resources.collection(scope, exchange.resource);
     const folderId = view.folder.folderId;
     if (since !== undefined && (Object.keys(since).length !== 1 || since[folderId] === undefined)) throw preconditionError(403, Condition.ValidSyncToken);
     const sinceRevision = since ? { sinceRevision: since[folderId] } : {};

@@ -91,7 +91,8 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
 
   /** The token holds each member folder's revision, so an incremental sync returns exactly the members' changes. */
   async openForSync(exchange: DavExchange, since: SyncPosition | undefined): Promise<MemberCollection<SyncQuery, AddressbookMemberProps>> {
-    let scope = await this.resources.openFor(exchange);
+    // An initial sync answers with the revisions its folder listing shows: listed afresh, as for PROPFIND.
+    let scope = since ? await this.resources.openFor(exchange) : await this.resources.open(exchange);
     let view = this.resources.collection(scope, exchange.resource);
     // A token naming a folder the (maybe cached) aggregated book lacks is checked against a fresh listing.
     if (Object.keys(since ?? {}).some((id) => !view.folderIds.includes(Number(id)))) {
