@@ -126,6 +126,24 @@ describeWithConfigOnEachStore('davmesh imip receive: messages from organizers an
     expect(await the.copyOf(ben.userId, 'review-9')).toEqual(copy);
   });
 
+  it("applies a REPLY to a meeting whose copy names its organizer by their principal URL, as the mail named them by mailto:", async () => {
+    const principal = `/dav/principals/users/${ben.userId}/`;
+    const meeting = vcalendar(...vevent('review-10', 'SUMMARY:Review', 'DTSTART:20300406T090000Z', 'DTEND:20300406T100000Z', 'SEQUENCE:0', `ORGANIZER:${principal}`, `ATTENDEE;PARTSTAT=ACCEPTED:${principal}`, attendee('pia@partner.example')));
+    await the.put(ben.userId, 'review-10.ics', meeting);
+    const reply = itip('REPLY', 'review-10', 'SEQUENCE:0', 'ORGANIZER:mailto:ben@example.org', attendee('pia@partner.example', 'ACCEPTED'));
+
+    const received = await harness.bus.call(ImipReceive, { from: 'pia@partner.example', ical: reply });
+    expect(received.deliveries.map((d) => [d.userId, d.outcome])).toEqual([[ben.userId, 'applied']]);
+    const copy = await the.copyOf(ben.userId, 'review-10');
+    expect([partstatOf(copy.ical, 'pia@partner.example'), scheduleStatusOf(copy.ical, 'pia@partner.example')]).toEqual(['ACCEPTED', '2.0']);
+    expect(copy.ical).toContain(`ORGANIZER:${principal}`);
+    // Another user's principal URL is not ben's: that copy is no meeting of his.
+    const dansMeeting = vcalendar(...vevent('review-11', 'SUMMARY:Review', 'DTSTART:20300407T090000Z', 'DTEND:20300407T100000Z', `ORGANIZER:/dav/principals/users/${dan.userId}/`, attendee('pia@partner.example')));
+    await the.put(ben.userId, 'review-11.ics', dansMeeting);
+    const stray = itip('REPLY', 'review-11', 'SEQUENCE:0', 'ORGANIZER:mailto:ben@example.org', attendee('pia@partner.example', 'ACCEPTED'));
+    expect(condition(await receive('pia@partner.example', stray))).toBe('unknown-event');
+  });
+
   it('refuses, storing nothing: a sender who is not the organizer, nobody invited here, a method it does not take, what is no iTIP message, an event another organizer holds', async () => {
     const invitation = request('workshop-2', 0, '20300410T090000Z', attendee('anna@example.org'));
     expect(condition(await receive('eve@elsewhere.example', invitation))).toBe('sender-mismatch');

@@ -12,13 +12,14 @@ import {
   type User,
 } from '@davmesh/contracts';
 import { InvalidCalendarObject, readSchedulingMessage } from '@davmesh/ical';
-import { attendeesOf, calendarAddress, organizerOf, participantsOf, ScheduleStatus, SchedulingRefused, type ItipMessage, type ItipOptions } from '@davmesh/itip';
+import { attendeesOf, calendarAddress, organizerOf, participantsOf, ScheduleStatus, SchedulingRefused, withAddressesReplaced, type ItipMessage, type ItipOptions } from '@davmesh/itip';
 import { LOGGER, type Logger } from '@davmesh/logging';
 import { type Announce } from '@davmesh/storage';
 import { CalendarUnitOfWork, type CalendarTransaction } from '../calendar.unit-of-work';
 import { etagOf } from '../objects/etag';
 import { type ObjectCopy } from '../objects/object.repository';
 import { ImplicitScheduling } from '../scheduling/implicit-scheduling';
+import { type SchedulingDirectory } from '../scheduling/scheduling-directory';
 import { readable, STORED_COPY_LIMITS } from './stored-copies';
 
 const CODE_OF: Record<ImipRefusal, 'bad-request' | 'forbidden' | 'not-found'> = {
@@ -95,11 +96,15 @@ export class ImipReceiveService {
       if (message.method === 'REPLY') throw refused('unknown-organizer', `no user has the organizer's address ${message.organizer}`);
       throw refused('unknown-recipient', `no attendee of this ${message.method} is a user here`);
     }
-    return this.scheduling.write(() =>
+    return this.scheduling.write((directory) =>
       this.unitOfWork.transaction(async (tx, announce) => {
-        const users = message.method === 'REPLY' ? [await this.organizerHolding(tx, recipients, message)] : recipients;
         const deliveries: ImipDelivery[] = [];
-        for (const user of users) deliveries.push(await this.deliver(tx, announce, user, message));
+        if (message.method === 'REPLY') {
+          const { user, organizer } = await this.organizerHolding(tx, directory, recipients, message);
+          deliveries.push(await this.deliver(tx, announce, user, organizer === message.organizer ? message : asOrganizerWrote(message, organizer)));
+        } else {
+          for (const user of recipients) deliveries.push(await this.deliver(tx, announce, user, message));
+        }
         if (deliveries.every((d) => d.outcome === 'refused')) {
           throw refused('valid-organizer', `every recipient has an event ${message.uid} of another organizer than ${message.organizer}`);
         }
@@ -118,15 +123,24 @@ export class ImipReceiveService {
     return users.filter((user) => user.enabled).sort((a, b) => a.userId - b.userId);
   }
 
-  /** Of the users with the ORGANIZER's address, the one whose event the REPLY answers, who invited its sender. */
-  private async organizerHolding(tx: CalendarTransaction, candidates: User[], reply: IncomingMessage): Promise<User> {
+  /**
+   * Of the users with the ORGANIZER's address, the one whose event the REPLY answers, who invited
+   * its sender, and the ORGANIZER as their copy writes it: the mail named them by `mailto:`, their
+   * copy may by their principal URL (the directory says whether it is theirs).
+   */
+  private async organizerHolding(tx: CalendarTransaction, directory: SchedulingDirectory, candidates: User[], reply: IncomingMessage): Promise<{ user: User; organizer: string }> {
     for (const user of candidates) {
       const [copy] = await tx.objects.copiesByUid(user.userId, reply.uid);
-      if (!copy || readable(() => organizerOf(copy.ical, STORED_COPY_LIMITS)) !== reply.organizer) continue;
+      const organizer = copy && readable(() => organizerOf(copy.ical, STORED_COPY_LIMITS));
+      if (!organizer) continue;
+      if (organizer !== reply.organizer) {
+        directory.require(user.userId, [organizer]);
+        if (directory.addressesOf(user, [organizer]).length === 0) continue;
+      }
       if (!readable(() => attendeesOf(copy.ical, STORED_COPY_LIMITS))?.includes(reply.originator)) {
         throw refused('not-an-attendee', `${reply.originator} is not an attendee of ${reply.uid}`);
       }
-      return user;
+      return { user, organizer };
     }
     throw refused('unknown-event', `${reply.organizer} organizes no event ${reply.uid}`);
   }
@@ -180,4 +194,11 @@ function readIncoming(ical: string): IncomingMessage {
   if (organizer === undefined) throw refused('invalid-message', `the ${method} has no ORGANIZER`);
   if (method === 'REPLY' && attendees.length !== 1) throw refused('invalid-message', `a REPLY names exactly one ATTENDEE, this one ${attendees.length}`);
   return { method, uid, organizer, attendees, originator: method === 'REPLY' ? attendees[0] : organizer, ical };
+}
+
+/** A REPLY with its ORGANIZER as the organizer's copy writes it, so applyReply takes it as about that event. */
+function asOrganizerWrote(message: IncomingMessage, organizer: string): IncomingMessage {
+  const itip: ItipMessage = { method: message.method, uid: message.uid, originator: message.originator, recipients: [organizer], ical: message.ical };
+  const { ical } = withAddressesReplaced(itip, new Map([[message.organizer, organizer]]), { limits: STORED_COPY_LIMITS });
+  return { ...message, organizer, ical };
 }
