@@ -5,7 +5,7 @@ import { type DavExchange } from '../http/dav-exchange';
 import { type CollectionUpdate } from '../properties/collection-update';
 import { preconditionError } from '../http/reply-errors';
 import { hrefPath } from '../reports/href-names';
-import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
+import { initialSyncMembers } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
 import { renderedMembersKey, type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CaldavResources } from './caldav-resources';
@@ -97,9 +97,9 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
       config: scope.config,
       query: (props) => ({
         ...this.query(scope, view, props),
-        changes: async (limit) => {
+        changes: async (limit, listingLimit) => {
           const window = this.resources.windowOf(scope, view);
-          const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view, window), limit);
+          const listed = listingLimit ? await initialSyncMembers(this.resources.objects(scope, view, window), listingLimit) : undefined;
           if (listed) {
             return {
               changes: listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
@@ -108,7 +108,7 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
               membersKey: renderedMembersKey(scope.user, view, this.resources.listingKey(scope, view, window)),
             };
           }
-          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit: Math.min(limit, SYNC_PAGE), ...(window ? { window } : {}), ...sinceRevision });
+          const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, ...(window ? { window } : {}), ...sinceRevision });
           return {
             changes: [
               ...changes.changed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),

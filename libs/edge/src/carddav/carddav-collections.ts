@@ -8,7 +8,7 @@ import { type CollectionUpdate } from '../properties/collection-update';
 import { type PropertyContext } from '../properties/property';
 import { addressbookReportProps, type AddressbookMemberProps } from './addressbook-report-props';
 import { objectContext } from './contact-context';
-import { initialSyncMembers, SYNC_PAGE } from '../reports/sync-request';
+import { initialSyncMembers } from '../reports/sync-request';
 import { encodeSyncToken } from '../reports/sync-token';
 import { renderedMembersKey, type CollectionStore, type MemberCollection, type MemberQuery, type SyncQuery } from '../resources/adapters';
 import { CarddavResources } from './carddav-resources';
@@ -108,8 +108,8 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
         const query = this.query(scope, view, props);
         return {
           ...query,
-          changes: async (limit) => {
-            const listed = since ? undefined : await initialSyncMembers(this.resources.objects(scope, view), limit);
+          changes: async (limit, listingLimit) => {
+            const listed = listingLimit ? await initialSyncMembers(this.resources.objects(scope, view), listingLimit) : undefined;
             if (listed) {
               return {
                 changes: listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })),
@@ -118,7 +118,7 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
                 membersKey: renderedMembersKey(user, view, this.resources.listingKey(scope, view)),
               };
             }
-            const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit: Math.min(limit, SYNC_PAGE) }));
+            const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit }));
             return {
               changes: result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),
               truncated: result.truncated,

@@ -38,11 +38,11 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
     return { ...readSyncRequest(body), props: this.collections.readProps(body) };
   }
 
-  async run(exchange: DavExchange, { since, limit, props }: SyncCollectionRequest): Promise<void> {
+  async run(exchange: DavExchange, { since, limit, listingLimit, props }: SyncCollectionRequest): Promise<void> {
     const { request, response } = exchange;
     const collection = await this.collections.openForSync(exchange, since);
     const query = collection.query(props);
-    const { changes, truncated, syncToken, membersKey } = await query.changes(limit);
+    const { changes, truncated, syncToken, membersKey } = await query.changes(limit, listingLimit);
     const minimal = minimalAnswer(request, response);
     const writer = startMultistatus(response);
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, props.propfind, minimal));

@@ -14,17 +14,19 @@ export const INITIAL_SYNC_PAGE = 20_000;
 /** What an RFC 6578 sync-collection body asks: from where (undefined: initial sync) and at most how many. */
 export interface SyncRequest {
   since: SyncPosition | undefined;
+  /** Changes per answer from a change list: `nresults`, at most SYNC_PAGE. */
   limit: number;
+  /** An initial sync's members per answer from a member listing: `nresults`, at most INITIAL_SYNC_PAGE; absent for an incremental sync. */
+  listingLimit?: number;
 }
 
 export function readSyncRequest(body: XmlElement): SyncRequest {
   const since = decodeSyncToken(firstChild(body, dav('sync-token'))?.text ?? '');
-  const maxPage = since ? SYNC_PAGE : INITIAL_SYNC_PAGE;
   const level = firstChild(body, dav('sync-level'))?.text.trim();
   if (level !== undefined && level !== '1') throw preconditionError(403, Condition.ValidSyncLevel);
   const nresults = firstChild(firstChild(body, dav('limit')) ?? body, dav('nresults'))?.text.trim();
-  const limit = nresults && /^\d+$/.test(nresults) && Number(nresults) > 0 ? Math.min(Number(nresults), maxPage) : maxPage;
-  return { since, limit };
+  const asked = nresults && /^\d+$/.test(nresults) && Number(nresults) > 0 ? Number(nresults) : Infinity;
+  return { since, limit: Math.min(asked, SYNC_PAGE), ...(since ? {} : { listingLimit: Math.min(asked, INITIAL_SYNC_PAGE) }) };
 }
 
 /**

@@ -93,8 +93,11 @@ export interface SyncChanges {
 }
 
 export interface SyncQuery extends MemberQuery {
-  /** `limit` is up to INITIAL_SYNC_PAGE for an initial sync, which only a member listing answers at once; a change list gives SYNC_PAGE at most. */
-  changes(limit: number): Promise<SyncChanges>;
+  /**
+   * At most `limit` changes from a change list; an initial sync (`listingLimit` given) may instead
+   * answer every member from the collection's member listing when it holds no more than `listingLimit`.
+   */
+  changes(limit: number, listingLimit?: number): Promise<SyncChanges>;
 }
 
 /** One collection a REPORT runs on, as this request's user sees it. */

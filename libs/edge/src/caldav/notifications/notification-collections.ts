@@ -4,7 +4,6 @@ import { calserver, Condition, type XmlElement } from '@davmesh/dav';
 import { DavHttpError, type DavExchange } from '../../http/dav-exchange';
 import { preconditionError } from '../../http/reply-errors';
 import { reportPropfind } from '../../reports/report-request';
-import { SYNC_PAGE } from '../../reports/sync-request';
 import { encodeSyncToken, NOTIFICATIONS_SYNC_KEY } from '../../reports/sync-token';
 import { type CollectionStore, type MemberCollection, type MemberProps, type SyncQuery } from '../../resources/adapters';
 import { NotificationResources } from './notification-resources';
@@ -67,7 +66,7 @@ export class NotificationCollections implements CollectionStore {
           // Nothing to read: every member is described from the change list.
         },
         changes: async (limit) => {
-          const changes = await this.resources.call(CalendarNotificationsChanges, { userId: exchange.user.userId, limit: Math.min(limit, SYNC_PAGE), ...sinceRevision });
+          const changes = await this.resources.call(CalendarNotificationsChanges, { userId: exchange.user.userId, limit, ...sinceRevision });
           return {
             changes: [...changes.changed.map((meta) => ({ name: meta.name, context: this.resources.contextOf(scope, meta) })), ...changes.removed.map((name) => ({ name }))],
             truncated: changes.truncated,
