@@ -2,6 +2,7 @@ import ICAL, { type IcalComponent } from './ical-module';
 import { type IcalLimits } from './ical-limits';
 import { InvalidCalendarObject } from './invalid-calendar-object';
 import { RecurrenceLimitExceeded } from './recurrence-budget';
+import { ZoneDefinitionCache } from './zone-texts';
 
 /** Observances in one VTIMEZONE: real zones carry a handful, full histories a few hundred. */
 const MAX_OBSERVANCES = 1000;
@@ -138,31 +139,18 @@ function checkDate(name: string, value: string): void {
   }
 }
 
-/**
- * VTIMEZONEs found sound, by their text: clients send the same few zones with every object, and
- * expanding one to 2100 is a tenth of a PUT's work. The verdict depends on the text alone, so
- * keeping it shares nothing between users. The least recently met go first.
- */
-const soundZones = new Map<string, true>();
-const MAX_SOUND_ZONES = 500;
-/** A zone text longer than this is checked every time rather than kept. */
-const MAX_KEPT_ZONE_LENGTH = 16 * 1024;
+/** VTIMEZONEs found sound: expanding one to 2100 was a tenth of a PUT's work. */
+const soundZones = new ZoneDefinitionCache<true>();
 
 /**
  * A VTIMEZONE's observances expand into offset changes whenever a time in the zone is read:
  * rules that make many (FREQ=MINUTELY in a STANDARD) would take the process's memory and time.
  */
 function checkZone(zone: IcalComponent): void {
-  const text = JSON.stringify(zone.toJSON());
-  const keep = text.length <= MAX_KEPT_ZONE_LENGTH;
-  if (keep && soundZones.delete(text)) {
-    soundZones.set(text, true);
-    return;
-  }
-  checkZoneRules(zone);
-  if (!keep) return;
-  soundZones.set(text, true);
-  if (soundZones.size > MAX_SOUND_ZONES) soundZones.delete(soundZones.keys().next().value!);
+  soundZones.get(zone, () => {
+    checkZoneRules(zone);
+    return true;
+  });
 }
 
 function checkZoneRules(zone: IcalComponent): void {

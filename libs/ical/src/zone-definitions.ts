@@ -1,5 +1,6 @@
 import { findIana } from 'windows-iana';
 import ICAL, { type IcalComponent } from './ical-module';
+import { ZoneDefinitionCache } from './zone-texts';
 
 /** Years for which a generated zone carries its transitions. */
 const FIRST_YEAR = 1970;
@@ -101,25 +102,14 @@ function platformZone(zone: string): InstanceType<typeof ICAL.Timezone> {
 }
 
 /**
- * Zones objects define themselves, by the whole text of the VTIMEZONE: objects that carry the
- * same definition share one, with the offsets it has worked out (clients send the same few zones
- * with every object, and working them out was most of reading a zoned time). Another definition
- * of the same TZID is text of its own, so it is its own zone: nothing one object defines reaches
- * another's times. The least recently used go first.
+ * Zones objects define themselves: objects that carry the same definition share one, with the
+ * offsets it has worked out (working them out was most of reading a zoned time). Nothing one
+ * object defines reaches another's times: another definition is another zone.
  */
-const definedZones = new Map<string, InstanceType<typeof ICAL.Timezone>>();
-const MAX_DEFINED_ZONES = 500;
-/** A definition longer than this is not shared. */
-const MAX_SHARED_DEFINITION = 16 * 1024;
+const definedZones = new ZoneDefinitionCache<InstanceType<typeof ICAL.Timezone>>();
 
 function definedZone(zone: IcalComponent, tzid: string): InstanceType<typeof ICAL.Timezone> {
-  const text = JSON.stringify(zone.toJSON());
-  if (text.length > MAX_SHARED_DEFINITION) return new ICAL.Timezone({ component: zone, tzid });
-  const shared = definedZones.get(text) ?? new ICAL.Timezone({ component: zone, tzid });
-  definedZones.delete(text);
-  definedZones.set(text, shared);
-  if (definedZones.size > MAX_DEFINED_ZONES) definedZones.delete(definedZones.keys().next().value!);
-  return shared;
+  return definedZones.get(zone, () => new ICAL.Timezone({ component: zone, tzid }));
 }
 
 interface ZoneCache {
