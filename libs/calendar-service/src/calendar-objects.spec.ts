@@ -11,9 +11,8 @@ import {
   CalendarSyncChanges,
   type CalendarFolder,
 } from '@davmesh/contracts';
-import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
+import { refusalOf as condition, startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 import { CalendarServiceModule } from './calendar-service.module';
-import { condition } from './testing/reply-condition';
 
 const USER = 7;
 const OTHER = 8;

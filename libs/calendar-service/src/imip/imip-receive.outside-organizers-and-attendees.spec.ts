@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CalendarFolderChanged, ContextsAdd, ImipReceive, UsersAdd, UsersSetEnabled, type CalendarFolderChangedEvent, type Reply, type User } from '@davmesh/contracts';
-import { calendarBusView, describeWithConfigOnEachStore, type CalendarWithConfig, type StorageServiceHarness } from '@davmesh/service-testing';
+import { CalendarFolderChanged, ContextsAdd, ImipReceive, UsersAdd, UsersSetEnabled, type CalendarFolderChangedEvent, type User } from '@davmesh/contracts';
+import { calendarBusView, describeWithConfigOnEachStore, refusalOf as condition, type CalendarWithConfig, type StorageServiceHarness } from '@davmesh/service-testing';
 import { partstatOf, scheduleStatusOf, vcalendar, vevent, waitFor, withPartstat } from '@davmesh/testing';
 
 const OSCAR = 'oscar@partner.example';
@@ -12,10 +12,6 @@ const attendee = (address: string, partstat = 'NEEDS-ACTION') => `ATTENDEE;CN=${
 const itip = (method: string, uid: string, ...lines: string[]) => vcalendar(`METHOD:${method}`, ...vevent(uid, 'SUMMARY:Partner workshop', ...lines));
 const request = (uid: string, sequence: number, start: string, ...lines: string[]) =>
   itip('REQUEST', uid, `SEQUENCE:${sequence}`, `DTSTART:${start}`, 'DURATION:PT2H', organizer(), attendee(OSCAR, 'ACCEPTED'), ...lines);
-
-function condition(reply: Reply<unknown>): string | undefined {
-  return reply.ok ? undefined : (reply.error.details?.['condition'] as string | undefined);
-}
 
 describeWithConfigOnEachStore('davmesh imip receive: messages from organizers and attendees outside the server', (start) => {
   let configDir: string;

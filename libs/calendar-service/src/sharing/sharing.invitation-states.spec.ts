@@ -22,9 +22,8 @@ import {
   type SharingNotification,
   type User,
 } from '@davmesh/contracts';
-import { describeCalendarWithDirectory, type CalendarWithDirectory, type StorageServiceHarness } from '@davmesh/service-testing';
+import { describeCalendarWithDirectory, refusalOf as condition, type CalendarWithDirectory, type StorageServiceHarness } from '@davmesh/service-testing';
 import { vcalendar, vevent, waitFor } from '@davmesh/testing';
-import { condition } from '../testing/reply-condition';
 
 /** anna owns calendars; bert, carl and a disabled zoe share her context; dave is of another. */
 const PEOPLE = {
