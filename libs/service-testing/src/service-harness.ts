@@ -109,13 +109,9 @@ export type HarnessStart = () => Promise<{ harness: StorageServiceHarness; close
 
 /**
  * The same cases on embedded PGlite and, where the infrastructure is up, on PostgreSQL (a test
- * database of their own), as `<title> (<name> service, embedded PGlite|PostgreSQL)`.
+ * database of their own), the services sharing the store and the bus, as
+ * `<title> (<names> service(s), embedded PGlite|PostgreSQL)`.
  */
-export function describeOnEachStore(title: string, name: string, feature: (storage: StorageTarget) => DynamicModule, cases: (start: HarnessStart) => void): void {
-  describeServicesOnEachStore(title, [{ name, feature }], cases);
-}
-
-/** describeOnEachStore for several services sharing the store and the bus (`<title> (config and calendar services, …)`). */
 export function describeServicesOnEachStore(title: string, services: readonly HarnessService[], cases: (start: HarnessStart) => void): void {
   const names = services.map((s) => s.name).join(' and ');
   const which = `${names} service${services.length > 1 ? 's' : ''}`;

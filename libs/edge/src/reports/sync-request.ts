@@ -4,7 +4,7 @@ import { preconditionError } from '../http/reply-errors';
 import { decodeSyncToken } from './sync-token';
 
 /** Changes reported per answer; the services' change lists give at most this many. */
-export const SYNC_PAGE = 1000;
+const SYNC_PAGE = 1000;
 /**
  * Members an initial sync answers at once when the collection's member listing has them all: as
  * many as PROPFIND Depth 1 lists and the edge's member listings keep (MemberListingCache).
