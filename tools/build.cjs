@@ -16,7 +16,8 @@ const swc = require('@swc/core');
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'dist');
-const ENTRY = 'apps/davmesh/src/main.ts';
+// The CLI, and the embedded node's domain thread, which Node loads by its path (libs/runtime/src/domain-thread).
+const ENTRIES = ['apps/davmesh/src/main.ts', 'libs/runtime/src/domain-thread/domain-thread.worker.ts'];
 const { compilerOptions } = require(join(ROOT, 'tsconfig.base.json'));
 const { dependencies = {} } = require(join(ROOT, 'package.json'));
 
@@ -55,7 +56,7 @@ function packageName(specifier) {
 async function build() {
   const started = Date.now();
   rmSync(OUT, { recursive: true, force: true });
-  const queue = [join(ROOT, ENTRY)];
+  const queue = ENTRIES.map((entry) => join(ROOT, entry));
   const seen = new Set(queue);
   const packages = new Map();
   while (queue.length) {

@@ -1,7 +1,7 @@
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { InFlight } from './in-flight';
 import { fail } from '@davmesh/contracts';
-import { PayloadTooLargeError, type InProcessBroker } from './in-process-broker';
+import { PayloadTooLargeError, type InProcessBroker, type Respond } from './in-process-broker';
 import { replyTooLarge } from './reply-budget';
 import { REQUEST_ID_HEADER, withRequestId } from './request-id';
 import { decodeRequestPacket, prefixed, type ReplyPacket } from './wire';
@@ -51,9 +51,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     return this.broker as T;
   }
 
-  private respondOrRefuse(respond: (raw: string) => void, reply: ReplyPacket, pattern: string): void {
+  private respondOrRefuse(respond: Respond, reply: ReplyPacket, pattern: string): void {
     try {
-      respond(JSON.stringify(reply));
+      respond(JSON.stringify(reply), isLastPacket(reply));
     } catch (error) {
       const tooLarge = error instanceof PayloadTooLargeError;
       this.logger.error(tooLarge ? `a reply on ${pattern} exceeds the bus maximum (${this.broker.maxPayload} bytes): answered too-large` : `a reply on ${pattern} could not be sent: ${(error as Error).message}`);
@@ -63,7 +63,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   /** `end` marks the message handled: after the event's handler, or once the request's last reply packet is out. */
-  private async onMessage(pattern: string, raw: string, respond: ((raw: string) => void) | undefined, end: () => void): Promise<void> {
+  private async onMessage(pattern: string, raw: string, respond: Respond | undefined, end: () => void): Promise<void> {
     const packet = decodeRequestPacket(raw, pattern, respond !== undefined);
     if (packet.id === undefined || respond === undefined) {
       try {
@@ -86,7 +86,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
         try {
           this.respondOrRefuse(respond, { ...reply, id }, pattern);
         } finally {
-          if (reply.isDisposed || reply.err !== undefined) end();
+          if (isLastPacket(reply)) end();
         }
       });
     } catch (error) {
@@ -94,4 +94,8 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       throw error;
     }
   }
+}
+
+function isLastPacket(reply: ReplyPacket): boolean {
+  return Boolean(reply.isDisposed) || reply.err !== undefined;
 }

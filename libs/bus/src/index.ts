@@ -1,5 +1,6 @@
 export * from './wire';
 export * from './in-process-broker';
+export * from './broker-link';
 export * from './in-process.server';
 export * from './nats.server';
 export * from './bus-client';

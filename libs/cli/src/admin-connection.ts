@@ -16,7 +16,7 @@ export async function openAdminChannel(env: NodeJS.ProcessEnv, withFolderService
   const running = await connectControlSocket(dataDir);
   if (running) return running;
   const node = await startNode(
-    { ...loadSettings({ ...env, PORT: '0' }, 'all'), mode: 'embedded', roles: withFolderServices ? ['config', 'contacts', 'calendar'] : ['config'], dataDir },
+    { ...loadSettings({ ...env, PORT: '0' }, 'all'), mode: 'embedded', roles: withFolderServices ? ['config', 'contacts', 'calendar'] : ['config'], dataDir, domainThread: false },
     createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
   );
   return { request: (contract, payload) => node.bus.request(contract, payload), close: () => node.close() };

@@ -1,11 +1,11 @@
 import { type Server } from 'node:net';
-import { type INestMicroservice } from '@nestjs/common';
 import { type BusClient, type SharedNatsConnection } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
 import { type StartedEdge } from './nest-apps';
 import { type OpsListener } from './ops/ops-listener';
 import { type Readiness } from './ops/readiness';
-import { type DomainRole } from './settings';
+import { stopDomainApps, type DomainApp } from './domain-roles';
+import { type DomainThread } from './domain-thread/domain-thread';
 
 /** What a node started, filled in as it starts, so a failed start stops what there is. */
 export interface NodeParts {
@@ -14,7 +14,9 @@ export interface NodeParts {
   ops?: OpsListener;
   edge?: StartedEdge;
   controlSocket?: Server;
-  domainApps: { role: DomainRole; app: INestMicroservice }[];
+  domainApps: DomainApp[];
+  /** Embedded mode's domain services, when they run on their own thread. */
+  domainThread?: DomainThread;
   bus?: BusClient;
   nats?: SharedNatsConnection;
   /** Databases and the data directory lock, released last, in reverse order. */
@@ -55,9 +57,8 @@ export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger
     }),
   ]);
   await step('edge', () => edge?.app.close());
-  const dependents = parts.domainApps.filter((d) => d.role !== 'config');
-  await Promise.all(dependents.map((d) => step(d.role, () => d.app.close())));
-  await Promise.all(parts.domainApps.filter((d) => d.role === 'config').map((d) => step(d.role, () => d.app.close())));
+  await stopDomainApps(parts.domainApps, step);
+  await step('domain thread', () => parts.domainThread?.stop());
   await step('bus client', () => parts.bus?.close());
   await step('nats', () => parts.nats?.close());
   for (const release of parts.releases.reverse()) await step('storage', release);

@@ -1,6 +1,4 @@
 import { type Server } from 'node:net';
-import { join } from 'node:path';
-import { type INestMicroservice } from '@nestjs/common';
 import { type PGlite } from '@electric-sql/pglite';
 import { createBusClient, InProcessBroker, SharedNatsConnection, type BusClient, type BusTransport } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
@@ -9,13 +7,18 @@ import { type EdgeOptions } from '@davmesh/edge';
 import { serveControlSocket } from './control-socket';
 import { lockDataDir } from './data-dir-lock';
 import { seedDemoDirectory } from './demo-seed';
-import { startDomainService, startEdge } from './nest-apps';
-import { type DomainRole, type Role, type RuntimeSettings } from './settings';
+import { startEdge } from './nest-apps';
+import { startDomainRoles } from './domain-roles';
+import { DomainThread } from './domain-thread/domain-thread';
+import { embeddedDatabaseDir } from './embedded-paths';
+import { type RuntimeSettings } from './settings';
 import { stopNode, type NodeParts } from './node-stop';
 import { NodeMetrics } from './ops/node-metrics';
 import { OpsListener } from './ops/ops-listener';
 import { Readiness } from './ops/readiness';
-import { watchBus, watchDomainService } from './ops/role-checks';
+import { watchBus } from './ops/role-checks';
+
+export { embeddedDatabaseDir } from './embedded-paths';
 
 export interface RunningNode {
   /** Base URL of the edge, when this node runs it. */
@@ -48,9 +51,6 @@ export interface NodeOptions {
   broker?: InProcessBroker;
 }
 
-/** Services that ask the config service stop before it does. */
-const DOMAIN_ROLES: DomainRole[] = ['config', 'calendar', 'contacts'];
-
 /** Starts the roles the settings name; on any failure, stops what started and rethrows. */
 export async function startNode(settings: RuntimeSettings, logger: Logger, options: NodeOptions = {}): Promise<RunningNode> {
   const readiness = new Readiness();
@@ -67,15 +67,24 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
     if (settings.ops) parts.ops = await OpsListener.start(settings.ops, readiness, metrics, logger);
     const { transport, storage } = await openInfrastructure(settings, parts, logger, options.broker, metrics, (note) => (schemaWait = note));
     if (parts.nats) watchBus(parts.nats, readiness, metrics);
-    for (const role of DOMAIN_ROLES.filter((r) => settings.roles.includes(r))) {
-      starting = role;
-      const app: INestMicroservice = await startDomainService(role, transport, requireStorage(storage, role), logger, {
-        configDir: settings.configDir,
-        pollMs: settings.configPollMs,
-      });
-      schemaWait = undefined;
-      parts.domainApps.push({ role, app });
-      watchDomainService(role, app, readiness, metrics);
+    if (settings.mode === 'embedded' && settings.domainThread && transport.kind === 'in-process') {
+      starting = 'domain thread';
+      const { roles, dataDir, configDir, configPollMs } = settings;
+      parts.domainThread = await DomainThread.start({ roles, dataDir, configDir, configPollMs }, transport.broker, logger, readiness, metrics);
+    } else {
+      await startDomainRoles(
+        settings.roles,
+        transport,
+        () => requireStorage(storage),
+        logger,
+        { configDir: settings.configDir, pollMs: settings.configPollMs },
+        { readiness, metrics },
+        parts.domainApps,
+        (role) => {
+          if (role) starting = role;
+          else schemaWait = undefined;
+        },
+      );
     }
     const bus = await createBusClient(transport, 'node');
     parts.bus = bus;
@@ -104,11 +113,6 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
   }
 }
 
-/** Where an embedded node keeps its PGlite database inside its data directory. */
-export function embeddedDatabaseDir(dataDir: string): string {
-  return join(dataDir, 'pgdata');
-}
-
 async function openInfrastructure(
   settings: RuntimeSettings,
   parts: NodeParts,
@@ -127,9 +131,11 @@ async function openInfrastructure(
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));
+  const transport: BusTransport = { kind: 'in-process', broker, metrics };
+  if (settings.domainThread) return { transport };
   const db: PGlite = await openPGlite(embeddedDatabaseDir(settings.dataDir));
   parts.releases.push(() => db.close());
-  return { transport: { kind: 'in-process', broker, metrics }, storage: { kind: 'pglite', db } };
+  return { transport, storage: { kind: 'pglite', db } };
 }
 
 /** DAVMESH_MIGRATIONS=wait: each domain role waits for `davmesh migrate`, and says so once, in the log and on /readyz (its start stays unfinished: not ready). */
@@ -146,7 +152,7 @@ function migrationPolicy(settings: Extract<RuntimeSettings, { mode: 'distributed
   };
 }
 
-function requireStorage(storage: StorageTarget | undefined, role: Role): StorageTarget {
-  if (!storage) throw new Error(`the ${role} role needs a database`);
+function requireStorage(storage: StorageTarget | undefined): StorageTarget {
+  if (!storage) throw new Error('the calendar, contacts and config roles need a database');
   return storage;
 }

@@ -22,7 +22,12 @@ export type RuntimeSettings = {
   /** The ops listener (/healthz, /readyz, /metrics): DAVMESH_OPS_PORT, DAVMESH_OPS_HOST; none when the port is unset. */
   ops?: { host: string; port: number };
 } & (
-  | { mode: 'embedded'; dataDir: string }
+  | {
+      mode: 'embedded';
+      dataDir: string;
+      /** DAVMESH_DOMAIN_THREAD: the domain services and PGlite on a worker thread of their own (on), or on the edge's (off). */
+      domainThread: boolean;
+    }
   | {
       mode: 'distributed';
       natsUrl: string;
@@ -67,7 +72,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
     }
-    return { mode: 'embedded', ...common, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data') };
+    return { mode: 'embedded', ...common, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'), domainThread: parseOnOff(env.DAVMESH_DOMAIN_THREAD, true, 'DAVMESH_DOMAIN_THREAD') };
   }
   const natsSecurity = readNatsSecurity(env);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -148,4 +153,12 @@ function parsePositive(value: string | undefined, fallback: number, name: string
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new SettingsError(`${name} "${value}" is not a positive whole number`);
   return n;
+}
+
+function parseOnOff(raw: string | undefined, fallback: boolean, name: string): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new SettingsError(`${name} "${raw}" is neither on nor off`);
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { type BusMetrics, type SharedNatsConnection } from '@davmesh/bus';
 import { type CacheCounts } from '@davmesh/caching';
 import { type EdgeRequestRecorder } from '@davmesh/edge';
@@ -6,6 +6,8 @@ import { type PoolCounts } from '@davmesh/storage';
 
 /** Seconds: a DAV request or a bus round trip, from a cache hit to a large REPORT. */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export type ThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 /**
  * The metrics of one process (of one node: tests start several in one process), in a registry
@@ -18,6 +20,7 @@ export class NodeMetrics implements BusMetrics, EdgeRequestRecorder {
   private readonly pools: { service: string; pool: PoolCounts }[] = [];
   private nats?: SharedNatsConnection;
   private processMetrics = false;
+  private readonly otherThreads: (() => Promise<ThreadMetrics>)[] = [];
 
   private readonly httpRequests = new Counter({
     name: 'davmesh_http_requests_total',
@@ -149,8 +152,20 @@ export class NodeMetrics implements BusMetrics, EdgeRequestRecorder {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Adds another thread's registry (its `snapshot()`) to what is scraped: same-named series are summed. */
+  addThread(snapshot: () => Promise<ThreadMetrics>): void {
+    this.otherThreads.push(snapshot);
+  }
+
+  /** What another thread's NodeMetrics.addThread reads: plain data, to cross a MessagePort. */
+  snapshot(): Promise<ThreadMetrics> {
+    return this.registry.getMetricsAsJSON();
+  }
+
   /** The Prometheus text format. */
-  scrape(): Promise<string> {
-    return this.registry.metrics();
+  async scrape(): Promise<string> {
+    if (this.otherThreads.length === 0) return this.registry.metrics();
+    const all = await Promise.all([this.snapshot(), ...this.otherThreads.map((read) => read())]);
+    return AggregatorRegistry.aggregate(all).metrics();
   }
 }

@@ -23,11 +23,17 @@ const CHECK_TIMEOUT_MS = 900;
  */
 export class Readiness {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly groups = new Map<string, () => Promise<CheckOutcome[]>>();
   private stopping = false;
 
   /** Registers (or replaces) the check of that name. */
   add(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /** Checks asked elsewhere (another thread's readiness) and reported as they come; the group's name stands for them when it fails to answer. */
+  addGroup(name: string, outcomes: () => Promise<CheckOutcome[]>): void {
+    this.groups.set(name, outcomes);
   }
 
   markStopping(): void {
@@ -37,9 +43,22 @@ export class Readiness {
   async report(): Promise<ReadinessReport> {
     // The parts the checks ask are closing: their answers would only be slower, not truer.
     if (this.stopping) return { ready: false, checks: [{ name: 'stopping', ok: false, detail: 'the process is stopping' }] };
-    const checks = await Promise.all([...this.checks].map(([name, check]) => run(name, check)));
+    const [own, grouped] = await Promise.all([
+      Promise.all([...this.checks].map(([name, check]) => run(name, check))),
+      Promise.all([...this.groups].map(([name, outcomes]) => runGroup(name, outcomes))),
+    ]);
+    const checks = [...own, ...grouped.flat()];
     return { ready: checks.every((c) => c.ok), checks };
   }
+}
+
+async function runGroup(name: string, outcomes: () => Promise<CheckOutcome[]>): Promise<CheckOutcome[]> {
+  let answered: CheckOutcome[] = [];
+  const outcome = await run(name, async (): Promise<true> => {
+    answered = await outcomes();
+    return true;
+  });
+  return outcome.ok ? answered : [outcome];
 }
 
 async function run(name: string, check: ReadinessCheck): Promise<CheckOutcome> {
