@@ -67,6 +67,7 @@ function mounted(workload: Manifest, file: string): string {
 /** Left to the app's default in every pod, with the reason. Anything new the app reads must be set or added here. */
 const LEFT_TO_DEFAULT: Record<string, string> = {
   DAVMESH_DATA: 'embedded mode only (no NATS_URL)',
+  DAVMESH_DOMAIN_THREAD: 'embedded mode only (no NATS_URL)',
   HOST: 'the edge sets it; the other roles listen on nothing but the ops port (DAVMESH_OPS_HOST)',
   PORT: 'the edge sets it; the other roles have no DAV port',
   DATABASE_URL: 'the edge keeps no data',

@@ -16,6 +16,9 @@ export interface DomainThreadOptions {
 /** Run from sources (npm start, the specs), the worker loads TypeScript as the main thread does. */
 const SOURCE_LOADER = resolve(__dirname, '../../../../tools/register.cjs');
 
+/** Of the process's Node options, those the thread takes too: profiling and source maps (the rest are per process, or the specs' V8 tuning). */
+const THREAD_OPTIONS = /^--(cpu-prof|heap-prof|enable-source-maps)/;
+
 /**
  * Embedded mode on two threads: the domain services and PGlite on a worker thread, the edge on
  * the main one, joined by a BrokerLink so the bus behaves as on one broker. The edge's HTTP, XML
@@ -43,7 +46,7 @@ export class DomainThread {
     const worker = new Worker(join(__dirname, `domain-thread.worker${extname(__filename)}`), {
       workerData: data,
       transferList: [channel.port2],
-      execArgv: fromSources ? ['--require', SOURCE_LOADER] : [],
+      execArgv: [...process.execArgv.filter((option) => THREAD_OPTIONS.test(option)), ...(fromSources ? ['--require', SOURCE_LOADER] : [])],
       stdout: false,
       stderr: false,
     });
