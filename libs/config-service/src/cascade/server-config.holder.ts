@@ -9,6 +9,9 @@ import { ConfigUnitOfWork } from '../config.unit-of-work';
 import { CONFIG_SERVICE_OPTIONS, type ConfigServiceOptions } from './config-service-options';
 import { fingerprintServerConfig, loadServerConfig, type ConfigProblem, type ServerConfig } from './server-config';
 
+/** How long changed files must hold still before they are read as the new configuration. */
+const SETTLE_MS = 50;
+
 export class ServerConfigInvalidError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(`invalid configuration: ${problems.map((p) => `${p.where}: ${p.message}`).join('; ')}`);
@@ -101,6 +104,13 @@ export class ServerConfigHolder implements OnModuleInit, OnModuleDestroy {
   private async reload(): Promise<void> {
     const fingerprint = fingerprintServerConfig(this.options.configDir);
     if (fingerprint === this.fingerprint) return;
+    // A file caught while it is written (truncated, half there) is not the operator's file: read
+    // again once the files have held still, and leave a set still changing to the next look.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    if (fingerprintServerConfig(this.options.configDir) !== fingerprint) {
+      setTimeout(() => this.schedule(), SETTLE_MS).unref();
+      return;
+    }
     this.fingerprint = fingerprint;
     const { config, problems } = loadServerConfig(this.options.configDir);
     this.refusedFor = problems;
