@@ -253,9 +253,8 @@ export class CalendarService {
         if (!folder.components.includes(summary.component)) {
           throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
         }
-        const existing = await tx.objects.readStored(request.folderId, request.name);
+        const { existing, uidHolder: holder } = await tx.objects.readStoredAndUidHolder(request.folderId, request.name, summary.uid);
         requireConditions(request, existing);
-        const holder = await tx.objects.nameHoldingUid(request.folderId, summary.uid);
         if (holder !== undefined && holder !== request.name) {
           throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
         }
@@ -266,8 +265,7 @@ export class CalendarService {
         const etag = etagOf(ical);
         const scheduleTag = scheduling ? newScheduleTag() : undefined;
         await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
-        const revision = await tx.folders.bumpRevision(request.folderId);
-        await tx.objects.recordChange(request.folderId, request.name, revision, false);
+        const revision = await tx.objects.recordChangeAtNextRevision(request.folderId, request.name, false);
         announceChange(announce, request.folderId, folder.ownerUserId, revision);
         return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
       }),
@@ -292,8 +290,7 @@ export class CalendarService {
           await this.scheduling.schedule(tx, announce, directory, { ownerUserId: folder.ownerUserId, before: existing.ical, reply: request.scheduleReply !== false, limits });
         }
         await tx.objects.delete(folderId, name);
-        const revision = await tx.folders.bumpRevision(folderId);
-        await tx.objects.recordChange(folderId, name, revision, true);
+        const revision = await tx.objects.recordChangeAtNextRevision(folderId, name, true);
         announceChange(announce, folderId, folder.ownerUserId, revision);
         return { revision };
       }),
@@ -329,8 +326,7 @@ export class CalendarService {
         }
         await tx.objects.delete(folderId, name);
         await tx.objects.upsert(toFolderId, { ...moved, name: toName });
-        const sourceRevision = await tx.folders.bumpRevision(folderId);
-        await tx.objects.recordChange(folderId, name, sourceRevision, true);
+        const sourceRevision = await tx.objects.recordChangeAtNextRevision(folderId, name, true);
         const targetRevision = toFolderId === folderId ? sourceRevision : await tx.folders.bumpRevision(toFolderId);
         await tx.objects.recordChange(toFolderId, toName, targetRevision, false);
         announceChange(announce, folderId, owners.from, sourceRevision);

@@ -43,8 +43,7 @@ export class ScheduleStatusWriteback implements OnModuleInit {
     const ical = withOutcome(copy.ical, reference, status.scheduleStatus);
     if (ical === undefined) return;
     await tx.objects.upsert(found.folderId, { ...copy, ical, etag: etagOf(ical) });
-    const revision = await tx.folders.bumpRevision(found.folderId);
-    await tx.objects.recordChange(found.folderId, found.name, revision, false);
+    const revision = await tx.objects.recordChangeAtNextRevision(found.folderId, found.name, false);
     announceChange(announce, found.folderId, folder.ownerUserId, revision);
   }
 }

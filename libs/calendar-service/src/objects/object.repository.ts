@@ -187,6 +187,17 @@ export class ObjectRepository extends SqlRepository {
     await this.manager.query(`DELETE FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
   }
 
+  /** A PUT's two questions in one round trip: what `name` holds, and which name holds `uid` in the folder. */
+  async readStoredAndUidHolder(folderId: number, name: string, uid: string): Promise<{ existing?: StoredObject; uidHolder?: string }> {
+    const rows: StoredRow[] = await this.manager.query(`SELECT ${storedColumns()} FROM "calendar"."objects" WHERE "folder_id" = $1 AND ("name" = $2 OR "uid" = $3)`, [
+      folderId,
+      name,
+      uid,
+    ]);
+    const named = rows.find((row) => row.name === name);
+    return { existing: named && toStored(named), uidHolder: rows.find((row) => row.uid === uid)?.name };
+  }
+
   async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {
     const rows: StoredRow[] = await this.manager.query(`SELECT ${storedColumns()} FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
     return rows[0] && toStored(rows[0]);
@@ -226,6 +237,19 @@ export class ObjectRepository extends SqlRepository {
       [folderId, etag],
     );
     return rows[0].held;
+  }
+
+  /** A write's change row at the folder's next revision, the folder bumped in the same statement (one round trip); returns that revision. */
+  async recordChangeAtNextRevision(folderId: number, name: string, removed: boolean): Promise<number> {
+    const rows: { revision: string }[] = await this.manager.query(
+      `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
+            recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
+                           SELECT $1::integer, $2::text, "revision", $3::boolean FROM bumped
+                         ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")
+       SELECT "revision" FROM bumped`,
+      [folderId, name, removed],
+    );
+    return Number(rows[0].revision);
   }
 
   async recordChange(folderId: number, name: string, revision: number, removed: boolean): Promise<void> {

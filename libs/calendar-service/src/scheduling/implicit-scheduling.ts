@@ -274,8 +274,7 @@ export class ImplicitScheduling {
     const name = copy?.name ?? (await freeName(tx, folderId, summary.uid));
     const scheduleTag = copy?.scheduleTag && !applied.consequential ? copy.scheduleTag : newScheduleTag();
     await tx.objects.upsert(folderId, { name, uid: summary.uid, component: summary.component, etag: etagOf(applied.ical), ical: applied.ical, ...spanColumns(summary.span), scheduleTag });
-    const revision = await tx.folders.bumpRevision(folderId);
-    await tx.objects.recordChange(folderId, name, revision, false);
+    const revision = await tx.objects.recordChangeAtNextRevision(folderId, name, false);
     announceChange(announce, folderId, folder.ownerUserId, revision);
     return true;
   }

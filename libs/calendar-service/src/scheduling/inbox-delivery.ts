@@ -22,8 +22,7 @@ export async function deliverToInbox(tx: CalendarTransaction, announce: Announce
   // An inbox holds every message, several of one UID among them (an update, each attendee's
   // reply): its index keeps the name where a calendar keeps the UID, and no time span.
   await tx.objects.upsert(folder.folderId, { name, uid: name, component: message.component, etag, ical: message.ical, firstStart: '-infinity', lastEnd: 'infinity' });
-  const revision = await tx.folders.bumpRevision(folder.folderId);
-  await tx.objects.recordChange(folder.folderId, name, revision, false);
+  const revision = await tx.objects.recordChangeAtNextRevision(folder.folderId, name, false);
   announceChange(announce, folder.folderId, userId, revision);
   return { folderId: folder.folderId, name, etag, revision };
 }
