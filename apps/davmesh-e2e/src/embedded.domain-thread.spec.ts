@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { createLogger } from '@davmesh/logging';
-import { loadSettings, SettingsError, startNode, type RunningNode } from '@davmesh/runtime';
+import { createBusClient, InProcessBroker } from '@davmesh/bus';
+import { ConfigHealth } from '@davmesh/contracts';
+import { DomainThread, loadSettings, NodeMetrics, Readiness, SettingsError, startNode, type RunningNode } from '@davmesh/runtime';
 import { basicAuth } from '@davmesh/testing';
 import { migratedDataDir } from './embedded-data-dir.fixture';
 
@@ -87,6 +89,29 @@ describe('embedded mode: the domain services and PGlite on a thread of their own
       await again.close();
     }
   }, 120_000);
+
+  it('hands a thread that ends while serving to its owner, fails readiness, and answers unavailable rather than waiting', async () => {
+    const broker = new InProcessBroker();
+    const readiness = new Readiness();
+    const lines: LogLine[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) } });
+    let lost!: (error: Error) => void;
+    const whenLost = new Promise<Error>((resolve) => (lost = resolve));
+    const thread = await DomainThread.start({ roles: ['config'], dataDir, configDir: dataDir, configPollMs: 60_000, onLost: lost }, broker, logger, readiness, new NodeMetrics());
+    const bus = await createBusClient({ kind: 'in-process', broker }, 'spec');
+    try {
+      expect((await bus.request(ConfigHealth, {})).ok).toBe(true);
+      expect(await readiness.report()).toMatchObject({ ready: true });
+      // As an uncaught error in a service would end it (a spec has no other way in).
+      await thread['worker'].terminate();
+      expect((await whenLost).message).toMatch(/^the domain thread exited/);
+      expect(await readiness.report()).toMatchObject({ ready: false, checks: [expect.objectContaining({ name: 'domain-thread', ok: false })] });
+      expect(await bus.request(ConfigHealth, {}, { timeoutMs: 60_000 })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: expect.stringMatching(/^the domain thread exited/) }));
+    } finally {
+      await thread.stop();
+    }
+  }, 60_000);
 
   it('refuses a DAVMESH_DOMAIN_THREAD that is neither on nor off, saying which', () => {
     expect(() => loadSettings({ DAVMESH_DATA: dataDir, DAVMESH_DOMAIN_THREAD: 'maybe' }, 'all')).toThrow(SettingsError);

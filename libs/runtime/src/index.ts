@@ -13,3 +13,4 @@ export { loadServerConfig, type ConfigProblem } from '@davmesh/config-service';
 export * from './ops/readiness';
 export * from './ops/node-metrics';
 export * from './ops/ops-listener';
+export * from './domain-thread/domain-thread';

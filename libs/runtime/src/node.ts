@@ -49,6 +49,12 @@ export interface NodeOptions {
   controlSocket?: boolean;
   /** The in-process broker of an embedded node (default: a new one), so a caller can attach its own bus clients. */
   broker?: InProcessBroker;
+  /**
+   * A part the node cannot serve without ended on its own (embedded mode's domain thread). By
+   * default the error is thrown on the main thread, uncaught, so the process ends as it did when
+   * the services shared its thread and a supervisor starts it again.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** Starts the roles the settings name; on any failure, stops what started and rethrows. */
@@ -70,7 +76,10 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
     if (settings.mode === 'embedded' && settings.domainThread && transport.kind === 'in-process') {
       starting = 'domain thread';
       const { roles, dataDir, configDir, configPollMs } = settings;
-      parts.domainThread = await DomainThread.start({ roles, dataDir, configDir, configPollMs }, transport.broker, logger, readiness, metrics);
+      const onLost = options.onFatal ?? ((error: Error) => setImmediate(() => {
+        throw error;
+      }));
+      parts.domainThread = await DomainThread.start({ roles, dataDir, configDir, configPollMs, onLost }, transport.broker, logger, readiness, metrics);
     } else {
       await startDomainRoles(
         settings.roles,

@@ -8,6 +8,11 @@ import { relayLogLine, type DomainThreadAnswers, type DomainThreadData, type Dom
 
 export interface DomainThreadOptions {
   roles: string[];
+  /**
+   * Called once if the thread ends without being stopped (an uncaught error in a service, say):
+   * the node cannot serve without it, so its owner should end as a one-thread process would have.
+   */
+  onLost: (error: Error) => void;
   dataDir: string;
   configDir: string;
   configPollMs: number;
@@ -31,17 +36,21 @@ export class DomainThread {
   private exited?: string;
   private stopping = false;
 
+  private started = false;
+
   private constructor(
     private readonly worker: Worker,
     private readonly link: BrokerLink,
     private readonly logger: Logger,
+    private readonly onLost: (error: Error) => void,
   ) {}
 
   /** Resolves once every domain service answers on the bus; rejects with the thread's own reason when its start fails. */
   static async start(options: DomainThreadOptions, broker: InProcessBroker, logger: Logger, readiness: Readiness, metrics: NodeMetrics): Promise<DomainThread> {
     const channel = new MessageChannel();
     const link = new BrokerLink(broker, channel.port1);
-    const data: DomainThreadData = { ...options, maxPayload: broker.maxPayload, logLevel: logger.level, busPort: channel.port2 };
+    const { onLost, ...settings } = options;
+    const data: DomainThreadData = { ...settings, maxPayload: broker.maxPayload, logLevel: logger.level, busPort: channel.port2 };
     const fromSources = extname(__filename) === '.ts';
     const worker = new Worker(join(__dirname, `domain-thread.worker${extname(__filename)}`), {
       workerData: data,
@@ -50,7 +59,7 @@ export class DomainThread {
       stdout: false,
       stderr: false,
     });
-    const thread = new DomainThread(worker, link, logger);
+    const thread = new DomainThread(worker, link, logger, onLost);
     await new Promise<void>((ready, failed) => {
       worker.on('message', (message: FromDomainThread) => {
         if (message.t === 'ready') ready();
@@ -68,6 +77,7 @@ export class DomainThread {
     });
     // The thread said ready on its own port: its services' subscriptions may still be crossing the bus's.
     await link.synced();
+    thread.started = true;
     readiness.addGroup('domain-thread', () => (thread.exited ? Promise.resolve([{ name: 'domain-thread', ok: false, detail: thread.exited }]) : thread.ask('readiness')));
     metrics.addThread(() => (thread.exited ? Promise.resolve([]) : thread.ask('metrics')));
     return thread;
@@ -111,5 +121,7 @@ export class DomainThread {
     for (const question of this.questions.values()) question.reject(new Error(reason));
     this.questions.clear();
     this.logger.error(reason);
+    // A failed start is the start's to report (it rejects); a thread lost while serving is the owner's.
+    if (this.started) this.onLost(new Error(reason));
   }
 }
