@@ -368,11 +368,12 @@ export class CalendarService {
     limit: number,
     window?: TimeWindow,
   ): Promise<CalendarChanges> {
-    // Read the revision first: changes committed after it wait for the next sync.
-    const folder = await this.usableFolder(this.folders, folderId, userId);
+    // The folder's revision and its changes up to it in one snapshot: later commits wait for the next sync.
     const since = sinceRevision ?? 0;
-    if (since > folder.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
-    let rows = await this.objects.changesSince(folderId, since, folder.revision, limit, window);
+    const found = await this.objects.changesSince(folderId, userId, since, limit, window);
+    if (!found) throw new DomainException('not-found', `no calendar ${folderId}`);
+    if (since > found.revision) throw refused('not-found', 'valid-sync-token', 'this collection never had that sync token');
+    let rows = found.changes;
     // At most `limit` changes, and what one reply carries.
     const room = this.bus.replyBudget();
     const fitting = rows.slice(0, limit).findIndex((r) => !room.take(r.meta ?? r.name));
@@ -385,7 +386,7 @@ export class CalendarService {
       const before = rows.slice(0, kept).filter((r) => r.revision !== cut);
       rows = before.length > 0 ? before : rows.filter((r) => r.revision === cut);
     }
-    const revision = truncated ? rows[rows.length - 1].revision : folder.revision;
+    const revision = truncated ? rows[rows.length - 1].revision : found.revision;
     const initial = sinceRevision === undefined;
     return {
       revision,

@@ -260,28 +260,45 @@ export class ObjectRepository extends SqlRepository {
     );
   }
 
-  /** Changes after `since` up to `upTo`, oldest first, at most `limit` + 1 (to tell truncation). */
+  /**
+   * A sync's one statement: the folder's revision, whether the user may read it (owner, or an
+   * accepted share), and its changes after `since` up to that revision, oldest first, at most
+   * `limit` + 1 (to tell truncation). One snapshot, one round trip. Undefined: no such folder
+   * for this user.
+   */
   async changesSince(
     folderId: number,
+    userId: number,
     since: number,
-    upTo: number,
     limit: number,
     window?: { start: string; end: string },
-  ): Promise<{ name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[]> {
+  ): Promise<{ revision: number; changes: { name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[] } | undefined> {
     const inWindow = window ? `(o."first_start" < $5::timestamptz AND o."last_end" >= $6::timestamptz)` : 'true';
-    const rows: (Partial<MetaRow> & { change_name: string; revision: string; removed: boolean; in_window: boolean })[] =
+    const rows: (Partial<MetaRow> & { folder_revision: string; change_name: string | null; revision: string; removed: boolean; in_window: boolean })[] =
       await this.manager.query(
-        `SELECT c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
+        `WITH f AS (
+           SELECT "revision" FROM "calendar"."folders"
+            WHERE "folder_id" = $1 AND ("owner_user_id" = $2 OR EXISTS (
+              SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED})))
+         SELECT f."revision" AS "folder_revision", c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
                 o."name", o."etag", o."size", o."modified_at", o."component", o."schedule_tag"
-         FROM "calendar"."changes" c
-         LEFT JOIN "calendar"."objects" o ON o."folder_id" = c."folder_id" AND o."name" = c."name"
-         WHERE c."folder_id" = $1 AND c."revision" > $2 AND c."revision" <= $3
-         ORDER BY c."revision" LIMIT $4`,
-        window ? [folderId, since, upTo, limit + 1, window.end, window.start] : [folderId, since, upTo, limit + 1],
+         FROM f
+         LEFT JOIN LATERAL (
+           SELECT "name", "revision", "removed" FROM "calendar"."changes"
+            WHERE "folder_id" = $1 AND "revision" > $3 AND "revision" <= f."revision"
+            ORDER BY "revision" LIMIT $4
+         ) c ON true
+         LEFT JOIN "calendar"."objects" o ON o."folder_id" = $1 AND o."name" = c."name"
+         ORDER BY c."revision"`,
+        window ? [folderId, userId, since, limit + 1, window.end, window.start] : [folderId, userId, since, limit + 1],
       );
-    return rows.map((row) => {
-      const present = Boolean(row.etag) && !row.removed && row.in_window !== false;
-      return { name: row.change_name, revision: Number(row.revision), removed: !present, meta: present ? toMeta(row as MetaRow) : undefined };
-    });
+    if (rows.length === 0) return undefined;
+    const changes = rows
+      .filter((row) => row.change_name !== null)
+      .map((row) => {
+        const present = Boolean(row.etag) && !row.removed && row.in_window !== false;
+        return { name: row.change_name!, revision: Number(row.revision), removed: !present, meta: present ? toMeta(row as MetaRow) : undefined };
+      });
+    return { revision: Number(rows[0].folder_revision), changes };
   }
 }
