@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readCertificatePair, type EdgeTlsFiles } from './edge-certificate';
 import { NatsSettingsError, natsSecurityFromEnv, type NatsSecurity } from '@davmesh/bus';
@@ -25,7 +26,11 @@ export type RuntimeSettings = {
   | {
       mode: 'embedded';
       dataDir: string;
-      /** DAVMESH_DOMAIN_THREAD: the domain services and PGlite on a worker thread of their own (on), or on the edge's (off). */
+      /**
+       * DAVMESH_DOMAIN_THREAD: the domain services and PGlite on a worker thread of their own (on), or
+       * on the edge's (off). Default: on where the process may use more than one CPU; on one, the
+       * second thread would only add its hop to every request.
+       */
       domainThread: boolean;
     }
   | {
@@ -72,7 +77,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
     if (roles.length !== ROLES.length) {
       throw new SettingsError(`--role ${role} needs NATS_URL: without it, all roles run together in one process`);
     }
-    return { mode: 'embedded', ...common, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'), domainThread: parseOnOff(env.DAVMESH_DOMAIN_THREAD, true, 'DAVMESH_DOMAIN_THREAD') };
+    return { mode: 'embedded', ...common, dataDir: resolve(env.DAVMESH_DATA?.trim() || './data'), domainThread: parseOnOff(env.DAVMESH_DOMAIN_THREAD, availableParallelism() > 1, 'DAVMESH_DOMAIN_THREAD') };
   }
   const natsSecurity = readNatsSecurity(env);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
