@@ -36,13 +36,7 @@ const HTTP_SHARE_OF_GRACE = 0.8;
  */
 export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger): Promise<void> {
   const startedAt = Date.now();
-  const step = async (what: string, run: () => Promise<unknown> | unknown) => {
-    try {
-      await run();
-    } catch (error) {
-      logger.warn({ err: error, step: what }, 'error while stopping');
-    }
-  };
+  const step = stopStep(logger);
   const { edge } = parts;
   parts.readiness.markStopping();
   edge?.dispatcher.markStopping();
@@ -63,6 +57,17 @@ export async function stopNode(parts: NodeParts, graceMs: number, logger: Logger
   await step('nats', () => parts.nats?.close());
   for (const release of parts.releases.reverse()) await step('storage', release);
   await step('ops listener', () => parts.ops?.close());
+}
+
+/** One step of a stop: its failure is logged and the stop goes on. */
+export function stopStep(logger: Logger): (what: string, run: () => Promise<unknown> | unknown) => Promise<void> {
+  return async (what, run) => {
+    try {
+      await run();
+    } catch (error) {
+      logger.warn({ err: error, step: what }, 'error while stopping');
+    }
+  };
 }
 
 function closeNetServer(server: Server): Promise<void> {

@@ -35,7 +35,6 @@ export class DomainThread {
   private nextQuestion = 0;
   private exited?: string;
   private stopping = false;
-
   private started = false;
 
   private constructor(

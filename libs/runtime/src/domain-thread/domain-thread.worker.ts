@@ -6,6 +6,7 @@ import { createLogger } from '@davmesh/logging';
 import { openPGlite } from '@davmesh/storage';
 import { startDomainRoles, stopDomainApps, type DomainApp } from '../domain-roles';
 import { embeddedDatabaseDir } from '../embedded-paths';
+import { stopStep } from '../node-stop';
 import { NodeMetrics } from '../ops/node-metrics';
 import { Readiness } from '../ops/readiness';
 import { type DomainThreadAnswers, type DomainThreadData, type FromDomainThread, type ToDomainThread } from './thread-protocol';
@@ -22,13 +23,7 @@ async function main(port: NonNullable<typeof parentPort>, data: DomainThreadData
   const apps: DomainApp[] = [];
   let db: PGlite | undefined;
   const stop = async (): Promise<true> => {
-    const step = async (what: string, run: () => Promise<unknown>) => {
-      try {
-        await run();
-      } catch (error) {
-        logger.warn({ err: error, step: what }, 'error while stopping');
-      }
-    };
+    const step = stopStep(logger);
     await stopDomainApps(apps, step);
     link.close();
     await step('storage', async () => db?.close());
