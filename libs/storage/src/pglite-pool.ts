@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { type PGlite, type Results } from '@electric-sql/pglite';
+import { PGliteStatements } from './pglite-statements';
 
 interface PgResult {
   rows: unknown[];
@@ -27,17 +28,34 @@ class SessionMutex {
   }
 }
 
-const mutexes = new WeakMap<PGlite, SessionMutex>();
+interface SharedSession {
+  mutex: SessionMutex;
+  statements: PGliteStatements;
+}
+
+const sessions = new WeakMap<PGlite, SharedSession>();
+
+function sessionOf(db: PGlite): SharedSession {
+  let session = sessions.get(db);
+  if (!session) {
+    session = { mutex: new SessionMutex(), statements: new PGliteStatements(db) };
+    sessions.set(db, session);
+  }
+  return session;
+}
 
 class PGliteConnection extends EventEmitter {
-  constructor(private readonly db: PGlite) {
+  constructor(
+    private readonly db: PGlite,
+    private readonly statements: PGliteStatements,
+  ) {
     super();
   }
 
   query(sql: string, params?: unknown[] | QueryCallback, callback?: QueryCallback): Promise<PgResult> {
     const cb = typeof params === 'function' ? params : callback;
     const values = Array.isArray(params) ? params : [];
-    const run = values.length > 0 ? this.db.query(sql, values) : this.db.exec(sql).then((all) => all[all.length - 1]);
+    const run = values.length > 0 ? this.statements.query(sql, values) : this.db.exec(sql).then((all) => all[all.length - 1]);
     const result = run.then((raw) => toPgResult(sql, raw));
     if (cb) result.then((r) => cb(null, r), (e: Error) => cb(e));
     return result;
@@ -58,24 +76,19 @@ function toPgResult(sql: string, raw: Results<unknown> | undefined): PgResult {
 /** The subset of `pg.Pool` TypeORM's postgres driver uses, over one PGlite instance. */
 export class PGlitePool extends EventEmitter {
   private readonly db: PGlite;
-  private readonly mutex: SessionMutex;
+  private readonly session: SharedSession;
 
   constructor(options: { pglite: PGlite }) {
     super();
     this.db = options.pglite;
-    let mutex = mutexes.get(this.db);
-    if (!mutex) {
-      mutex = new SessionMutex();
-      mutexes.set(this.db, mutex);
-    }
-    this.mutex = mutex;
+    this.session = sessionOf(this.db);
   }
 
   connect(callback: ConnectCallback): void {
-    this.mutex.acquire().then(
+    this.session.mutex.acquire().then(
       (release) => {
         let released = false;
-        callback(null, new PGliteConnection(this.db), () => {
+        callback(null, new PGliteConnection(this.db, this.session.statements), () => {
           if (released) return;
           released = true;
           release();
