@@ -102,7 +102,7 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
           const listed = listingLimit ? await initialSyncMembers(this.resources.objects(scope, view, window), listingLimit) : undefined;
           if (listed) {
             return {
-              changes: listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
+              changes: () => listed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
               truncated: false,
               syncToken: view.syncToken,
               membersKey: renderedMembersKey(scope.user, view, this.resources.listingKey(scope, view, window)),
@@ -110,7 +110,7 @@ export class CaldavCollections implements CollectionStore<CalendarMemberProps> {
           }
           const changes = await this.resources.call(CalendarSyncChanges, { userId: scope.user.userId, folderId, limit, ...(window ? { window } : {}), ...sinceRevision });
           return {
-            changes: [
+            changes: () => [
               ...changes.changed.map((object) => ({ name: object.name, context: calendarObjectContext(scope, view, object) })),
               ...changes.removed.map((name) => ({ name })),
             ],

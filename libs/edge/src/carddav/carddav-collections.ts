@@ -112,7 +112,7 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
             const listed = listingLimit ? await initialSyncMembers(this.resources.objects(scope, view), listingLimit) : undefined;
             if (listed) {
               return {
-                changes: listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })),
+                changes: () => listed.map((contact) => ({ name: contact.name, context: query.contextOf(contact) })),
                 truncated: false,
                 syncToken: view.syncToken,
                 membersKey: renderedMembersKey(user, view, this.resources.listingKey(scope, view)),
@@ -120,7 +120,7 @@ export class CarddavCollections implements CollectionStore<AddressbookMemberProp
             }
             const result = unwrap(await this.bus.request(ContactSyncChanges, { userId: user.userId, contextId: user.contextId, folderIds: view.folderIds, since, limit }));
             return {
-              changes: result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),
+              changes: () => result.changes.map((change) => (exists(change) ? { name: change.name, context: query.contextOf({ ...change, uid: '' }) } : { name: change.name })),
               truncated: result.truncated,
               syncToken: encodeSyncToken(result.position),
             };

@@ -48,7 +48,7 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
     const describe = (context: PropertyContext) => writer.response(this.renderer.describe(context, props.propfind, minimal));
     if (membersKey && !props.wantsData) {
       const render = async function* () {
-        yield [changes.map((change) => (change.context ? describe(change.context) : '')).join('')];
+        yield [changes().map((change) => (change.context ? describe(change.context) : '')).join('')];
       };
       for await (const page of renderedPages(this.rendered, membersKey, props.propfind, minimal, render)) for (const xml of page) await writer.write(xml);
       writer.end([el(dav('sync-token'), syncToken)]);
@@ -56,15 +56,16 @@ export class SyncCollectionReport implements DavReport<SyncCollectionRequest> {
     }
     // With data, the members arrive a bus reply's worth at a time; one deleted meanwhile is described from the change list.
     const described = new Set<string>();
+    const changeList = changes();
     if (props.wantsData) {
-      for await (const members of query.pages(changes.filter((c) => c.context).map((c) => c.name))) {
+      for await (const members of query.pages(changeList.filter((c) => c.context).map((c) => c.name))) {
         for (const member of members) {
           described.add(member.name);
           await writer.write(describe(member.context));
         }
       }
     }
-    for (const change of changes) {
+    for (const change of changeList) {
       if (described.has(change.name)) continue;
       await writer.write(change.context ? describe(change.context) : writer.status(encodeHref(`${collection.href}${change.name}`), 404));
     }

@@ -83,8 +83,12 @@ export interface MemberQuery {
 
 /** The changes of a collection since a sync token, in the order they are answered. */
 export interface SyncChanges {
-  /** A present member with its context, described from the change list unless its data is read; a removed one without. */
-  changes: { name: string; context?: PropertyContext }[];
+  /**
+   * A present member with its context, described from the change list unless its data is read; a
+   * removed one without. Built when the answer needs them: an initial sync whose members' XML is
+   * kept (`membersKey`) needs none.
+   */
+  changes(): { name: string; context?: PropertyContext }[];
   /** More changes than the limit: the answer ends with 507 and `syncToken` to go on from. */
   truncated: boolean;
   syncToken: string;

@@ -68,7 +68,7 @@ export class NotificationCollections implements CollectionStore {
         changes: async (limit) => {
           const changes = await this.resources.call(CalendarNotificationsChanges, { userId: exchange.user.userId, limit, ...sinceRevision });
           return {
-            changes: [...changes.changed.map((meta) => ({ name: meta.name, context: this.resources.contextOf(scope, meta) })), ...changes.removed.map((name) => ({ name }))],
+            changes: () => [...changes.changed.map((meta) => ({ name: meta.name, context: this.resources.contextOf(scope, meta) })), ...changes.removed.map((name) => ({ name }))],
             truncated: changes.truncated,
             syncToken: notificationsSyncToken(changes.revision),
           };
