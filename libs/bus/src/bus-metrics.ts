@@ -1,8 +1,4 @@
-import { type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import { isReply, type EventContract, type Reply, type RequestContract } from '@davmesh/contracts';
-import { type Observable, tap } from 'rxjs';
 import { BusClient, type GatherOptions, type RequestOptions } from './bus-client';
 import { type ReplyBudget } from './reply-budget';
 
@@ -66,26 +62,19 @@ export class MeteredBusClient extends BusClient {
 }
 
 /**
- * Counts and times each request a service's handlers answer (events are not requests). Set it
- * as a global interceptor of a Nest microservice; the subject comes from the handler's
- * decorator, so a message on an unknown subject never makes a label.
+ * Counts and times one request a service's handler answers, from its arrival until the first
+ * reply packet that carries its answer (a Reply, or a handler's error). The transport servers
+ * call it, on the handler's own subject only, so a message on an unknown subject never makes a
+ * label; done in the transport rather than as a Nest interceptor, whose chain cost every request
+ * an AsyncResource and an rxjs pipe.
  */
-export class BusServerMetricsInterceptor implements NestInterceptor {
-  constructor(private readonly metrics: BusMetrics) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const handler = context.getHandler();
-    const patterns = Reflect.getMetadata(PATTERN_METADATA, handler) as unknown[] | undefined;
-    const subject = patterns?.[0];
-    if (context.getType() !== 'rpc' || Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler) !== PatternHandler.MESSAGE || typeof subject !== 'string') {
-      return next.handle();
-    }
-    const start = process.hrtime.bigint();
-    return next.handle().pipe(
-      tap({
-        next: (reply) => this.metrics.serverRequest(subject, outcomeOf(reply), secondsSince(start)),
-        error: () => this.metrics.serverRequest(subject, 'error', secondsSince(start)),
-      }),
-    );
-  }
+export function serverRequestTimer(metrics: BusMetrics | undefined, subject: string): (packet: { response?: unknown; err?: unknown }) => void {
+  if (!metrics) return () => undefined;
+  const start = process.hrtime.bigint();
+  let counted = false;
+  return (packet) => {
+    if (counted || (packet.response === undefined && packet.err === undefined)) return;
+    counted = true;
+    metrics.serverRequest(subject, packet.err !== undefined ? 'error' : outcomeOf(packet.response), secondsSince(start));
+  };
 }

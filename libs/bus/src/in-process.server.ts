@@ -1,4 +1,5 @@
-import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { BaseRpcContext, type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { type BusMetrics, serverRequestTimer } from './bus-metrics';
 import { InFlight } from './in-flight';
 import { fail } from '@davmesh/contracts';
 import { PayloadTooLargeError, type InProcessBroker, type Respond } from './in-process-broker';
@@ -19,6 +20,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   constructor(
     private readonly broker: InProcessBroker,
     private readonly prefix = '',
+    private readonly metrics?: BusMetrics,
   ) {
     super();
   }
@@ -29,7 +31,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       (queue ? this.requestUnsubscribers : this.eventUnsubscribers).push(
         this.broker.subscribe(prefixed(this.prefix, pattern), queue, (raw, respond, headers) => {
           const end = this.inFlight.begin();
-          void withRequestId(headers?.[REQUEST_ID_HEADER], () => this.onMessage(pattern, raw, respond, end));
+          void withRequestId(headers?.[REQUEST_ID_HEADER], () => this.onMessage(pattern, handler, raw, respond, end));
         }),
       );
     }
@@ -63,7 +65,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   /** `end` marks the message handled: after the event's handler, or once the request's last reply packet is out. */
-  private async onMessage(pattern: string, raw: string, respond: Respond | undefined, end: () => void): Promise<void> {
+  private async onMessage(pattern: string, handler: MessageHandler, raw: string, respond: Respond | undefined, end: () => void): Promise<void> {
     const packet = decodeRequestPacket(raw, pattern, respond !== undefined);
     if (packet.id === undefined || respond === undefined) {
       try {
@@ -74,22 +76,19 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       return;
     }
     const id = packet.id;
-    const handler = this.getHandlerByPattern(pattern);
-    if (!handler) {
-      respond(JSON.stringify({ id, err: `no handler for ${pattern}`, isDisposed: true } satisfies ReplyPacket));
-      end();
-      return;
-    }
+    const answered = serverRequestTimer(this.metrics, pattern);
     try {
       const response$ = this.transformToObservable(await handler(packet.data, new BaseRpcContext([pattern])));
       this.send(response$, (reply: ReplyPacket) => {
         try {
+          answered(reply);
           this.respondOrRefuse(respond, { ...reply, id }, pattern);
         } finally {
           if (isLastPacket(reply)) end();
         }
       });
     } catch (error) {
+      answered({ err: error });
       end();
       throw error;
     }

@@ -2,6 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { type ConsumerDeserializer, type IncomingRequest, type NatsContext, ServerNats } from '@nestjs/microservices';
 import { ErrorCode, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import { fail } from '@davmesh/contracts';
+import { type BusMetrics, serverRequestTimer } from './bus-metrics';
 import { InFlight } from './in-flight';
 import { DEFAULT_MAX_PAYLOAD, replyTooLarge } from './reply-budget';
 import { ReplyHold } from './reply-hold';
@@ -40,13 +41,20 @@ export class DavmeshNatsServer extends ServerNats {
   private readonly requestSubscriptions: Subscription[] = [];
   private readonly eventSubscriptions: Subscription[] = [];
   private readonly inFlight = new InFlight();
-  /** Requests whose reply publisher is not made yet, with the end of their in-flight mark. */
-  private readonly awaitingPublisher = new WeakMap<Msg, () => void>();
+  /** Requests whose reply publisher is not made yet, with the end of their in-flight mark and their handler's subject. */
+  private readonly awaitingPublisher = new WeakMap<Msg, { end: () => void; channel: string }>();
   private replyHold?: ReplyHold;
   protected override readonly logger: LoggerService = new NatsStatusLogger(new Logger('Server'));
   private client?: NatsConnection;
 
-  constructor(servers: string, private readonly prefix: string, name: string, shared?: SharedNatsConnection, security?: NatsSecurity) {
+  constructor(
+    servers: string,
+    private readonly prefix: string,
+    name: string,
+    shared?: SharedNatsConnection,
+    security?: NatsSecurity,
+    private readonly metrics?: BusMetrics,
+  ) {
     super({ servers, name, deserializer: tolerantDeserializer });
     this.connection = shared ?? new SharedNatsConnection(servers, name, security);
     this.ownsConnection = shared === undefined;
@@ -71,7 +79,7 @@ export class DavmeshNatsServer extends ServerNats {
 
   override async handleMessage(channel: string, message: Msg): Promise<unknown> {
     const end = this.inFlight.begin();
-    if (message.reply) this.awaitingPublisher.set(message, end);
+    if (message.reply) this.awaitingPublisher.set(message, { end, channel });
     try {
       const handle = () => withWriteKey(message.headers?.get(WRITE_KEY_HEADER) || undefined, () => super.handleMessage(channel, message));
       return await withRequestId(message.headers?.get(REQUEST_ID_HEADER) || undefined, handle);
@@ -83,15 +91,17 @@ export class DavmeshNatsServer extends ServerNats {
 
   override getPublisher(message: Msg, id: string, context: NatsContext): (response: { isDisposed?: boolean; err?: unknown }) => unknown {
     const publish = super.getPublisher(message, id, context);
-    const end = this.awaitingPublisher.get(message);
+    const awaiting = this.awaitingPublisher.get(message);
     this.awaitingPublisher.delete(message);
+    const answered = awaiting ? serverRequestTimer(this.metrics, awaiting.channel) : undefined;
     const send = (response: { isDisposed?: boolean; err?: unknown }) => this.publishOrRefuse(publish, response, message.subject);
     return (response) => {
       try {
+        answered?.(response);
         if (this.replyHold) this.replyHold.send(() => send(response));
         else send(response);
       } finally {
-        if (response.isDisposed || response.err !== undefined) end?.();
+        if (response.isDisposed || response.err !== undefined) awaiting?.end();
       }
     };
   }

@@ -29,9 +29,9 @@ export interface BusServerStrategy extends CustomTransportStrategy {
 export function createServerStrategy(transport: BusTransport, name: string): BusServerStrategy {
   switch (transport.kind) {
     case 'nats':
-      return new DavmeshNatsServer(transport.servers, transport.prefix, name, transport.connection, transport.security);
+      return new DavmeshNatsServer(transport.servers, transport.prefix, name, transport.connection, transport.security, transport.metrics);
     case 'in-process':
-      return new InProcessServer(transport.broker, transport.prefix);
+      return new InProcessServer(transport.broker, transport.prefix, transport.metrics);
   }
 }
 

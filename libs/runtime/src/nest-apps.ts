@@ -1,7 +1,7 @@
 import { type INestApplication, type INestMicroservice, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { BusModule, BusServerMetricsInterceptor, createServerStrategy, type BusTransport } from '@davmesh/bus';
+import { BusModule, createServerStrategy, type BusTransport } from '@davmesh/bus';
 import { CalendarServiceModule } from '@davmesh/calendar-service';
 import { NodeCaches } from '@davmesh/config-client';
 import { ConfigServiceModule, type ConfigServiceOptions } from '@davmesh/config-service';
@@ -53,7 +53,6 @@ export async function startDomainService(
     { strategy, logger: new NestPinoLogger(roleLogger), abortOnError: false },
   );
   // No enableShutdownHooks: the process stops its apps itself, in order (node-stop.ts).
-  if (transport.metrics) app.useGlobalInterceptors(new BusServerMetricsInterceptor(transport.metrics));
   await app.listen();
   if (CACHING_ROLES.includes(role)) {
     const caches = app.get(NodeCaches);
@@ -102,8 +101,6 @@ export async function startEdge(
     new ExpressAdapter(),
     { bodyParser: false, logger: new NestPinoLogger(edgeLogger), abortOnError: false, httpsOptions },
   );
-  // Inherited by the events microservice below (it answers the caches' roll-call and invalidations).
-  if (transport.metrics) app.useGlobalInterceptors(new BusServerMetricsInterceptor(transport.metrics));
   const events = createServerStrategy(transport, 'edge');
   app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
   await app.startAllMicroservices();
