@@ -39,6 +39,20 @@ describe('PGliteStatements: parameterised statements as named prepared statement
     expect(again.rows).toEqual([{ n: 1 }]);
   });
 
+  it("runs inside the session's transactions: a rollback undoes, an error aborts only that transaction", async () => {
+    const count = async (name: string) => (await statements.query('SELECT count(*)::int AS n FROM items WHERE name = $1', [name])).rows;
+    await db.exec('BEGIN');
+    await statements.query('INSERT INTO items (name) VALUES ($1)', ['undone']);
+    expect(await count('undone')).toEqual([{ n: 1 }]);
+    await db.exec('ROLLBACK');
+    expect(await count('undone')).toEqual([{ n: 0 }]);
+    await db.exec('BEGIN');
+    await expect(statements.query('INSERT INTO items (name) VALUES ($1)', ['a'])).rejects.toMatchObject({ code: '23505' });
+    await expect(count('a')).rejects.toMatchObject({ code: '25P02' });
+    await db.exec('ROLLBACK');
+    expect(await count('a')).toEqual([{ n: 1 }]);
+  });
+
   it('prepares a statement again when its table changed shape since', async () => {
     await db.exec('CREATE TABLE shapes (id int)');
     await statements.query('INSERT INTO shapes VALUES ($1)', [1]);

@@ -73,7 +73,8 @@ export class PGliteStatements {
     const statement = this.prepared.get(sql);
     if (!statement) return;
     this.prepared.delete(sql);
-    await this.db.execProtocol(concat(serialize.close({ type: 'S', name: statement.name }), serialize.sync()), { syncToFs: false });
+    // Never fails the query that made room: a statement left open only costs its memory.
+    await this.db.execProtocol(concat(serialize.close({ type: 'S', name: statement.name }), serialize.sync()), { syncToFs: false, throwOnError: false });
   }
 
   private serialized(value: unknown, type: number | undefined): string | null {
