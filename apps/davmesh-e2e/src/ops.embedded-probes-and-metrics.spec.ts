@@ -145,6 +145,40 @@ describe('embedded mode: the ops listener (healthz, readyz, metrics) of each nod
     }
   });
 
+  it('keeps its folder listings while only objects are written, and lists afresh once a folder itself changed', async () => {
+    const node = nodes[1];
+    const as = (method: string, path: string) => request(node.url!)[method as 'put'](path).set('Authorization', basicAuth('demo', 'demo'));
+    const lists = async (subject: string) => sampleSum(await scrape(node), 'davmesh_bus_client_requests_total', { subject });
+    const home = await as('propfind', '/dav/carddav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>');
+    const book = /<d:href>(\/dav\/carddav\/\d{4,}\/)<\/d:href>/.exec(home.text)![1];
+    const calendars = await parseMultistatus((await as('propfind', '/dav/caldav/').set('Depth', '1').send('<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>')).text);
+    const calendar = calendars.find((c) => c.found.get('{DAV:}displayname')?.text === 'Calendar')!.href;
+    const event = (i: number) =>
+      `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:kept-${i}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\nDURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    const card = (i: number) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:kept-${i}\r\nFN:Kept ${i}\r\nN:Kept;${i};;;\r\nEND:VCARD\r\n`;
+    const collections = [
+      { path: calendar, subject: 'calendar.v1.folders.list', member: (i: number) => [`kept-${i}.ics`, 'text/calendar', event(i)] },
+      { path: book, subject: 'contacts.v1.folders.list', member: (i: number) => [`kept-${i}.vcf`, 'text/vcard', card(i)] },
+    ];
+    for (const { path, subject, member } of collections) {
+      const write = async (i: number) => {
+        const [name, type, body] = member(i);
+        expect((await as('put', `${path}${name}`).set('Content-Type', type).send(body)).status).toBe(201);
+        expect((await as('delete', `${path}${name}`).send()).status).toBe(204);
+      };
+      await write(0);
+      const before = await lists(subject);
+      for (let i = 1; i <= 5; i++) await write(i);
+      // Ten writes of objects, each announced before it answered: none of them dropped the listing.
+      expect(await lists(subject)).toBe(before);
+      const renamed = await as('proppatch', path).send('<propertyupdate xmlns="DAV:"><set><prop><displayname>Renamed</displayname></prop></set></propertyupdate>');
+      expect(renamed.status).toBe(207);
+      const renamedAt = await lists(subject);
+      await write(6);
+      expect(await lists(subject)).toBe(renamedAt + 1);
+    }
+  });
+
   it("serves Node's process metrics", async () => {
     const samples = await scrape(nodes[1]);
     expect(sampleSum(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);

@@ -49,7 +49,7 @@ import {
   selectCalendarData,
   type IcalComponent,
 } from '@davmesh/ical';
-import { announceChange, CalendarUnitOfWork, type CalendarTransaction } from './calendar.unit-of-work';
+import { announceChange, announceObjectsChange, CalendarUnitOfWork, type CalendarTransaction } from './calendar.unit-of-work';
 import { FolderRepository, type FolderAccess } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
 import { ObjectRepository, type StoredObject } from './objects/object.repository';
@@ -266,7 +266,7 @@ export class CalendarService {
         const scheduleTag = scheduling ? newScheduleTag() : undefined;
         await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
         const revision = await tx.objects.recordChangeAtNextRevision(request.folderId, request.name, false);
-        announceChange(announce, request.folderId, folder.ownerUserId, revision);
+        announceObjectsChange(announce, request.folderId, folder.ownerUserId, revision);
         return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
       }),
     );
@@ -291,7 +291,7 @@ export class CalendarService {
         }
         await tx.objects.delete(folderId, name);
         const revision = await tx.objects.recordChangeAtNextRevision(folderId, name, true);
-        announceChange(announce, folderId, folder.ownerUserId, revision);
+        announceObjectsChange(announce, folderId, folder.ownerUserId, revision);
         return { revision };
       }),
     );
@@ -329,8 +329,8 @@ export class CalendarService {
         const sourceRevision = await tx.objects.recordChangeAtNextRevision(folderId, name, true);
         const targetRevision = toFolderId === folderId ? sourceRevision : await tx.folders.bumpRevision(toFolderId);
         await tx.objects.recordChange(toFolderId, toName, targetRevision, false);
-        announceChange(announce, folderId, owners.from, sourceRevision);
-        if (toFolderId !== folderId) announceChange(announce, toFolderId, owners.to, targetRevision);
+        announceObjectsChange(announce, folderId, owners.from, sourceRevision);
+        if (toFolderId !== folderId) announceObjectsChange(announce, toFolderId, owners.to, targetRevision);
         return { etag: moved.etag, created: !occupied, asSent: moved.ical === source.ical, ...(moved.scheduleTag && { scheduleTag: moved.scheduleTag }) };
       }),
     );

@@ -38,3 +38,12 @@ export class CalendarUnitOfWork extends UnitOfWork<CalendarTransaction> {
 export function announceChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
   announce(CalendarFolderChanged, { folderId, ownerUserId, revision });
 }
+
+/**
+ * As announceChange, for a write that changed only the folder's objects (a PUT, DELETE or MOVE
+ * of them): edges keep their folder listings. A write that may also have made a folder (the
+ * defaults, an inbox) announces with announceChange.
+ */
+export function announceObjectsChange(announce: Announce, folderId: number, ownerUserId: number, revision: number): void {
+  announce(CalendarFolderChanged, { folderId, ownerUserId, revision, objectsOnly: true });
+}

@@ -534,11 +534,16 @@ export interface CalendarFolderChangedEvent {
   folderId: number;
   ownerUserId: number;
   revision: number;
+  /**
+   * Set when only the folder's objects changed (written, deleted, moved): its own fields, its
+   * rights and its shares are as they were, so a listing of folders that shows no revision holds.
+   */
+  objectsOnly?: true;
 }
 
 export const CalendarFolderChanged = defineEvent<CalendarFolderChangedEvent>(
   'calendar.v1.events.folder-changed',
-  z.object({ folderId, ownerUserId: userId, revision: z.number().int().nonnegative() }),
+  z.object({ folderId, ownerUserId: userId, revision: z.number().int().nonnegative(), objectsOnly: z.literal(true).optional() }),
 );
 
 /** RFC 4791 9.7 filters, as JSON. Times are ISO instants; an absent bound is open. */

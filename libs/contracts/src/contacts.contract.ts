@@ -310,10 +310,12 @@ export interface ContactFolderChangedEvent {
   ownerUserId?: number;
   /** Set when a share changed: the user it was granted to or taken from. */
   granteeUserId?: number;
+  /** Set when only the folder's contacts changed (written, deleted, moved): as in `CalendarFolderChangedEvent`. */
+  objectsOnly?: true;
 }
 
 /** Published after a commit that changed a folder, its contents or its shares, made it or deleted it. */
 export const ContactFolderChanged = defineEvent<ContactFolderChangedEvent>(
   'contacts.v1.events.folder-changed',
-  z.object({ contextId, folderId, revision: z.number().int().nonnegative(), ownerUserId: userId.optional(), granteeUserId: userId.optional() }),
+  z.object({ contextId, folderId, revision: z.number().int().nonnegative(), ownerUserId: userId.optional(), granteeUserId: userId.optional(), objectsOnly: z.literal(true).optional() }),
 );

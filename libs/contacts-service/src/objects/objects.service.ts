@@ -126,7 +126,7 @@ export class ObjectsService {
         },
         revision,
       );
-      announce(ContactFolderChanged, { contextId, folderId, revision });
+      announce(ContactFolderChanged, { contextId, folderId, revision, objectsOnly: true });
       return { folderId, name, etag, created: !current, revision };
     });
   }
@@ -144,7 +144,7 @@ export class ObjectsService {
       requirePrecondition(precondition, stateOf(current));
       await tx.contacts.delete(contextId, name);
       const revision = await tx.contacts.recordChange(contextId, folderId, name, true);
-      announce(ContactFolderChanged, { contextId, folderId, revision });
+      announce(ContactFolderChanged, { contextId, folderId, revision, objectsOnly: true });
       return { folderId, revision };
     });
   }
@@ -201,8 +201,8 @@ export class ObjectsService {
         },
         revision,
       );
-      if (sourceFolderId !== toFolderId) announce(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision });
-      announce(ContactFolderChanged, { contextId, folderId: toFolderId, revision });
+      if (sourceFolderId !== toFolderId) announce(ContactFolderChanged, { contextId, folderId: sourceFolderId, revision: sourceRevision, objectsOnly: true });
+      announce(ContactFolderChanged, { contextId, folderId: toFolderId, revision, objectsOnly: true });
       return { folderId: toFolderId, name: toName, etag: source.etag, created: !target, revision };
     });
   }

@@ -31,4 +31,14 @@ describe('the edge calendar folder cache', () => {
     cache.onFolderChanged({ folderId: 99, ownerUserId: 3, revision: 1 });
     expect(cache.get(3)).toBeUndefined();
   });
+
+  it("keeps every listing, and a listing under way, when only a folder's objects changed", () => {
+    const cache = new CalendarFolderCache();
+    cache.put(1, [folder(10, 1)], cache.mark());
+    const listing = cache.mark();
+    cache.onFolderChanged({ folderId: 10, ownerUserId: 1, revision: 2, objectsOnly: true });
+    cache.put(2, [folder(10, 1)], listing);
+    expect(cache.get(1)).toEqual([folder(10, 1)]);
+    expect(cache.get(2)).toEqual([folder(10, 1)]);
+  });
 });

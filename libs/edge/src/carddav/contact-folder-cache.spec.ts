@@ -55,4 +55,14 @@ describe('the edge contact folder cache', () => {
     expect(cache.get(2)).toBeUndefined();
     expect(cache.get(7)).toHaveLength(2);
   });
+
+  it("keeps every listing when only a book's contacts changed", () => {
+    const cache = new ContactFolderCache();
+    cache.put(1, [folder(10, 1)], cache.mark());
+    cache.put(2, [folder(10, 1), gal(1)], cache.mark());
+    cache.onFolderChanged({ contextId: 1, folderId: 10, revision: 2, objectsOnly: true });
+    cache.onFolderChanged({ contextId: 1, folderId: GAL_FOLDER_ID, revision: 3, objectsOnly: true });
+    expect(cache.get(1)).toHaveLength(1);
+    expect(cache.get(2)).toHaveLength(2);
+  });
 });

@@ -8,7 +8,8 @@ const keyOf = (contextId: number, folderId: number) => `${contextId}:${folderId}
  * The address books each user saw last on this node, as the contacts service listed them (before
  * any config rule; see UserListingCache). An entry goes when any folder in it changes, when a
  * folder of its user is made, shared or deleted, and when the directory changes its context; a
- * miss on a segment is the caller's cue to list anew.
+ * miss on a segment is the caller's cue to list anew. A change of a folder's contacts alone keeps
+ * it, as in CalendarFolderCache.
  */
 export class ContactFolderCache extends UserListingCache<ContactFolder> {
   constructor(now?: () => number, maxUsers?: number) {
@@ -16,6 +17,7 @@ export class ContactFolderCache extends UserListingCache<ContactFolder> {
   }
 
   onFolderChanged(event: ContactFolderChangedEvent): void {
+    if (event.objectsOnly) return;
     this.changed();
     this.forgetHolders(keyOf(event.contextId, event.folderId));
     // A new folder or share is in no entry yet, but changes what its owner's and grantee's aggregated book holds.
