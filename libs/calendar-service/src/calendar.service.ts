@@ -264,8 +264,7 @@ export class CalendarService {
         if (scheduling) await this.scheduling.requireUnique(tx, folder.ownerUserId, summary.uid, request);
         const etag = etagOf(ical);
         const scheduleTag = scheduling ? newScheduleTag() : undefined;
-        await tx.objects.upsert(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
-        const revision = await tx.objects.recordChangeAtNextRevision(request.folderId, request.name, false);
+        const revision = await tx.objects.upsertAtNextRevision(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
         announceObjectsChange(announce, request.folderId, folder.ownerUserId, revision);
         return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
       }),

@@ -42,8 +42,7 @@ export class ScheduleStatusWriteback implements OnModuleInit {
     if (await tx.imip.hasNewer(status.messageId, reference)) return;
     const ical = withOutcome(copy.ical, reference, status.scheduleStatus);
     if (ical === undefined) return;
-    await tx.objects.upsert(found.folderId, { ...copy, ical, etag: etagOf(ical) });
-    const revision = await tx.objects.recordChangeAtNextRevision(found.folderId, found.name, false);
+    const revision = await tx.objects.upsertAtNextRevision(found.folderId, { ...copy, ical, etag: etagOf(ical) });
     announceChange(announce, found.folderId, folder.ownerUserId, revision);
   }
 }

@@ -36,6 +36,33 @@ export interface ObjectCopy extends StoredObject {
 /** A content line naming a participant, as a PostgreSQL regular expression (case-insensitive with ~*). */
 const PARTICIPANT_LINE = '(^|\n)(ORGANIZER|ATTENDEE)[;:]';
 
+/** Stores an object ($1 folder, $2 name, ... as `upsertParameters` orders them), replacing what the name held. */
+const UPSERT = `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "schedule_tag", "modified_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10, now())
+       ON CONFLICT ("folder_id", "name") DO UPDATE SET
+         "uid" = EXCLUDED."uid", "component" = EXCLUDED."component", "etag" = EXCLUDED."etag", "ical" = EXCLUDED."ical",
+         "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end",
+         "schedule_tag" = EXCLUDED."schedule_tag", "modified_at" = now()`;
+
+const upsertParameters = (folderId: number, object: StoredObject) => [
+  folderId,
+  object.name,
+  object.uid,
+  object.component,
+  object.etag,
+  object.ical,
+  Buffer.byteLength(object.ical),
+  object.firstStart,
+  object.lastEnd,
+  object.scheduleTag ?? null,
+];
+
+/** WITH items raising folder $1's revision (its row held to the commit) and logging name $2's change at it, `removed` (SQL: a parameter or a literal) or not. */
+const BUMP_AND_RECORD_AT = (removed: string) => `bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
+            recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
+                           SELECT $1::integer, $2::text, "revision", ${removed}::boolean FROM bumped
+                         ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")`;
+
 const META = `"name", "etag", "size", "modified_at", "component", "schedule_tag"`;
 
 function toMeta(row: MetaRow): CalendarObjectMeta {
@@ -161,26 +188,21 @@ export class ObjectRepository extends SqlRepository {
   }
 
   async upsert(folderId: number, object: StoredObject): Promise<void> {
-    await this.manager.query(
-      `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "schedule_tag", "modified_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10, now())
-       ON CONFLICT ("folder_id", "name") DO UPDATE SET
-         "uid" = EXCLUDED."uid", "component" = EXCLUDED."component", "etag" = EXCLUDED."etag", "ical" = EXCLUDED."ical",
-         "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end",
-         "schedule_tag" = EXCLUDED."schedule_tag", "modified_at" = now()`,
-      [
-        folderId,
-        object.name,
-        object.uid,
-        object.component,
-        object.etag,
-        object.ical,
-        Buffer.byteLength(object.ical),
-        object.firstStart,
-        object.lastEnd,
-        object.scheduleTag ?? null,
-      ],
+    await this.manager.query(UPSERT, upsertParameters(folderId, object));
+  }
+
+  /**
+   * `upsert`, then `recordChangeAtNextRevision` of the object, in one statement: a write's
+   * round trips are most of its cost over a network. Answers the new revision.
+   */
+  async upsertAtNextRevision(folderId: number, object: StoredObject): Promise<number> {
+    const rows: { revision: string }[] = await this.manager.query(
+      `WITH stored AS (${UPSERT}),
+            ${BUMP_AND_RECORD_AT('false')}
+       SELECT "revision" FROM bumped`,
+      upsertParameters(folderId, object),
     );
+    return Number(rows[0].revision);
   }
 
   async delete(folderId: number, name: string): Promise<void> {
@@ -241,14 +263,7 @@ export class ObjectRepository extends SqlRepository {
 
   /** A write's change row at the folder's next revision, the folder bumped in the same statement (one round trip); returns that revision. */
   async recordChangeAtNextRevision(folderId: number, name: string, removed: boolean): Promise<number> {
-    const rows: { revision: string }[] = await this.manager.query(
-      `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
-            recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
-                           SELECT $1::integer, $2::text, "revision", $3::boolean FROM bumped
-                         ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")
-       SELECT "revision" FROM bumped`,
-      [folderId, name, removed],
-    );
+    const rows: { revision: string }[] = await this.manager.query(`WITH ${BUMP_AND_RECORD_AT('$3')} SELECT "revision" FROM bumped`, [folderId, name, removed]);
     return Number(rows[0].revision);
   }
 

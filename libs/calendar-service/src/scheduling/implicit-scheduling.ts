@@ -273,8 +273,7 @@ export class ImplicitScheduling {
     const folder = (await tx.folders.access(folderId, userId, true))!;
     const name = copy?.name ?? (await freeName(tx, folderId, summary.uid));
     const scheduleTag = copy?.scheduleTag && !applied.consequential ? copy.scheduleTag : newScheduleTag();
-    await tx.objects.upsert(folderId, { name, uid: summary.uid, component: summary.component, etag: etagOf(applied.ical), ical: applied.ical, ...spanColumns(summary.span), scheduleTag });
-    const revision = await tx.objects.recordChangeAtNextRevision(folderId, name, false);
+    const revision = await tx.objects.upsertAtNextRevision(folderId, { name, uid: summary.uid, component: summary.component, etag: etagOf(applied.ical), ical: applied.ical, ...spanColumns(summary.span), scheduleTag });
     announceChange(announce, folderId, folder.ownerUserId, revision);
     return true;
   }

@@ -21,8 +21,7 @@ export async function deliverToInbox(tx: CalendarTransaction, announce: Announce
   const etag = etagOf(message.ical);
   // An inbox holds every message, several of one UID among them (an update, each attendee's
   // reply): its index keeps the name where a calendar keeps the UID, and no time span.
-  await tx.objects.upsert(folder.folderId, { name, uid: name, component: message.component, etag, ical: message.ical, firstStart: '-infinity', lastEnd: 'infinity' });
-  const revision = await tx.objects.recordChangeAtNextRevision(folder.folderId, name, false);
+  const revision = await tx.objects.upsertAtNextRevision(folder.folderId, { name, uid: name, component: message.component, etag, ical: message.ical, firstStart: '-infinity', lastEnd: 'infinity' });
   announceChange(announce, folder.folderId, userId, revision);
   return { folderId: folder.folderId, name, etag, revision };
 }

@@ -1,5 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { type SqlRunner } from '../json-rows';
+import { type SqlWithItem } from './write-outcomes';
 
 /** An event as the outbox keeps it: its subject (without the deployment's prefix) and payload. */
 export interface OutboxEvent {
@@ -29,13 +30,16 @@ export class OutboxStore {
   /**
    * Inside the writer's transaction; answers the ids in the order given (the sequence numbers
    * the rows in VALUES order). A VALUES list: an unnest of arrays costs PGlite three times more.
+   * `along` runs another change in the same statement (the write's outcome).
    */
-  async insert(db: SqlRunner, events: OutboxEvent[]): Promise<string[]> {
+  async insert(db: SqlRunner, events: OutboxEvent[], along?: (first: number) => SqlWithItem): Promise<string[]> {
     const values = events.map((_, i) => `($${2 * i + 1}, $${2 * i + 2}::jsonb)`).join(', ');
-    const rows = (await db.query(
-      `INSERT INTO ${this.table} ("subject", "payload") VALUES ${values} RETURNING "id"`,
-      events.flatMap((e) => [e.subject, JSON.stringify(e.payload)]),
-    )) as { id: string | number }[];
+    const parameters = events.flatMap((e) => [e.subject, JSON.stringify(e.payload)]);
+    const carried = along?.(parameters.length + 1);
+    const rows = (await db.query(`${carried ? `WITH ${carried.sql} ` : ''}INSERT INTO ${this.table} ("subject", "payload") VALUES ${values} RETURNING "id"`, [
+      ...parameters,
+      ...(carried?.parameters ?? []),
+    ])) as { id: string | number }[];
     return rows.map((r) => BigInt(r.id)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).map(String);
   }
 

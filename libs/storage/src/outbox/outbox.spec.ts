@@ -193,6 +193,22 @@ function outboxSuite(name: string, openTarget: () => Promise<{ target: StorageTa
       await expect(keyedWrite(node, 'key-of-another-write', 1, runs)).rejects.toThrow('note 1 exists');
     });
 
+    it('answers a keyed write that announced nothing with its first answer too', async () => {
+      const node = await startNode();
+      let runs = 0;
+      const silentWrite = () =>
+        withWriteKey('key-of-a-silent-write', () =>
+          node.outbox.transaction(async (db) => {
+            runs++;
+            const [row] = (await db.query(`INSERT INTO "${SCHEMA}"."notes" ("revision") VALUES (41) RETURNING now() AS "at"`)) as { at: Date }[];
+            return { at: row.at };
+          }),
+        );
+      const first = await silentWrite();
+      expect(await silentWrite()).toEqual(first);
+      expect(runs).toBe(1);
+    });
+
     it('does a keyed write that rolled back when it is asked again', async () => {
       const node = await startNode();
       await expect(

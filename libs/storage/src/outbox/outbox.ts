@@ -67,16 +67,17 @@ export class Outbox {
     const key = this.options.durable ? takeWriteKey() : undefined;
     if (!key) return this.run(work);
     let replayed = false;
-    const result = await this.run(async (db, announce) => {
-      const claimed = await this.outcomes.claim(db, key);
-      if (claimed.stored) {
-        replayed = true;
-        return claimed.result as T;
-      }
-      const value = await work(db, announce);
-      await this.outcomes.record(db, key, value);
-      return value;
-    }).catch((error: unknown) => {
+    const result = await this.run(
+      async (db, announce) => {
+        const claimed = await this.outcomes.claim(db, key);
+        if (claimed.stored) {
+          replayed = true;
+          return claimed.result as T;
+        }
+        return work(db, announce);
+      },
+      () => (replayed ? undefined : key),
+    ).catch((error: unknown) => {
       // Rolled back: the claim with it, so a later transaction of the same request may take the key.
       returnWriteKey(key);
       throw error;
@@ -85,7 +86,8 @@ export class Outbox {
     return result;
   }
 
-  private async run<T>(work: (db: EntityManager, announce: Announce) => Promise<T>): Promise<T> {
+  /** `work` in a transaction, its events stored at the end, with its outcome under the key `outcomeKey` answers (if any). */
+  private async run<T>(work: (db: EntityManager, announce: Announce) => Promise<T>, outcomeKey: () => string | undefined = () => undefined): Promise<T> {
     const events: OutboxEvent[] = [];
     let open = true;
     const announce: Announce = (contract, payload) => {
@@ -97,7 +99,12 @@ export class Outbox {
       .transaction(async (db) => {
         const value = await work(db, announce);
         open = false;
-        if (events.length > 0 && this.options.durable) ids = await this.store.insert(db, events);
+        const key = outcomeKey();
+        if (events.length > 0 && this.options.durable) {
+          ids = await this.store.insert(db, events, key === undefined ? undefined : (first) => this.outcomes.recording(key, value, first));
+        } else if (key !== undefined) {
+          await this.outcomes.record(db, key, value);
+        }
         return value;
       })
       .finally(() => (open = false));

@@ -34,7 +34,12 @@ export class WriteOutcomes {
 
   /** Last statement of the write's transaction: what it answers. */
   async record(db: SqlRunner, key: string, result: unknown): Promise<void> {
-    await db.query(`UPDATE ${this.table} SET "result" = $2 WHERE "key" = $1`, [key, result === undefined ? null : JSON.stringify(result, tagDates)]);
+    await db.query(`UPDATE ${this.table} SET "result" = $2 WHERE "key" = $1`, [key, serialised(result)]);
+  }
+
+  /** `record` as a WITH item of the transaction's last statement (one round trip less), its parameters numbered from `$first`. */
+  recording(key: string, result: unknown, first: number): SqlWithItem {
+    return { sql: `recorded_outcome AS (UPDATE ${this.table} SET "result" = $${first + 1} WHERE "key" = $${first})`, parameters: [key, serialised(result)] };
   }
 
   /** Forgets outcomes older than `olderThanMs`. */
@@ -43,7 +48,15 @@ export class WriteOutcomes {
   }
 }
 
+/** A data-modifying WITH item another statement carries, with its parameters. */
+export interface SqlWithItem {
+  sql: string;
+  parameters: unknown[];
+}
+
 const DATE_TAG = '$date';
+
+const serialised = (result: unknown) => (result === undefined ? null : JSON.stringify(result, tagDates));
 
 /** Dates survive the JSON text as `{ "$date": iso }` (JSON.stringify hands a replacer their string). */
 function tagDates(this: Record<string, unknown>, key: string, value: unknown): unknown {
