@@ -289,24 +289,25 @@ export class ObjectRepository extends SqlRepository {
     window?: { start: string; end: string },
   ): Promise<{ revision: number; changes: { name: string; revision: number; removed: boolean; meta?: CalendarObjectMeta }[] } | undefined> {
     const inWindow = window ? `(o."first_start" < $5::timestamptz AND o."last_end" >= $6::timestamptz)` : 'true';
-    const rows: (Partial<MetaRow> & { folder_revision: string; change_name: string | null; revision: string; removed: boolean; in_window: boolean })[] =
-      await this.manager.query(
-        `WITH f AS (
-           SELECT "revision" FROM "calendar"."folders"
-            WHERE "folder_id" = $1 AND ("owner_user_id" = $2 OR EXISTS (
-              SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED})))
-         SELECT f."revision" AS "folder_revision", c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
-                o."name", o."etag", o."size", o."modified_at", o."component", o."schedule_tag"
-         FROM f
-         LEFT JOIN LATERAL (
-           SELECT "name", "revision", "removed" FROM "calendar"."changes"
-            WHERE "folder_id" = $1 AND "revision" > $3 AND "revision" <= f."revision"
-            ORDER BY "revision" LIMIT $4
-         ) c ON true
-         LEFT JOIN "calendar"."objects" o ON o."folder_id" = $1 AND o."name" = c."name"
-         ORDER BY c."revision"`,
-        window ? [folderId, userId, since, limit + 1, window.end, window.start] : [folderId, userId, since, limit + 1],
-      );
+    // JSON rows: a sync's ten changes are 120 fields, each decoded apart by PGlite.
+    const rows = await selectJsonRows<Partial<MetaRow> & { folder_revision: number; change_name: string | null; revision: number; removed: boolean; in_window: boolean }>(
+      this.manager,
+      `WITH f AS (
+         SELECT "revision" FROM "calendar"."folders"
+          WHERE "folder_id" = $1 AND ("owner_user_id" = $2 OR EXISTS (
+            SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED})))
+       SELECT f."revision" AS "folder_revision", c."name" AS "change_name", c."revision", c."removed", ${inWindow} AS "in_window",
+              o."name", o."etag", o."size", o."modified_at", o."component", o."schedule_tag"
+       FROM f
+       LEFT JOIN LATERAL (
+         SELECT "name", "revision", "removed" FROM "calendar"."changes"
+          WHERE "folder_id" = $1 AND "revision" > $3 AND "revision" <= f."revision"
+          ORDER BY "revision" LIMIT $4
+       ) c ON true
+       LEFT JOIN "calendar"."objects" o ON o."folder_id" = $1 AND o."name" = c."name"`,
+      window ? [folderId, userId, since, limit + 1, window.end, window.start] : [folderId, userId, since, limit + 1],
+      'r."revision"',
+    );
     if (rows.length === 0) return undefined;
     const changes = rows
       .filter((row) => row.change_name !== null)
