@@ -89,6 +89,14 @@ export class DavmeshNatsServer extends ServerNats {
     }
   }
 
+  /**
+   * The handler subscribed under `channel`, which is always a registered subject: Nest would first
+   * try it as JSON (`getRouteFromPattern`), throwing and catching for every message.
+   */
+  override getHandlerByPattern(channel: string): ReturnType<ServerNats['getHandlerByPattern']> {
+    return this.messageHandlers.get(channel) ?? super.getHandlerByPattern(channel);
+  }
+
   override getPublisher(message: Msg, id: string, context: NatsContext): (response: { isDisposed?: boolean; err?: unknown }) => unknown {
     const publish = super.getPublisher(message, id, context);
     const awaiting = this.awaitingPublisher.get(message);
