@@ -96,7 +96,9 @@ export class ContactRepository extends SqlRepository {
 
   /**
    * The named objects in those of the folders the user sees, and which folders those are, in one
-   * statement (GET and multiget are the hottest reads). Objects in name order.
+   * statement (GET and multiget are the hottest reads). Objects in name order. One name (a GET)
+   * is its own statement, so that PostgreSQL keeps its generic plan (see the calendar's
+   * ObjectRepository.getManyReadable).
    */
   async getVisibleByNames(
     contextId: number,
@@ -107,10 +109,10 @@ export class ContactRepository extends SqlRepository {
     const rows: (Omit<ContactRecord, 'name'> & { name: string | null; visible_folder_id: number })[] = await this.manager.query(
       `SELECT f.folder_id AS visible_folder_id, c.folder_id, c.name, c.uid, c.etag, c.revision, c.modified_at, c.vcard
          FROM ${S}."folders" f ${SHARE_OF_F}
-         LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name = ANY($4::text[])
+         LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name = ${names.length === 1 ? '$4' : 'ANY($4::text[])'}
         WHERE f.context_id = $1 AND f.folder_id = ANY($3::int[]) AND ${VISIBLE_F}
         ORDER BY c.name COLLATE "C"`,
-      [contextId, userId, folderIds, names],
+      [contextId, userId, folderIds, names.length === 1 ? names[0] : names],
     );
     const visible = new Set(rows.map((r) => r.visible_folder_id));
     const contacts = rows.filter((r): r is typeof r & { name: string } => r.name !== null).map(({ visible_folder_id: _, ...contact }) => contact);
