@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRepository } from '@davmesh/storage';
+import { selectJsonRows, SqlRepository } from '@davmesh/storage';
 import { SHARE_OF_F, VISIBLE_F } from '../folders/folder.repository';
 import { CONTACTS_SCHEMA } from '../schema';
 
@@ -15,6 +15,11 @@ export interface ContactRecord {
   vcard?: string;
   source_version?: number | null;
 }
+
+/** A ContactRecord as JSON rows carry it (`selectJsonRows`: PGlite decodes one field, not eight per contact). */
+type JsonContactRow = Omit<ContactRecord, 'revision' | 'modified_at'> & { revision: number; modified_at: string };
+
+const fromJson = (row: JsonContactRow): ContactRecord => ({ ...row, revision: String(row.revision), modified_at: new Date(row.modified_at) });
 
 export interface NewContact {
   contextId: number;
@@ -106,16 +111,17 @@ export class ContactRepository extends SqlRepository {
     folderIds: number[],
     names: string[],
   ): Promise<{ visible: Set<number>; contacts: ContactRecord[] }> {
-    const rows: (Omit<ContactRecord, 'name'> & { name: string | null; visible_folder_id: number })[] = await this.manager.query(
+    const rows = await selectJsonRows<Omit<JsonContactRow, 'name'> & { name: string | null; visible_folder_id: number }>(
+      this.manager,
       `SELECT f.folder_id AS visible_folder_id, c.folder_id, c.name, c.uid, c.etag, c.revision, c.modified_at, c.vcard
          FROM ${S}."folders" f ${SHARE_OF_F}
          LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name = ${names.length === 1 ? '$4' : 'ANY($4::text[])'}
-        WHERE f.context_id = $1 AND f.folder_id = ANY($3::int[]) AND ${VISIBLE_F}
-        ORDER BY c.name COLLATE "C"`,
+        WHERE f.context_id = $1 AND f.folder_id = ANY($3::int[]) AND ${VISIBLE_F}`,
       [contextId, userId, folderIds, names.length === 1 ? names[0] : names],
+      'r."name" COLLATE "C"',
     );
     const visible = new Set(rows.map((r) => r.visible_folder_id));
-    const contacts = rows.filter((r): r is typeof r & { name: string } => r.name !== null).map(({ visible_folder_id: _, ...contact }) => contact);
+    const contacts = rows.filter((r): r is typeof r & { name: string } => r.name !== null).map(({ visible_folder_id: _, ...contact }) => fromJson(contact));
     return { visible, contacts };
   }
 
