@@ -94,8 +94,6 @@ async function main(): Promise<void> {
     loadEvents: Number(values['load-events']),
     loadContacts: Number(values['load-contacts']),
   };
-  const file = join(__dirname, '..', 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced by its own run.\n';
   const selected = values.cluster ? [clusterBench] : [...BENCHES, ...OPT_IN].filter((b) => (values.only ? b.name === values.only : BENCHES.includes(b)));
   for (const bench of selected) {
     const started = Date.now();
@@ -103,13 +101,22 @@ async function main(): Promise<void> {
     const section = await bench.run(args);
     process.stdout.write(`${section}\n`);
     process.stderr.write(`bench ${bench.name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    const open = `<!-- bench:${bench.name} -->`;
-    const close = `<!-- /bench:${bench.name} -->`;
-    const block = `${open}\n${section.trim()}\n${close}`;
-    const at = doc.indexOf(open);
-    doc = at >= 0 ? doc.slice(0, at) + block + doc.slice(doc.indexOf(close) + close.length) : `${doc.trimEnd()}\n\n${block}\n`;
+    if (!values['no-write']) writeSection(bench.name, section);
   }
-  if (!values['no-write']) writeFileSync(file, doc);
+}
+
+/**
+ * Replaces the bench's own section of docs/benchmarks.md as soon as it is measured. The file is
+ * read now, not when the run began: edits made to it during a run of many minutes stay.
+ */
+function writeSection(name: string, section: string): void {
+  const file = join(__dirname, '..', 'docs', 'benchmarks.md');
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced by its own run.\n';
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const block = `${open}\n${section.trim()}\n${close}`;
+  const at = doc.indexOf(open);
+  writeFileSync(file, at >= 0 ? doc.slice(0, at) + block + doc.slice(doc.indexOf(close) + close.length) : `${doc.trimEnd()}\n\n${block}\n`);
 }
 
 main().then(
