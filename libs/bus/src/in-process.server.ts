@@ -45,6 +45,11 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     await this.inFlight.idle();
   }
 
+  /** As DavmeshNatsServer's: the handler registered under the subject, for the events Nest dispatches (`handleEvent`). */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
+  }
+
   on(): void {
     // The in-process broker never disconnects, so there are no status events to observe.
   }

@@ -5,6 +5,7 @@ export * from './storage.module';
 export * from './health';
 export * from './health.handler';
 export * from './json-rows';
+export * from './one-or-any';
 export * from './outbox';
 export * from './unit-of-work';
 export * from './database-unavailable';

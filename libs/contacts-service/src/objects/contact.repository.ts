@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { selectJsonRows, SqlRepository } from '@davmesh/storage';
+import { equalsOneOrAny, selectJsonRows, SqlRepository } from '@davmesh/storage';
 import { SHARE_OF_F, VISIBLE_F } from '../folders/folder.repository';
 import { CONTACTS_SCHEMA } from '../schema';
 
@@ -102,8 +102,7 @@ export class ContactRepository extends SqlRepository {
   /**
    * The named objects in those of the folders the user sees, and which folders those are, in one
    * statement (GET and multiget are the hottest reads). Objects in name order. One name (a GET)
-   * is its own statement, so that PostgreSQL keeps its generic plan (see the calendar's
-   * ObjectRepository.getManyReadable).
+   * is a statement of its own (`equalsOneOrAny`).
    */
   async getVisibleByNames(
     contextId: number,
@@ -111,13 +110,14 @@ export class ContactRepository extends SqlRepository {
     folderIds: number[],
     names: string[],
   ): Promise<{ visible: Set<number>; contacts: ContactRecord[] }> {
+    const named = equalsOneOrAny(names, 4, 'text');
     const rows = await selectJsonRows<Omit<JsonContactRow, 'name'> & { name: string | null; visible_folder_id: number }>(
       this.manager,
       `SELECT f.folder_id AS visible_folder_id, c.folder_id, c.name, c.uid, c.etag, c.revision, c.modified_at, c.vcard
          FROM ${S}."folders" f ${SHARE_OF_F}
-         LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name = ${names.length === 1 ? '$4' : 'ANY($4::text[])'}
+         LEFT JOIN ${S}."contacts" c ON c.context_id = f.context_id AND c.folder_id = f.folder_id AND c.name ${named.sql}
         WHERE f.context_id = $1 AND f.folder_id = ANY($3::int[]) AND ${VISIBLE_F}`,
-      [contextId, userId, folderIds, names.length === 1 ? names[0] : names],
+      [contextId, userId, folderIds, named.value],
       'r."name" COLLATE "C"',
     );
     const visible = new Set(rows.map((r) => r.visible_folder_id));
