@@ -35,7 +35,7 @@ export class EdgeCaches {
       if (event.scope === 'server') authenticator.cache.clear();
     });
     nodeCaches.onUserChange((event) => {
-      const evicted = authenticator.cache.evictUser(event.userId, event.version);
+      const evicted = authenticator.cache.onUserChanged(event);
       logger.debug({ userId: event.userId, change: event.change, evicted }, 'directory change seen');
     });
   }

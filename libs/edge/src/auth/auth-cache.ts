@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CacheCounts, ChangeGeneration, type GenerationMark } from '@davmesh/caching';
-import { type User } from '@davmesh/contracts';
+import { type User, type UserChangedEvent } from '@davmesh/contracts';
 
 interface Entry {
   user: User;
@@ -44,6 +44,14 @@ export class AuthCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(cacheKey(login, password), { user, expiresAt: this.now() + this.ttlMs });
+  }
+
+  /**
+   * What the directory's user-changed event means here. A user just added has no entries, and
+   * no login in flight can have read anything the addition replaced, so it changes nothing.
+   */
+  onUserChanged(event: Pick<UserChangedEvent, 'userId' | 'version' | 'change'>): number {
+    return event.change === 'added' ? 0 : this.evictUser(event.userId, event.version);
   }
 
   /** Drops every entry of the user older than `version`. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { InProcessBroker, InProcessBusClient } from '@davmesh/bus';
-import { Authenticate, type User } from '@davmesh/contracts';
+import { Authenticate, type User, type UserChange } from '@davmesh/contracts';
 import { heldResponder } from '@davmesh/testing';
 import { DEFAULT_EDGE_OPTIONS } from '../edge-options';
 import { Authenticator, type AuthClient } from './authenticator';
@@ -29,21 +29,21 @@ describe('a user change that arrives while a login is being checked', () => {
   };
 
   /** A login with the old password in flight while `change` commits and its user-changed event overtakes the reply. */
-  const changeDuringLogin = async (change: (anna: ReturnType<typeof heldDirectory>['anna']) => void) => {
+  const changeDuringLogin = async (kind: UserChange, change: (anna: ReturnType<typeof heldDirectory>['anna']) => void) => {
     const { directory, authenticator } = start();
     directory.hold();
     const inFlight = authenticator.authenticate(basic('anna', 'old'), client);
     await directory.heldReply();
     change(directory.anna);
     directory.anna.user.version = 2;
-    authenticator.cache.evictUser(1, 2);
+    authenticator.cache.onUserChanged({ userId: 1, version: 2, change: kind });
     directory.release();
     return { authenticator, inFlight: await inFlight };
   };
 
   it('keeps the old password from being remembered: the next request with it is refused', async () => {
     // `user passwd anna`
-    const { authenticator, inFlight } = await changeDuringLogin((anna) => (anna.password = 'new'));
+    const { authenticator, inFlight } = await changeDuringLogin('password-changed', (anna) => (anna.password = 'new'));
     expect(inFlight.kind).toBe('user');
 
     expect((await authenticator.authenticate(basic('anna', 'old'), client)).kind).toBe('unauthenticated');
@@ -51,9 +51,22 @@ describe('a user change that arrives while a login is being checked', () => {
   });
 
   it('keeps a disabled user out the same way', async () => {
-    const { authenticator } = await changeDuringLogin((anna) => (anna.user.enabled = false));
+    const { authenticator } = await changeDuringLogin('disabled', (anna) => (anna.user.enabled = false));
 
     expect((await authenticator.authenticate(basic('anna', 'old'), client)).kind).toBe('unauthenticated');
+  });
+
+  it('still remembers a login that only the addition of another user overtook', async () => {
+    const { directory, authenticator } = start();
+    directory.hold();
+    const inFlight = authenticator.authenticate(basic('anna', 'old'), client);
+    await directory.heldReply();
+    authenticator.cache.onUserChanged({ userId: 2, version: 1, change: 'added' });
+    directory.release();
+    expect((await inFlight).kind).toBe('user');
+
+    expect((await authenticator.authenticate(basic('anna', 'old'), client)).kind).toBe('user');
+    expect(directory.requests()).toBe(1);
   });
 
   it('still remembers a login no change overtook', async () => {
