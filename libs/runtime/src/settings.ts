@@ -41,6 +41,12 @@ export type RuntimeSettings = {
       /** DAVMESH_MIGRATIONS: `run` migrates at start; `wait` waits for `davmesh migrate` (DAVMESH_SCHEMA_WAIT_SECONDS). */
       migrations: 'run' | 'wait';
       schemaWaitSeconds: number;
+      /**
+       * DAVMESH_DATABASE_PREPARED_STATEMENTS: statements with parameters as named prepared statements
+       * (on), parsed once per connection; `off` for a pooler that cannot keep them (PgBouncer in
+       * transaction mode before 1.21, or without max_prepared_statements).
+       */
+      preparedStatements: boolean;
     }
 );
 
@@ -91,7 +97,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, role: string): RuntimeSetti
   if (schemaWaitSeconds > MAX_SCHEMA_WAIT_SECONDS) {
     throw new SettingsError(`DAVMESH_SCHEMA_WAIT_SECONDS "${schemaWaitSeconds}" is over ${MAX_SCHEMA_WAIT_SECONDS} (a day)`);
   }
-  return { mode: 'distributed', ...common, natsUrl, natsSecurity, databaseUrl, migrations, schemaWaitSeconds };
+  const preparedStatements = parseOnOff(env.DAVMESH_DATABASE_PREPARED_STATEMENTS, true, 'DAVMESH_DATABASE_PREPARED_STATEMENTS');
+  return { mode: 'distributed', ...common, natsUrl, natsSecurity, databaseUrl, migrations, schemaWaitSeconds, preparedStatements };
 }
 
 /** NATS_TLS_*, NATS_USER/NATS_PASSWORD, NATS_NKEY_SEED_FILE, NATS_CREDS_FILE (see natsSecurityFromEnv). */

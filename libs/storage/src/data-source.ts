@@ -2,10 +2,19 @@ import { type PGlite } from '@electric-sql/pglite';
 import { DataSource, type MixedList } from 'typeorm';
 import { type PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { pglitePgModule } from './pglite-pool';
+import { NamedStatementClient } from './postgres-named-statements';
 import { postgresConnection, worthTheOtherAttempt } from './postgres-tls';
 import { waitForSchema } from './schema-wait';
 
-export type StorageTarget = { kind: 'postgres'; url: string; migrations?: MigrationPolicy } | { kind: 'pglite'; db: PGlite };
+export type StorageTarget =
+  | {
+      kind: 'postgres';
+      url: string;
+      migrations?: MigrationPolicy;
+      /** Statements with parameters prepared by name, once per connection (the default; `NamedStatementClient`). */
+      preparedStatements?: boolean;
+    }
+  | { kind: 'pglite'; db: PGlite };
 
 /**
  * What a service does with its schema when it opens PostgreSQL: `run` its migrations (the default),
@@ -46,7 +55,7 @@ export async function openServiceDataSource(target: StorageTarget, service: Serv
     synchronize: false,
     logging: false,
   } as const;
-  const dataSource = target.kind === 'postgres' ? await connectPostgres(target.url, common) : await connectPglite(target.db, common);
+  const dataSource = target.kind === 'postgres' ? await connectPostgres(target.url, target.preparedStatements ?? true, common) : await connectPglite(target.db, common);
   try {
     const policy = target.kind === 'postgres' ? (target.migrations ?? { kind: 'run' }) : ({ kind: 'run' } as const);
     if (policy.kind === 'wait') await waitForSchema(dataSource, service.schema, policy);
@@ -64,12 +73,12 @@ type CommonOptions = Omit<PostgresConnectionOptions, 'url' | 'ssl' | 'driver' | 
  * The pool's connections take the first attempt that works (see postgresConnection): with
  * `allow` and `prefer` the choice is made once, here, for the life of the pool.
  */
-async function connectPostgres(url: string, common: CommonOptions): Promise<DataSource> {
+async function connectPostgres(url: string, preparedStatements: boolean, common: CommonOptions): Promise<DataSource> {
   const connection = postgresConnection(url);
   const where = `${describeTarget({ kind: 'postgres', url: connection.url })} (sslmode=${connection.sslmode})`;
   let failure: unknown;
   for (const [index, ssl] of connection.attempts.entries()) {
-    const extra = { max: 10, ...(ssl && connection.sslnegotiation && { sslnegotiation: connection.sslnegotiation }) };
+    const extra = { max: 10, ...(preparedStatements && { Client: NamedStatementClient }), ...(ssl && connection.sslnegotiation && { sslnegotiation: connection.sslnegotiation }) };
     const dataSource = new DataSource({ ...common, url: connection.url, ssl: ssl as PostgresConnectionOptions['ssl'], connectTimeoutMS: CONNECT_TIMEOUT_MS, extra });
     try {
       return await dataSource.initialize();

@@ -143,6 +143,8 @@ The environment of a container. Call with (dict "root" $ "role" "edge"|"calendar
   value: {{ ternary "wait" "run" $v.migrations.enabled }}
 - name: DAVMESH_SCHEMA_WAIT_SECONDS
   value: {{ $v.migrations.schemaWaitSeconds | quote }}
+- name: DAVMESH_DATABASE_PREPARED_STATEMENTS
+  value: {{ ternary "on" "off" $v.database.preparedStatements | quote }}
 {{- end }}
 {{- if eq .role "config" }}
 - name: DAVMESH_CONFIG_DIR
