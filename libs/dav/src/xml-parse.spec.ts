@@ -36,6 +36,8 @@ describe('XML request parsing', () => {
   it('rejects malformed XML and a wrong root element', async () => {
     await expect(parsePropfind('<propfind xmlns="DAV:"><prop>')).rejects.toBeInstanceOf(XmlParseError);
     await expect(parsePropfind('<mkcol xmlns="DAV:"/>')).rejects.toThrow(/DAV:propfind/);
+    // One document element: a second is not taken as the body, nor the first.
+    await expect(parseXml('<propfind xmlns="DAV:"><allprop/></propfind><propfind xmlns="DAV:"><propname/></propfind>')).rejects.toThrow(/second root element/);
   });
 
   it('refuses a DTD wherever and however it is written, and a markup declaration outside one', async () => {
@@ -73,6 +75,12 @@ describe('XML request parsing', () => {
       const nested = `${'<x:a>'.repeat(7)}${'</x:a>'.repeat(7)}`;
       const root = await parseXml(`<x:r xmlns:x="urn:x" xmlns:y="urn:y" xmlns:z="urn:z" p="1" q="2" s="3">${nested}</x:r>`, limits);
       expect(root.attributes).toEqual({ p: '1', q: '2', s: '3' });
+    });
+
+    it('reads text with more "=" than the attribute limit (scanned first, then parsed)', async () => {
+      const root = await parseXml('<x:r xmlns:x="urn:x" lang="de"><x:q>a=b=c=d=e=f=g</x:q></x:r>', limits);
+      expect(root.children[0].text).toBe('a=b=c=d=e=f=g');
+      expect(root.attributes).toEqual({ lang: 'de' });
     });
 
     it('refuses nesting deeper than the depth limit', async () => {

@@ -1,6 +1,6 @@
-import { Parser } from 'xml2js';
+import { type QualifiedAttribute, type QualifiedTag } from 'sax';
 import { type QName } from './names';
-import { DEFAULT_XML_LIMITS, scanXml, XmlParseError, type XmlLimits } from './xml-scan';
+import { DEFAULT_XML_LIMITS, scanXml, strictSax, xmlText, XmlParseError, XmlShape, type XmlLimits } from './xml-scan';
 
 export { DEFAULT_XML_LIMITS, XmlLimitError, XmlParseError, type XmlLimits } from './xml-scan';
 
@@ -26,82 +26,77 @@ export interface XmlElement {
 }
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-/** Not an XML name, so no element can collide with xml2js's own keys. */
-const TEXT_KEY = '#text';
-
-interface RawNode {
-  '#name': string;
-  $ns?: { uri: string; local: string };
-  $?: Record<string, { value: string; local: string; uri: string }>;
-  [TEXT_KEY]?: string;
-  $$?: RawNode[];
-}
 
 /**
- * Parses a request body into namespaced elements, once it has passed the limits (see
- * scanXml): documents with a DTD are refused outright, no entity is ever declared,
- * expanded or fetched. xml2js keeps what a DAV body means when asked: names resolved
- * against their namespaces (`xmlns`), text and elements interleaved in document order
- * (`preserveChildrenOrder`, `charsAsChildren`, `includeWhiteChars`), every attribute
- * with its namespace (xml:lang); prefixes and declarations are read from the raw names.
+ * Parses a request body into namespaced elements in one pass of sax in namespace mode,
+ * refusing it at the first davmesh.limits.xml.* bound passed (400) and refusing any DTD
+ * or markup declaration: no entity is ever declared, expanded or fetched. Names are
+ * resolved against their namespaces (`xmlns`); text, CDATA and elements are kept in
+ * document order with whitespace; every attribute is kept as written (xml:lang too).
+ * A body with more `=` than the attribute limit is scanned first (see scanXml).
  */
 export async function parseXml(body: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Promise<XmlElement> {
-  scanXml(body, limits);
-  const parser = new Parser({
-    xmlns: true,
-    explicitChildren: true,
-    preserveChildrenOrder: true,
-    charsAsChildren: true,
-    includeWhiteChars: true,
-    charkey: TEXT_KEY,
-    explicitRoot: false,
-    trim: false,
-    strict: true,
-  });
-  let root: RawNode;
-  try {
-    root = (await parser.parseStringPromise(body)) as RawNode;
-  } catch (error) {
-    throw new XmlParseError(`malformed XML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (!root || typeof root !== 'object' || !root.$ns) throw new XmlParseError('the document has no root element');
-  return convert(root, { namespaces: {} });
+  const text = xmlText(body);
+  if (mayHoldMoreAttributes(text, limits.attributes)) scanXml(text, limits);
+  const shape = new XmlShape(limits);
+  const sax = strictSax(true);
+  const open: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  sax.onopentagstart = () => shape.opened();
+  sax.onattribute = ({ name }) => shape.attribute(name);
+  sax.onopentag = (tag) => {
+    const parent = open[open.length - 1];
+    const element = elementOf(tag as QualifiedTag, parent);
+    if (parent) {
+      parent.children.push(element);
+      parent.content.push(element);
+    } else if (root) throw new XmlParseError('malformed XML: a second root element');
+    else root = element;
+    open.push(element);
+  };
+  sax.onclosetag = () => {
+    shape.closed();
+    open.pop();
+  };
+  sax.ontext = sax.oncdata = (piece) => {
+    const element = open[open.length - 1];
+    if (!element) return;
+    element.text += piece;
+    const last = element.content.length - 1;
+    if (typeof element.content[last] === 'string') element.content[last] += piece;
+    else element.content.push(piece);
+  };
+  sax.write(text).close();
+  if (!root) throw new XmlParseError('the document has no root element');
+  return root;
 }
 
-function convert(node: RawNode, parent: Pick<XmlElement, 'namespaces' | 'lang'>): XmlElement {
-  const qualified = node['#name'];
-  const colon = qualified.indexOf(':');
+function elementOf(tag: QualifiedTag, parent: XmlElement | undefined): XmlElement {
   const element: XmlElement = {
-    name: { ns: node.$ns?.uri ?? '', local: node.$ns?.local ?? qualified },
-    prefix: colon < 0 ? '' : qualified.slice(0, colon),
+    name: { ns: tag.uri, local: tag.local },
+    prefix: tag.prefix,
     children: [],
     content: [],
     text: '',
     attributes: {},
     written: {},
-    namespaces: parent.namespaces,
-    ...(parent.lang === undefined ? {} : { lang: parent.lang }),
+    namespaces: parent?.namespaces ?? {},
+    ...(parent?.lang === undefined ? {} : { lang: parent.lang }),
   };
-  for (const [name, attribute] of Object.entries(node.$ ?? {})) {
+  for (const [name, attribute] of Object.entries(tag.attributes as Record<string, QualifiedAttribute>)) {
     element.written[name] = attribute.value;
     if (!attribute.uri) element.attributes[attribute.local] = attribute.value;
     else if (name === 'xmlns' || name.startsWith('xmlns:')) element.namespaces = { ...element.namespaces, [name.slice(6)]: attribute.value };
     else if (attribute.uri === XML_NS && attribute.local === 'lang') element.lang = attribute.value;
   }
-  for (const child of node.$$ ?? []) {
-    if (child.$ns) {
-      const converted = convert(child, element);
-      element.children.push(converted);
-      element.content.push(converted);
-    } else {
-      const text = child[TEXT_KEY] ?? '';
-      element.text += text;
-      const last = element.content.length - 1;
-      if (typeof element.content[last] === 'string') element.content[last] += text;
-      else element.content.push(text);
-    }
-  }
   return element;
+}
+
+/** Every attribute is written with `=`: at most that many. */
+function mayHoldMoreAttributes(text: string, limit: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('='); at >= 0; at = text.indexOf('=', at + 1)) if (++count > limit) return true;
+  return false;
 }
 
 export function childrenNamed(element: XmlElement, name: QName): XmlElement[] {

@@ -1,4 +1,4 @@
-import { Parser } from 'xml2js';
+import { parser as saxParser, type SAXParser } from 'sax';
 
 /** Bounds on the shape of one XML request body (the davmesh.limits.xml.* keys). */
 export interface XmlLimits {
@@ -44,71 +44,81 @@ const WHAT: Record<keyof XmlLimits, string> = {
  */
 const FORBIDDEN_CHARACTER = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The events of sax's SAXParser that the scan listens to (sax ships no types of its own here). */
-interface SaxScanner {
-  onopentagstart: () => void;
-  onopentag: () => void;
-  onclosetag: () => void;
-  onattribute: (attribute: { name: string }) => void;
-  ontext: () => void;
-  oncdata: () => void;
-  ondoctype: () => void;
-  onsgmldeclaration: () => void;
-  onerror: (error: Error) => void;
-  onend: () => void;
-  write(text: string): SaxScanner;
-  close(): SaxScanner;
-}
-
-/**
- * Checks a body against the limits in one linear pass, before the tree is built: xml2js
- * parses with sax in namespace mode, where each attribute costs a scan of the element's
- * others, so 60,000 attributes take seconds. This pass runs the same sax parser without
- * namespace processing (attributes are reported as read) and stops at the first limit
- * passed. It also refuses any DTD or markup declaration, wherever and however written:
- * no entity is ever declared, expanded or fetched.
- */
-export function scanXml(text: string, limits: XmlLimits): void {
-  const forbidden = FORBIDDEN_CHARACTER.exec(text);
-  if (forbidden) {
-    const code = forbidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new XmlParseError(`the XML body holds U+${code}, a character XML does not allow`);
-  }
-  // xml2js builds its sax parser with our options; every handler is replaced below.
-  const sax = (new Parser({ strict: true, xmlns: false }) as unknown as { saxParser: SaxScanner }).saxParser;
-  let depth = 0;
-  let elements = 0;
-  let attributes = 0;
-  let namespaces = 0;
+/** A strict sax parser whose every event is refused or ignored until the caller sets its own. */
+export function strictSax(xmlns: boolean): SAXParser {
+  const sax = saxParser(true, { xmlns, trim: false, normalize: false });
   const ignore = () => undefined;
-  sax.onopentagstart = () => {
-    depth += 1;
-    elements += 1;
-    if (depth > limits.depth) throw new XmlLimitError('depth', limits.depth);
-    if (elements > limits.elements) throw new XmlLimitError('elements', limits.elements);
-  };
-  sax.onclosetag = () => {
-    depth -= 1;
-  };
-  sax.onattribute = ({ name }) => {
-    attributes += 1;
-    if (attributes > limits.attributes) throw new XmlLimitError('attributes', limits.attributes);
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      namespaces += 1;
-      if (namespaces > limits.namespaces) throw new XmlLimitError('namespaces', limits.namespaces);
-    }
-  };
   const refuseDeclarations = () => {
     throw new XmlParseError('DTDs and entity declarations are not accepted');
   };
   sax.ondoctype = refuseDeclarations;
   sax.onsgmldeclaration = refuseDeclarations;
+  sax.onopentagstart = ignore;
   sax.onopentag = ignore;
+  sax.onclosetag = ignore;
+  sax.onattribute = ignore;
   sax.ontext = ignore;
   sax.oncdata = ignore;
   sax.onend = ignore;
   sax.onerror = (error) => {
     throw new XmlParseError(`malformed XML: ${error.message.split('\n')[0]}`);
   };
-  sax.write(text.startsWith('\uFEFF') ? text.slice(1) : text).close();
+  return sax;
+}
+
+/** Counts a body's shape as it is read, refusing it at the first limit passed. */
+export class XmlShape {
+  private depth = 0;
+  private elements = 0;
+  private attributes = 0;
+  private namespaces = 0;
+
+  constructor(private readonly limits: XmlLimits) {}
+
+  opened(): void {
+    this.depth += 1;
+    this.elements += 1;
+    if (this.depth > this.limits.depth) throw new XmlLimitError('depth', this.limits.depth);
+    if (this.elements > this.limits.elements) throw new XmlLimitError('elements', this.limits.elements);
+  }
+
+  closed(): void {
+    this.depth -= 1;
+  }
+
+  attribute(name: string): void {
+    this.attributes += 1;
+    if (this.attributes > this.limits.attributes) throw new XmlLimitError('attributes', this.limits.attributes);
+    if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      this.namespaces += 1;
+      if (this.namespaces > this.limits.namespaces) throw new XmlLimitError('namespaces', this.limits.namespaces);
+    }
+  }
+}
+
+/** Refuses a body with a character XML 1.0 does not allow; the body without its byte order mark. */
+export function xmlText(text: string): string {
+  const forbidden = FORBIDDEN_CHARACTER.exec(text);
+  if (forbidden) {
+    const code = forbidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new XmlParseError(`the XML body holds U+${code}, a character XML does not allow`);
+  }
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/**
+ * Checks a body against the limits in one linear pass without namespace processing, where
+ * sax reports each attribute as it reads it. In namespace mode sax compares each attribute
+ * with the element's others before reporting any, so 60,000 attributes take seconds there;
+ * parseXml runs this pass first when a body may hold more attributes than the limit.
+ * Like the namespace pass, it refuses any DTD or markup declaration, wherever and however
+ * written: no entity is ever declared, expanded or fetched.
+ */
+export function scanXml(text: string, limits: XmlLimits): void {
+  const sax = strictSax(false);
+  const shape = new XmlShape(limits);
+  sax.onopentagstart = () => shape.opened();
+  sax.onclosetag = () => shape.closed();
+  sax.onattribute = ({ name }) => shape.attribute(name);
+  sax.write(xmlText(text)).close();
 }
