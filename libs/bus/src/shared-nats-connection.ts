@@ -1,5 +1,6 @@
 import { connect, ErrorCode, Events, type NatsConnection, type NatsError } from 'nats';
 import { type NatsSecurity } from './nats-security';
+import { flushOncePerTurn } from './nats-write-batching';
 
 /**
  * The one NATS connection of a process: the microservice transports and the bus clients of
@@ -36,6 +37,7 @@ export class SharedNatsConnection {
         throw new Error(`cannot connect to NATS at ${this.servers}: ${explainConnectError(error as NatsError)}`, { cause: error });
       })
       .then((connection) => {
+        flushOncePerTurn(connection);
         void this.follow(connection);
         return connection;
       });
