@@ -1,6 +1,7 @@
 import { type PGlite } from '@electric-sql/pglite';
 import { openPGlite } from './pglite';
-import { PGliteStatements, PREPARED_STATEMENT_LIMIT } from './pglite-statements';
+import { PGliteStatements } from './pglite-statements';
+import { PREPARED_STATEMENT_LIMIT } from './prepared-statements';
 
 describe('PGliteStatements: parameterised statements as named prepared statements', () => {
   let db: PGlite;

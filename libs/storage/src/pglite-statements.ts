@@ -1,12 +1,7 @@
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import { PLAN_RESULT_TYPE_CHANGED, PREPARED_STATEMENT_LIMIT } from './prepared-statements';
 
 const { serialize } = protocol;
-
-/** Statements kept prepared per database; the least recently used is closed beyond this. */
-export const PREPARED_STATEMENT_LIMIT = 256;
-
-/** PostgreSQL's "cached plan must not change result type": a statement outlived its table's shape. */
-const PLAN_RESULT_TYPE_CHANGED = '0A000';
 
 let statementsNamed = 0;
 

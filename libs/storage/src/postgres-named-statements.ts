@@ -1,16 +1,12 @@
 import { Client } from 'pg';
-
-/** Distinct statement texts a process names; any beyond run unnamed, so a text built at run time cannot grow every backend. */
-export const NAMED_STATEMENT_LIMIT = 256;
-
-/** PostgreSQL's "cached plan must not change result type": a statement outlived its table's shape. */
-const PLAN_RESULT_TYPE_CHANGED = '0A000';
+import { PLAN_RESULT_TYPE_CHANGED, PREPARED_STATEMENT_LIMIT } from './prepared-statements';
 
 const namesByText = new Map<string, string>();
 
+/** The first PREPARED_STATEMENT_LIMIT texts of a process are named; any beyond run unnamed, so a text built at run time cannot grow every backend. */
 function nameOf(text: string): string | undefined {
   let name = namesByText.get(text);
-  if (name === undefined && namesByText.size < NAMED_STATEMENT_LIMIT) {
+  if (name === undefined && namesByText.size < PREPARED_STATEMENT_LIMIT) {
     name = `davmesh_${namesByText.size}`;
     namesByText.set(text, name);
   }
