@@ -1,5 +1,6 @@
 import ICAL, { type IcalComponent, type IcalTime } from './ical-module';
 import { InvalidCalendarObject } from './invalid-calendar-object';
+import { instancesWithinAtMost } from './recurrence-density';
 
 /**
  * From the start of the first occurrence to the end of the last. `start` may be
@@ -57,6 +58,8 @@ function seriesSpan(master: IcalComponent, overrides: IcalComponent[], maxInstan
   const durationMs = durationOf(master, start);
   const iterator = event.iterator();
   const walk = unbounded ? DENSITY_SAMPLE : maxInstances + 1;
+  // A series without end that its rules alone show to be sparse enough needs only its first instance.
+  const sparse = unbounded && instancesWithinAtMost(master, DENSEST_SAMPLE_MS) < DENSITY_SAMPLE;
   let first: number | undefined;
   let last: number | undefined;
   let sampleStart: number | undefined;
@@ -69,9 +72,10 @@ function seriesSpan(master: IcalComponent, overrides: IcalComponent[], maxInstan
     if (overridden.has(next.toUnixTime())) continue;
     first ??= at;
     last = at;
+    if (sparse) break;
   }
   if (!unbounded && walked > maxInstances) throw tooMany('its rules', maxInstances);
-  if (unbounded && walked === DENSITY_SAMPLE && last !== undefined && sampleStart !== undefined && last - sampleStart < DENSEST_SAMPLE_MS) {
+  if (unbounded && !sparse && walked === DENSITY_SAMPLE && last !== undefined && sampleStart !== undefined && last - sampleStart < DENSEST_SAMPLE_MS) {
     throw new InvalidCalendarObject('max-instances', `a series without end may have at most ${DENSITY_SAMPLE} instances in ${DENSEST_SAMPLE_MS / 86_400_000} days`);
   }
   if (first === undefined || last === undefined) return 'none';
