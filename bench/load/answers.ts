@@ -14,7 +14,7 @@ const ETAG = /<(?:[\w-]+:)?getetag>\s*([^<\s][^<]*?)\s*<\/(?:[\w-]+:)?getetag>/;
  * The responses of a multistatus, read with regular expressions rather than an XML parser:
  * the load driver runs on the same two cores as the servers, and must cost them little.
  */
-export function responsesOf(text: string): MemberAnswer[] {
+function responsesOf(text: string): MemberAnswer[] {
   const starts = [...text.matchAll(RESPONSE)].map((m) => m.index!);
   return starts.map((start, k) => {
     const block = text.slice(start, starts[k + 1] ?? text.length);
@@ -24,20 +24,43 @@ export function responsesOf(text: string): MemberAnswer[] {
   });
 }
 
-const recent = new Map<string, MemberAnswer[]>();
-
 /**
- * Members (not the collection itself) answered with an ETag. The last few answers' results are
- * kept: servers repeat the same body under load, and reading 2,000 responses again each time
- * would make the driver, not the server, the limit (comparing a string is far cheaper).
+ * What was read of the last few answers, by their text: servers repeat the same body under load,
+ * and reading 2,000 responses again each time would make the driver, not the server, the limit
+ * (comparing a string is far cheaper).
  */
-export function membersWithEtag(text: string): MemberAnswer[] {
+function remembered<T>(recent: Map<string, T>, text: string, read: () => T): T {
   const known = recent.get(text);
   if (known) return known;
-  const members = responsesOf(text).filter((r) => r.name !== '' && r.etag !== '');
+  const value = read();
   if (recent.size >= 8) recent.delete(recent.keys().next().value!);
-  recent.set(text, members);
-  return members;
+  recent.set(text, value);
+  return value;
+}
+
+const recentMembers = new Map<string, MemberAnswer[]>();
+
+/** Members (not the collection itself) answered with an ETag. */
+export function membersWithEtag(text: string): MemberAnswer[] {
+  return remembered(recentMembers, text, () => responsesOf(text).filter((r) => r.name !== '' && r.etag !== ''));
+}
+
+/** A sync-collection page as the load checks read it. */
+export interface SyncPage {
+  members: MemberAnswer[];
+  /** A 507 response: more pages follow. */
+  truncated: boolean;
+  token: string;
+}
+
+const recentPages = new Map<string, SyncPage>();
+const SYNC_TOKEN = /<(?:[\w-]+:)?sync-token>\s*([^<\s]+)\s*<\/(?:[\w-]+:)?sync-token>/;
+
+export function syncPageOf(text: string): SyncPage {
+  return remembered(recentPages, text, () => {
+    const responses = responsesOf(text);
+    return { members: responses.filter((r) => r.name !== '' && r.etag !== ''), truncated: responses.some((r) => r.status507), token: SYNC_TOKEN.exec(text)?.[1] ?? '' };
+  });
 }
 
 export function occurrences(text: string, needle: string): number {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { multigetBody, type DavHttpAnswer } from '@davmesh/testing';
 import { GETETAG } from '../http-timing';
-import { membersWithEtag, occurrences, responsesOf } from './answers';
+import { membersWithEtag, occurrences, syncPageOf } from './answers';
 import { type LoadDataset } from './dataset';
 import { type LoadClient, type Unit } from './driver';
 
@@ -27,7 +27,6 @@ const ICS = { 'Content-Type': 'text/calendar; charset=utf-8' };
 
 const syncCollection = (token: string) =>
   `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
-const syncTokenOf = (text: string) => /<(?:[\w-]+:)?sync-token>\s*([^<\s]+)\s*<\/(?:[\w-]+:)?sync-token>/.exec(text)?.[1] ?? '';
 
 const monthQuery = (dataset: LoadDataset, expand: boolean) => {
   const range = dataset.rangeAttributes();
@@ -52,11 +51,11 @@ async function syncToEnd(client: LoadClient, collection: string, token = ''): Pr
   for (let requests = 1; requests <= 100; requests++) {
     const answer = await client.send('REPORT', collection, syncCollection(token), { ...XML, Depth: '0' });
     expect(answer, 207, `sync-collection page ${requests}`);
-    const responses = responsesOf(answer.text);
-    for (const r of responses) if (r.name && r.etag) members.add(r.name);
-    token = syncTokenOf(answer.text);
+    const page = syncPageOf(answer.text);
+    for (const r of page.members) members.add(r.name);
+    token = page.token;
     if (!token) throw new Error(`sync-collection page ${requests}: no sync-token`);
-    if (!responses.some((r) => r.status507)) return { token, members, requests };
+    if (!page.truncated) return { token, members, requests };
   }
   throw new Error('sync-collection: still truncated after 100 pages');
 }
