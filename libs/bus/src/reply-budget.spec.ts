@@ -38,3 +38,43 @@ describe('reply budget', () => {
     expect(budget.fill([item(5_000), item(5_000), item(5_000)])).toHaveLength(1);
   });
 });
+
+describe('reply budget: items admitted on their length', () => {
+  /** The budget as it would be if it measured every item: where each page must end. */
+  function measuredPage(limit: number, reserved: unknown, items: unknown[]): number {
+    let left = limit - (encodedBytes(reserved) + 1);
+    for (const [index, candidate] of items.entries()) {
+      const size = encodedBytes(candidate) + 1;
+      if (size > left) return index;
+      left -= size;
+    }
+    return items.length;
+  }
+
+  // A small deterministic generator: the same items on every run.
+  let seed = 7;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const text = (length: number) => Array.from({ length }, () => ['a', 'ü', '"', '\n', '\r', '\u0001', '😀', 'BEGIN:VEVENT'][next(8)]).join('');
+  const anItem = (): unknown =>
+    [
+      () => text(next(400)),
+      () => ({ name: `${text(next(20))}.ics`, etag: `"${next(1e9)}"`, size: next(1e6), ical: text(next(3000)), scheduleTag: next(2) ? null : 'x' }),
+      () => ({ names: Array.from({ length: next(10) }, () => text(next(30))), removed: next(2) === 1, at: new Date(next(1e12)) }),
+    ][next(3)]();
+
+  it('ends every page exactly where measuring each item ends it', () => {
+    for (let round = 0; round < 300; round++) {
+      const items = Array.from({ length: 1 + next(60) }, anItem);
+      const reserved = Array.from({ length: next(5) }, () => text(next(50)));
+      const total = items.reduce<number>((sum, candidate) => sum + encodedBytes(candidate) + 1, 0);
+      // Limits around the whole page's size, where a page may or may not end.
+      const limit = Math.max(encodedBytes(reserved) + encodedBytes(items[0]) + 2, Math.floor(total * (0.3 + next(100) / 100)));
+      const budget = new ReplyBudget(limit).reserve(reserved);
+      expect({ round, taken: budget.fill(items).length }).toEqual({ round, taken: measuredPage(limit, reserved, items) });
+      // And what is left afterwards is charged as exactly: a small item after the cut is judged alike.
+      const after = 'x'.repeat(next(200));
+      const leftExactly = limit - (encodedBytes(reserved) + 1) - items.slice(0, measuredPage(limit, reserved, items)).reduce<number>((sum, c) => sum + encodedBytes(c) + 1, 0);
+      expect(budget.take(after)).toBe(encodedBytes(after) + 1 <= leftExactly);
+    }
+  });
+});

@@ -41,14 +41,66 @@ export class ReplyTooLarge extends DomainException {
 }
 
 /**
+ * At most the bytes `value` takes as JSON, from lengths alone: a UTF-16 unit never takes more
+ * than six bytes (`\u001f`), a number 24. Undefined for what it cannot bound so (a Date, a Map):
+ * those are measured.
+ */
+function encodedBytesAtMost(value: unknown, depth = 0): number | undefined {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2;
+    case 'number':
+      return 24;
+    case 'boolean':
+      return 5;
+    case 'undefined':
+      return 4;
+    case 'object': {
+      if (value === null) return 4;
+      if (depth > 8) return undefined;
+      const prototype = Object.getPrototypeOf(value);
+      if (Array.isArray(value)) {
+        let bytes = 2;
+        for (const element of value) {
+          const at = encodedBytesAtMost(element, depth + 1);
+          if (at === undefined) return undefined;
+          bytes += at + 1;
+        }
+        return bytes;
+      }
+      if (prototype !== Object.prototype && prototype !== null) return undefined;
+      let bytes = 2;
+      for (const [key, field] of Object.entries(value)) {
+        const at = encodedBytesAtMost(field, depth + 1);
+        if (at === undefined) return undefined;
+        bytes += 6 * key.length + 3 + at + 1;
+      }
+      return bytes;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+}
+
+/**
  * The bytes one bus reply may carry, spent item by item: a handler that answers a page of
  * bodies (objects, vCards, changes) takes items while they fit and ends the page there, so
  * the caller asks for the rest. Always admits at least one item, or says that one alone
  * cannot travel (`ReplyTooLarge`).
+ *
+ * Items are admitted on a bound from their lengths while even that fits, and encoded to be
+ * measured only when the bound says a page might end: a page far below the limit (a multiget of
+ * fifty events in a reply of 1 MiB) costs no JSON.stringify of its bodies, and every page ends
+ * exactly where measuring each item would end it.
  */
 export class ReplyBudget {
   private left: number;
   private taken = 0;
+  /** Admitted on their bound, not yet measured, and that bound's total. */
+  private unmeasured: unknown[] = [];
+  private unmeasuredBytes = 0;
 
   constructor(readonly bytes: number) {
     this.left = bytes;
@@ -67,6 +119,14 @@ export class ReplyBudget {
 
   /** Takes `item` if it fits in what is left, else false (the page ends before it); the first must fit alone. */
   take(item: unknown): boolean {
+    const bound = encodedBytesAtMost(item);
+    if (bound !== undefined && this.unmeasuredBytes + bound + 1 <= this.left) {
+      this.unmeasured.push(item);
+      this.unmeasuredBytes += bound + 1;
+      this.taken++;
+      return true;
+    }
+    this.measure();
     const size = encodedBytes(item) + 1;
     if (size > this.left) {
       if (this.taken === 0) throw new ReplyTooLarge(size, this.bytes);
@@ -85,5 +145,12 @@ export class ReplyBudget {
       kept.push(item);
     }
     return kept;
+  }
+
+  /** Charges the items admitted on their bound with what they take. */
+  private measure(): void {
+    for (const item of this.unmeasured) this.left -= encodedBytes(item) + 1;
+    this.unmeasured = [];
+    this.unmeasuredBytes = 0;
   }
 }
