@@ -3,6 +3,7 @@ import { CalendarFoldersList, CalendarObjectsGet, CalendarObjectsPut, CalendarOb
 import { startServiceHarness, type ServiceHarness } from '@davmesh/service-testing';
 import { largeEventIcs, largeSeriesIcs } from '@davmesh/testing';
 import { CalendarServiceModule } from './calendar-service.module';
+import { ObjectRepository } from './objects/object.repository';
 
 const USER = 7;
 const OBJECT_BYTES = 95 * 1024;
@@ -41,6 +42,23 @@ describe('calendar service: replies carry what one bus message holds, and page o
     expectFull(first.objects, rest.objects[0], asked);
     expect(rest.unsent).toBeUndefined();
     expect(rest.objects.every((o) => o.ical === largeEventIcs(o.name, OBJECT_BYTES))).toBe(true);
+  });
+
+  it('reads the bodies of a multiget only while the ones asked before them could still fit the reply', async () => {
+    const objects = harness.app.get(ObjectRepository, { strict: false });
+    const asked = ['none.ics', ...[...names].reverse()];
+    const readBytes = 3 * OBJECT_BYTES;
+    const read = new Map((await objects.getManyReadable(calendar.folderId, USER, asked, readBytes))!.map((o) => [o.name, o]));
+    let before = 0;
+    const expected: [string, boolean][] = [];
+    for (const name of asked.filter((n) => read.has(n))) {
+      expected.push([name, before < readBytes]);
+      before += read.get(name)!.size;
+    }
+    expect([...read.values()].map((o) => [o.name, o.ical !== undefined]).sort()).toEqual(expected.sort());
+    expect(expected.filter(([, body]) => body).length).toBeGreaterThanOrEqual(3);
+    expect(expected.filter(([, body]) => !body).length).toBeGreaterThanOrEqual(8);
+    expect(read.get(asked[1])!.ical).toBe(largeEventIcs(asked[1], OBJECT_BYTES));
   });
 
   it('ends a query page at the first match that does not fit, and the next page starts with it', async () => {

@@ -62,8 +62,6 @@ import { SharingService } from './sharing/sharing.service';
 
 /** Candidates read from the index per round while evaluating a query. */
 const QUERY_BATCH = 100;
-/** Objects read per round for a multiget: a reply is full after a few big ones, so rounds stay small. */
-const GET_BATCH = 25;
 
 /** Largest calendar object accepted (CALDAV:max-resource-size). */
 export const MAX_RESOURCE_SIZE = 1024 * 1024;
@@ -208,21 +206,20 @@ export class CalendarService {
     const recurrence = this.recurrenceBudget(shape.limits);
     const objects: CalendarObject[] = [];
     const missing: string[] = [];
-    for (let start = 0; start < asked.length; start += GET_BATCH) {
-      const batch = asked.slice(start, start + GET_BATCH);
-      const stored = await this.objects.getManyReadable(folderId, userId, batch);
-      if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
-      const byName = new Map(stored.map((o) => [o.name, o]));
-      for (const [offset, name] of batch.entries()) {
-        const found = byName.get(name);
-        if (!found) {
-          missing.push(name);
-          continue;
-        }
-        const object = { ...found, ical: this.bounded(recurrence, () => this.shape(found.ical, shape)) };
-        if (!room.take(object)) return { objects, missing, unsent: asked.slice(start + offset) };
-        objects.push(object);
+    const stored = await this.objects.getManyReadable(folderId, userId, asked, room.bytes);
+    if (!stored) throw new DomainException('not-found', `no calendar ${folderId}`);
+    const byName = new Map(stored.map((o) => [o.name, o]));
+    for (const [index, name] of asked.entries()) {
+      const found = byName.get(name);
+      if (!found) {
+        missing.push(name);
+        continue;
       }
+      const ical = found.ical;
+      if (ical === undefined) return { objects, missing, unsent: asked.slice(index) };
+      const object = { ...found, ical: this.bounded(recurrence, () => this.shape(ical, shape)) };
+      if (!room.take(object)) return { objects, missing, unsent: asked.slice(index) };
+      objects.push(object);
     }
     return { objects, missing };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
-import { equalsOneOrAny, selectJsonRows, SqlRepository } from '@davmesh/storage';
+import { selectJsonRows, SqlRepository } from '@davmesh/storage';
 import { ACCEPTED } from '../folders/folder.repository';
 
 interface MetaRow {
@@ -96,6 +96,9 @@ function toStored(row: StoredRow): StoredObject {
   };
 }
 
+/** An object of a multiget; `ical` undefined when the ones asked before it already fill the read. */
+export type ReadableObject = Omit<CalendarObject, 'ical'> & { ical?: string };
+
 /** An index candidate with the occurrence span the index holds for it (epoch ms, may be infinite). */
 export interface Candidate {
   object: CalendarObject;
@@ -121,19 +124,28 @@ export class ObjectRepository extends SqlRepository {
   /**
    * The named objects of a folder the user owns or shares, with the access check in the same
    * statement (GET and multiget are the hottest reads); undefined when the folder is not theirs to read.
-   * One name (a GET) is a statement of its own (`equalsOneOrAny`).
+   * One name (a GET) is a statement of its own. Of several, in the order asked, an object the ones
+   * before it already fill `readBytes` with (stored bytes, never more than a reply's JSON) comes
+   * back without its body (`ical` undefined): a multiget of large objects reads about one
+   * reply's worth, in one statement.
    */
-  async getManyReadable(folderId: number, userId: number, names: string[]): Promise<CalendarObject[] | undefined> {
-    const named = equalsOneOrAny(names, 3, 'text');
+  async getManyReadable(folderId: number, userId: number, names: string[], readBytes = Number.MAX_SAFE_INTEGER): Promise<ReadableObject[] | undefined> {
+    const objects =
+      names.length === 1
+        ? `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $3`
+        : `SELECT o."name", o."etag", o."size", o."modified_at", o."component", o."schedule_tag", o."uid",
+                  CASE WHEN sum(o."size") OVER (ORDER BY a."ord") - o."size" < $4 THEN o."ical" END AS "ical"
+             FROM unnest($3::text[]) WITH ORDINALITY AS a("name", "ord")
+             JOIN "calendar"."objects" o ON o."folder_id" = $1 AND o."name" = a."name"`;
     const [row]: { readable: boolean; rows: string | null }[] = await this.manager.query(
       `SELECT (f."owner_user_id" = $2 OR EXISTS (SELECT 1 FROM "calendar"."shares" s WHERE s."folder_id" = $1 AND s."grantee_user_id" = $2 AND s."status" = ${ACCEPTED})) AS "readable",
-              (SELECT json_agg(r)::text FROM (SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" ${named.sql}) r) AS "rows"
+              (SELECT json_agg(r)::text FROM (${objects}) r) AS "rows"
          FROM "calendar"."folders" f WHERE f."folder_id" = $1`,
-      [folderId, userId, named.value],
+      names.length === 1 ? [folderId, userId, names[0]] : [folderId, userId, names, readBytes],
     );
     if (!row?.readable) return undefined;
-    const rows: (MetaRow & { uid: string; ical: string })[] = row.rows ? JSON.parse(row.rows) : [];
-    return rows.map((object) => ({ ...toMeta(object), uid: object.uid, ical: object.ical }));
+    const rows: (MetaRow & { uid: string; ical: string | null })[] = row.rows ? JSON.parse(row.rows) : [];
+    return rows.map((object) => ({ ...toMeta(object), uid: object.uid, ical: object.ical ?? undefined }));
   }
 
   /**
