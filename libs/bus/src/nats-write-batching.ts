@@ -1,3 +1,4 @@
+import { oncePerTurn } from '@davmesh/logging';
 import { type NatsConnection } from 'nats';
 
 /**
@@ -11,15 +12,6 @@ import { type NatsConnection } from 'nats';
 export function flushOncePerTurn(connection: NatsConnection): boolean {
   const protocol = (connection as unknown as { protocol?: { flushPending?: () => void } }).protocol;
   if (typeof protocol?.flushPending !== 'function') return false;
-  const flushNow = protocol.flushPending.bind(protocol);
-  let scheduled = false;
-  protocol.flushPending = () => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      flushNow();
-    });
-  };
+  protocol.flushPending = oncePerTurn(protocol.flushPending.bind(protocol));
   return true;
 }

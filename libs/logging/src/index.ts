@@ -2,3 +2,4 @@ export * from './logger';
 export * from './logger.module';
 export * from './repeat-limiter';
 export * from './log-context';
+export * from './once-per-turn';

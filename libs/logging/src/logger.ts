@@ -1,6 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentLogContext } from './log-context';
+import { oncePerTurn } from './once-per-turn';
 
 export type { Logger } from 'pino';
 
@@ -36,11 +37,7 @@ const outputs = new Map<number, BatchedOutput>();
 
 function batchedOutput(fd: number): BatchedOutput {
   const stream = pino.destination({ dest: fd, sync: true, minLength: 8 * 1024 });
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    stream.flush();
-  };
+  const flushAtTurnEnd = oncePerTurn(() => stream.flush());
   process.on('exit', () => {
     try {
       stream.flushSync();
@@ -51,13 +48,10 @@ function batchedOutput(fd: number): BatchedOutput {
   return {
     write(line: string) {
       stream.write(line);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      flushAtTurnEnd();
     },
     flush(cb) {
-      flush();
+      stream.flush();
       cb?.();
     },
   };

@@ -129,7 +129,7 @@ export class ObjectRepository extends SqlRepository {
    * back without its body (`ical` undefined): a multiget of large objects reads about one
    * reply's worth, in one statement.
    */
-  async getManyReadable(folderId: number, userId: number, names: string[], readBytes = Number.MAX_SAFE_INTEGER): Promise<ReadableObject[] | undefined> {
+  async getManyReadable(folderId: number, userId: number, names: string[], readBytes: number): Promise<ReadableObject[] | undefined> {
     const objects =
       names.length === 1
         ? `SELECT ${META}, "uid", "ical" FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $3`
