@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { freePort, TEST_PG_ADMIN_URL } from '@davmesh/testing';
 import { treeCpuMs } from '../process-cpu';
 import { DatabaseCpu } from './database-cpu';
+import { analyzeDatabase } from './database-statistics';
 import { type LoadServer } from './servers';
 
 const HTDOCS = '/usr/share/davical/htdocs';
@@ -122,6 +123,7 @@ export async function startDavical(): Promise<LoadServer> {
       password: adminPassword,
       collections: { calendar: '/caldav.php/admin/load-cal/', book: '/caldav.php/admin/load-book/' },
       cpuMs: () => treeCpuMs(root) + cpuOf.cpuMs(),
+      afterSeed: () => analyzeDatabase(database),
       diagnostics: () =>
         readFileSync(join(dir, 'error.log'), 'utf8')
           .split('\n')

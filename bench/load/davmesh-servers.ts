@@ -6,6 +6,7 @@ import { ContextsAdd, UsersAdd } from '@davmesh/contracts';
 import { createTestDatabase, randomSubjectPrefix, RoleProcess, TEST_NATS_URL, type ClusterRole } from '@davmesh/testing';
 import { cpuMs } from '../process-cpu';
 import { DatabaseCpu } from './database-cpu';
+import { analyzeDatabase } from './database-statistics';
 import { type LoadServer } from './servers';
 
 /** `npm start`: every role in one process on PGlite, with the demo user its first start makes. */
@@ -44,7 +45,8 @@ export async function startDistributed(replicas: number): Promise<LoadServer> {
   const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: database.url, DAVMESH_SUBJECT_PREFIX: prefix, HOST: '127.0.0.1', PORT: '0' };
   const roles: ClusterRole[] = ['config', 'calendar', 'contacts', 'edge'];
   const processes = roles.flatMap((role) => Array.from({ length: replicas }, (_, i) => new RoleProcess(role, `${role}-${i + 1}`, env)));
-  const databaseCpu = await DatabaseCpu.start(new URL(database.url).pathname.slice(1));
+  const databaseName = new URL(database.url).pathname.slice(1);
+  const databaseCpu = await DatabaseCpu.start(databaseName);
   const stop = async () => {
     databaseCpu.stop();
     await Promise.all(processes.map((p) => p.signal('SIGTERM', 10_000)));
@@ -71,6 +73,7 @@ export async function startDistributed(replicas: number): Promise<LoadServer> {
     password: 'load',
     collections: { calendar: '/dav/caldav/load/', book: '/dav/carddav/load/' },
     cpuMs: () => processes.reduce((sum, p) => sum + cpuMs(p.pid!), 0) + databaseCpu.cpuMs(),
+    afterSeed: () => analyzeDatabase(databaseName),
     forgetLogs: () => processes.forEach((p) => void p.logs.splice(0)),
     stop,
   };

@@ -74,6 +74,7 @@ export async function measureServer(
     await seed(seeders, server.collections, dataset);
     figures.seedSeconds = (performance.now() - started) / 1000;
     seeders.forEach((c) => c.close());
+    await server.afterSeed?.();
     log(`${label}: seeded ${dataset.events} events and ${dataset.contacts} contacts in ${figures.seedSeconds.toFixed(0)} s`);
   }
   if (mode.capture) {

@@ -17,6 +17,8 @@ export interface LoadServer {
   collections: LoadCollections;
   /** CPU ms used so far by the server's processes. */
   cpuMs(): number;
+  /** After seeding, before the runs: PostgreSQL-backed servers get their statistics (`analyzeDatabase`). */
+  afterSeed?(): Promise<void>;
   /** Drops the log lines the harness kept of the server's processes (davmesh roles log every request). */
   forgetLogs?(): void;
   /** How the server was set up, for the doc. */

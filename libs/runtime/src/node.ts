@@ -2,7 +2,7 @@ import { type Server } from 'node:net';
 import { type PGlite } from '@electric-sql/pglite';
 import { createBusClient, InProcessBroker, SharedNatsConnection, type BusClient, type BusTransport } from '@davmesh/bus';
 import { type Logger } from '@davmesh/logging';
-import { openPGlite, type MigrationPolicy, type StorageTarget } from '@davmesh/storage';
+import { keepPGliteUp, openPGlite, type MigrationPolicy, type StorageTarget } from '@davmesh/storage';
 import { type EdgeOptions } from '@davmesh/edge';
 import { serveControlSocket } from './control-socket';
 import { lockDataDir } from './data-dir-lock';
@@ -94,6 +94,10 @@ export async function startNode(settings: RuntimeSettings, logger: Logger, optio
           else schemaWait = undefined;
         },
       );
+      if (storage?.kind === 'pglite') {
+        const upkeep = keepPGliteUp(storage.db, logger);
+        parts.releases.push(() => upkeep.stop());
+      }
     }
     const bus = await createBusClient(transport, 'node');
     parts.bus = bus;

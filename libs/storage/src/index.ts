@@ -1,5 +1,6 @@
 export * from './pglite';
 export * from './pglite-pool';
+export * from './pglite-upkeep';
 export * from './data-source';
 export * from './storage.module';
 export * from './health';

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { type PGlite, type Results } from '@electric-sql/pglite';
+import { type Logger } from '@davmesh/logging';
 import { PGliteStatements } from './pglite-statements';
+import { PGliteUpkeep, type UpkeepThresholds } from './pglite-upkeep';
 
 interface PgResult {
   rows: unknown[];
@@ -31,6 +33,7 @@ class SessionMutex {
 interface SharedSession {
   mutex: SessionMutex;
   statements: PGliteStatements;
+  upkeep?: PGliteUpkeep;
 }
 
 const sessions = new WeakMap<PGlite, SharedSession>();
@@ -44,10 +47,21 @@ function sessionOf(db: PGlite): SharedSession {
   return session;
 }
 
+/**
+ * Keeps the database's planner statistics and free space up to date from now on, as autovacuum
+ * would (`PGliteUpkeep`); for a database that serves, not for one a test throws away.
+ */
+export function keepPGliteUp(db: PGlite, logger: Logger, thresholds?: Partial<UpkeepThresholds>): PGliteUpkeep {
+  const session = sessionOf(db);
+  session.upkeep ??= new PGliteUpkeep(db, () => session.mutex.acquire(), logger, thresholds);
+  session.upkeep.start();
+  return session.upkeep;
+}
+
 class PGliteConnection extends EventEmitter {
   constructor(
     private readonly db: PGlite,
-    private readonly statements: PGliteStatements,
+    private readonly session: SharedSession,
   ) {
     super();
   }
@@ -55,8 +69,12 @@ class PGliteConnection extends EventEmitter {
   query(sql: string, params?: unknown[] | QueryCallback, callback?: QueryCallback): Promise<PgResult> {
     const cb = typeof params === 'function' ? params : callback;
     const values = Array.isArray(params) ? params : [];
-    const run = values.length > 0 ? this.statements.query(sql, values) : this.db.exec(sql).then((all) => all[all.length - 1]);
-    const result = run.then((raw) => toPgResult(sql, raw));
+    const run = values.length > 0 ? this.session.statements.query(sql, values) : this.db.exec(sql).then((all) => all[all.length - 1]);
+    const result = run.then((raw) => {
+      const answer = toPgResult(sql, raw);
+      if (answer.command !== 'SELECT') this.session.upkeep?.noteWrite(sql, answer.rowCount);
+      return answer;
+    });
     if (cb) result.then((r) => cb(null, r), (e: Error) => cb(e));
     return result;
   }
@@ -88,7 +106,7 @@ export class PGlitePool extends EventEmitter {
     this.session.mutex.acquire().then(
       (release) => {
         let released = false;
-        callback(null, new PGliteConnection(this.db, this.session.statements), () => {
+        callback(null, new PGliteConnection(this.db, this.session), () => {
           if (released) return;
           released = true;
           release();

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type PGlite } from '@electric-sql/pglite';
 import { BrokerLink, InProcessBroker, type BusTransport } from '@davmesh/bus';
 import { createLogger } from '@davmesh/logging';
-import { openPGlite } from '@davmesh/storage';
+import { keepPGliteUp, openPGlite, type PGliteUpkeep } from '@davmesh/storage';
 import { startDomainRoles, stopDomainApps, type DomainApp } from '../domain-roles';
 import { embeddedDatabaseDir } from '../embedded-paths';
 import { stopStep } from '../node-stop';
@@ -22,11 +22,15 @@ async function main(port: NonNullable<typeof parentPort>, data: DomainThreadData
   const transport: BusTransport = { kind: 'in-process', broker, metrics };
   const apps: DomainApp[] = [];
   let db: PGlite | undefined;
+  let upkeep: PGliteUpkeep | undefined;
   const stop = async (): Promise<true> => {
     const step = stopStep(logger);
     await stopDomainApps(apps, step);
     link.close();
-    await step('storage', async () => db?.close());
+    await step('storage', async () => {
+      await upkeep?.stop();
+      await db?.close();
+    });
     return true;
   };
   const answers: { [Q in keyof DomainThreadAnswers]: () => Promise<DomainThreadAnswers[Q]> } = {
@@ -43,6 +47,7 @@ async function main(port: NonNullable<typeof parentPort>, data: DomainThreadData
   try {
     const opened = (db = await openPGlite(embeddedDatabaseDir(data.dataDir)));
     await startDomainRoles(data.roles, transport, () => ({ kind: 'pglite', db: opened }), logger, { configDir: data.configDir, pollMs: data.configPollMs }, { readiness, metrics }, apps);
+    upkeep = keepPGliteUp(opened, logger);
   } catch (error) {
     await stop();
     send({ t: 'failed', message: (error as Error).message });
