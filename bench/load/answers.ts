@@ -24,25 +24,31 @@ function responsesOf(text: string): MemberAnswer[] {
   });
 }
 
+/** An answer's body as bytes, and as text when a check must read it. */
+export interface AnswerBody {
+  body: Buffer;
+  text: string;
+}
+
 /**
- * What was read of the last few answers, by their text: servers repeat the same body under load,
- * and reading 2,000 responses again each time would make the driver, not the server, the limit
- * (comparing a string is far cheaper).
+ * What was read of the last few answers, by their bytes: servers repeat the same body under
+ * load, and reading 2,000 responses again each time (or even making the body a string) would make
+ * the driver, not the server, the limit; comparing bytes is far cheaper.
  */
-function remembered<T>(recent: Map<string, T>, text: string, read: () => T): T {
-  const known = recent.get(text);
-  if (known) return known;
-  const value = read();
-  if (recent.size >= 8) recent.delete(recent.keys().next().value!);
-  recent.set(text, value);
+function remembered<T>(recent: { body: Buffer; value: T }[], answer: AnswerBody, read: (text: string) => T): T {
+  const known = recent.find((r) => r.body.equals(answer.body));
+  if (known) return known.value;
+  const value = read(answer.text);
+  if (recent.length >= 8) recent.shift();
+  recent.push({ body: answer.body, value });
   return value;
 }
 
-const recentMembers = new Map<string, MemberAnswer[]>();
+const recentMembers: { body: Buffer; value: MemberAnswer[] }[] = [];
 
 /** Members (not the collection itself) answered with an ETag. */
-export function membersWithEtag(text: string): MemberAnswer[] {
-  return remembered(recentMembers, text, () => responsesOf(text).filter((r) => r.name !== '' && r.etag !== ''));
+export function membersWithEtag(answer: AnswerBody): MemberAnswer[] {
+  return remembered(recentMembers, answer, (text) => responsesOf(text).filter((r) => r.name !== '' && r.etag !== ''));
 }
 
 /** A sync-collection page as the load checks read it. */
@@ -53,11 +59,11 @@ export interface SyncPage {
   token: string;
 }
 
-const recentPages = new Map<string, SyncPage>();
+const recentPages: { body: Buffer; value: SyncPage }[] = [];
 const SYNC_TOKEN = /<(?:[\w-]+:)?sync-token>\s*([^<\s]+)\s*<\/(?:[\w-]+:)?sync-token>/;
 
-export function syncPageOf(text: string): SyncPage {
-  return remembered(recentPages, text, () => {
+export function syncPageOf(answer: AnswerBody): SyncPage {
+  return remembered(recentPages, answer, (text) => {
     const responses = responsesOf(text);
     return { members: responses.filter((r) => r.name !== '' && r.etag !== ''), truncated: responses.some((r) => r.status507), token: SYNC_TOKEN.exec(text)?.[1] ?? '' };
   });

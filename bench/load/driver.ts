@@ -1,6 +1,26 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { davHttp, type DavHttpAnswer } from '@davmesh/testing';
+import { type IncomingHttpHeaders } from 'node:http';
+import { davHttpBytes, type DavHttpAnswer } from '@davmesh/testing';
+
+/**
+ * An answer as the load checks read it: the body's bytes, and its text only when a check asks.
+ * A large body made into a string cost the driver about 1.5 ms on a Firecracker VM (fresh pages),
+ * and the checks of the large answers recognise a body they have read before by its bytes.
+ */
+export class LoadAnswer implements DavHttpAnswer {
+  private decoded: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: IncomingHttpHeaders,
+    readonly body: Buffer,
+  ) {}
+
+  get text(): string {
+    return (this.decoded ??= this.body.toString('utf8'));
+  }
+}
 
 /** One simulated client: its own kept-alive connection to one base URL. */
 export class LoadClient {
@@ -15,13 +35,14 @@ export class LoadClient {
     private readonly timeoutMs: number,
   ) {}
 
-  send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<DavHttpAnswer> {
+  async send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<LoadAnswer> {
     this.requests++;
-    return davHttp(`${this.url}${path}`, method, body, {
+    const answer = await davHttpBytes(`${this.url}${path}`, method, body, {
       agent: this.agent,
       timeoutMs: this.timeoutMs,
       headers: { Authorization: this.authorization, 'User-Agent': 'davmesh-load-bench', ...headers },
     });
+    return new LoadAnswer(answer.status, answer.headers, answer.body);
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { basicAuth, type DavHttpAnswer } from '@davmesh/testing';
+import { basicAuth } from '@davmesh/testing';
 import { type LoadDataset } from './dataset';
-import { LoadClient, runFor, type RunFigures } from './driver';
+import { LoadClient, runFor, type LoadAnswer, type RunFigures } from './driver';
 import { type CannedAnswer } from './node-http';
 import { type LoadServer } from './servers';
 import { seed, WORKLOADS, type Workload } from './workloads';
@@ -29,7 +29,7 @@ export interface ServerFigures {
 /** A client that keeps the last answer to each method: what the node:http server then replays. */
 class RecordingClient extends LoadClient {
   readonly answers: Record<string, CannedAnswer> = {};
-  override async send(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<DavHttpAnswer> {
+  override async send(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<LoadAnswer> {
     const answer = await super.send(method, path, body, headers);
     this.answers[method] = { status: answer.status, contentType: String(answer.headers['content-type'] ?? 'application/xml'), body: answer.text };
     return answer;

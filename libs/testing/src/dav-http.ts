@@ -7,6 +7,13 @@ export interface DavHttpAnswer {
   text: string;
 }
 
+/** An answer with its body as received, for callers that may not need it as text. */
+export interface DavHttpBytes {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
 export interface DavHttpOptions {
   /** A keep-alive agent of the caller's; by default one per scheme shared by the process. */
   agent?: Agent;
@@ -24,7 +31,13 @@ export interface DavHttpOptions {
 const sharedAgents = { http: new Agent({ keepAlive: true }), https: new TlsAgent({ keepAlive: true }) };
 
 /** One DAV request over a kept-alive connection, its body as XML unless `headers` say otherwise. */
-export function davHttp(url: string, method: string, body: string | undefined, options: DavHttpOptions = {}, resend = true): Promise<DavHttpAnswer> {
+export async function davHttp(url: string, method: string, body: string | undefined, options: DavHttpOptions = {}): Promise<DavHttpAnswer> {
+  const answer = await davHttpBytes(url, method, body, options);
+  return { status: answer.status, headers: answer.headers, text: answer.body.toString('utf8') };
+}
+
+/** `davHttp` with the answer's body left as bytes. */
+export function davHttpBytes(url: string, method: string, body: string | undefined, options: DavHttpOptions = {}, resend = true): Promise<DavHttpBytes> {
   return new Promise((resolve, reject) => {
     const tls = url.startsWith('https:');
     const outgoing = (tls ? tlsRequest : request)(
@@ -42,7 +55,7 @@ export function davHttp(url: string, method: string, body: string | undefined, o
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
         response.on('error', reject);
       },
     );
@@ -52,7 +65,7 @@ export function davHttp(url: string, method: string, body: string | undefined, o
       // sending it again (a PUT that did arrive after all then gets 412, which the caller can see).
       if (resend && outgoing.reusedSocket && error.code === 'ECONNRESET') {
         options.onResend?.();
-        davHttp(url, method, body, options, false).then(resolve, reject);
+        davHttpBytes(url, method, body, options, false).then(resolve, reject);
       } else reject(outgoing.reusedSocket ? new Error(`${error.message} (on a kept-alive connection)`) : error);
     });
     outgoing.end(body);
