@@ -53,8 +53,10 @@ function sessionOf(db: PGlite): SharedSession {
  */
 export function keepPGliteUp(db: PGlite, logger: Logger, thresholds?: Partial<UpkeepThresholds>): PGliteUpkeep {
   const session = sessionOf(db);
-  session.upkeep ??= new PGliteUpkeep(db, () => session.mutex.acquire(), logger, thresholds);
-  session.upkeep.start();
+  if (!session.upkeep) {
+    session.upkeep = new PGliteUpkeep(db, () => session.mutex.acquire(), logger, thresholds);
+    session.upkeep.start();
+  }
   return session.upkeep;
 }
 

@@ -59,25 +59,27 @@ export class PGliteUpkeep {
 
   /** At start: statistics for every table that has none yet. */
   start(): void {
-    this.running = this.run(async () => {
+    this.begin(async () => {
       const { rows } = await this.db.query<{ name: string }>(
         `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE c.relkind = 'r' AND c.reltuples < 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
       );
       return rows.map((r) => r.name);
-    }).finally(() => (this.running = undefined));
+    });
   }
 
   /** A statement changed `rows` rows (0 when PostgreSQL does not say: then one change per table it writes). */
   noteWrite(sql: string, rows: number): void {
     if (this.stopped) return;
+    let due = false;
     for (const [, table] of sql.matchAll(WRITTEN_TABLE)) {
       const key = table.match(IDENTIFIER)!.map((part) => (part.startsWith('"') ? part.slice(1, -1) : part.toLowerCase())).join('.');
       const state = this.tables.get(key) ?? { changed: 0, rows: 0 };
       state.changed += Math.max(rows, 1);
       this.tables.set(key, state);
+      due ||= this.isDue(state);
     }
-    if (!this.running && !this.timer && this.due().length > 0) this.schedule();
+    if (due && !this.running && !this.timer) this.schedule();
   }
 
   /** Resolves when no run is under way or waiting. */
@@ -99,9 +101,12 @@ export class PGliteUpkeep {
     await this.running;
   }
 
+  private isDue(state: TableState): boolean {
+    return state.changed >= this.thresholds.baseChanges + this.thresholds.scaleFactor * state.rows;
+  }
+
   private due(): string[] {
-    const { baseChanges, scaleFactor } = this.thresholds;
-    return [...this.tables].filter(([, s]) => s.changed >= baseChanges + scaleFactor * s.rows).map(([name]) => name);
+    return [...this.tables].filter(([, state]) => this.isDue(state)).map(([name]) => name);
   }
 
   private schedule(): void {
@@ -114,10 +119,14 @@ export class PGliteUpkeep {
   }
 
   private launch(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.run(async () => this.due()).finally(() => {
+    if (!this.stopped && !this.running) this.begin(async () => this.due());
+  }
+
+  /** A run of the tables `pick` names; tables that came due meanwhile get the next one. */
+  private begin(pick: () => Promise<string[]>): void {
+    this.running = this.run(pick).finally(() => {
       this.running = undefined;
-      if (!this.stopped && this.due().length > 0) this.schedule();
+      if (!this.stopped && !this.timer && this.due().length > 0) this.schedule();
     });
   }
 
