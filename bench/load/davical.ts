@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { freePort, TEST_PG_ADMIN_URL } from '@davmesh/testing';
 import { treeCpuMs } from '../process-cpu';
 import { DatabaseCpu } from './database-cpu';
-import { analyzeDatabase } from './database-statistics';
+import { adminQuery, analyzeDatabase } from './database-statistics';
 import { type LoadServer } from './servers';
 
 const HTDOCS = '/usr/share/davical/htdocs';
@@ -52,16 +51,6 @@ php_value include_path /usr/share/awl/inc
 php_value error_reporting "E_ALL & ~E_NOTICE & ~E_DEPRECATED"
 php_value default_charset "utf-8"
 `;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: TEST_PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

@@ -137,15 +137,11 @@ export class PGliteUpkeep {
     try {
       picked = await pick();
       if (picked.length === 0) return;
-      const existing = await this.tablesAmong(picked);
+      const existing = [...(await this.rowsOf(picked)).keys()];
       for (const name of picked) if (!existing.includes(name)) this.tables.delete(name);
       if (existing.length === 0) return;
       await this.db.exec(`VACUUM (ANALYZE) ${existing.map(quoted).join(', ')}`);
-      const counted = await this.db.query<{ name: string; rows: number }>(
-        `SELECT t AS name, c.reltuples::float8 AS rows FROM unnest($1::text[], $2::text[]) AS n(t, q) JOIN pg_class c ON c.oid = to_regclass(q)`,
-        [existing, existing.map(quoted)],
-      );
-      for (const { name, rows } of counted.rows) this.tables.set(name, { changed: 0, rows: Math.max(rows, 0) });
+      for (const [name, rows] of await this.rowsOf(existing)) this.tables.set(name, { changed: 0, rows: Math.max(rows, 0) });
       this.logger.info({ tables: existing, ms: Date.now() - started }, 'embedded database vacuumed and analyzed');
     } catch (error) {
       // The database closing, most likely: the next run tries again.
@@ -157,12 +153,12 @@ export class PGliteUpkeep {
     }
   }
 
-  /** Of the names, those of ordinary tables that exist. */
-  private async tablesAmong(names: string[]): Promise<string[]> {
-    const { rows } = await this.db.query<{ name: string }>(
-      `SELECT t AS name FROM unnest($1::text[], $2::text[]) AS n(t, q) JOIN pg_class c ON c.oid = to_regclass(q) WHERE c.relkind = 'r'`,
+  /** Of the names, those of ordinary tables that exist, with their rows as the catalog counts them (-1: never counted). */
+  private async rowsOf(names: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.db.query<{ name: string; rows: number }>(
+      `SELECT t AS name, c.reltuples::float8 AS rows FROM unnest($1::text[], $2::text[]) AS n(t, q) JOIN pg_class c ON c.oid = to_regclass(q) WHERE c.relkind = 'r'`,
       [names, names.map(quoted)],
     );
-    return rows.map((r) => r.name);
+    return new Map(rows.map((r) => [r.name, r.rows]));
   }
 }
