@@ -1,5 +1,5 @@
 import { createBusClient, type BusClient } from '@davmesh/bus';
-import { CalendarFoldersList, CalendarObjectsPut, CalendarSyncChanges } from '@davmesh/contracts';
+import { CalendarFoldersList, CalendarObjectsDelete, CalendarObjectsGet, CalendarObjectsPut, CalendarSyncChanges } from '@davmesh/contracts';
 import { createLogger } from '@davmesh/logging';
 import { loadSettings, startNode, type RunningNode } from '@davmesh/runtime';
 import { createTestDatabase, describeWithInfrastructure, randomSubjectPrefix, TEST_NATS_URL, type TestDatabase } from '@davmesh/testing';
@@ -39,6 +39,50 @@ describeWithInfrastructure('calendar writers on two replicas over PostgreSQL', (
     );
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);
     expect(attempts.filter((a) => !a.ok && a.error.code === 'precondition-failed')).toHaveLength(7);
+  });
+
+  it('creates a name once when several PUTs with If-None-Match: * race for it; the others get precondition-failed', async () => {
+    const [calendar] = await bus.call(CalendarFoldersList, { userId: 3 });
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        bus.request(CalendarObjectsPut, { userId: 3, folderId: calendar.folderId, name: 'new.ics', ical: event('new', i + 1), precondition: { ifNoneMatch: '*' } }),
+      ),
+    );
+    const won = attempts.flatMap((a, i) => (a.ok ? [{ i, etag: a.data.etag, created: a.data.created }] : []));
+    expect(won).toEqual([{ i: expect.any(Number), etag: expect.any(String), created: true }]);
+    expect(attempts.filter((a) => !a.ok && a.error.code === 'precondition-failed')).toHaveLength(7);
+    const stored = await bus.call(CalendarObjectsGet, { userId: 3, folderId: calendar.folderId, names: ['new.ics'] });
+    expect(stored.objects.map((o) => o.etag)).toEqual([won[0].etag]);
+  });
+
+  it('stores one UID under one name when PUTs of several names race with it; the others get no-uid-conflict', async () => {
+    const [calendar] = await bus.call(CalendarFoldersList, { userId: 4 });
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => bus.request(CalendarObjectsPut, { userId: 4, folderId: calendar.folderId, name: `same-${i}.ics`, ical: event('same', i + 1) })),
+    );
+    const won = attempts.flatMap((a, i) => (a.ok ? [`same-${i}.ics`] : []));
+    expect(won).toHaveLength(1);
+    const refused = attempts.filter((a) => !a.ok && a.error.code === 'conflict' && a.error.details?.condition === 'no-uid-conflict');
+    expect(refused).toHaveLength(7);
+    const all = await bus.call(CalendarSyncChanges, { userId: 4, folderId: calendar.folderId, limit: 100 });
+    expect(all.changed.map((c) => c.name)).toEqual(won);
+  });
+
+  it('never keeps an object a DELETE removed when a PUT with If-Match on it races the DELETE', async () => {
+    const [calendar] = await bus.call(CalendarFoldersList, { userId: 5 });
+    const folderId = calendar.folderId;
+    for (let round = 0; round < 12; round++) {
+      const name = `raced-${round}.ics`;
+      const base = await bus.call(CalendarObjectsPut, { userId: 5, folderId, name, ical: event(`raced-${round}`, 1) });
+      const [put, removed] = await Promise.all([
+        bus.request(CalendarObjectsPut, { userId: 5, folderId, name, ical: event(`raced-${round}`, 2), precondition: { ifMatch: [base.etag] } }),
+        bus.request(CalendarObjectsDelete, { userId: 5, folderId, name }),
+      ]);
+      expect(removed.ok).toBe(true);
+      expect(put.ok || put.error.code === 'precondition-failed').toBe(true);
+      const left = await bus.call(CalendarObjectsGet, { userId: 5, folderId, names: [name] });
+      expect(left.missing).toEqual([name]);
+    }
   });
 
   it('gives a syncing client exactly the server state while writers on both replicas write', async () => {

@@ -52,11 +52,11 @@ import {
 import { announceChange, announceObjectsChange, CalendarUnitOfWork, type CalendarTransaction } from './calendar.unit-of-work';
 import { FolderRepository, type FolderAccess } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
-import { ObjectRepository, type StoredObject } from './objects/object.repository';
+import { ObjectRepository, WriteRaced, type StoredObject } from './objects/object.repository';
 import { ParsedObjects } from './objects/parsed-objects';
 import { spanColumns } from './objects/span-columns';
 import { CalendarDeletionScheduling } from './scheduling/calendar-deletion';
-import { ImplicitScheduling, itipLimits, newScheduleTag } from './scheduling/implicit-scheduling';
+import { ImplicitScheduling, itipLimits, mayBeScheduling, newScheduleTag } from './scheduling/implicit-scheduling';
 import { type SchedulingDirectory } from './scheduling/scheduling-directory';
 import { SharingService } from './sharing/sharing.service';
 
@@ -243,14 +243,24 @@ export class CalendarService {
       }
     }
     const limits = itipLimits(request.limits);
+    // A write that may schedule holds its folder's row from the start, as every other write path
+    // does. One that cannot reads without it and stores only if what it read is still there; the
+    // row is then held from the store to the commit, and a write that lost a race runs again
+    // holding it from the start (docs/bus-api.md, Calendar).
+    let holdFolder = mayBeScheduling(request.ical);
     return this.scheduling.write((directory) =>
       this.unitOfWork.transaction(async (tx, announce) => {
-        const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', true);
+        const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', holdFolder);
         refuseInbox(folder, 'written to: it takes only what scheduling delivers');
         if (!folder.components.includes(summary.component)) {
           throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
         }
-        const { existing, uidHolder: holder } = await tx.objects.readStoredAndUidHolder(request.folderId, request.name, summary.uid);
+        const { existing, version, uidHolder: holder } = await tx.objects.readStoredAndUidHolder(request.folderId, request.name, summary.uid);
+        const raced = () => {
+          holdFolder = true;
+          return new WriteRaced();
+        };
+        if (!holdFolder && existing && mayBeScheduling(existing.ical)) throw raced();
         requireConditions(request, existing);
         if (holder !== undefined && holder !== request.name) {
           throw refused('conflict', 'no-uid-conflict', `UID ${summary.uid} is in use by another resource`, { folderId: request.folderId, name: holder });
@@ -261,7 +271,9 @@ export class CalendarService {
         if (scheduling) await this.scheduling.requireUnique(tx, folder.ownerUserId, summary.uid, request);
         const etag = etagOf(ical);
         const scheduleTag = scheduling ? newScheduleTag() : undefined;
-        const revision = await tx.objects.upsertAtNextRevision(request.folderId, { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag });
+        const object = { name: request.name, uid: summary.uid, component: summary.component, etag, ical, ...spanColumns(summary.span), scheduleTag };
+        const revision = await tx.objects.storeIfUnchanged(request.folderId, object, version);
+        if (revision === undefined) throw raced();
         announceObjectsChange(announce, request.folderId, folder.ownerUserId, revision);
         return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
       }),

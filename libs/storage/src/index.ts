@@ -10,6 +10,7 @@ export * from './one-or-any';
 export * from './outbox';
 export * from './unit-of-work';
 export * from './database-unavailable';
+export * from './sql-state';
 export * from './service-tables-migration';
 export * from './dead-property-elements';
 export * from './schema-wait';

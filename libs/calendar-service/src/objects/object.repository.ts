@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
-import { selectJsonRows, SqlRepository } from '@davmesh/storage';
+import { selectJsonRows, sqlStateOf, SqlRepository, UNIQUE_VIOLATION } from '@davmesh/storage';
 import { ACCEPTED } from '../folders/folder.repository';
 
 interface MetaRow {
@@ -36,9 +36,12 @@ export interface ObjectCopy extends StoredObject {
 /** A content line naming a participant, as a PostgreSQL regular expression (case-insensitive with ~*). */
 const PARTICIPANT_LINE = '(^|\n)(ORGANIZER|ATTENDEE)[;:]';
 
-/** Stores an object ($1 folder, $2 name, ... as `upsertParameters` orders them), replacing what the name held. */
-const UPSERT = `INSERT INTO "calendar"."objects" ("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "schedule_tag", "modified_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10, now())
+/** An object's columns and their values ($1 folder, $2 name, ... as `upsertParameters` orders them), for an INSERT. */
+const INSERTED = `("folder_id", "name", "uid", "component", "etag", "ical", "size", "first_start", "last_end", "schedule_tag", "modified_at")`;
+const INSERTED_VALUES = `$1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10, now()`;
+
+/** Stores an object, replacing what the name held. */
+const UPSERT = `INSERT INTO "calendar"."objects" ${INSERTED} VALUES (${INSERTED_VALUES})
        ON CONFLICT ("folder_id", "name") DO UPDATE SET
          "uid" = EXCLUDED."uid", "component" = EXCLUDED."component", "etag" = EXCLUDED."etag", "ical" = EXCLUDED."ical",
          "size" = EXCLUDED."size", "first_start" = EXCLUDED."first_start", "last_end" = EXCLUDED."last_end",
@@ -103,6 +106,16 @@ export type ReadableObject = Omit<CalendarObject, 'ical'> & { ical?: string };
 export interface Candidate {
   object: CalendarObject;
   span: { start: number; end: number };
+}
+
+/**
+ * A write found its object other than it read it (`storeIfUnchanged`): its transaction rolls
+ * back and it runs again, its folder's row held from the start.
+ */
+export class WriteRaced extends Error {
+  constructor() {
+    super('the object changed while the write ran');
+  }
 }
 
 /** SQL for calendar objects and the change log. */
@@ -219,19 +232,56 @@ export class ObjectRepository extends SqlRepository {
     return Number(rows[0].revision);
   }
 
+  /**
+   * A PUT's store without the folder's row held from its first read: the object stored and the
+   * folder's revision raised in one statement, if `name` still holds what the caller read
+   * (`version`, the row version `readStoredAndUidHolder` answered, or undefined for no object)
+   * and no other name took the UID. The statement takes the folder's row first, so it waits for
+   * writers holding it (every other write path takes it before the objects), and what it then
+   * finds is the latest commit. Answers the new revision, or undefined when the name or the UID
+   * moved since the read (nothing stored; the caller's transaction must end).
+   */
+  async storeIfUnchanged(folderId: number, object: StoredObject, version: string | undefined): Promise<number | undefined> {
+    const stored =
+      version === undefined
+        ? `INSERT INTO "calendar"."objects" ${INSERTED} SELECT ${INSERTED_VALUES} FROM bumped ON CONFLICT DO NOTHING RETURNING 1`
+        : `UPDATE "calendar"."objects" o SET
+             "uid" = $3, "component" = $4, "etag" = $5, "ical" = $6, "size" = $7, "first_start" = $8::timestamptz, "last_end" = $9::timestamptz,
+             "schedule_tag" = $10, "modified_at" = now()
+             FROM bumped WHERE o."folder_id" = $1 AND o."name" = $2 AND o."xmin" = $11::text::xid RETURNING 1`;
+    try {
+      const rows: { revision: string }[] = await this.manager.query(
+        `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
+              stored AS (${stored}),
+              recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
+                             SELECT $1::integer, $2::text, "revision", false FROM bumped WHERE EXISTS (SELECT 1 FROM stored)
+                           ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")
+         SELECT "revision" FROM bumped WHERE EXISTS (SELECT 1 FROM stored)`,
+        version === undefined ? upsertParameters(folderId, object) : [...upsertParameters(folderId, object), version],
+      );
+      return rows.length > 0 ? Number(rows[0].revision) : undefined;
+    } catch (error) {
+      // The UID taken by another name since the read: (folder_id, uid) is unique.
+      if (sqlStateOf(error) === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
+  }
+
   async delete(folderId: number, name: string): Promise<void> {
     await this.manager.query(`DELETE FROM "calendar"."objects" WHERE "folder_id" = $1 AND "name" = $2`, [folderId, name]);
   }
 
-  /** A PUT's two questions in one round trip: what `name` holds, and which name holds `uid` in the folder. */
-  async readStoredAndUidHolder(folderId: number, name: string, uid: string): Promise<{ existing?: StoredObject; uidHolder?: string }> {
-    const rows: StoredRow[] = await this.manager.query(`SELECT ${storedColumns()} FROM "calendar"."objects" WHERE "folder_id" = $1 AND ("name" = $2 OR "uid" = $3)`, [
-      folderId,
-      name,
-      uid,
-    ]);
+  /**
+   * A PUT's two questions in one round trip: what `name` holds (with its row version, for
+   * `storeIfUnchanged`), and which name holds `uid` in the folder.
+   */
+  async readStoredAndUidHolder(folderId: number, name: string, uid: string): Promise<{ existing?: StoredObject; version?: string; uidHolder?: string }> {
+    const rows: (StoredRow & { version: string })[] = await this.manager.query(
+      `SELECT ${storedColumns()}, "xmin"::text AS "version" FROM "calendar"."objects" WHERE "folder_id" = $1 AND ("name" = $2 OR "uid" = $3)`,
+      [folderId, name, uid],
+    );
     const named = rows.find((row) => row.name === name);
-    return { existing: named && toStored(named), uidHolder: rows.find((row) => row.uid === uid)?.name };
+    return { existing: named && toStored(named), version: named?.version, uidHolder: rows.find((row) => row.uid === uid)?.name };
   }
 
   async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {

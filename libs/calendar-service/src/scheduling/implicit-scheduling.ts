@@ -27,10 +27,10 @@ import {
   type ItipMessage,
   type ItipOptions,
 } from '@davmesh/itip';
-import { type Announce } from '@davmesh/storage';
+import { DEADLOCK_DETECTED, sqlStateOf, type Announce } from '@davmesh/storage';
 import { announceChange, type CalendarTransaction } from '../calendar.unit-of-work';
 import { etagOf } from '../objects/etag';
-import { type ObjectCopy } from '../objects/object.repository';
+import { WriteRaced, type ObjectCopy } from '../objects/object.repository';
 import { spanColumns } from '../objects/span-columns';
 import { ExternalRecipients } from './external-recipients';
 import { deliverToInbox } from './inbox-delivery';
@@ -62,6 +62,14 @@ export interface ScheduledChange {
 
 /** Properties that make an object worth reading for scheduling; anything else is stored as it came. */
 const PARTICIPANTS = /^(ORGANIZER|ATTENDEE)[;:]/im;
+/**
+ * Whether a text may make its write schedule (it names an organizer or attendee): such a write
+ * reads and delivers with its folder's row held from the start.
+ */
+export function mayBeScheduling(text: string): boolean {
+  return PARTICIPANTS.test(text);
+}
+
 /** Attempts of one write: a directory look-up per owner it names, and a deadlock or two. */
 const ATTEMPTS = 5;
 
@@ -98,7 +106,8 @@ export class ImplicitScheduling {
    * Runs a write (its own transaction) until the directory it needs is known: a write that finds
    * it must schedule for users the request has not looked up rolls back, they are looked up with
    * no transaction open, and it runs again; so does one PostgreSQL chose as a deadlock's victim
-   * (two organizers inviting each other at once lock each other's calendars in opposite order).
+   * (two organizers inviting each other at once lock each other's calendars in opposite order),
+   * and one that found its object changed under it (WriteRaced).
    * `prepare` may look up beforehand what a write of many objects will need (`learn`), so that it
    * does not roll back once for each.
    */
@@ -111,7 +120,7 @@ export class ImplicitScheduling {
       } catch (error) {
         if (attempt >= ATTEMPTS) throw error;
         if (error instanceof DirectoryNeeded) await directory.lookUp(error);
-        else if (!isDeadlock(error)) throw error;
+        else if (!(error instanceof WriteRaced) && sqlStateOf(error) !== DEADLOCK_DETECTED) throw error;
       }
     }
   }
@@ -343,8 +352,3 @@ async function freeName(tx: CalendarTransaction, folderId: number, uid: string):
   return `${randomUUID()}.ics`;
 }
 
-/** PostgreSQL's deadlock_detected, as TypeORM passes it on. */
-function isDeadlock(error: unknown): boolean {
-  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
-  return code === '40P01' || driverError?.code === '40P01';
-}
