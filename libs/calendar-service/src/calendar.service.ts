@@ -52,7 +52,7 @@ import {
 import { announceChange, announceObjectsChange, CalendarUnitOfWork, type CalendarTransaction } from './calendar.unit-of-work';
 import { FolderRepository, type FolderAccess } from './folders/folder.repository';
 import { etagOf } from './objects/etag';
-import { ObjectRepository, WriteRaced, type StoredObject } from './objects/object.repository';
+import { ObjectRepository, WriteRaced, type StoredAndUidHolder, type StoredObject } from './objects/object.repository';
 import { ParsedObjects } from './objects/parsed-objects';
 import { spanColumns } from './objects/span-columns';
 import { CalendarDeletionScheduling } from './scheduling/calendar-deletion';
@@ -250,12 +250,11 @@ export class CalendarService {
     let holdFolder = mayBeScheduling(request.ical);
     return this.scheduling.write((directory) =>
       this.unitOfWork.transaction(async (tx, announce) => {
-        const folder = await this.usableFolder(tx.folders, request.folderId, request.userId, 'write', holdFolder);
+        const { folder, existing, version, uidHolder: holder } = await this.putReads(tx, request, summary.uid, holdFolder);
         refuseInbox(folder, 'written to: it takes only what scheduling delivers');
         if (!folder.components.includes(summary.component)) {
           throw refused('forbidden', 'supported-calendar-component', `this collection holds ${folder.components.join(', ')}, not ${summary.component}`);
         }
-        const { existing, version, uidHolder: holder } = await tx.objects.readStoredAndUidHolder(request.folderId, request.name, summary.uid);
         const raced = () => {
           holdFolder = true;
           return new WriteRaced();
@@ -278,6 +277,20 @@ export class CalendarService {
         return { etag, created: !existing, revision, asSent: ical === request.ical, ...(scheduleTag && { scheduleTag }) };
       }),
     );
+  }
+
+  /**
+   * What a PUT decides on: its folder as the user may use it, what the name holds and who holds
+   * the UID. With `holdFolder`, read after the folder's row is locked; without, in one statement.
+   */
+  private async putReads(tx: CalendarTransaction, request: CalendarObjectPut, uid: string, holdFolder: boolean): Promise<StoredAndUidHolder & { folder: FolderAccess }> {
+    const { folderId, userId, name } = request;
+    if (holdFolder) {
+      const folder = await this.usableFolder(tx.folders, folderId, userId, 'write', true);
+      return { folder, ...(await tx.objects.readStoredAndUidHolder(folderId, name, uid)) };
+    }
+    const found = await tx.folders.accessCarrying(folderId, userId, tx.objects.storedAndUidHolderRead(name, uid));
+    return { folder: usable(found.folder, folderId, 'write'), ...found.carried };
   }
 
   /**
@@ -514,11 +527,15 @@ export class CalendarService {
    * `folders`: the repository, or the one bound to the caller's transaction (`lock` holds the row there).
    */
   private async usableFolder(folders: FolderRepository, folderId: number, userId: number, need: FolderRights = 'read', lock = false): Promise<FolderAccess> {
-    const folder = await folders.access(folderId, userId, lock);
-    if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
-    if (need === 'write' && folder.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
-    return folder;
+    return usable(await folders.access(folderId, userId, lock), folderId, need);
   }
+}
+
+/** The folder a user may use as they `need`: not-found when it is not theirs, `need-privileges` when they need to write and may only read. */
+function usable(folder: FolderAccess | undefined, folderId: number, need: FolderRights): FolderAccess {
+  if (!folder) throw new DomainException('not-found', `no calendar ${folderId}`);
+  if (need === 'write' && folder.rights !== 'write') throw refused('forbidden', 'need-privileges', `calendar ${folderId} is read-only for you`);
+  return folder;
 }
 
 /**

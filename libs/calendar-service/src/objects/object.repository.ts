@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CalendarComponent, type CalendarObject, type CalendarObjectMeta } from '@davmesh/contracts';
 import { selectJsonRows, sqlStateOf, SqlRepository, UNIQUE_VIOLATION } from '@davmesh/storage';
-import { ACCEPTED } from '../folders/folder.repository';
+import { ACCEPTED, type CarriedRead } from '../folders/folder.repository';
 
 interface MetaRow {
   name: string;
@@ -116,6 +116,24 @@ export class WriteRaced extends Error {
   constructor() {
     super('the object changed while the write ran');
   }
+}
+
+type StoredRowWithVersion = StoredRow & { version: string };
+
+export interface StoredAndUidHolder {
+  existing?: StoredObject;
+  /** The row version (`xmin`) of `existing`. */
+  version?: string;
+  uidHolder?: string;
+}
+
+/** The objects of folder $1 named $first or holding UID $first+1, with their row versions. */
+const storedAndUidHolderSelect = (first: number) =>
+  `SELECT ${storedColumns()}, "xmin"::text AS "version" FROM "calendar"."objects" WHERE "folder_id" = $1 AND ("name" = $${first} OR "uid" = $${first + 1})`;
+
+function storedAndUidHolder(rows: StoredRowWithVersion[], name: string, uid: string): StoredAndUidHolder {
+  const named = rows.find((row) => row.name === name);
+  return { existing: named && toStored(named), version: named?.version, uidHolder: rows.find((row) => row.uid === uid)?.name };
 }
 
 /** SQL for calendar objects and the change log. */
@@ -275,13 +293,14 @@ export class ObjectRepository extends SqlRepository {
    * A PUT's two questions in one round trip: what `name` holds (with its row version, for
    * `storeIfUnchanged`), and which name holds `uid` in the folder.
    */
-  async readStoredAndUidHolder(folderId: number, name: string, uid: string): Promise<{ existing?: StoredObject; version?: string; uidHolder?: string }> {
-    const rows: (StoredRow & { version: string })[] = await this.manager.query(
-      `SELECT ${storedColumns()}, "xmin"::text AS "version" FROM "calendar"."objects" WHERE "folder_id" = $1 AND ("name" = $2 OR "uid" = $3)`,
-      [folderId, name, uid],
-    );
-    const named = rows.find((row) => row.name === name);
-    return { existing: named && toStored(named), version: named?.version, uidHolder: rows.find((row) => row.uid === uid)?.name };
+  async readStoredAndUidHolder(folderId: number, name: string, uid: string): Promise<StoredAndUidHolder> {
+    const rows: StoredRowWithVersion[] = await this.manager.query(storedAndUidHolderSelect(2), [folderId, name, uid]);
+    return storedAndUidHolder(rows, name, uid);
+  }
+
+  /** `readStoredAndUidHolder`'s SELECT for FolderRepository.accessCarrying, and how to read what it carried back. */
+  storedAndUidHolderRead(name: string, uid: string): CarriedRead<StoredRowWithVersion, StoredAndUidHolder> {
+    return { select: storedAndUidHolderSelect(3), parameters: [name, uid], answer: (rows) => storedAndUidHolder(rows, name, uid) };
   }
 
   async readStored(folderId: number, name: string): Promise<StoredObject | undefined> {
