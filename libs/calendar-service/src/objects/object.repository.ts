@@ -60,11 +60,17 @@ const upsertParameters = (folderId: number, object: StoredObject) => [
   object.scheduleTag ?? null,
 ];
 
-/** WITH items raising folder $1's revision (its row held to the commit) and logging name $2's change at it, `removed` (SQL: a parameter or a literal) or not. */
-const BUMP_AND_RECORD_AT = (removed: string) => `bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
-            recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
-                           SELECT $1::integer, $2::text, "revision", ${removed}::boolean FROM bumped
+/** A WITH item raising folder $1's revision (its row held to the commit). */
+const BUMPED = `bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision")`;
+
+/** A WITH item logging name $2's change at the `bumped` revision, `removed` (SQL: a parameter or a literal) or not, `when` the condition holds. */
+const RECORDED = (removed: string, when = 'true') => `recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
+                           SELECT $1::integer, $2::text, "revision", ${removed}::boolean FROM bumped WHERE ${when}
                          ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")`;
+
+/** WITH items raising folder $1's revision and logging name $2's change at it. */
+const BUMP_AND_RECORD_AT = (removed: string) => `${BUMPED},
+            ${RECORDED(removed)}`;
 
 const META = `"name", "etag", "size", "modified_at", "component", "schedule_tag"`;
 
@@ -269,11 +275,7 @@ export class ObjectRepository extends SqlRepository {
              FROM bumped WHERE o."folder_id" = $1 AND o."name" = $2 AND o."xmin" = $11::text::xid RETURNING 1`;
     try {
       const rows: { revision: string }[] = await this.manager.query(
-        `WITH bumped AS (UPDATE "calendar"."folders" SET "revision" = "revision" + 1 WHERE "folder_id" = $1 RETURNING "revision"),
-              stored AS (${stored}),
-              recorded AS (INSERT INTO "calendar"."changes" ("folder_id", "name", "revision", "removed")
-                             SELECT $1::integer, $2::text, "revision", false FROM bumped WHERE EXISTS (SELECT 1 FROM stored)
-                           ON CONFLICT ("folder_id", "name") DO UPDATE SET "revision" = EXCLUDED."revision", "removed" = EXCLUDED."removed")
+        `WITH ${BUMPED}, stored AS (${stored}), ${RECORDED('false', 'EXISTS (SELECT 1 FROM stored)')}
          SELECT "revision" FROM bumped WHERE EXISTS (SELECT 1 FROM stored)`,
         version === undefined ? upsertParameters(folderId, object) : [...upsertParameters(folderId, object), version],
       );
